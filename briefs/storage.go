@@ -1,0 +1,60 @@
+package briefs
+
+import (
+	"context"
+	"time"
+)
+
+// AddRequest is one article to store together with the brief built from it.
+type AddRequest struct {
+	Article Article
+	Brief   Brief
+	// ExactSlug is true when an admin chose Article.Slug: a taken slug is then
+	// an ECONFLICT error. Otherwise the store makes it unique by appending
+	// -2, -3, ... as needed.
+	ExactSlug bool
+	// Terms are the search terms (from IndexTerms) that find this article.
+	Terms []string
+	// BriefTTL is how long the brief stays cached.
+	BriefTTL time.Duration
+}
+
+// Storage keeps articles, their cached briefs and the indexes that find them.
+// All methods are scoped to one guild; no method returns another guild's data.
+// Implementations return EUNAVAILABLE when the backend does not answer.
+type Storage interface {
+	// AddArticle stores the article, its brief and its index entries in one
+	// atomic step: after a crash either all of it exists or none of it.
+	// When an article with the same normalised source URL or the same content
+	// hash exists in the guild, nothing is written and the existing article is
+	// returned with created == false. The returned article carries the final
+	// slug. Errors: ECONFLICT (ExactSlug and the slug is taken).
+	AddArticle(ctx context.Context, req AddRequest) (a Article, created bool, err error)
+
+	// ArticleBySlug returns the article with that slug. Errors: ENOTFOUND.
+	ArticleBySlug(ctx context.Context, guildID, slug string) (Article, error)
+
+	// CachedBrief returns the brief cached for slug when it was built by the
+	// summarizer version given; ok is false on a miss (unknown slug, expired
+	// or other version). It costs one round trip.
+	CachedBrief(ctx context.Context, guildID, slug, version string) (b Brief, ok bool, err error)
+
+	// CacheBrief stores b as the cached brief of its article for ttl.
+	CacheBrief(ctx context.Context, b Brief, ttl time.Duration) error
+
+	// FindByTerms lists articles whose index terms include every one of terms,
+	// newest first, at most limit.
+	FindByTerms(ctx context.Context, guildID string, terms []string, limit int) ([]Listing, error)
+
+	// SlugsWithPrefix lists articles whose slug starts with prefix, in slug
+	// order, at most limit (autocomplete asks for 25).
+	SlugsWithPrefix(ctx context.Context, guildID, prefix string, limit int) ([]Listing, error)
+
+	// Recent lists articles newest first, skipping offset, at most limit, and
+	// the guild's total number of articles.
+	Recent(ctx context.Context, guildID string, offset, limit int) (ls []Listing, total int, err error)
+
+	// RemoveArticle deletes the article with that slug, its brief and its
+	// index entries atomically and returns what was removed. Errors: ENOTFOUND.
+	RemoveArticle(ctx context.Context, guildID, slug string) (Article, error)
+}
