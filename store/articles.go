@@ -1,0 +1,388 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"briefbot/briefs"
+)
+
+// maxSlugAttempts bounds the retries of AddArticle when concurrent adds keep
+// taking the free slug it was offered.
+const maxSlugAttempts = 10
+
+// AddArticle stores the article, its brief and its index entries in one Lua
+// script: after a crash either all of it exists or none of it. An article
+// with the same normalised source URL, the same content hash or the same id
+// in the guild is returned as it is stored, with created == false. Without
+// ExactSlug a taken slug gets -2, -3, ... appended. An empty ID is derived
+// from the content hash; a zero AddedAt is now. Errors: EINVALID (no guild,
+// no id, a bad slug), ECONFLICT (ExactSlug and the slug is taken),
+// EUNAVAILABLE.
+func (db *DB) AddArticle(ctx context.Context, req briefs.AddRequest) (briefs.Article, bool, error) {
+	a := req.Article
+	if err := checkGuild(a.GuildID); err != nil {
+		return briefs.Article{}, false, fmt.Errorf("add article: %w", err)
+	}
+	a.Slug = strings.TrimSpace(a.Slug)
+	if err := checkSlug(a.Slug); err != nil {
+		return briefs.Article{}, false, fmt.Errorf("add article: %w", err)
+	}
+	if a.ID == "" {
+		if len(a.ContentHash) < 16 {
+			return briefs.Article{}, false, fmt.Errorf("add article: %w", briefs.Errorf(briefs.EINVALID, "the article has no id"))
+		}
+		a.ID = a.ContentHash[:16]
+	}
+	if err := checkID(a.ID); err != nil {
+		return briefs.Article{}, false, fmt.Errorf("add article: %w", err)
+	}
+	if a.AddedAt.IsZero() {
+		a.AddedAt = time.Now().UTC()
+	}
+	terms := cleanTerms(req.Terms)
+	if len(req.Terms) == 0 {
+		terms = indexTerms(a.Slug, a.Title, req.Brief.Entities)
+	}
+	termsJSON, err := json.Marshal(terms)
+	if err != nil {
+		return briefs.Article{}, false, fmt.Errorf("add article: %w", err)
+	}
+	b := req.Brief
+	version := b.Summarizer
+	if version != "" && b.CreatedAt.IsZero() {
+		b.CreatedAt = time.Now().UTC()
+	}
+	k := db.guild(a.GuildID)
+	keys := k.indexKeys()
+	urlKey := normalizeURL(a.SourceURL)
+	wanted, exact := a.Slug, req.ExactSlug
+
+	defer db.mutating()()
+	for range maxSlugAttempts {
+		aj, err := json.Marshal(a)
+		if err != nil {
+			return briefs.Article{}, false, fmt.Errorf("add article: %w", err)
+		}
+		lj, err := json.Marshal(listingOf(a, req.Brief))
+		if err != nil {
+			return briefs.Article{}, false, fmt.Errorf("add article: %w", err)
+		}
+		var bj []byte
+		if version != "" {
+			b.ArticleID, b.GuildID, b.Slug = a.ID, a.GuildID, a.Slug
+			if bj, err = json.Marshal(b); err != nil {
+				return briefs.Article{}, false, fmt.Errorf("add article: %w", err)
+			}
+		}
+		args := make([]any, 0, 14+len(terms))
+		args = append(args, k.base, a.ID, wanted, a.Slug, flag(exact), urlKey, a.ContentHash,
+			aj, lj, a.AddedAt.UnixMilli(), termsJSON, version, bj, ttlMillis(req.BriefTTL))
+		for _, t := range terms {
+			args = append(args, t)
+		}
+		res, err := addScript.Run(ctx, db.client, keys, args...).StringSlice()
+		if err != nil {
+			return briefs.Article{}, false, db.fail("add article", err)
+		}
+		if len(res) == 0 {
+			return briefs.Article{}, false, fmt.Errorf("add article: empty script reply")
+		}
+		switch res[0] {
+		case "created":
+			db.markDirty()
+			return a, true, nil
+		case "exists":
+			if len(res) < 2 {
+				return briefs.Article{}, false, fmt.Errorf("add article: short script reply %q", res)
+			}
+			var e briefs.Article
+			if err := json.Unmarshal([]byte(res[1]), &e); err != nil {
+				return briefs.Article{}, false, fmt.Errorf("add article: decode existing article: %w", err)
+			}
+			return e, false, nil
+		case "conflict":
+			return briefs.Article{}, false, fmt.Errorf("add article: %w",
+				briefs.Errorf(briefs.ECONFLICT, "slug %q is taken by another article", a.Slug))
+		case "slug":
+			if len(res) < 2 {
+				return briefs.Article{}, false, fmt.Errorf("add article: short script reply %q", res)
+			}
+			// Re-encode with the free slug and try again; a concurrent add
+			// may take it first, in which case the script offers the next.
+			a.Slug = res[1]
+		default:
+			return briefs.Article{}, false, fmt.Errorf("add article: unexpected script reply %q", res[0])
+		}
+	}
+	return briefs.Article{}, false, fmt.Errorf("add article: %w",
+		briefs.Errorf(briefs.ECONFLICT, "no free slug found for %q; please choose one", wanted))
+}
+
+// ArticleBySlug returns the article with that slug, in one round trip.
+// Errors: ENOTFOUND, EUNAVAILABLE.
+func (db *DB) ArticleBySlug(ctx context.Context, guildID, slug string) (briefs.Article, error) {
+	if err := checkGuild(guildID); err != nil {
+		return briefs.Article{}, fmt.Errorf("article by slug: %w", err)
+	}
+	k := db.guild(guildID)
+	s, err := articleScript.Run(ctx, db.client, []string{k.slugs()}, k.base, slug).Text()
+	if errors.Is(err, redis.Nil) || (err == nil && s == "") {
+		return briefs.Article{}, fmt.Errorf("article by slug: %w", notFound(slug))
+	} else if err != nil {
+		return briefs.Article{}, db.fail("article by slug", err)
+	}
+	var a briefs.Article
+	if err := json.Unmarshal([]byte(s), &a); err != nil {
+		return briefs.Article{}, fmt.Errorf("article by slug: decode %q: %w", slug, err)
+	}
+	return a, nil
+}
+
+// CachedBrief returns the brief cached for slug when it was built by the
+// summarizer version given, in one round trip (a Lua script reads the slug
+// index and the brief). ok is false for an unknown slug, an expired brief or
+// a brief of another version. Errors: EUNAVAILABLE.
+func (db *DB) CachedBrief(ctx context.Context, guildID, slug, version string) (briefs.Brief, bool, error) {
+	if err := checkGuild(guildID); err != nil {
+		return briefs.Brief{}, false, fmt.Errorf("cached brief: %w", err)
+	}
+	k := db.guild(guildID)
+	s, err := cachedScript.Run(ctx, db.client, []string{k.slugs()}, k.base, slug, version).Text()
+	if errors.Is(err, redis.Nil) || (err == nil && s == "") {
+		return briefs.Brief{}, false, nil
+	} else if err != nil {
+		return briefs.Brief{}, false, db.fail("cached brief", err)
+	}
+	var b briefs.Brief
+	if err := json.Unmarshal([]byte(s), &b); err != nil {
+		// A cache entry we cannot read is a miss: the caller rebuilds it.
+		db.log.Warn("unreadable cached brief", "guild", guildID, "slug", slug, "err", err)
+		return briefs.Brief{}, false, nil
+	}
+	if b.Summarizer != version {
+		return briefs.Brief{}, false, nil
+	}
+	return b, true, nil
+}
+
+// CacheBrief stores b as the cached brief of its article (b.GuildID,
+// b.ArticleID) for ttl; ttl <= 0 keeps it until the article is removed. A
+// brief is cached per summarizer version (b.Summarizer). When the article no
+// longer exists nothing is stored. Errors: EINVALID, EUNAVAILABLE.
+func (db *DB) CacheBrief(ctx context.Context, b briefs.Brief, ttl time.Duration) error {
+	if err := checkGuild(b.GuildID); err != nil {
+		return fmt.Errorf("cache brief: %w", err)
+	}
+	if err := checkID(b.ArticleID); err != nil {
+		return fmt.Errorf("cache brief: %w", err)
+	}
+	if b.Summarizer == "" {
+		return fmt.Errorf("cache brief: %w", briefs.Errorf(briefs.EINVALID, "the brief names no summarizer version"))
+	}
+	bj, err := json.Marshal(b)
+	if err != nil {
+		return fmt.Errorf("cache brief: %w", err)
+	}
+	k := db.guild(b.GuildID)
+	defer db.mutating()()
+	stored, err := cacheScript.Run(ctx, db.client,
+		[]string{k.article(b.ArticleID), k.brief(b.ArticleID, b.Summarizer)},
+		b.Summarizer, bj, ttlMillis(ttl)).Int()
+	if err != nil {
+		return db.fail("cache brief", err)
+	}
+	if stored == 1 {
+		db.markDirty()
+	}
+	return nil
+}
+
+// FindByTerms lists the articles indexed under every one of terms (folded
+// like briefs.Terms), newest first, at most limit, in one round trip. No
+// terms lists the newest articles. Errors: EUNAVAILABLE.
+func (db *DB) FindByTerms(ctx context.Context, guildID string, terms []string, limit int) ([]briefs.Listing, error) {
+	if err := checkGuild(guildID); err != nil {
+		return nil, fmt.Errorf("find by terms: %w", err)
+	}
+	terms = cleanTerms(terms)
+	if len(terms) == 0 {
+		ls, _, err := db.Recent(ctx, guildID, 0, limit)
+		return ls, err
+	}
+	if limit <= 0 {
+		return []briefs.Listing{}, nil
+	}
+	k := db.guild(guildID)
+	args := make([]any, 0, 2+len(terms))
+	args = append(args, k.base, limit)
+	for _, t := range terms {
+		args = append(args, t)
+	}
+	res, err := findScript.Run(ctx, db.client, []string{k.recent(), k.listings()}, args...).StringSlice()
+	if err != nil {
+		return nil, db.fail("find by terms", err)
+	}
+	return decodeListings(res)
+}
+
+// SlugsWithPrefix lists the articles whose slug starts with prefix (folded
+// to lower case without accents, spaces read as hyphens), in slug order, at
+// most limit, in one round trip. Errors: EUNAVAILABLE.
+func (db *DB) SlugsWithPrefix(ctx context.Context, guildID, prefix string, limit int) ([]briefs.Listing, error) {
+	if err := checkGuild(guildID); err != nil {
+		return nil, fmt.Errorf("slugs with prefix: %w", err)
+	}
+	if limit <= 0 {
+		return []briefs.Listing{}, nil
+	}
+	prefix = strings.Join(strings.Fields(fold(prefix)), "-")
+	prefix = strings.ReplaceAll(prefix, "\x00", "")
+	minLex, maxLex := "-", "+"
+	if prefix != "" {
+		minLex, maxLex = "["+prefix, "("+prefix+"\xff"
+	}
+	k := db.guild(guildID)
+	res, err := slugsScript.Run(ctx, db.client, []string{k.slugidx(), k.listings()}, minLex, maxLex, limit).StringSlice()
+	if err != nil {
+		return nil, db.fail("slugs with prefix", err)
+	}
+	return decodeListings(res)
+}
+
+// Recent lists the guild's articles newest first, skipping offset, at most
+// limit, and the guild's total number of articles, in one round trip.
+// Errors: EUNAVAILABLE.
+func (db *DB) Recent(ctx context.Context, guildID string, offset, limit int) ([]briefs.Listing, int, error) {
+	if err := checkGuild(guildID); err != nil {
+		return nil, 0, fmt.Errorf("recent: %w", err)
+	}
+	offset = max(offset, 0)
+	limit = max(limit, 0)
+	k := db.guild(guildID)
+	res, err := recentScript.Run(ctx, db.client, []string{k.recent(), k.listings()}, offset, limit).Slice()
+	if err != nil {
+		return nil, 0, db.fail("recent", err)
+	}
+	if len(res) == 0 {
+		return nil, 0, fmt.Errorf("recent: empty script reply")
+	}
+	total, ok := res[0].(int64)
+	if !ok {
+		return nil, 0, fmt.Errorf("recent: unexpected total %T", res[0])
+	}
+	raw := make([]string, 0, len(res)-1)
+	for _, v := range res[1:] {
+		s, _ := v.(string)
+		raw = append(raw, s)
+	}
+	ls, err := decodeListings(raw)
+	if err != nil {
+		return nil, 0, fmt.Errorf("recent: %w", err)
+	}
+	return ls, int(total), nil
+}
+
+// RemoveArticle deletes the article with that slug, its cached briefs of
+// every version and its index entries in one Lua script, and returns what
+// was removed. Errors: ENOTFOUND, EUNAVAILABLE.
+func (db *DB) RemoveArticle(ctx context.Context, guildID, slug string) (briefs.Article, error) {
+	if err := checkGuild(guildID); err != nil {
+		return briefs.Article{}, fmt.Errorf("remove article: %w", err)
+	}
+	k := db.guild(guildID)
+	defer db.mutating()()
+	res, err := removeScript.Run(ctx, db.client, k.indexKeys(), k.base, slug).StringSlice()
+	if errors.Is(err, redis.Nil) {
+		return briefs.Article{}, fmt.Errorf("remove article: %w", notFound(slug))
+	} else if err != nil {
+		return briefs.Article{}, db.fail("remove article", err)
+	}
+	db.markDirty()
+	if len(res) < 2 || res[1] == "" {
+		// The index named an article whose record was gone: the index
+		// entries are removed all the same.
+		a := briefs.Article{GuildID: guildID, Slug: slug}
+		if len(res) > 0 {
+			a.ID = res[0]
+		}
+		return a, nil
+	}
+	var a briefs.Article
+	if err := json.Unmarshal([]byte(res[1]), &a); err != nil {
+		return briefs.Article{}, fmt.Errorf("remove article: decode %q: %w", slug, err)
+	}
+	return a, nil
+}
+
+func notFound(slug string) *briefs.Error {
+	return briefs.Errorf(briefs.ENOTFOUND, "no article with slug %q", slug)
+}
+
+// checkID rejects article ids that the key layout cannot hold.
+func checkID(id string) error {
+	if id == "" {
+		return briefs.Errorf(briefs.EINVALID, "the article has no id")
+	}
+	if strings.ContainsAny(id, "{}") || hasControl(id) {
+		return briefs.Errorf(briefs.EINVALID, "article id %q is not valid", id)
+	}
+	return nil
+}
+
+// listingOf is the small view of a that lists and autocomplete show; what
+// the article lacks is taken from its brief.
+func listingOf(a briefs.Article, b briefs.Brief) briefs.Listing {
+	l := briefs.Listing{
+		ArticleID: a.ID,
+		Slug:      a.Slug,
+		Title:     a.Title,
+		Site:      a.Site,
+		Entities:  b.Entities,
+		AddedAt:   a.AddedAt,
+	}
+	if l.Title == "" {
+		l.Title = b.Title
+	}
+	if l.Site == "" {
+		l.Site = b.Site
+	}
+	return l
+}
+
+// decodeListings decodes listing JSON; empty entries (an id without a
+// listing) are skipped.
+func decodeListings(raw []string) ([]briefs.Listing, error) {
+	ls := make([]briefs.Listing, 0, len(raw))
+	for _, s := range raw {
+		if s == "" {
+			continue
+		}
+		var l briefs.Listing
+		if err := json.Unmarshal([]byte(s), &l); err != nil {
+			return nil, fmt.Errorf("decode listing: %w", err)
+		}
+		ls = append(ls, l)
+	}
+	return ls, nil
+}
+
+func ttlMillis(d time.Duration) int64 {
+	if d <= 0 {
+		return 0
+	}
+	return max(d.Milliseconds(), 1)
+}
+
+func flag(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}

@@ -1,0 +1,315 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"briefbot/briefs"
+)
+
+// TTL clock of the embedded server: miniredis only ages TTLs when told to,
+// so a goroutine advances them by the time elapsed, every clockTick or
+// slower when the database is big (FastForward walks every key; the clock
+// spends at most 1/clockBudget of the time doing it). A key may thus expire
+// up to one tick early.
+const (
+	clockTick    = 100 * time.Millisecond
+	clockMaxTick = 2 * time.Second
+	clockBudget  = 50
+	saveTimeout  = 30 * time.Second
+)
+
+// embedded is the state of the in-process server.
+type embedded struct {
+	mr     *miniredis.Miniredis
+	path   string // absolute path of the data file
+	unlock func() // releases the data file lock
+
+	// snapMu keeps snapshots consistent: mutating calls hold it shared,
+	// the snapshot holds it exclusively.
+	snapMu sync.RWMutex
+	dirty  atomic.Bool
+	kick   chan struct{}
+	stop   chan struct{}
+	wg     sync.WaitGroup
+	saveMu sync.Mutex
+}
+
+func (db *DB) openEmbedded(ctx context.Context, dataFile string) (err error) {
+	path, err := filepath.Abs(dataFile)
+	if err != nil {
+		return briefs.Errorf(briefs.EINVALID, "data file %q: %v", dataFile, err)
+	}
+	unlock, err := lockDataFile(path)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			unlock()
+		}
+	}()
+	keys, savedAt, exists, err := readDataFile(path)
+	if err != nil {
+		return err
+	}
+
+	mr := miniredis.NewMiniRedis()
+	if err := mr.StartAddr("127.0.0.1:0"); err != nil {
+		return fmt.Errorf("open store: start embedded Redis: %w", err)
+	}
+	e := &embedded{mr: mr, path: path, unlock: unlock, kick: make(chan struct{}, 1), stop: make(chan struct{})}
+	db.emb = e
+	db.addr = mr.Addr()
+	db.client = redis.NewUniversalClient(&redis.UniversalOptions{
+		Addrs:                 []string{mr.Addr()},
+		DialTimeout:           dialTimeout,
+		ReadTimeout:           ioTimeout,
+		WriteTimeout:          ioTimeout,
+		MaxRetries:            maxRetries,
+		DialerRetries:         dialRetries,
+		ContextTimeoutEnabled: true,
+	})
+	if err := db.connect(ctx); err != nil {
+		_ = db.client.Close()
+		mr.Close()
+		return err
+	}
+	// The data file's TTLs count on while briefbot is not running.
+	if !savedAt.IsZero() {
+		elapsed := time.Since(savedAt)
+		kept := keys[:0]
+		for _, k := range keys {
+			if k.ttl > 0 && elapsed > 0 {
+				if k.ttl -= elapsed; k.ttl <= 0 {
+					continue
+				}
+			}
+			kept = append(kept, k)
+		}
+		keys = kept
+	}
+	n, err := db.writeKeys(ctx, keys)
+	if err != nil {
+		_ = db.client.Close()
+		mr.Close()
+		return db.fail(fmt.Sprintf("open store: load data file %s", path), err)
+	}
+	switch {
+	case exists:
+		db.where = fmt.Sprintf("embedded Redis, data file %s (%d keys loaded)", path, n)
+	default:
+		db.where = fmt.Sprintf("embedded Redis, data file %s (new)", path)
+	}
+	e.wg.Add(2)
+	go e.clock()
+	go e.saver(db)
+	return nil
+}
+
+// readDataFile reads and checks the data file. A missing or empty file is
+// an empty store; a corrupt one is an error that leaves the file alone.
+func readDataFile(path string) (keys []keyData, savedAt time.Time, exists bool, err error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, time.Time{}, false, nil
+	} else if err != nil {
+		return nil, time.Time{}, false, briefs.Errorf(briefs.EUNAVAILABLE, "cannot read data file %s: %v", path, err)
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, time.Time{}, true, nil
+	}
+	keys, savedAt, err = decodeSnapshot(bytes.NewReader(b))
+	if err != nil {
+		return nil, time.Time{}, true, briefs.Errorf(briefs.EINVALID,
+			"data file %s is not a valid briefbot snapshot (%v); it was left untouched: repair it, move it away or set DATA_FILE", path, err)
+	}
+	return keys, savedAt, true, nil
+}
+
+// mutating marks a call that writes: in embedded mode it holds snapMu shared
+// so that a snapshot never sees half of a call's writes. Use as
+// defer db.mutating()().
+func (db *DB) mutating() func() {
+	if db.emb == nil {
+		return func() {}
+	}
+	db.emb.snapMu.RLock()
+	return db.emb.snapMu.RUnlock
+}
+
+// markDirty tells the embedded saver that data changed.
+func (db *DB) markDirty() {
+	if db.emb == nil {
+		return
+	}
+	db.emb.dirty.Store(true)
+	select {
+	case db.emb.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Flush writes the embedded data file now if data changed since the last
+// write (the CLI calls it when a command that changed data ends). With an
+// external Redis it does nothing. Errors: EUNAVAILABLE (the file cannot be
+// written).
+func (db *DB) Flush() error {
+	if db.emb == nil || db.closed.Load() {
+		return nil
+	}
+	return db.save()
+}
+
+// save writes the data file when dirty: a consistent snapshot taken with the
+// writers paused, then written to a temporary file in the same directory,
+// synced and renamed over the data file.
+func (db *DB) save() error {
+	e := db.emb
+	e.saveMu.Lock()
+	defer e.saveMu.Unlock()
+	if !e.dirty.Swap(false) {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
+	defer cancel()
+	var buf bytes.Buffer
+	e.snapMu.Lock()
+	_, err := db.backup(ctx, &buf)
+	e.snapMu.Unlock()
+	if err == nil {
+		err = writeFileAtomic(e.path, buf.Bytes())
+	}
+	if err != nil {
+		e.dirty.Store(true)
+		return fmt.Errorf("save data file: %w: %w",
+			briefs.Errorf(briefs.EUNAVAILABLE, "cannot write data file %s: %v", e.path, rootCause(err)), err)
+	}
+	return nil
+}
+
+// saver writes the data file after changes, at most once per saveInterval.
+func (e *embedded) saver(db *DB) {
+	defer e.wg.Done()
+	var last time.Time
+	for {
+		select {
+		case <-e.kick:
+		case <-e.stop:
+			return
+		}
+		if wait := time.Until(last.Add(saveInterval)); wait > 0 {
+			t := time.NewTimer(wait)
+			select {
+			case <-t.C:
+			case <-e.stop:
+				t.Stop()
+				return
+			}
+		}
+		if err := db.save(); err != nil {
+			db.log.Error("cannot save the embedded store", "file", e.path, "err", err)
+			select { // try again after the interval
+			case e.kick <- struct{}{}:
+			default:
+			}
+		}
+		last = time.Now()
+	}
+}
+
+// clock ages the TTLs of the embedded server in real time.
+func (e *embedded) clock() {
+	defer e.wg.Done()
+	last := time.Now()
+	t := time.NewTimer(clockTick)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+		case <-e.stop:
+			return
+		}
+		now := time.Now()
+		e.mr.FastForward(now.Sub(last))
+		last = now
+		t.Reset(min(max(clockTick, clockBudget*time.Since(now)), clockMaxTick))
+	}
+}
+
+// stopSaver stops the background goroutines and writes pending changes.
+func (e *embedded) stopSaver(db *DB) error {
+	close(e.stop)
+	e.wg.Wait()
+	return db.save()
+}
+
+// shutdown stops the server and releases the data file.
+func (e *embedded) shutdown() {
+	e.mr.Close()
+	e.unlock()
+}
+
+// writeFileAtomic replaces path with data: a temporary file in the same
+// directory, synced, then renamed, so that a crash leaves the old file or the
+// new one, never half of one.
+func writeFileAtomic(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(tmp)
+		}
+	}()
+	w := bufio.NewWriter(f)
+	if _, err = w.Write(data); err != nil {
+		return err
+	}
+	if err = w.Flush(); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return err
+	}
+	// Make the rename itself durable; not every platform can sync a
+	// directory, which is not worth failing for.
+	if d, derr := os.Open(dir); derr == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+	return nil
+}
+
+// rootCause is the innermost error of a chain, for a short message.
+func rootCause(err error) error {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
+}

@@ -1,0 +1,199 @@
+package store
+
+import "github.com/redis/go-redis/v9"
+
+// The Lua scripts of the store. Each runs atomically in Redis, and each checks
+// everything before it writes anything: Redis does not roll back a script
+// that fails half-way.
+//
+// The index scripts take KEYS = guildKeys.indexKeys():
+// KEYS[1] slugs, KEYS[2] urls, KEYS[3] hashes, KEYS[4] recent,
+// KEYS[5] slugidx, KEYS[6] listings; and ARGV[1] = the guild's key base, from
+// which they build the per-article keys (all in the guild's hash slot).
+
+// addScript stores an article, its listing, its brief and its index entries.
+//
+// ARGV: 1 base, 2 id, 3 wanted slug, 4 candidate slug, 5 exact ("1"/"0"),
+// 6 url key, 7 content hash, 8 article JSON, 9 listing JSON, 10 added-at ms,
+// 11 terms JSON, 12 brief version ("" = no brief), 13 brief JSON,
+// 14 brief TTL ms (0 = none), 15... terms.
+//
+// Returns {"exists", article JSON} when the URL, content hash or id is known;
+// {"conflict"} when exact and the slug is taken; {"slug", free slug} when the
+// candidate is taken (the caller re-encodes with that slug and calls again);
+// {"created"} after writing.
+var addScript = newScript(`
+local base, id, wanted, cand, exact = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local url, hash = ARGV[6], ARGV[7]
+local function existing(eid)
+  local a = redis.call('HGET', base .. 'article:' .. eid, 'article')
+  if a then return {'exists', a} end
+  return nil
+end
+if url ~= '' then
+  local eid = redis.call('HGET', KEYS[2], url)
+  if eid then local r = existing(eid); if r then return r end end
+end
+if hash ~= '' then
+  local eid = redis.call('HGET', KEYS[3], hash)
+  if eid then local r = existing(eid); if r then return r end end
+end
+do local r = existing(id); if r then return r end end
+if redis.call('HEXISTS', KEYS[1], cand) == 1 then
+  if exact == '1' then return {'conflict'} end
+  local n = 2
+  while redis.call('HEXISTS', KEYS[1], wanted .. '-' .. n) == 1 do n = n + 1 end
+  return {'slug', wanted .. '-' .. n}
+end
+local akey = base .. 'article:' .. id
+redis.call('DEL', akey)
+redis.call('HSET', akey, 'article', ARGV[8], 'slug', cand, 'url', url, 'hash', hash, 'terms', ARGV[11])
+redis.call('HSET', KEYS[1], cand, id)
+if url ~= '' then redis.call('HSET', KEYS[2], url, id) end
+if hash ~= '' then redis.call('HSET', KEYS[3], hash, id) end
+redis.call('ZADD', KEYS[4], ARGV[10], id)
+redis.call('ZADD', KEYS[5], 0, cand .. '\0' .. id)
+redis.call('HSET', KEYS[6], id, ARGV[9])
+for i = 15, #ARGV do
+  redis.call('SADD', base .. 'term:' .. ARGV[i], id)
+end
+local version = ARGV[12]
+if version ~= '' then
+  local bkey = base .. 'brief:' .. id .. ':' .. version
+  if tonumber(ARGV[14]) > 0 then
+    redis.call('SET', bkey, ARGV[13], 'PX', ARGV[14])
+  else
+    redis.call('SET', bkey, ARGV[13])
+  end
+  redis.call('HSET', akey, 'v:' .. version, '1')
+end
+return {'created'}
+`)
+
+// removeScript deletes the article with slug ARGV[2], its cached briefs of
+// every version and all its index entries. Returns the article JSON, or nil
+// when the slug is unknown.
+var removeScript = newScript(`
+local base, slug = ARGV[1], ARGV[2]
+local id = redis.call('HGET', KEYS[1], slug)
+if not id then return false end
+local akey = base .. 'article:' .. id
+local rec = redis.call('HGETALL', akey)
+local f = {}
+for i = 1, #rec, 2 do f[rec[i]] = rec[i + 1] end
+local terms = {}
+if f.terms and f.terms ~= '' then
+  local ok, t = pcall(cjson.decode, f.terms)
+  if ok and type(t) == 'table' then terms = t end
+end
+redis.call('HDEL', KEYS[1], slug)
+if f.url and f.url ~= '' and redis.call('HGET', KEYS[2], f.url) == id then redis.call('HDEL', KEYS[2], f.url) end
+if f.hash and f.hash ~= '' and redis.call('HGET', KEYS[3], f.hash) == id then redis.call('HDEL', KEYS[3], f.hash) end
+redis.call('ZREM', KEYS[4], id)
+redis.call('ZREM', KEYS[5], slug .. '\0' .. id)
+redis.call('HDEL', KEYS[6], id)
+for _, t in ipairs(terms) do
+  if type(t) == 'string' then redis.call('SREM', base .. 'term:' .. t, id) end
+end
+for k, _ in pairs(f) do
+  if string.sub(k, 1, 2) == 'v:' then redis.call('DEL', base .. 'brief:' .. id .. ':' .. string.sub(k, 3)) end
+end
+redis.call('DEL', akey)
+return {id, f.article or ''}
+`)
+
+// articleScript returns the article JSON of slug ARGV[2] (KEYS[1] = slugs),
+// or nil.
+var articleScript = newScript(`
+local id = redis.call('HGET', KEYS[1], ARGV[2])
+if not id then return false end
+return redis.call('HGET', ARGV[1] .. 'article:' .. id, 'article')
+`)
+
+// cachedScript returns the brief of slug ARGV[2] built by version ARGV[3]
+// (KEYS[1] = slugs), or nil.
+var cachedScript = newScript(`
+local id = redis.call('HGET', KEYS[1], ARGV[2])
+if not id then return false end
+return redis.call('GET', ARGV[1] .. 'brief:' .. id .. ':' .. ARGV[3])
+`)
+
+// cacheScript stores brief JSON ARGV[2] of version ARGV[1] for ARGV[3] ms
+// (0 = no expiry) when the article KEYS[1] exists; KEYS[2] is the brief key.
+// Returns 1 when stored, 0 when the article is gone.
+var cacheScript = newScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if tonumber(ARGV[3]) > 0 then
+  redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+else
+  redis.call('SET', KEYS[2], ARGV[2])
+end
+redis.call('HSET', KEYS[1], 'v:' .. ARGV[1], '1')
+return 1
+`)
+
+// recentScript returns {total, listing JSON...} of the articles newest first
+// from offset ARGV[1], at most ARGV[2]. KEYS[1] recent, KEYS[2] listings.
+var recentScript = newScript(`
+local total = redis.call('ZCARD', KEYS[1])
+local out = {total}
+local off, lim = tonumber(ARGV[1]), tonumber(ARGV[2])
+if lim <= 0 then return out end
+local ids = redis.call('ZREVRANGE', KEYS[1], off, off + lim - 1)
+if #ids == 0 then return out end
+local ls = redis.call('HMGET', KEYS[2], unpack(ids))
+for i = 1, #ids do out[#out + 1] = ls[i] or '' end
+return out
+`)
+
+// findScript returns the listing JSON of the articles in every term set
+// ARGV[3...], newest first, at most ARGV[2]. KEYS[1] recent, KEYS[2]
+// listings.
+var findScript = newScript(`
+local base, lim = ARGV[1], tonumber(ARGV[2])
+local keys = {}
+for i = 3, #ARGV do keys[#keys + 1] = base .. 'term:' .. ARGV[i] end
+local ids = redis.call('SINTER', unpack(keys))
+local scored = {}
+for _, id in ipairs(ids) do
+  local s = redis.call('ZSCORE', KEYS[1], id)
+  if s then scored[#scored + 1] = {id, tonumber(s)} end
+end
+table.sort(scored, function(a, b)
+  if a[2] ~= b[2] then return a[2] > b[2] end
+  return a[1] > b[1]
+end)
+local out = {}
+if lim <= 0 or #scored == 0 then return out end
+local pick = {}
+for i = 1, math.min(lim, #scored) do pick[i] = scored[i][1] end
+local ls = redis.call('HMGET', KEYS[2], unpack(pick))
+for i = 1, #pick do out[i] = ls[i] or '' end
+return out
+`)
+
+// slugsScript returns the listing JSON of the articles whose slug index
+// entries lie between ARGV[1] and ARGV[2] (ZRANGEBYLEX bounds), at most
+// ARGV[3], in slug order. KEYS[1] slugidx, KEYS[2] listings.
+var slugsScript = newScript(`
+local ms = redis.call('ZRANGEBYLEX', KEYS[1], ARGV[1], ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
+local out = {}
+if #ms == 0 then return out end
+local ids = {}
+for i, m in ipairs(ms) do
+  local p = string.find(m, '\0', 1, true)
+  ids[i] = string.sub(m, p + 1)
+end
+local ls = redis.call('HMGET', KEYS[2], unpack(ids))
+for i = 1, #ids do out[i] = ls[i] or '' end
+return out
+`)
+
+// scriptSources are the sources of all scripts, loaded when the store
+// connects.
+var scriptSources []string
+
+func newScript(src string) *redis.Script {
+	scriptSources = append(scriptSources, src)
+	return redis.NewScript(src)
+}
