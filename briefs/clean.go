@@ -1,0 +1,682 @@
+package briefs
+
+import (
+	"html"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// CleanDoc is an article's text after cleaning: what a reader would call the
+// article, with the page furniture around it taken apart. The summarizer
+// scores only Body; the header lines and metadata are kept separately because
+// they are valuable (the title, the byline, the date) but are not sentences
+// of the story.
+type CleanDoc struct {
+	// Headlines are the title-like lines found above the body, in order: the
+	// headline, a standfirst, a second headline. Empty for text that starts
+	// straight with the story.
+	Headlines []string
+	// Byline is the author line without its "By " ("John Johnson, Newser
+	// Staff").
+	Byline string
+	// PublishedAt is the date of a "Posted ..." or "PUBLISHED: ..." line, the
+	// zero time when there was none or it could not be read.
+	PublishedAt time.Time
+	// Dateline is what was cut from the start of the body: "(CNN)",
+	// "LONDON (Reuters)".
+	Dateline string
+	// Body is the story: one line per source line, paragraphs separated by a
+	// blank line, white space collapsed, curly quotes made straight,
+	// boilerplate lines removed.
+	Body string
+	// HTML is true when the text was HTML and its tags were stripped.
+	HTML bool
+	// Dropped counts the boilerplate lines removed.
+	Dropped int
+}
+
+// Clean takes apart pasted or fetched article text: it strips HTML when the
+// text is HTML, repairs common mojibake, normalises white space and quotes,
+// drops invalid UTF-8 and control characters, removes boilerplate (app-install
+// prompts, share widgets, photo credits, "Scroll down for video", "(More ...
+// stories.)"), and separates the headline, byline, date and dateline from the
+// body. Clean never fails: text with nothing left gives an empty Body, which
+// the summarizer reports as EINVALID.
+func Clean(text string) CleanDoc {
+	var doc CleanDoc
+	if looksHTML(text) {
+		text = stripHTML(text)
+		doc.HTML = true
+	}
+	if strings.Contains(text, "\u00e2\u20ac") || strings.Contains(text, "\u00c2") {
+		text = mojibake.Replace(text)
+	}
+	text = normalizeText(text)
+	text = removeInline(text)
+
+	// Classify lines. Lines are substrings of text.
+	type line struct {
+		text  string
+		blank bool // a blank line came before it
+	}
+	kept := make([]line, 0, 16)
+	promo := false // inside an app-install block
+	blank := false
+	for rest := text; len(rest) > 0; {
+		var ln string
+		if i := strings.IndexByte(rest, '\n'); i >= 0 {
+			ln, rest = rest[:i], rest[i+1:]
+		} else {
+			ln, rest = rest, ""
+		}
+		if ln == "" {
+			blank = true
+			promo = false
+			continue
+		}
+		if len(ln) <= 600 {
+			lower := strings.ToLower(ln)
+			words := strings.Count(ln, " ") + 1
+			if promo && words <= 14 {
+				doc.Dropped++
+				continue
+			}
+			promo = false
+			if isAppPrompt(lower) {
+				promo = true
+				doc.Dropped++
+				continue
+			}
+			if doc.Byline == "" && words <= 12 {
+				if by, ok := bylineOf(ln); ok {
+					doc.Byline = by
+					doc.Dropped++
+					continue
+				}
+			}
+			if words <= 24 && isDateLine(lower) {
+				if doc.PublishedAt.IsZero() {
+					doc.PublishedAt = parseDate(ln)
+				}
+				doc.Dropped++
+				continue
+			}
+			if isBoilerplate(ln, lower, words) {
+				doc.Dropped++
+				continue
+			}
+		}
+		kept = append(kept, line{ln, blank && len(kept) > 0})
+		blank = false
+	}
+
+	// The header zone: title-like lines above the first body line.
+	h := 0
+	for h < len(kept) && h < 8 {
+		next := ""
+		if h+1 < len(kept) {
+			next = kept[h+1].text
+		}
+		if !isHeaderLine(kept[h].text, next) {
+			break
+		}
+		h++
+	}
+	if h == len(kept) {
+		h = 0 // no body below: the lines are the story, not its headlines
+	}
+	for _, l := range kept[:h] {
+		doc.Headlines = append(doc.Headlines, l.text)
+	}
+	body := kept[h:]
+	if len(body) == 0 {
+		return doc
+	}
+	first := body[0].text
+	if strings.Contains(first, "PUBLISHED:") {
+		first = dmHeader.ReplaceAllString(first, "")
+	}
+	if dl, rest := splitDateline(first); dl != "" {
+		doc.Dateline = dl
+		first = rest
+	}
+	if len(body) == 1 {
+		doc.Body = first
+		return doc
+	}
+	n := len(first)
+	for _, l := range body[1:] {
+		n += len(l.text) + 2
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(first)
+	for _, l := range body[1:] {
+		if l.blank {
+			b.WriteByte('\n')
+		}
+		b.WriteByte('\n')
+		b.WriteString(l.text)
+	}
+	doc.Body = b.String()
+	return doc
+}
+
+// normalizeText collapses white space (lines trimmed, one space between
+// words, "\r\n" and Unicode line separators as "\n"), makes curly quotes
+// straight, and drops invalid bytes, control characters and zero-width
+// characters. Straight quotes keep the segmenter and the entity finder to one
+// spelling of each quote.
+func normalizeText(s string) string {
+	b := make([]byte, 0, len(s))
+	lineStart, space := true, false
+	newline := func() {
+		b = append(b, '\n')
+		lineStart, space = true, false
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case c == '\n':
+				newline()
+				continue
+			case c == '\r':
+				if i < len(s) && s[i] == '\n' {
+					i++
+				}
+				newline()
+				continue
+			case c == ' ' || c == '\t' || c == '\v' || c == '\f':
+				space = !lineStart
+				continue
+			case c < 0x20 || c == 0x7f:
+				continue
+			}
+			if space {
+				b = append(b, ' ')
+				space = false
+			}
+			lineStart = false
+			b = append(b, c)
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		switch {
+		case r == utf8.RuneError && n == 1:
+			continue
+		case r == '\u2018' || r == '\u2019' || r == '\u201a' || r == '\u201b' || r == '\u2032':
+			r = '\''
+		case r == '\u201c' || r == '\u201d' || r == '\u201e' || r == '\u201f' || r == '\u2033':
+			r = '"'
+		case r == '\u2028' || r == '\u2029' || r == '\u0085':
+			newline()
+			continue
+		case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff' || r == '\u00ad':
+			continue
+		case unicode.IsSpace(r):
+			space = !lineStart
+			continue
+		case unicode.IsControl(r) || r >= 0xE000 && r <= 0xF8FF:
+			continue // C1 controls, private use
+		}
+		if space {
+			b = append(b, ' ')
+			space = false
+		}
+		lineStart = false
+		b = utf8.AppendRune(b, r)
+	}
+	return string(b)
+}
+
+// mojibake repairs UTF-8 text that was decoded as Windows-1252 once
+// ("willâ€¦", "Â£72,000"), a common accident of copy and paste.
+var mojibake = strings.NewReplacer(
+	"\u00e2\u20ac\u2122", "'", "\u00e2\u20ac\u02dc", "'", "\u00e2\u20ac\u0153", `"`,
+	"\u00e2\u20ac\u009d", `"`, "\u00e2\u20ac\u00a6", "\u2026", "\u00e2\u20ac\u201d", "\u2014",
+	"\u00e2\u20ac\u201c", "\u2013", "\u00c2\u00a3", "\u00a3", "\u00c2\u00a0", " ",
+	"\u00c2\u00a9", "\u00a9", "\u00c2\u00b0", "\u00b0", "\u00c2\u00bd", "\u00bd",
+)
+
+// removeInline cuts boilerplate that sits inside running text rather than on
+// a line of its own: the BBC share widget ("Share this withEmailFacebook...
+// Copy this link", sometimes broken over two lines) and "Scroll down for
+// video".
+func removeInline(s string) string {
+	if i := strings.Index(s, "Share this with"); i >= 0 {
+		if j := strings.Index(s[i:], "Copy"); j >= 0 && j < 200 {
+			k := i + j + len("Copy")
+			rest := strings.TrimLeft(s[k:], " \n")
+			if strings.HasPrefix(rest, "this link") {
+				rest = rest[len("this link"):]
+				s = s[:i] + rest
+			}
+		}
+	}
+	for _, p := range [...]string{"Scroll down for video", "Scroll down for videos"} {
+		for {
+			i := strings.Index(s, p)
+			if i < 0 {
+				break
+			}
+			j := i + len(p)
+			if j < len(s) && s[j] == 's' {
+				j++
+			}
+			for j < len(s) && (s[j] == ' ' || s[j] == '.' || s[j] == ':') {
+				j++
+			}
+			s = s[:i] + s[j:]
+		}
+	}
+	return s
+}
+
+// isAppPrompt matches the "get our app" blocks that news sites append
+// ("Get the news faster. Tap to install our app.").
+func isAppPrompt(lower string) bool {
+	switch {
+	case strings.Contains(lower, "install") && strings.Contains(lower, "app"),
+		strings.Contains(lower, "get the news faster"),
+		strings.Contains(lower, "add to home screen"),
+		strings.Contains(lower, "download the app"),
+		strings.Contains(lower, "download our app"),
+		strings.HasPrefix(lower, "get the app"),
+		strings.HasPrefix(lower, "open in app"),
+		strings.HasPrefix(lower, "tap to "):
+		return true
+	}
+	return false
+}
+
+// bylineOf recognises "By John Johnson, Newser Staff" and returns the name
+// part.
+func bylineOf(ln string) (string, bool) {
+	if !(strings.HasPrefix(ln, "By ") || strings.HasPrefix(ln, "BY ")) {
+		return "", false
+	}
+	rest := strings.TrimLeft(ln[3:], " .")
+	rest = strings.TrimRight(rest, " .")
+	r := firstRune(rest)
+	if rest == "" || !unicode.IsUpper(r) {
+		return "", false
+	}
+	return rest, true
+}
+
+// isDateLine matches "Posted Jun 19, 2024 9:13 AM CDT", "PUBLISHED: 10:26
+// EST, 3 May 2013 | UPDATED: ...", "Updated 1234 GMT (2034 HKT) April 5,
+// 2015", "Last updated ...".
+func isDateLine(lower string) bool {
+	for _, p := range [...]string{"posted ", "posted:", "published ", "published:", "updated ", "updated:",
+		"last updated", "first published", "last modified"} {
+		if strings.HasPrefix(lower, p) {
+			return strings.ContainsAny(lower, "0123456789")
+		}
+	}
+	return false
+}
+
+// isBoilerplate matches page furniture that is not part of the story:
+// photo captions and credits, share widgets, "(More ... stories.)", ads,
+// newsletter and follow prompts.
+func isBoilerplate(ln, lower string, words int) bool {
+	if strings.HasPrefix(lower, "(more ") && (strings.HasSuffix(lower, "stories.)") || strings.HasSuffix(lower, "stories)")) {
+		return true
+	}
+	if hasPhotoCredit(ln) {
+		return true
+	}
+	if strings.Contains(lower, "ap photo") || strings.Contains(lower, "getty images") ||
+		strings.Contains(ln, "Photograph:") || strings.Contains(ln, "Photo:") ||
+		strings.Contains(lower, "photo credit") || strings.HasPrefix(lower, "image copyright") ||
+		strings.HasPrefix(lower, "image caption") || strings.HasPrefix(lower, "image source") ||
+		strings.HasPrefix(lower, "media caption") || strings.HasPrefix(lower, "media playback") {
+		return words <= 80
+	}
+	if words <= 3 && (strings.HasPrefix(ln, "Photo") || strings.HasPrefix(ln, "Image")) {
+		return true // "Photo", "Photos", "Image 3 of 12" labels
+	}
+	if words <= 16 && isShareWidget(lower) {
+		return true
+	}
+	if words <= 12 {
+		for _, p := range [...]string{"advertisement", "story continues below", "read more", "related:",
+			"related articles", "related stories", "recommended", "sign up", "subscribe", "newsletter",
+			"follow us", "follow @", "click here", "all rights reserved", "©", "copyright ",
+			"comments", "view comments", "loading", "enable javascript", "skip to ", "watch:",
+			"watch video", "listen:", "most read", "trending", "share this", "share on", "share via",
+			"print this", "email this", "continue reading", "this article was", "please enable"} {
+			if strings.HasPrefix(lower, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasPhotoCredit reports whether a line ends with a photo credit in
+// parentheses: "... (Gavriil Grigorov, Sputnik, Kremlin Pool Photo via AP)".
+// Such a line is a caption, not story text.
+func hasPhotoCredit(ln string) bool {
+	if !strings.HasSuffix(ln, ")") {
+		return false
+	}
+	i := strings.LastIndexByte(ln, '(')
+	if i < 0 || len(ln)-i > 120 {
+		return false
+	}
+	p := ln[i+1 : len(ln)-1]
+	for _, w := range [...]string{"via ", "Photo", "Getty", "Reuters", "AFP", "EPA", "Shutterstock",
+		"Images", "Pool", "Associated Press", "Alamy", "Courtesy", "courtesy", "File", "Credit"} {
+		if strings.Contains(p, w) {
+			return true
+		}
+	}
+	return p == "AP" || strings.HasSuffix(p, "/AP") || strings.HasSuffix(p, ", AP")
+}
+
+// isShareWidget matches lines made of share-button labels only: "Share this
+// with Email Facebook Messenger Twitter ... Copy this link".
+func isShareWidget(lower string) bool {
+	networks := 0
+	for _, w := range strings.FieldsFunc(lower, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		switch w {
+		case "facebook", "twitter", "messenger", "whatsapp", "pinterest", "linkedin", "reddit",
+			"email", "mail", "telegram", "x", "tumblr", "flipboard", "sms":
+			networks++
+		case "share", "this", "with", "copy", "link", "on", "via", "the", "article", "story",
+			"print", "tweet", "save", "comment", "comments", "gift", "or", "and":
+		default:
+			return false
+		}
+	}
+	return networks >= 2
+}
+
+// isHeaderLine reports whether ln, a line above the body, reads as a
+// headline or standfirst: not too long, no closing full stop, and not the
+// first half of a sentence broken over lines (next starts in lower case).
+func isHeaderLine(ln, next string) bool {
+	if _, item := stripListMarker(ln); item {
+		return false
+	}
+	words := strings.Count(ln, " ") + 1
+	if words > 30 || len(ln) > 300 {
+		return false
+	}
+	if next != "" {
+		r := firstRune(next)
+		if !unicode.IsUpper(r) && !unicode.IsDigit(r) && !isOpenQuote(r) && r != '(' {
+			return false
+		}
+	}
+	t := strings.TrimRight(ln, `"')`)
+	if t == "" {
+		return false
+	}
+	switch last, _ := utf8.DecodeLastRuneInString(t); last {
+	case '.', ',', ';', ':', '\u2026':
+		return false
+	case '?', '!':
+		return words <= 15
+	}
+	return true
+}
+
+// splitDateline cuts a news-agency dateline from the start of the body:
+// "(CNN)", "(CNN) -- ", "LONDON (Reuters) - ", "WASHINGTON, June 5 (AP) — ".
+func splitDateline(s string) (dateline, rest string) {
+	i := strings.IndexByte(s, '(')
+	if i < 0 || i > 60 {
+		return "", s
+	}
+	j := strings.IndexByte(s[i:], ')')
+	if j < 0 || j > 40 {
+		return "", s
+	}
+	j += i
+	agency := s[i+1 : j]
+	if agency == "" || strings.Count(agency, " ") > 3 || !unicode.IsUpper(firstRune(agency)) {
+		return "", s
+	}
+	prefix := strings.TrimSpace(s[:i])
+	after := strings.TrimLeft(s[j+1:], " ")
+	dash := false
+	for _, d := range [...]string{"--", "-", "\u2014", "\u2013", ":"} {
+		if strings.HasPrefix(after, d) {
+			after = strings.TrimLeft(after[len(d):], " ")
+			dash = true
+			break
+		}
+	}
+	if r := firstRune(after); !unicode.IsUpper(r) && !unicode.IsDigit(r) && !isOpenQuote(r) {
+		return "", s
+	}
+	if prefix != "" && !dash && prefix != strings.ToUpper(prefix) {
+		return "", s // "Apple (AAPL) Shares" is not a dateline
+	}
+	if prefix != "" && strings.Count(prefix, " ") > 5 {
+		return "", s
+	}
+	return strings.TrimSpace(s[:j+1]), after
+}
+
+// dmHeader is the Daily Mail's inline header: "By . Author . PUBLISHED: .
+// 10:26 EST, 3 May 2013 . | . UPDATED: . 10:27 EST, 3 May 2013 . ".
+var dmHeader = regexp.MustCompile(`^(?:By \. .{1,80}? \. )?PUBLISHED: \. .{1,40}? \. \| \. UPDATED: \. .{1,40}? \. ?`)
+
+// looksHTML reports whether text holds HTML markup: a known tag, not merely a
+// "<" in prose ("a < b").
+func looksHTML(s string) bool {
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], '<')
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+		if strings.HasPrefix(s[i:], "!--") || strings.HasPrefix(s[i:], "!DOCTYPE") || strings.HasPrefix(s[i:], "!doctype") {
+			return true
+		}
+		name, _ := tagName(s[i:])
+		if knownTags[name] {
+			return true
+		}
+	}
+	return false
+}
+
+// tagName reads the lower-cased tag name at the start of s (after "<"), and
+// whether the tag is a closing one.
+func tagName(s string) (string, bool) {
+	closing := false
+	if strings.HasPrefix(s, "/") {
+		closing = true
+		s = s[1:]
+	}
+	n := 0
+	for n < len(s) && n < 12 && (s[n] >= 'a' && s[n] <= 'z' || s[n] >= 'A' && s[n] <= 'Z' || n > 0 && s[n] >= '0' && s[n] <= '9') {
+		n++
+	}
+	if n == 0 || n < len(s) && s[n] != ' ' && s[n] != '>' && s[n] != '/' && s[n] != '\n' && s[n] != '\t' && s[n] != '\r' {
+		return "", closing
+	}
+	return strings.ToLower(s[:n]), closing
+}
+
+var knownTags = setOf("html", "head", "body", "p", "div", "br", "span", "a", "h1", "h2", "h3", "h4",
+	"h5", "h6", "ul", "ol", "li", "table", "tr", "td", "th", "img", "script", "style", "article",
+	"section", "meta", "link", "strong", "em", "b", "i", "u", "blockquote", "figure", "figcaption",
+	"header", "footer", "nav", "aside", "main", "time", "title", "picture", "source", "iframe",
+	"noscript", "button", "form", "input", "svg", "hr", "small", "sup", "sub", "pre", "code", "cite",
+	"dl", "dt", "dd", "template", "label", "select", "option", "video", "audio")
+
+// blockTags end a line of text.
+var blockTags = setOf("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "article",
+	"section", "header", "footer", "blockquote", "ul", "ol", "table", "main", "figure", "hr",
+	"dl", "dt", "dd", "pre", "body", "html", "title")
+
+// skipTags hold no story text: their content is dropped with them.
+var skipTags = setOf("script", "style", "noscript", "template", "svg", "nav", "aside", "form",
+	"button", "select", "iframe", "figcaption", "head", "video", "audio", "picture")
+
+// stripHTML turns HTML into text: tags removed, block elements on lines of
+// their own, list items as "•" bullets, scripts, navigation and captions
+// dropped, entities decoded. It is a small tolerant scanner, not a parser:
+// readability extraction belongs to the fetcher; this handles HTML that was
+// pasted where text was expected.
+func stripHTML(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], '<')
+		if j < 0 {
+			b.WriteString(s[i:])
+			break
+		}
+		b.WriteString(s[i : i+j])
+		i += j
+		if strings.HasPrefix(s[i:], "<!--") {
+			k := strings.Index(s[i+4:], "-->")
+			if k < 0 {
+				break
+			}
+			i += 4 + k + 3
+			continue
+		}
+		name, closing := tagName(s[i+1:])
+		end := tagEnd(s, i+1)
+		if name == "" && !strings.HasPrefix(s[i+1:], "!") && !strings.HasPrefix(s[i+1:], "?") {
+			b.WriteByte('<') // not a tag: "a < b"
+			i++
+			continue
+		}
+		i = end
+		switch {
+		case !closing && skipTags[name] && !strings.HasSuffix(s[:end], "/>"):
+			// Drop everything up to the matching close tag.
+			k := indexFold(s[i:], "</"+name)
+			if k < 0 {
+				i = len(s)
+			} else {
+				i = tagEnd(s, i+k+1)
+			}
+			b.WriteByte('\n')
+		case name == "li" && !closing:
+			b.WriteString("\n• ")
+		case blockTags[name]:
+			b.WriteByte('\n')
+		case name == "td" || name == "th":
+			b.WriteByte(' ')
+		}
+	}
+	return html.UnescapeString(b.String())
+}
+
+// tagEnd returns the index after the ">" closing the tag that starts before
+// i, skipping quoted attribute values.
+func tagEnd(s string, i int) int {
+	var quote byte
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '>':
+			return i + 1
+		}
+	}
+	return len(s)
+}
+
+// indexFold is strings.Index ignoring ASCII case.
+func indexFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
+}
+
+// parseDate reads the date of a date line. Zone abbreviations that Go cannot
+// resolve on its own ("CDT") are mapped to their offsets.
+func parseDate(ln string) time.Time {
+	s := ln
+	if i := strings.IndexByte(s, '|'); i >= 0 {
+		s = s[:i]
+	}
+	lower := strings.ToLower(s)
+	for _, p := range [...]string{"last updated", "first published", "last modified", "posted", "published", "updated"} {
+		if strings.HasPrefix(lower, p) {
+			s = s[len(p):]
+			break
+		}
+	}
+	s = strings.Trim(s, " :.")
+	s = strings.TrimPrefix(s, "on ")
+	s = strings.TrimPrefix(s, ". ")
+	s = strings.NewReplacer("a.m.", "AM", "p.m.", "PM", " am ", " AM ", " pm ", " PM ", "Sept.", "Sep", ".", "", " at ", " ").Replace(s)
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}
+	}
+	for _, layout := range dateLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return fixZone(t)
+		}
+	}
+	// A date somewhere in the line: "1234 GMT (2034 HKT) April 5, 2015".
+	if m := dateInLine.FindString(s); m != "" {
+		m = strings.ReplaceAll(m, ",", "")
+		for _, layout := range [...]string{"January 2 2006", "Jan 2 2006", "2 January 2006", "2 Jan 2006"} {
+			if t, err := time.Parse(layout, m); err == nil {
+				return t
+			}
+		}
+	}
+	return time.Time{}
+}
+
+var dateLayouts = [...]string{
+	"Jan 2, 2006 3:04 PM MST", "Jan 2, 2006 3:04 PM", "Jan 2, 2006, 3:04 PM MST", "Jan 2, 2006",
+	"January 2, 2006 3:04 PM MST", "January 2, 2006, 3:04 PM MST", "January 2, 2006 3:04 PM", "January 2, 2006",
+	"Monday, January 2, 2006 3:04 PM MST", "Monday, January 2, 2006", "Mon, Jan 2, 2006",
+	"15:04 MST, 2 January 2006", "15:04 MST, 2 Jan 2006", "2 January 2006 15:04 MST", "2 January 2006",
+	"Mon 2 Jan 2006 1504 MST", "2 Jan 2006", "2006-01-02T15:04:05Z07:00", "2006-01-02 15:04", "2006-01-02",
+	"01/02/2006 3:04 PM MST", "01/02/2006",
+}
+
+var dateInLine = regexp.MustCompile(`(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{1,2},? \d{4}|\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}`)
+
+// zoneOffsets resolves the zone abbreviations that news sites print, in
+// minutes east of UTC.
+var zoneOffsets = map[string]int{
+	"UTC": 0, "GMT": 0, "BST": 60, "CET": 60, "CEST": 120, "EET": 120, "EEST": 180, "MSK": 180,
+	"IST": 330, "HKT": 480, "JST": 540, "KST": 540, "AEST": 600, "AEDT": 660,
+	"EST": -300, "EDT": -240, "CST": -360, "CDT": -300, "MST": -420, "MDT": -360,
+	"PST": -480, "PDT": -420, "ET": -300, "CT": -360, "PT": -480,
+}
+
+// fixZone gives a time parsed with an unknown zone abbreviation (Go records
+// those with offset zero) its real offset, keeping the wall clock.
+func fixZone(t time.Time) time.Time {
+	name, off := t.Zone()
+	if off != 0 || name == "" || name == "UTC" {
+		return t
+	}
+	if m, ok := zoneOffsets[name]; ok {
+		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.FixedZone(name, m*60))
+	}
+	return t
+}
