@@ -2,25 +2,44 @@ package briefs
 
 import (
 	"strings"
+	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
-// foldAccents maps "Zürich" to "Zurich": decompose, drop combining marks,
-// recompose. Shared by search terms and slugs so that both fold alike.
-var foldAccents = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// accentFolders hold transformers that map "Zürich" to "Zurich": decompose,
+// drop combining marks, recompose. A transformer keeps state while it runs,
+// so each goroutine takes its own from the pool.
+var accentFolders = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}}
 
 // Fold lower-cases s and strips accents, so that "Zürich", "zurich" and
-// "ZURICH" compare equal.
+// "ZURICH" compare equal. Search terms and slugs both fold through it.
 func Fold(s string) string {
-	folded, _, err := transform.String(foldAccents, s)
+	if isASCII(s) {
+		return strings.ToLower(s)
+	}
+	t := accentFolders.Get().(transform.Transformer)
+	folded, _, err := transform.String(t, s)
+	accentFolders.Put(t)
 	if err != nil {
 		folded = s
 	}
 	return strings.ToLower(folded)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // Terms splits s into folded search terms: runs of letters and digits. Hyphens,

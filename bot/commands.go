@@ -1,0 +1,96 @@
+package bot
+
+import (
+	"github.com/bwmarrin/discordgo"
+)
+
+// adminPermission is what admin commands require: Manage Server. Discord hides
+// the commands from other members (default_member_permissions) and the
+// handlers check again, since a server can override the default.
+const adminPermission = discordgo.PermissionManageGuild
+
+// command is one entry of the command table: the definition Discord registers,
+// the handler that answers it and, for options with autocomplete, the handler
+// that suggests values.
+type command struct {
+	def          *discordgo.ApplicationCommand
+	admin        bool
+	handle       map[string]Handler // by subcommand name; "" for a command without subcommands
+	autocomplete Handler
+}
+
+// commandTable is the one place that lists every slash command (DESIGN.md
+// section 4), with its options, permissions and handlers.
+func (r *Router) commandTable() []command {
+	adminPerms := int64(adminPermission)
+	noDM := false
+	return []command{
+		{
+			def: &discordgo.ApplicationCommand{
+				Name:        "brief",
+				Description: "Show the brief of a news article",
+				Options: []*discordgo.ApplicationCommandOption{{
+					Type:         discordgo.ApplicationCommandOptionString,
+					Name:         "topic",
+					Description:  "A slug such as putin-kim, or words of the headline",
+					Required:     true,
+					Autocomplete: true,
+					MaxLength:    200,
+				}},
+				DMPermission: &noDM,
+			},
+			handle:       map[string]Handler{"": r.handleBrief},
+			autocomplete: r.suggestBriefs,
+		},
+		{
+			def: &discordgo.ApplicationCommand{
+				Name:        "briefs",
+				Description: "List recent briefs, or those matching a query",
+				Options: []*discordgo.ApplicationCommandOption{{
+					Type:        discordgo.ApplicationCommandOptionString,
+					Name:        "query",
+					Description: "Words to look for in slugs, headlines and names",
+					MaxLength:   200,
+				}},
+				DMPermission: &noDM,
+			},
+			handle: map[string]Handler{"": r.handleBriefs},
+		},
+		{
+			def: &discordgo.ApplicationCommand{
+				Name:                     "article",
+				Description:              "Add or remove articles (Manage Server)",
+				DefaultMemberPermissions: &adminPerms,
+				DMPermission:             &noDM,
+				Options: []*discordgo.ApplicationCommandOption{
+					{
+						Type:        discordgo.ApplicationCommandOptionSubCommand,
+						Name:        "add",
+						Description: "Add an article by pasting its text (no options opens a form)",
+						Options: []*discordgo.ApplicationCommandOption{
+							{Type: discordgo.ApplicationCommandOptionString, Name: "url", Description: "Link to the article"},
+							{Type: discordgo.ApplicationCommandOptionString, Name: "text", Description: "The article text", MaxLength: 6000},
+							{Type: discordgo.ApplicationCommandOptionString, Name: "slug", Description: "Short name to find it by, e.g. putin-kim", MaxLength: 64},
+							{Type: discordgo.ApplicationCommandOptionString, Name: "title", Description: "Headline, when the text has none", MaxLength: 256},
+						},
+					},
+					{
+						Type:        discordgo.ApplicationCommandOptionSubCommand,
+						Name:        "remove",
+						Description: "Remove an article and its brief",
+						Options: []*discordgo.ApplicationCommandOption{{
+							Type:         discordgo.ApplicationCommandOptionString,
+							Name:         "slug",
+							Description:  "The article's slug",
+							Required:     true,
+							Autocomplete: true,
+						}},
+					},
+				},
+			},
+			admin:        true,
+			handle:       map[string]Handler{"add": r.handleArticleAdd, "remove": r.handleArticleRemove},
+			autocomplete: r.suggestBriefs,
+		},
+	}
+}

@@ -1,0 +1,209 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"briefbot/briefs"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Custom ids of components and modals; the part before ':' routes them.
+const (
+	briefsPagePrefix = "briefs"
+	articleModalID   = "article-add"
+)
+
+// handleBrief answers /brief topic: the brief as an embed with a link button,
+// or the candidates when the topic matched several articles.
+func (r *Router) handleBrief(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
+	lookup, err := r.briefs.Brief(ctx, in.GuildID, in.String("topic"))
+	if err != nil {
+		return r.fail(in, err)
+	}
+	if lookup.Brief == nil {
+		lines := make([]string, 0, len(lookup.Candidates))
+		for _, l := range lookup.Candidates {
+			lines = append(lines, "• "+listingLine(l))
+		}
+		return message(&discordgo.InteractionResponseData{
+			Flags: discordgo.MessageFlagsEphemeral,
+			Embeds: []*discordgo.MessageEmbed{{
+				Title:       fmt.Sprintf("%d briefs match %q", len(lookup.Candidates), in.String("topic")),
+				Description: strings.Join(lines, "\n"),
+				Footer:      &discordgo.MessageEmbedFooter{Text: "Ask again with one of the slugs, e.g. /brief " + lookup.Candidates[0].Slug},
+			}},
+		})
+	}
+	return message(&discordgo.InteractionResponseData{
+		Embeds:     []*discordgo.MessageEmbed{BriefEmbed(*lookup.Brief)},
+		Components: sourceButton(*lookup.Brief),
+	})
+}
+
+// suggestBriefs answers autocomplete for slugs: label the title, value the slug.
+func (r *Router) suggestBriefs(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
+	ls, err := r.briefs.Suggest(ctx, in.GuildID, in.Focused())
+	if err != nil {
+		// Autocomplete cannot show an error; an empty list is the honest answer.
+		r.log.Warn("autocomplete failed", "interaction", in.ID, "err", err)
+		return choicesResponse(nil)
+	}
+	return choicesResponse(ls)
+}
+
+// handleBriefs answers /briefs [query] with the first page of matches.
+func (r *Router) handleBriefs(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
+	data, err := r.listingsPage(ctx, in.GuildID, in.String("query"), 0)
+	if err != nil {
+		return r.fail(in, err)
+	}
+	return message(data)
+}
+
+// handleBriefsPage answers a paging button of /briefs by replacing the list.
+func (r *Router) handleBriefsPage(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
+	// "briefs:<offset>:<query>"
+	parts := strings.SplitN(in.MessageComponentData().CustomID, ":", 3)
+	if len(parts) != 3 {
+		return errorResponse(briefs.Errorf(briefs.EINVALID, "This button has expired; run /briefs again."))
+	}
+	offset, err := strconv.Atoi(parts[1])
+	if err != nil || offset < 0 {
+		return errorResponse(briefs.Errorf(briefs.EINVALID, "This button has expired; run /briefs again."))
+	}
+	data, err := r.listingsPage(ctx, in.GuildID, parts[2], offset)
+	if err != nil {
+		return r.fail(in, err)
+	}
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: data}
+}
+
+// listingsPage renders one page of /briefs with Previous/Next buttons.
+func (r *Router) listingsPage(ctx context.Context, guildID, query string, offset int) (*discordgo.InteractionResponseData, error) {
+	ls, total, err := r.briefs.Search(ctx, guildID, query, offset, listingsPageSize)
+	if err != nil {
+		return nil, err
+	}
+	if total == 0 {
+		if strings.TrimSpace(query) != "" {
+			return &discordgo.InteractionResponseData{Content: fmt.Sprintf("No briefs match %q.", query), Flags: discordgo.MessageFlagsEphemeral}, nil
+		}
+		return &discordgo.InteractionResponseData{Content: "No briefs yet. An admin can add one with /article add.", Flags: discordgo.MessageFlagsEphemeral}, nil
+	}
+	lines := make([]string, 0, len(ls))
+	for _, l := range ls {
+		lines = append(lines, "• "+listingLine(l))
+	}
+	title := "Recent briefs"
+	if strings.TrimSpace(query) != "" {
+		title = fmt.Sprintf("Briefs matching %q", query)
+	}
+	page, pages := offset/listingsPageSize+1, (total+listingsPageSize-1)/listingsPageSize
+	data := &discordgo.InteractionResponseData{
+		Embeds: []*discordgo.MessageEmbed{{
+			Title:       title,
+			Description: strings.Join(lines, "\n"),
+			Footer:      &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Page %d of %d · %d briefs · /brief <slug> shows one", page, pages, total)},
+		}},
+	}
+	if pages > 1 {
+		id := func(off int) string { return cut(fmt.Sprintf("%s:%d:%s", briefsPagePrefix, off, query), maxCustomID) }
+		data.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.Button{Style: discordgo.SecondaryButton, Label: "Previous", CustomID: id(max(offset-listingsPageSize, 0)), Disabled: offset == 0},
+			discordgo.Button{Style: discordgo.SecondaryButton, Label: "Next", CustomID: id(offset + listingsPageSize), Disabled: page >= pages},
+		}}}
+	}
+	return data, nil
+}
+
+// handleArticleAdd answers /article add. With neither url nor text it opens a
+// form to paste the text into.
+func (r *Router) handleArticleAdd(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
+	text, url := in.String("text"), in.String("url")
+	if strings.TrimSpace(text) == "" && strings.TrimSpace(url) == "" {
+		return articleModal(in.String("slug"), in.String("title"))
+	}
+	if strings.TrimSpace(text) == "" {
+		return errorResponse(briefs.Errorf(briefs.EINVALID, "Adding by URL alone is not supported yet: paste the article text with text:, or run /article add with no options to open a form."))
+	}
+	return r.addArticle(ctx, in, briefs.AddInput{Text: text, SourceURL: url, Slug: in.String("slug"), Title: in.String("title")})
+}
+
+// handleArticleModal takes the pasted text of the /article add form.
+func (r *Router) handleArticleModal(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
+	if !in.CanManageServer() {
+		return errorResponse(briefs.Errorf(briefs.EINVALID, "You need the Manage Server permission to add articles."))
+	}
+	return r.addArticle(ctx, in, briefs.AddInput{
+		Text:  in.ModalValue("text"),
+		Slug:  in.ModalValue("slug"),
+		Title: in.ModalValue("title"),
+	})
+}
+
+func (r *Router) addArticle(ctx context.Context, in *Interaction, add briefs.AddInput) *discordgo.InteractionResponse {
+	add.GuildID, add.UserID = in.GuildID, in.UserID()
+	res, err := r.briefs.Add(ctx, add)
+	if err != nil {
+		return r.fail(in, err)
+	}
+	note := fmt.Sprintf("Added `%s`. Anyone can now ask /brief %s.", res.Brief.Slug, res.Brief.Slug)
+	if !res.Created {
+		note = fmt.Sprintf("This article is already here as `%s`; nothing was added.", res.Brief.Slug)
+	}
+	if res.SlugNote != "" {
+		note += " " + res.SlugNote
+	}
+	return message(&discordgo.InteractionResponseData{
+		Content: note,
+		Flags:   discordgo.MessageFlagsEphemeral,
+		Embeds:  []*discordgo.MessageEmbed{BriefEmbed(res.Brief)},
+	})
+}
+
+// articleModal is the form for pasting an article.
+func articleModal(slug, title string) *discordgo.InteractionResponse {
+	return &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseModal,
+		Data: &discordgo.InteractionResponseData{
+			CustomID: articleModalID,
+			Title:    "Add an article",
+			Components: []discordgo.MessageComponent{
+				discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{
+					CustomID: "text", Label: "Article text", Style: discordgo.TextInputParagraph,
+					Required: true, MinLength: 1, MaxLength: 4000, Placeholder: "Paste the headline and the article here",
+				}}},
+				discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{
+					CustomID: "title", Label: "Headline (optional)", Style: discordgo.TextInputShort, MaxLength: 256, Value: title,
+				}}},
+				discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{
+					CustomID: "slug", Label: "Slug (optional), e.g. putin-kim", Style: discordgo.TextInputShort, MaxLength: 64, Value: slug,
+				}}},
+			},
+		},
+	}
+}
+
+// handleArticleRemove answers /article remove slug.
+func (r *Router) handleArticleRemove(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
+	a, err := r.briefs.Remove(ctx, in.GuildID, in.String("slug"))
+	if err != nil {
+		return r.fail(in, err)
+	}
+	return ephemeral(fmt.Sprintf("Removed `%s` (%s).", a.Slug, a.Title))
+}
+
+// fail logs what the user should not see and answers with what they should.
+func (r *Router) fail(in *Interaction, err error) *discordgo.InteractionResponse {
+	switch briefs.ErrorCode(err) {
+	case briefs.EINTERNAL, briefs.EUNAVAILABLE:
+		r.log.Error("interaction failed", "interaction", in.ID, "err", err)
+	default:
+		r.log.Debug("interaction refused", "interaction", in.ID, "err", err)
+	}
+	return errorResponse(err)
+}

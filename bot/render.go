@@ -1,0 +1,177 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"briefbot/briefs"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Discord's message limits (DESIGN.md section 6).
+const (
+	maxContent       = 2000
+	maxEmbeds        = 10
+	maxEmbedTitle    = 256
+	maxEmbedDesc     = 4096
+	maxEmbedFields   = 25
+	maxFieldName     = 256
+	maxFieldValue    = 1024
+	maxFooter        = 2048
+	maxAuthorName    = 256
+	maxEmbedTotal    = 6000
+	maxChoices       = 25
+	maxChoiceName    = 100
+	maxCustomID      = 100
+	maxButtonLabel   = 80
+	maxURLLength     = 512
+	listingsPageSize = 10
+)
+
+// BriefEmbed renders a brief: title linked to the source, gist, bullets, and a
+// footer with site, date, reading time and slug.
+func BriefEmbed(b briefs.Brief) *discordgo.MessageEmbed {
+	var desc strings.Builder
+	desc.WriteString(b.Gist)
+	if len(b.Bullets) > 0 {
+		desc.WriteString("\n")
+	}
+	for _, bl := range b.Bullets {
+		desc.WriteString("\n• ")
+		desc.WriteString(bl)
+	}
+	e := &discordgo.MessageEmbed{
+		Title:       b.Title,
+		Description: desc.String(),
+		Footer:      &discordgo.MessageEmbedFooter{Text: briefFooter(b)},
+	}
+	if isWebURL(b.SourceURL) {
+		e.URL = b.SourceURL
+	}
+	if b.Byline != "" {
+		e.Author = &discordgo.MessageEmbedAuthor{Name: b.Byline}
+	}
+	return e
+}
+
+// briefFooter is "site · Jun 19, 2024 · 2 min read · putin-kim", leaving out
+// what is unknown.
+func briefFooter(b briefs.Brief) string {
+	var parts []string
+	if b.Site != "" {
+		parts = append(parts, b.Site)
+	}
+	if !b.PublishedAt.IsZero() {
+		parts = append(parts, b.PublishedAt.Format("Jan 2, 2006"))
+	}
+	parts = append(parts, fmt.Sprintf("%d min read", max(b.ReadingMinutes, 1)), b.Slug)
+	return strings.Join(parts, " · ")
+}
+
+// sourceButton is the link button under a brief; nil when there is no link.
+func sourceButton(b briefs.Brief) []discordgo.MessageComponent {
+	if !isWebURL(b.SourceURL) || len(b.SourceURL) > maxURLLength {
+		return nil
+	}
+	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		discordgo.Button{Style: discordgo.LinkButton, Label: "Read the article", URL: b.SourceURL},
+	}}}
+}
+
+func isWebURL(s string) bool {
+	return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")
+}
+
+// listingLine is one article in a list: "`slug` — title".
+func listingLine(l briefs.Listing) string {
+	line := fmt.Sprintf("`%s` — %s", l.Slug, l.Title)
+	if l.Site != "" {
+		line += " (" + l.Site + ")"
+	}
+	return line
+}
+
+// fitMessage enforces every Discord length limit on a message in one place:
+// content, embed count, each embed part, fields, and the 6000-character total
+// across embeds (cutting descriptions last, so titles survive). Cut text ends
+// with "…".
+func fitMessage(d *discordgo.InteractionResponseData) {
+	if d == nil {
+		return
+	}
+	d.Content = cut(d.Content, maxContent)
+	if len(d.Embeds) > maxEmbeds {
+		d.Embeds = d.Embeds[:maxEmbeds]
+	}
+	for i, c := range d.Choices {
+		if i >= maxChoices {
+			d.Choices = d.Choices[:maxChoices]
+			break
+		}
+		c.Name = cut(c.Name, maxChoiceName)
+	}
+	total := 0
+	for _, e := range d.Embeds {
+		fitEmbed(e)
+		total += embedLength(e)
+	}
+	// Over the total: shorten descriptions, last embed first.
+	for i := len(d.Embeds) - 1; i >= 0 && total > maxEmbedTotal; i-- {
+		e := d.Embeds[i]
+		over := total - maxEmbedTotal
+		n := utf8.RuneCountInString(e.Description)
+		keep := max(n-over, 0)
+		e.Description = cut(e.Description, keep)
+		total += utf8.RuneCountInString(e.Description) - n
+	}
+}
+
+func fitEmbed(e *discordgo.MessageEmbed) {
+	e.Title = cut(e.Title, maxEmbedTitle)
+	e.Description = cut(e.Description, maxEmbedDesc)
+	if len(e.Fields) > maxEmbedFields {
+		e.Fields = e.Fields[:maxEmbedFields]
+	}
+	for _, f := range e.Fields {
+		f.Name = cut(f.Name, maxFieldName)
+		f.Value = cut(f.Value, maxFieldValue)
+	}
+	if e.Footer != nil {
+		e.Footer.Text = cut(e.Footer.Text, maxFooter)
+	}
+	if e.Author != nil {
+		e.Author.Name = cut(e.Author.Name, maxAuthorName)
+	}
+	if len(e.URL) > maxURLLength {
+		e.URL = ""
+	}
+}
+
+// embedLength counts what Discord counts towards the 6000-character total.
+func embedLength(e *discordgo.MessageEmbed) int {
+	n := utf8.RuneCountInString(e.Title) + utf8.RuneCountInString(e.Description)
+	for _, f := range e.Fields {
+		n += utf8.RuneCountInString(f.Name) + utf8.RuneCountInString(f.Value)
+	}
+	if e.Footer != nil {
+		n += utf8.RuneCountInString(e.Footer.Text)
+	}
+	if e.Author != nil {
+		n += utf8.RuneCountInString(e.Author.Name)
+	}
+	return n
+}
+
+// cut shortens s to at most n characters, marking the cut with "…".
+func cut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	if n <= 0 {
+		return ""
+	}
+	r := []rune(s)
+	return strings.TrimRight(string(r[:n-1]), " \n") + "…"
+}

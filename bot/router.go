@@ -1,0 +1,156 @@
+// Package bot is briefbot's Discord side: the command table, a router that
+// maps an interaction to a response value, and the rendering of briefs as
+// embeds. Transports (the gateway, the HTTP endpoint, the console) are thin
+// adapters around one Router.
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+
+	"briefbot/briefs"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Briefs is what the bot needs of the newsroom; *briefs.Service provides it.
+type Briefs interface {
+	Add(ctx context.Context, in briefs.AddInput) (briefs.AddResult, error)
+	Brief(ctx context.Context, guildID, query string) (briefs.Lookup, error)
+	Search(ctx context.Context, guildID, query string, offset, limit int) ([]briefs.Listing, int, error)
+	Suggest(ctx context.Context, guildID, partial string) ([]briefs.Listing, error)
+	Remove(ctx context.Context, guildID, slug string) (briefs.Article, error)
+}
+
+// Handler answers one interaction with the response to send. It never talks
+// to the transport itself.
+type Handler func(ctx context.Context, in *Interaction) *discordgo.InteractionResponse
+
+// Router dispatches interactions to the handlers of the command table.
+type Router struct {
+	briefs   Briefs
+	log      *slog.Logger
+	commands map[string]command
+	order    []string
+	// components routes button and modal ids by their prefix (before ':').
+	components map[string]Handler
+}
+
+// NewRouter builds the router over a Briefs service.
+func NewRouter(b Briefs, log *slog.Logger) *Router {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	r := &Router{briefs: b, log: log, commands: map[string]command{}}
+	for _, c := range r.commandTable() {
+		r.commands[c.def.Name] = c
+		r.order = append(r.order, c.def.Name)
+	}
+	r.components = map[string]Handler{
+		briefsPagePrefix: r.handleBriefsPage,
+		articleModalID:   r.handleArticleModal,
+	}
+	return r
+}
+
+// ApplicationCommands returns the definitions to register with Discord, in
+// the order of the command table.
+func (r *Router) ApplicationCommands() []*discordgo.ApplicationCommand {
+	defs := make([]*discordgo.ApplicationCommand, 0, len(r.order))
+	for _, name := range r.order {
+		defs = append(defs, r.commands[name].def)
+	}
+	return defs
+}
+
+// Handle answers an interaction. It switches on the interaction type before
+// touching type-specific data (discordgo panics on a mismatch), recovers from
+// a panic in any handler, and makes sure no response can ping anyone.
+func (r *Router) Handle(ctx context.Context, i *discordgo.Interaction) (resp *discordgo.InteractionResponse) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.log.Error("panic in interaction handler", "interaction", i.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			resp = errorResponse(briefs.Errorf(briefs.EINTERNAL, "Something went wrong on our side. Please try again."))
+		}
+		noMentions(resp)
+		if resp != nil {
+			fitMessage(resp.Data)
+		}
+	}()
+	in := &Interaction{Interaction: i}
+	switch i.Type {
+	case discordgo.InteractionPing:
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}
+	case discordgo.InteractionApplicationCommand:
+		return r.route(ctx, in, false)
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		return r.route(ctx, in, true)
+	case discordgo.InteractionMessageComponent:
+		return r.routeComponent(ctx, in, i.MessageComponentData().CustomID)
+	case discordgo.InteractionModalSubmit:
+		return r.routeComponent(ctx, in, i.ModalSubmitData().CustomID)
+	}
+	return errorResponse(briefs.Errorf(briefs.EINVALID, "This kind of interaction is not supported."))
+}
+
+func (r *Router) route(ctx context.Context, in *Interaction, autocomplete bool) *discordgo.InteractionResponse {
+	data := in.ApplicationCommandData()
+	c, ok := r.commands[data.Name]
+	if !ok {
+		return errorResponse(briefs.Errorf(briefs.ENOTFOUND, "Unknown command /%s.", data.Name))
+	}
+	if in.GuildID == "" {
+		return errorResponse(briefs.Errorf(briefs.EINVALID, "briefbot works inside a server; briefs belong to the server they were added in."))
+	}
+	if autocomplete {
+		if c.autocomplete == nil {
+			return choicesResponse(nil)
+		}
+		return c.autocomplete(ctx, in)
+	}
+	if c.admin && !in.CanManageServer() {
+		return errorResponse(briefs.Errorf(briefs.EINVALID, "You need the Manage Server permission to use /%s.", data.Name))
+	}
+	h, ok := c.handle[in.Subcommand()]
+	if !ok {
+		return errorResponse(briefs.Errorf(briefs.ENOTFOUND, "Unknown command /%s %s.", data.Name, in.Subcommand()))
+	}
+	return h(ctx, in)
+}
+
+func (r *Router) routeComponent(ctx context.Context, in *Interaction, customID string) *discordgo.InteractionResponse {
+	prefix, _, _ := strings.Cut(customID, ":")
+	h, ok := r.components[prefix]
+	if !ok {
+		return errorResponse(briefs.Errorf(briefs.EINVALID, "This button or form has expired."))
+	}
+	if in.GuildID == "" {
+		return errorResponse(briefs.Errorf(briefs.EINVALID, "briefbot works inside a server."))
+	}
+	return h(ctx, in)
+}
+
+// noMentionsAllowed is the allowed_mentions every message carries: an empty
+// parse list. The zero value would encode as null, which lets Discord parse
+// @everyone, so the list must be non-nil.
+func noMentionsAllowed() *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}
+
+// noMentions sets empty allowed_mentions on a response that carries a message.
+func noMentions(resp *discordgo.InteractionResponse) {
+	if resp == nil {
+		return
+	}
+	switch resp.Type {
+	case discordgo.InteractionResponseChannelMessageWithSource, discordgo.InteractionResponseUpdateMessage,
+		discordgo.InteractionResponseDeferredChannelMessageWithSource, discordgo.InteractionResponseDeferredMessageUpdate:
+		if resp.Data == nil {
+			resp.Data = &discordgo.InteractionResponseData{}
+		}
+		resp.Data.AllowedMentions = noMentionsAllowed()
+	}
+}

@@ -1,0 +1,400 @@
+package briefs
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Service is the newsroom desk: it turns added articles into briefs, keeps
+// them in Storage and finds them again. Every adapter (command line, console,
+// Discord) goes through it, so they all behave alike.
+type Service struct {
+	Store      Storage
+	Summarizer Summarizer
+	// BriefTTL is how long a built brief stays cached (BRIEF_CACHE_TTL).
+	BriefTTL time.Duration
+	// MaxArticleBytes bounds the text of one article (MAX_ARTICLE_BYTES).
+	MaxArticleBytes int
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// AddInput is an article as an admin hands it over.
+type AddInput struct {
+	GuildID     string
+	UserID      string
+	Text        string
+	Title       string // optional: overrides the detected headline
+	Slug        string // optional: normalised, and must then be free
+	SourceURL   string // optional
+	Site        string
+	Byline      string
+	PublishedAt time.Time
+}
+
+// AddResult says what Add did.
+type AddResult struct {
+	Brief   Brief
+	Created bool // false: the same text or URL was there already and Brief is the existing one
+	// SlugNote explains a slug that differs from the one asked for (normalised),
+	// empty otherwise.
+	SlugNote string
+}
+
+// Lookup is the answer to a query: a brief, or several candidates when the
+// query matched more than one article.
+type Lookup struct {
+	Brief      *Brief
+	Candidates []Listing
+}
+
+// MaxCandidates bounds lists of candidates and search results (Discord's
+// autocomplete takes 25 choices).
+const MaxCandidates = 25
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Add summarizes the article and stores it with its brief. Errors: EINVALID
+// (empty, binary, nothing to summarize, bad slug), ETOOLARGE, ECONFLICT (slug
+// taken), EUNAVAILABLE (store down).
+func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
+	if err := s.checkText(in.Text); err != nil {
+		return AddResult{}, err
+	}
+	var res AddResult
+	if in.SourceURL != "" {
+		canon, err := CanonicalURL(in.SourceURL)
+		if err != nil {
+			return AddResult{}, err
+		}
+		in.SourceURL = canon
+	}
+	slug, exact := "", false
+	if strings.TrimSpace(in.Slug) != "" {
+		norm, err := NormalizeSlug(in.Slug)
+		if err != nil {
+			return AddResult{}, err
+		}
+		if norm != in.Slug {
+			res.SlugNote = fmt.Sprintf("Slug %q was normalised to %q.", in.Slug, norm)
+		}
+		slug, exact = norm, true
+	}
+
+	sum, err := s.Summarizer.Summarize(Document{Title: in.Title, Text: in.Text})
+	if err != nil {
+		return AddResult{}, fmt.Errorf("add article: %w", err)
+	}
+	title := firstNonEmpty(strings.TrimSpace(in.Title), sum.Title)
+	if slug == "" {
+		slug = GenerateSlug(title, sum.Entities)
+	}
+	hash := ContentHash(in.Text)
+	a := Article{
+		ID:          hash[:16],
+		GuildID:     in.GuildID,
+		Slug:        slug,
+		Title:       truncateRunes(title, MaxTitleLen),
+		Text:        in.Text,
+		SourceURL:   in.SourceURL,
+		Site:        in.Site,
+		Byline:      firstNonEmpty(in.Byline, sum.Byline),
+		PublishedAt: in.PublishedAt,
+		ContentHash: hash,
+		AddedBy:     in.UserID,
+		AddedAt:     s.now().UTC(),
+	}
+	if a.PublishedAt.IsZero() {
+		a.PublishedAt = sum.PublishedAt
+	}
+	b := s.briefOf(a, sum)
+	stored, created, err := s.Store.AddArticle(ctx, AddRequest{
+		Article:   a,
+		Brief:     b,
+		ExactSlug: exact,
+		Terms:     IndexTerms(a.Slug, a.Title, b.Entities),
+		BriefTTL:  s.BriefTTL,
+	})
+	if err != nil {
+		return AddResult{}, fmt.Errorf("add article: %w", err)
+	}
+	res.Created = created
+	if !created {
+		res.SlugNote = ""
+	}
+	// The stored article may differ from ours: a unique slug suffix, or an
+	// earlier article with the same text or URL. Its brief is the one to show.
+	if created && stored.Slug == a.Slug {
+		res.Brief = b
+		return res, nil
+	}
+	res.Brief, err = s.briefFor(ctx, stored.GuildID, stored.Slug)
+	if err != nil {
+		return AddResult{}, fmt.Errorf("add article: %w", err)
+	}
+	return res, nil
+}
+
+// checkText refuses text no summarizer should see.
+func (s *Service) checkText(text string) error {
+	if s.MaxArticleBytes > 0 && len(text) > s.MaxArticleBytes {
+		return Errorf(ETOOLARGE, "The article is %s; the limit is %s (MAX_ARTICLE_BYTES).", FormatBytes(int64(len(text))), FormatBytes(int64(s.MaxArticleBytes)))
+	}
+	if strings.TrimSpace(text) == "" {
+		return Errorf(EINVALID, "The article text is empty.")
+	}
+	if !utf8.ValidString(text) || strings.ContainsRune(text, 0) {
+		return Errorf(EINVALID, "The article is not text (binary data or invalid UTF-8). Paste the article text instead.")
+	}
+	return nil
+}
+
+// Brief answers a query: an exact slug first, else every term of the query
+// against slug, title and entities. Errors: EINVALID (empty query), ENOTFOUND.
+func (s *Service) Brief(ctx context.Context, guildID, query string) (Lookup, error) {
+	terms := Terms(query)
+	if len(terms) == 0 {
+		return Lookup{}, Errorf(EINVALID, "Tell me what to look for: a slug such as putin-kim, or a few words of the headline.")
+	}
+	if slug, err := NormalizeSlug(query); err == nil {
+		b, err := s.briefFor(ctx, guildID, slug)
+		if err == nil {
+			return Lookup{Brief: &b}, nil
+		} else if ErrorCode(err) != ENOTFOUND {
+			return Lookup{}, err
+		}
+	}
+	found, err := s.Store.FindByTerms(ctx, guildID, terms, MaxCandidates)
+	if err != nil {
+		return Lookup{}, fmt.Errorf("find brief: %w", err)
+	}
+	switch len(found) {
+	case 0:
+		return Lookup{}, Errorf(ENOTFOUND, "No brief matches %q. List what there is with /briefs.", strings.TrimSpace(query))
+	case 1:
+		b, err := s.briefFor(ctx, guildID, found[0].Slug)
+		if err != nil {
+			return Lookup{}, err
+		}
+		return Lookup{Brief: &b}, nil
+	}
+	rankCandidates(found, terms)
+	return Lookup{Candidates: found}, nil
+}
+
+// rankCandidates orders matches so that the likeliest comes first: all terms
+// in the slug beats all terms in the title beats entity-only matches; ties
+// keep the store's newest-first order.
+func rankCandidates(ls []Listing, terms []string) {
+	rank := func(l Listing) int {
+		switch {
+		case containsAll(Terms(l.Slug), terms):
+			return 0
+		case containsAll(Terms(l.Title), terms):
+			return 1
+		}
+		return 2
+	}
+	sort.SliceStable(ls, func(i, j int) bool { return rank(ls[i]) < rank(ls[j]) })
+}
+
+func containsAll(have, want []string) bool {
+	for _, w := range want {
+		found := false
+		for _, h := range have {
+			if h == w {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// briefFor returns the brief of the article with that slug: from the cache
+// when the current summarizer built it (one round trip), else rebuilt from the
+// article and cached again. Errors: ENOTFOUND.
+func (s *Service) briefFor(ctx context.Context, guildID, slug string) (Brief, error) {
+	b, ok, err := s.Store.CachedBrief(ctx, guildID, slug, s.Summarizer.Version())
+	if err != nil {
+		return Brief{}, fmt.Errorf("cached brief: %w", err)
+	} else if ok {
+		return b, nil
+	}
+	a, err := s.Store.ArticleBySlug(ctx, guildID, slug)
+	if err != nil {
+		return Brief{}, err
+	}
+	sum, err := s.Summarizer.Summarize(Document{Title: a.Title, Text: a.Text})
+	if err != nil {
+		return Brief{}, fmt.Errorf("rebuild brief of %s: %w", a.Slug, err)
+	}
+	b = s.briefOf(a, sum)
+	if err := s.Store.CacheBrief(ctx, b, s.BriefTTL); err != nil {
+		return Brief{}, fmt.Errorf("cache brief: %w", err)
+	}
+	return b, nil
+}
+
+// briefOf puts an article and its summary together.
+func (s *Service) briefOf(a Article, sum Summary) Brief {
+	return Brief{
+		ArticleID:      a.ID,
+		GuildID:        a.GuildID,
+		Slug:           a.Slug,
+		Title:          truncateRunes(firstNonEmpty(a.Title, sum.Title), MaxTitleLen),
+		Gist:           sum.Gist,
+		Bullets:        sum.Bullets,
+		SourceURL:      a.SourceURL,
+		Site:           a.Site,
+		Byline:         firstNonEmpty(a.Byline, sum.Byline),
+		PublishedAt:    firstTime(a.PublishedAt, sum.PublishedAt),
+		ReadingMinutes: ReadingMinutes(sum.Words),
+		Entities:       sum.Entities,
+		Summarizer:     s.Summarizer.Version(),
+		CreatedAt:      s.now().UTC(),
+	}
+}
+
+// Search lists articles: the newest when query is empty, else those matching
+// every term. total counts all articles of the guild for an empty query and
+// the matches otherwise.
+func (s *Service) Search(ctx context.Context, guildID, query string, offset, limit int) (ls []Listing, total int, err error) {
+	terms := Terms(query)
+	if len(terms) == 0 {
+		ls, total, err = s.Store.Recent(ctx, guildID, offset, limit)
+		if err != nil {
+			return nil, 0, fmt.Errorf("recent briefs: %w", err)
+		}
+		return ls, total, nil
+	}
+	found, err := s.Store.FindByTerms(ctx, guildID, terms, MaxCandidates)
+	if err != nil {
+		return nil, 0, fmt.Errorf("search briefs: %w", err)
+	}
+	rankCandidates(found, terms)
+	total = len(found)
+	if offset >= len(found) {
+		return nil, total, nil
+	}
+	found = found[offset:]
+	if limit > 0 && len(found) > limit {
+		found = found[:limit]
+	}
+	return found, total, nil
+}
+
+// Suggest completes what a user is typing: slugs starting with the input
+// first, then articles matching all its terms, at most MaxCandidates.
+func (s *Service) Suggest(ctx context.Context, guildID, partial string) ([]Listing, error) {
+	prefix := strings.Trim(strings.Join(Terms(partial), "-"), "-")
+	out, err := s.Store.SlugsWithPrefix(ctx, guildID, prefix, MaxCandidates)
+	if err != nil {
+		return nil, fmt.Errorf("suggest: %w", err)
+	}
+	if terms := Terms(partial); len(terms) > 0 && len(out) < MaxCandidates {
+		more, err := s.Store.FindByTerms(ctx, guildID, terms, MaxCandidates)
+		if err != nil {
+			return nil, fmt.Errorf("suggest: %w", err)
+		}
+		seen := map[string]bool{}
+		for _, l := range out {
+			seen[l.ArticleID] = true
+		}
+		for _, l := range more {
+			if len(out) == MaxCandidates {
+				break
+			}
+			if !seen[l.ArticleID] {
+				out = append(out, l)
+			}
+		}
+	}
+	return out, nil
+}
+
+// Remove deletes the article with that slug and its brief. Errors: ENOTFOUND.
+func (s *Service) Remove(ctx context.Context, guildID, slug string) (Article, error) {
+	norm, err := NormalizeSlug(slug)
+	if err != nil {
+		return Article{}, err
+	}
+	a, err := s.Store.RemoveArticle(ctx, guildID, norm)
+	if err != nil {
+		return Article{}, fmt.Errorf("remove article: %w", err)
+	}
+	return a, nil
+}
+
+// ContentHash is the dedup key of pasted text: sha256 of the text with
+// whitespace runs folded, so re-pasting the same article with other line
+// breaks still finds the first copy.
+func ContentHash(text string) string {
+	sum := sha256.Sum256([]byte(strings.Join(strings.Fields(text), " ")))
+	return hex.EncodeToString(sum[:])
+}
+
+// ReadingMinutes estimates reading time at 230 words a minute, at least one.
+func ReadingMinutes(words int) int {
+	m := (words + 229) / 230
+	if m < 1 {
+		m = 1
+	}
+	return m
+}
+
+// FormatBytes prints a size the way people read it: "1 MiB", "512 KiB", "37 B".
+func FormatBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func firstTime(ts ...time.Time) time.Time {
+	for _, t := range ts {
+		if !t.IsZero() {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// truncateRunes cuts s to at most n runes, ending with "…" when cut.
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}

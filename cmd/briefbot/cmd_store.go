@@ -1,0 +1,237 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"briefbot/bot"
+	"briefbot/briefs"
+	"briefbot/store"
+)
+
+// cmdAdd: briefbot add [--guild G] [--slug S] [--title T] [--url U] FILE|-
+func cmdAdd(ctx context.Context, env *environment, args []string) error {
+	fs := newFlags(env, "add", "[--guild G] [--slug S] [--title T] [--url U] FILE|-",
+		"Adds an article (a text file, or - for stdin), prints its brief, and keeps it in the store.\nThe same text or URL added twice returns the existing article.")
+	guild := fs.String("guild", defaultGuild, "guild (Discord server id) the article belongs to")
+	slug := fs.String("slug", "", "slug to find it by, e.g. putin-kim (default: made from the headline)")
+	title := fs.String("title", "", "headline, when the text does not start with one")
+	url := fs.String("url", "", "link to the original article")
+	asJSON := fs.Bool("json", false, "print the brief as JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return usagef("add takes one FILE (or - for stdin)")
+	}
+	text, err := readArticle(env, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	return withService(ctx, env, func(svc *briefs.Service, db *store.DB) error {
+		res, err := svc.Add(ctx, briefs.AddInput{GuildID: *guild, Text: text, Slug: *slug, Title: *title, SourceURL: *url})
+		if err != nil {
+			return err
+		}
+		if err := db.Flush(); err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(env.stdout, res.Brief)
+		}
+		if res.Created {
+			fmt.Fprintf(env.stdout, "Added %s.", res.Brief.Slug)
+		} else {
+			fmt.Fprintf(env.stdout, "Already here as %s; nothing added.", res.Brief.Slug)
+		}
+		if res.SlugNote != "" {
+			fmt.Fprint(env.stdout, " "+res.SlugNote)
+		}
+		fmt.Fprintf(env.stdout, "\n\n%s\n", bot.BriefText(res.Brief))
+		return nil
+	})
+}
+
+// readArticle reads FILE or stdin, refusing more than MAX_ARTICLE_BYTES
+// without reading it all into memory.
+func readArticle(env *environment, name string) (string, error) {
+	var r io.Reader = env.stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return "", fmt.Errorf("read article: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	limit := env.cfg.MaxArticleBytes
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return "", fmt.Errorf("read article: %w", err)
+	}
+	if int64(len(data)) > limit {
+		return "", briefs.Errorf(briefs.ETOOLARGE, "The article is over %s (MAX_ARTICLE_BYTES).", briefs.FormatBytes(limit))
+	}
+	return string(data), nil
+}
+
+// cmdBrief: briefbot brief [--guild G] [--json] QUERY
+func cmdBrief(ctx context.Context, env *environment, args []string) error {
+	fs := newFlags(env, "brief", "[--guild G] [--json] QUERY",
+		"Prints the brief whose slug is QUERY, or that matches all its words (in slug, headline or names).")
+	guild := fs.String("guild", defaultGuild, "guild (Discord server id) to look in")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	query := strings.Join(fs.Args(), " ")
+	if strings.TrimSpace(query) == "" {
+		fs.Usage()
+		return usagef("brief needs a QUERY, e.g. briefbot brief putin-kim")
+	}
+	return withService(ctx, env, func(svc *briefs.Service, _ *store.DB) error {
+		lookup, err := svc.Brief(ctx, *guild, query)
+		if err != nil {
+			return err
+		}
+		if lookup.Brief != nil {
+			if *asJSON {
+				return writeJSON(env.stdout, lookup.Brief)
+			}
+			fmt.Fprintln(env.stdout, bot.BriefText(*lookup.Brief))
+			return nil
+		}
+		if *asJSON {
+			if err := writeJSON(env.stdout, map[string]any{"candidates": lookup.Candidates}); err != nil {
+				return err
+			}
+		} else {
+			for _, l := range lookup.Candidates {
+				fmt.Fprintf(env.stdout, "%s\t%s\n", l.Slug, l.Title)
+			}
+		}
+		return briefs.Errorf(briefs.ECONFLICT, "%d briefs match %q; ask for one of the slugs listed.", len(lookup.Candidates), query)
+	})
+}
+
+// cmdList: briefbot list [--guild G] [--query Q] [--limit N]
+func cmdList(ctx context.Context, env *environment, args []string) error {
+	fs := newFlags(env, "list", "[--guild G] [--query Q] [--limit N] [--json]", "Lists stored articles, newest first: slug, added, title.")
+	guild := fs.String("guild", defaultGuild, "guild (Discord server id) to list")
+	query := fs.String("query", "", "only articles matching all these words")
+	limit := fs.Int("limit", 50, "at most this many")
+	asJSON := fs.Bool("json", false, "print JSON Lines")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("list takes no arguments; use --query to filter")
+	}
+	if *limit < 1 {
+		return usagef("--limit must be at least 1")
+	}
+	return withService(ctx, env, func(svc *briefs.Service, _ *store.DB) error {
+		ls, total, err := svc.Search(ctx, *guild, *query, 0, *limit)
+		if err != nil {
+			return err
+		}
+		for _, l := range ls {
+			if *asJSON {
+				if err := writeJSON(env.stdout, l); err != nil {
+					return err
+				}
+				continue
+			}
+			fmt.Fprintf(env.stdout, "%s\t%s\t%s\n", l.Slug, l.AddedAt.Format("2006-01-02 15:04"), l.Title)
+		}
+		if !*asJSON {
+			fmt.Fprintf(env.stderr, "%d of %d articles\n", len(ls), total)
+		}
+		return nil
+	})
+}
+
+// cmdConsole: briefbot console [--guild G]
+func cmdConsole(ctx context.Context, env *environment, args []string) error {
+	fs := newFlags(env, "console", "[--guild G]",
+		"Reads slash commands as typed in Discord (/brief putin-kim, /article add text:\"...\" slug:x,\n/briefs, /article remove slug:x, /help) and prints the replies. Same router as Discord.")
+	guild := fs.String("guild", defaultGuild, "guild (Discord server id) to act in")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	return withService(ctx, env, func(svc *briefs.Service, db *store.DB) error {
+		c := &bot.Console{Router: newRouter(env, svc), GuildID: *guild, UserID: "console"}
+		if isTerminal(env.stdin) {
+			c.Prompt = "briefbot> "
+			fmt.Fprintln(env.stdout, "briefbot console: type /help for commands, /quit to leave.")
+		}
+		c.AfterCommand = func() {
+			if err := db.Flush(); err != nil {
+				env.log.Error("save data file", "err", err)
+			}
+		}
+		return c.Run(ctx, env.stdin, env.stdout)
+	})
+}
+
+// cmdBackup: briefbot backup > FILE
+func cmdBackup(ctx context.Context, env *environment, args []string) error {
+	fs := newFlags(env, "backup", "> FILE", "Writes every key under REDIS_KEY_PREFIX, typed and with TTLs, to stdout as JSON.")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("backup takes no arguments; redirect stdout to a file")
+	}
+	return withService(ctx, env, func(_ *briefs.Service, db *store.DB) error {
+		n, err := db.Backup(ctx, env.stdout)
+		if err != nil {
+			return err
+		}
+		env.log.Info("backup written", "keys", n)
+		return nil
+	})
+}
+
+// cmdRestore: briefbot restore < FILE
+func cmdRestore(ctx context.Context, env *environment, args []string) error {
+	fs := newFlags(env, "restore", "< FILE", "Loads a snapshot written by 'briefbot backup' from stdin. Keys in the snapshot replace\nkeys of the same name; a malformed snapshot changes nothing.")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("restore takes no arguments; redirect stdin from a file")
+	}
+	return withService(ctx, env, func(_ *briefs.Service, db *store.DB) error {
+		n, err := db.Restore(ctx, env.stdin)
+		if err != nil {
+			return err
+		}
+		if err := db.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.stderr, "restored %d keys\n", n)
+		return nil
+	})
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// isTerminal reports whether r is an interactive terminal, to decide on a prompt.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of DESIGN.md section 5, parsed and validated once at
+// start-up. .env.example documents each variable.
+type Config struct {
+	DiscordToken     string
+	DiscordAPIURL    string
+	DiscordGuildID   string
+	DiscordPublicKey string
+	InteractionsAddr string
+
+	RedisURL  string
+	DataFile  string
+	KeyPrefix string
+
+	BriefCacheTTL   time.Duration
+	MaxArticleBytes int64
+
+	FetchTimeout      time.Duration
+	FetchMaxBytes     int64
+	FetchAllowPrivate bool
+
+	DigestTimezone *time.Location
+	MetricsAddr    string
+
+	LogLevel  slog.Level
+	LogFormat string
+}
+
+// loadConfig reads the environment through getenv. An invalid value is an
+// error that names the variable and says what it wants.
+func loadConfig(getenv func(string) string) (Config, error) {
+	p := envParser{getenv: getenv}
+	c := Config{
+		DiscordToken:      p.str("DISCORD_TOKEN", ""),
+		DiscordAPIURL:     p.url("DISCORD_API_URL", "https://discord.com/api/v9"),
+		DiscordGuildID:    p.str("DISCORD_GUILD_ID", ""),
+		DiscordPublicKey:  p.str("DISCORD_PUBLIC_KEY", ""),
+		InteractionsAddr:  p.str("INTERACTIONS_ADDR", ""),
+		RedisURL:          p.redisURL("REDIS_URL"),
+		DataFile:          p.str("DATA_FILE", "briefbot-data.json"),
+		KeyPrefix:         p.str("REDIS_KEY_PREFIX", "briefbot:"),
+		BriefCacheTTL:     p.duration("BRIEF_CACHE_TTL", 24*time.Hour),
+		MaxArticleBytes:   p.bytes("MAX_ARTICLE_BYTES", 1<<20),
+		FetchTimeout:      p.duration("FETCH_TIMEOUT", 10*time.Second),
+		FetchMaxBytes:     p.bytes("FETCH_MAX_BYTES", 5<<20),
+		FetchAllowPrivate: p.boolean("FETCH_ALLOW_PRIVATE", false),
+		DigestTimezone:    p.location("DIGEST_TIMEZONE", "UTC"),
+		MetricsAddr:       p.str("METRICS_ADDR", ""),
+		LogLevel:          p.level("LOG_LEVEL", slog.LevelInfo),
+		LogFormat:         p.oneOf("LOG_FORMAT", "text", "text", "json"),
+	}
+	if c.KeyPrefix == "" {
+		p.fail("REDIS_KEY_PREFIX", "", "a non-empty prefix such as briefbot:")
+	}
+	if (c.DiscordPublicKey == "") != (c.InteractionsAddr == "") {
+		p.fail("INTERACTIONS_ADDR", c.InteractionsAddr, "to be set together with DISCORD_PUBLIC_KEY (both or neither)")
+	}
+	return c, p.err
+}
+
+// envParser collects the first invalid variable while reading all of them.
+type envParser struct {
+	getenv func(string) string
+	err    error
+}
+
+func (p *envParser) fail(name, value, want string) {
+	if p.err == nil {
+		p.err = fmt.Errorf("invalid %s %q: want %s", name, value, want)
+	}
+}
+
+func (p *envParser) str(name, def string) string {
+	if v := strings.TrimSpace(p.getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (p *envParser) url(name, def string) string {
+	v := p.str(name, def)
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		p.fail(name, v, "an http(s) URL such as "+def)
+		return def
+	}
+	return strings.TrimRight(v, "/")
+}
+
+// redisURL checks the form of REDIS_URL without echoing a password.
+func (p *envParser) redisURL(name string) string {
+	v := p.str(name, "")
+	if v == "" {
+		return ""
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") {
+		p.err = firstErr(p.err, fmt.Errorf("invalid %s: want redis://[user:password@]host:port[/db] or rediss://...", name))
+		return ""
+	}
+	return v
+}
+
+func (p *envParser) duration(name string, def time.Duration) time.Duration {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		p.fail(name, v, "a positive duration such as "+def.String())
+		return def
+	}
+	return d
+}
+
+func (p *envParser) bytes(name string, def int64) int64 {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	n, err := parseBytes(v)
+	if err != nil || n <= 0 {
+		p.fail(name, v, "a positive size such as 512KiB, 1MiB or 1048576")
+		return def
+	}
+	return n
+}
+
+func (p *envParser) boolean(name string, def bool) bool {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		p.fail(name, v, "true or false")
+		return def
+	}
+	return b
+}
+
+func (p *envParser) location(name, def string) *time.Location {
+	v := p.str(name, def)
+	loc, err := time.LoadLocation(v)
+	if err != nil {
+		p.fail(name, v, "an IANA time zone such as UTC or Europe/Berlin")
+		return time.UTC
+	}
+	return loc
+}
+
+func (p *envParser) level(name string, def slog.Level) slog.Level {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(v)); err != nil {
+		p.fail(name, v, "debug, info, warn or error")
+		return def
+	}
+	return l
+}
+
+func (p *envParser) oneOf(name, def string, allowed ...string) string {
+	v := strings.ToLower(p.str(name, def))
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	p.fail(name, v, strings.Join(allowed, " or "))
+	return def
+}
+
+// parseBytes reads "1MiB", "512KiB", "5MB", "1k" or a plain byte count.
+func parseBytes(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	i := strings.IndexFunc(s, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
+	num, unit := s, ""
+	if i >= 0 {
+		num, unit = s[:i], strings.ToLower(strings.TrimSpace(s[i:]))
+	}
+	f, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		return 0, err
+	}
+	mult := map[string]float64{
+		"": 1, "b": 1,
+		"k": 1 << 10, "kb": 1e3, "kib": 1 << 10,
+		"m": 1 << 20, "mb": 1e6, "mib": 1 << 20,
+		"g": 1 << 30, "gb": 1e9, "gib": 1 << 30,
+	}[unit]
+	if mult == 0 {
+		return 0, fmt.Errorf("unknown unit %q", unit)
+	}
+	return int64(f * mult), nil
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}

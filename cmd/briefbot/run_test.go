@@ -1,0 +1,368 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"briefbot/briefs"
+)
+
+// sample is the article the project started from, shipped as the example.
+const sample = "../../examples/putin-kim.txt"
+
+// cli runs briefbot in-process with its own environment, like a user would
+// run it in a shell. Runs that share a cli share the embedded data file, like
+// two processes in one directory.
+type cli struct {
+	t   *testing.T
+	env map[string]string
+}
+
+func newCLI(t *testing.T) *cli {
+	t.Helper()
+	dir := t.TempDir()
+	return &cli{t: t, env: map[string]string{
+		"DATA_FILE": filepath.Join(dir, "briefbot-data.json"),
+		"LOG_LEVEL": "info",
+	}}
+}
+
+// newRedisCLI uses the real Redis of REDIS_URL under a random prefix, and
+// removes that prefix's keys afterwards; it skips when REDIS_URL is unset.
+func newRedisCLI(t *testing.T) *cli {
+	t.Helper()
+	url := os.Getenv("REDIS_URL")
+	if url == "" {
+		t.Skip("REDIS_URL unset: the embedded store runs these paths in the other tests")
+	}
+	c := newCLI(t)
+	c.env["REDIS_URL"] = url
+	c.env["REDIS_KEY_PREFIX"] = "briefbot-test:" + randomHex(6) + ":"
+	t.Cleanup(func() { deletePrefix(t, url, c.env["REDIS_KEY_PREFIX"]) })
+	return c
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+type result struct {
+	stdout, stderr string
+	err            error
+}
+
+func (c *cli) run(stdin string, args ...string) result {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var out, errb bytes.Buffer
+	getenv := func(k string) string { return c.env[k] }
+	err := run(ctx, append([]string{"briefbot"}, args...), getenv, strings.NewReader(stdin), &out, &errb)
+	return result{out.String(), errb.String(), err}
+}
+
+func (c *cli) mustRun(stdin string, args ...string) result {
+	c.t.Helper()
+	r := c.run(stdin, args...)
+	if r.err != nil {
+		c.t.Fatalf("briefbot %s: %v\nstderr: %s", strings.Join(args, " "), r.err, r.stderr)
+	}
+	return r
+}
+
+func readSample(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestAddThenBriefAcrossProcesses(t *testing.T) {
+	c := newCLI(t)
+	add := c.mustRun("", "add", sample)
+	if !strings.Contains(add.stdout, "Added ") {
+		t.Fatalf("add output: %s", add.stdout)
+	}
+	if !strings.Contains(add.stderr, c.env["DATA_FILE"]) {
+		t.Errorf("start-up does not say where data lives; stderr: %s", add.stderr+"")
+	}
+	// A second "process" finds it by the query the sample is known by.
+	got := c.mustRun("", "brief", "putin-kim")
+	checkSampleBrief(t, got.stdout)
+}
+
+func checkSampleBrief(t *testing.T, out string) {
+	t.Helper()
+	if !strings.HasPrefix(out, "# Russia's Deal With North Korea Is 'Ominously Ambiguous'\n") {
+		t.Errorf("brief is not titled with the headline:\n%s", out)
+	}
+	for _, want := range []string{"mutual assistance", "text"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("brief lacks %q:\n%s", want, out)
+		}
+	}
+	for _, bad := range []string{"install", "Tap to", "More Vladimir Putin stories"} {
+		if strings.Contains(strings.ToLower(out), strings.ToLower(bad)) {
+			t.Errorf("brief carries boilerplate %q:\n%s", bad, out)
+		}
+	}
+}
+
+func TestAddAndBriefOnRealRedis(t *testing.T) {
+	c := newRedisCLI(t)
+	c.mustRun("", "add", sample)
+	checkSampleBrief(t, c.mustRun("", "brief", "putin-kim").stdout)
+	again := c.mustRun("", "add", sample)
+	if !strings.Contains(again.stdout, "Already here") {
+		t.Errorf("second add of the same text: %s", again.stdout)
+	}
+}
+
+func TestAddTwiceReturnsExisting(t *testing.T) {
+	c := newCLI(t)
+	first := c.mustRun("", "add", "--json", sample)
+	second := c.mustRun(readSample(t), "add", "--json", "-")
+	var a, b briefs.Brief
+	if err := json.Unmarshal([]byte(first.stdout), &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(second.stdout), &b); err != nil {
+		t.Fatal(err)
+	}
+	if a.ArticleID != b.ArticleID || a.Slug != b.Slug {
+		t.Fatalf("same text added twice gave two articles: %s/%s and %s/%s", a.ArticleID, a.Slug, b.ArticleID, b.Slug)
+	}
+	list := c.mustRun("", "list")
+	if n := strings.Count(list.stdout, "\n"); n != 1 {
+		t.Fatalf("list shows %d articles, want 1:\n%s", n, list.stdout)
+	}
+}
+
+func TestAddBadInput(t *testing.T) {
+	c := newCLI(t)
+	c.env["MAX_ARTICLE_BYTES"] = "4KiB"
+	tests := []struct {
+		name, stdin string
+		args        []string
+		code        string
+		msg         string
+	}{
+		{"empty", "", []string{"add", "-"}, briefs.EINVALID, "empty"},
+		{"whitespace", " \n\t\n", []string{"add", "-"}, briefs.EINVALID, "empty"},
+		{"binary", "\x00\x01\x02\xff\xfe binary", []string{"add", "-"}, briefs.EINVALID, "not text"},
+		{"too large", strings.Repeat("Big news today. ", 400), []string{"add", "-"}, briefs.ETOOLARGE, "4 KiB"},
+		{"bad url", readSample(t), []string{"add", "--url", "ftp://example.com/x", "-"}, briefs.EINVALID, "http"},
+		{"emoji-only slug", readSample(t), []string{"add", "--slug", "🚀🚀", "-"}, briefs.EINVALID, "slug"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := c.run(tt.stdin, tt.args...)
+			if r.err == nil {
+				t.Fatalf("no error; stdout: %s", r.stdout)
+			}
+			if got := briefs.ErrorCode(r.err); got != tt.code {
+				t.Errorf("code = %s, want %s (%v)", got, tt.code, r.err)
+			}
+			if !strings.Contains(strings.ToLower(userMessage(r.err)), strings.ToLower(tt.msg)) {
+				t.Errorf("message %q does not mention %q", userMessage(r.err), tt.msg)
+			}
+		})
+	}
+	if list := c.mustRun("", "list"); list.stdout != "" {
+		t.Fatalf("bad input left articles behind:\n%s", list.stdout)
+	}
+}
+
+func TestSlugNormalisedAndConflict(t *testing.T) {
+	c := newCLI(t)
+	r := c.mustRun("", "add", "--slug", "Putin Kim Pact", sample)
+	if !strings.Contains(r.stdout, `normalised to "putin-kim-pact"`) {
+		t.Errorf("slug normalisation not explained:\n%s", r.stdout)
+	}
+	other := "Markets Rally On Rate Hopes\n\nStocks rose sharply on Tuesday as investors bet on lower interest rates. The Dow gained 300 points. Analysts expect more gains this week."
+	r = c.run(other, "add", "--slug", "putin-kim-pact", "-")
+	if briefs.ErrorCode(r.err) != briefs.ECONFLICT {
+		t.Fatalf("taken slug: err = %v, want conflict", r.err)
+	}
+	// Without a slug the generated one is free, and both are listed.
+	c.mustRun(other, "add", "-")
+	if n := strings.Count(c.mustRun("", "list").stdout, "\n"); n != 2 {
+		t.Fatalf("want 2 articles after a refused and an accepted add, got %d", n)
+	}
+}
+
+func TestBriefUnknownAndAmbiguous(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "add", sample)
+	r := c.run("", "brief", "volcano")
+	if briefs.ErrorCode(r.err) != briefs.ENOTFOUND {
+		t.Fatalf("unknown query: %v", r.err)
+	}
+	c.mustRun("Putin Visits China\n\nVladimir Putin arrived in Beijing on Thursday for talks with Xi Jinping. The two leaders discussed trade. Officials said more visits are planned.", "add", "--slug", "putin-china", "-")
+	r = c.run("", "brief", "putin")
+	if briefs.ErrorCode(r.err) != briefs.ECONFLICT || !strings.Contains(r.stdout, "putin-china") {
+		t.Fatalf("ambiguous query: err %v, stdout %s", r.err, r.stdout)
+	}
+	r = c.mustRun("", "brief", "PUTIN", "china")
+	if !strings.Contains(r.stdout, "Putin Visits China") {
+		t.Fatalf("two terms, case-insensitive: %s", r.stdout)
+	}
+}
+
+func TestSummarizeKeepsOrderAndReportsBadLines(t *testing.T) {
+	c := newCLI(t)
+	art, _ := json.Marshal(readSample(t))
+	in := strings.Join([]string{
+		`{"id":"a","article":` + string(art) + `}`,
+		`this is not json`,
+		``,
+		`{"id":7,"article":""}`,
+		`{"id":"no-article"}`,
+		`{"id":"b","title":"Given Title","article":` + string(art) + `}`,
+	}, "\n")
+	r := c.mustRun(in, "summarize", "--workers", "3")
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("want 5 output lines, got %d:\n%s", len(lines), r.stdout)
+	}
+	var outs []summarizeOutput
+	for _, l := range lines {
+		var o summarizeOutput
+		if err := json.Unmarshal([]byte(l), &o); err != nil {
+			t.Fatalf("output line is not JSON: %s", l)
+		}
+		outs = append(outs, o)
+	}
+	if string(outs[0].ID) != `"a"` || outs[0].Error != "" || len(outs[0].Bullets) < 3 || outs[0].Slug == "" {
+		t.Errorf("line 1: %+v", outs[0])
+	}
+	if outs[1].Error == "" || outs[1].Line != 2 {
+		t.Errorf("line 2 (not JSON) should be an error naming line 2: %+v", outs[1])
+	}
+	if string(outs[2].ID) != "7" || outs[2].Error == "" {
+		t.Errorf("empty article should be an error for id 7: %+v", outs[2])
+	}
+	if outs[3].Error == "" {
+		t.Errorf("missing article should be an error: %+v", outs[3])
+	}
+	if string(outs[4].ID) != `"b"` || outs[4].Title != "Given Title" {
+		t.Errorf("line 5: %+v", outs[4])
+	}
+}
+
+func TestBackupRestoreIntoAnotherStore(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "add", sample)
+	backup := c.mustRun("", "backup").stdout
+	other := newCLI(t)
+	if r := other.run("", "brief", "putin-kim"); briefs.ErrorCode(r.err) != briefs.ENOTFOUND {
+		t.Fatalf("fresh store should not know putin-kim: %v", r.err)
+	}
+	other.mustRun(backup, "restore")
+	checkSampleBrief(t, other.mustRun("", "brief", "putin-kim").stdout)
+
+	if r := other.run("{not a snapshot", "restore"); r.err == nil {
+		t.Fatal("restore of garbage succeeded")
+	}
+}
+
+func TestConsoleUsesTheRouter(t *testing.T) {
+	c := newCLI(t)
+	in := strings.Join([]string{
+		"/article add slug:pact", // no text: Discord opens a form, the console asks for it
+		readSample(t),
+		".",
+		"/brief pact",
+		"/brief nothing-like-this",
+		"/briefs",
+		"/article remove slug:pact",
+		"/brief pact",
+		"brief without slash",
+		"/quit",
+		"/brief never-reached",
+	}, "\n")
+	out := c.mustRun(in, "console").stdout
+	for _, want := range []string{
+		"Added `pact`",
+		"# Russia's Deal With North Korea Is 'Ominously Ambiguous'",
+		`No brief matches "nothing-like-this"`,
+		"Recent briefs",
+		"Removed `pact`",
+		"commands start with /",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("console output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "never-reached") {
+		t.Error("console went on after /quit")
+	}
+}
+
+func TestUsageAndConfigErrors(t *testing.T) {
+	c := newCLI(t)
+	r := c.run("", "frobnicate")
+	var u usageError
+	if !errors.As(r.err, &u) {
+		t.Fatalf("unknown command: %v", r.err)
+	}
+	if r := c.run("", "brief", "--help"); !errors.Is(r.err, flag.ErrHelp) || !strings.Contains(r.stderr, "Usage: briefbot brief") {
+		t.Fatalf("--help: %v %s", r.err, r.stderr)
+	}
+	r = c.mustRun("", "--help")
+	for _, cmd := range []string{"add", "brief", "list", "summarize", "console", "backup", "restore"} {
+		if !strings.Contains(r.stdout, "  "+cmd+" ") {
+			t.Errorf("--help does not list %s", cmd)
+		}
+	}
+	for name, value := range map[string]string{
+		"BRIEF_CACHE_TTL":   "soon",
+		"MAX_ARTICLE_BYTES": "lots",
+		"DIGEST_TIMEZONE":   "Mars/Olympus",
+		"LOG_FORMAT":        "xml",
+		"REDIS_URL":         "http://nope",
+	} {
+		bad := newCLI(t)
+		bad.env[name] = value
+		r := bad.run("", "list")
+		if r.err == nil || !strings.Contains(r.err.Error(), name) {
+			t.Errorf("%s=%s: error %v does not name the variable", name, value, r.err)
+		}
+	}
+}
+
+func TestRedisUnreachableIsClearAndBounded(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	c := newCLI(t)
+	c.env["REDIS_URL"] = "redis://user:hunter2@" + addr + "/0"
+	r := c.run("", "list")
+	if briefs.ErrorCode(r.err) != briefs.EUNAVAILABLE {
+		t.Fatalf("err = %v, want unavailable", r.err)
+	}
+	if !strings.Contains(strings.ToLower(userMessage(r.err)), "unavailable") {
+		t.Errorf("message %q does not say the store is unavailable", userMessage(r.err))
+	}
+	if strings.Contains(r.err.Error()+r.stderr, "hunter2") {
+		t.Error("the Redis password leaked into the error or logs")
+	}
+}
