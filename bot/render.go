@@ -39,6 +39,9 @@ func BriefEmbed(b briefs.Brief) *discordgo.MessageEmbed {
 		desc.WriteString("\n")
 	}
 	for _, bl := range b.Bullets {
+		if repeatsGist(bl, b.Gist) {
+			continue
+		}
 		desc.WriteString("\n• ")
 		desc.WriteString(bl)
 	}
@@ -54,6 +57,14 @@ func BriefEmbed(b briefs.Brief) *discordgo.MessageEmbed {
 		e.Author = &discordgo.MessageEmbedAuthor{Name: b.Byline}
 	}
 	return e
+}
+
+// repeatsGist reports whether a bullet says nothing the gist above it has not
+// said: the gist is often the lead sentence and the first bullet a trimmed
+// copy of it, which a reader should not see twice.
+func repeatsGist(bullet, gist string) bool {
+	core := strings.TrimRight(strings.TrimSpace(bullet), ".!?…\"'”’ ")
+	return core != "" && strings.Contains(gist, core)
 }
 
 // briefFooter is "site · Jun 19, 2024 · 2 min read · putin-kim", leaving out

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"briefbot/briefs"
+
 	"github.com/bwmarrin/discordgo"
 )
 
@@ -99,5 +101,21 @@ func TestFitMessageLeavesShortMessagesAlone(t *testing.T) {
 	fitMessage(d)
 	if d.Content != "hi" || d.Embeds[0].Title != "t" || d.Embeds[0].Description != "d" {
 		t.Fatalf("changed a short message: %+v", d)
+	}
+}
+
+func TestBriefEmbedDoesNotRepeatTheGist(t *testing.T) {
+	b := briefs.Brief{
+		Title:   "Pact",
+		Gist:    "Putin and Kim signed a pact on Wednesday, calling it a breakthrough.",
+		Bullets: []string{"Putin and Kim signed a pact on Wednesday.", "The text is unpublished.", "China is silent."},
+		Slug:    "pact",
+	}
+	desc := BriefEmbed(b).Description
+	if strings.Count(desc, "Putin and Kim signed a pact on Wednesday") != 1 {
+		t.Errorf("gist repeated as a bullet:\n%s", desc)
+	}
+	if !strings.Contains(desc, "• The text is unpublished.") || !strings.Contains(desc, "• China is silent.") {
+		t.Errorf("other bullets lost:\n%s", desc)
 	}
 }

@@ -66,9 +66,11 @@ type Config struct {
 	Refs string
 
 	// PerDoc, when not nil, receives one JSON line per scored document, in
-	// input order: id, input line number, number of references, every score
-	// (P, R, F in [0, 1]) of every system, the bullet count, format faults
-	// and the summarizer error, if any.
+	// input order: id, input line number, number of references, words and
+	// every score (P, R, F in [0, 1], rounded to 6 decimals; keys r1, r2,
+	// rl, rlsum) of every system that produced a summary (keys
+	// ours_bullets, ours_gist, lead3, lead1), the bullet count, format
+	// faults and the summarizer error, if any.
 	PerDoc io.Writer
 
 	// Workers is the number of documents processed at once; 0 means
@@ -145,7 +147,7 @@ type Report struct {
 	Diffs   []Diff   // ours bullets - Lead-3 and ours gist - Lead-1, when both sides are configured
 
 	// Briefs made (documents minus failures), their bullet counts and their
-	// format faults; all zero when Summarize is nil.
+	// format faults; zero (Faults nil) when Summarize is nil.
 	Briefs       int
 	BulletCounts map[int]int // bullet count -> briefs
 	Faults       []Fault     // the known faults in briefs.FormatFaults order, then any others

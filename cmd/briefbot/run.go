@@ -29,6 +29,7 @@ func subcommands() map[string]subcommand {
 		"console":   {"type slash commands as in Discord and read the replies", cmdConsole},
 		"backup":    {"write every key under the prefix to stdout as a snapshot", cmdBackup},
 		"restore":   {"load a snapshot from stdin", cmdRestore},
+		"eval":      {"score the summarizer with ROUGE against reference summaries", cmdEval},
 	}
 }
 
