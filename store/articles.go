@@ -22,9 +22,11 @@ const maxSlugAttempts = 10
 // with the same normalised source URL, the same content hash or the same id
 // in the guild is returned as it is stored, with created == false. Without
 // ExactSlug a taken slug gets -2, -3, ... appended. An empty ID is derived
-// from the content hash; a zero AddedAt is now. Errors: EINVALID (no guild,
-// no id, a bad slug), ECONFLICT (ExactSlug and the slug is taken),
-// EUNAVAILABLE.
+// from the content hash; a zero AddedAt is now; empty Terms are computed
+// like briefs.IndexTerms. The brief is cached when it names its Summarizer,
+// for BriefTTL (<= 0: until the article is removed). Errors: EINVALID (no
+// guild, no id, a slug with spaces, colons or control characters), ECONFLICT
+// (ExactSlug and the slug is taken), EUNAVAILABLE.
 func (db *DB) AddArticle(ctx context.Context, req briefs.AddRequest) (briefs.Article, bool, error) {
 	a := req.Article
 	if err := checkGuild(a.GuildID); err != nil {
@@ -48,7 +50,7 @@ func (db *DB) AddArticle(ctx context.Context, req briefs.AddRequest) (briefs.Art
 	}
 	terms := cleanTerms(req.Terms)
 	if len(req.Terms) == 0 {
-		terms = indexTerms(a.Slug, a.Title, req.Brief.Entities)
+		terms = briefs.IndexTerms(a.Slug, a.Title, req.Brief.Entities)
 	}
 	termsJSON, err := json.Marshal(terms)
 	if err != nil {
@@ -61,7 +63,7 @@ func (db *DB) AddArticle(ctx context.Context, req briefs.AddRequest) (briefs.Art
 	}
 	k := db.guild(a.GuildID)
 	keys := k.indexKeys()
-	urlKey := normalizeURL(a.SourceURL)
+	urlKey := sourceURLKey(a.SourceURL)
 	wanted, exact := a.Slug, req.ExactSlug
 
 	defer db.mutating()()
@@ -146,22 +148,24 @@ func (db *DB) ArticleBySlug(ctx context.Context, guildID, slug string) (briefs.A
 }
 
 // CachedBrief returns the brief cached for slug when it was built by the
-// summarizer version given, in one round trip (a Lua script reads the slug
-// index and the brief). ok is false for an unknown slug, an expired brief or
-// a brief of another version. Errors: EUNAVAILABLE.
+// summarizer version given. Briefs are cached under the slug, so this is a
+// single GET: one round trip, no script. ok is false for an unknown slug,
+// an expired brief or a brief of another version. Errors: EUNAVAILABLE.
 func (db *DB) CachedBrief(ctx context.Context, guildID, slug, version string) (briefs.Brief, bool, error) {
 	if err := checkGuild(guildID); err != nil {
 		return briefs.Brief{}, false, fmt.Errorf("cached brief: %w", err)
 	}
-	k := db.guild(guildID)
-	s, err := cachedScript.Run(ctx, db.client, []string{k.slugs()}, k.base, slug, version).Text()
-	if errors.Is(err, redis.Nil) || (err == nil && s == "") {
+	if strings.Contains(slug, ":") {
+		return briefs.Brief{}, false, nil // no slug holds one; see checkSlug
+	}
+	s, err := db.client.Get(ctx, db.guild(guildID).brief(slug, version)).Bytes()
+	if errors.Is(err, redis.Nil) {
 		return briefs.Brief{}, false, nil
 	} else if err != nil {
 		return briefs.Brief{}, false, db.fail("cached brief", err)
 	}
 	var b briefs.Brief
-	if err := json.Unmarshal([]byte(s), &b); err != nil {
+	if err := json.Unmarshal(s, &b); err != nil {
 		// A cache entry we cannot read is a miss: the caller rebuilds it.
 		db.log.Warn("unreadable cached brief", "guild", guildID, "slug", slug, "err", err)
 		return briefs.Brief{}, false, nil
@@ -174,8 +178,9 @@ func (db *DB) CachedBrief(ctx context.Context, guildID, slug, version string) (b
 
 // CacheBrief stores b as the cached brief of its article (b.GuildID,
 // b.ArticleID) for ttl; ttl <= 0 keeps it until the article is removed. A
-// brief is cached per summarizer version (b.Summarizer). When the article no
-// longer exists nothing is stored. Errors: EINVALID, EUNAVAILABLE.
+// brief is cached per summarizer version (b.Summarizer), under the slug the
+// article has. When the article no longer exists nothing is stored. Errors:
+// EINVALID, EUNAVAILABLE.
 func (db *DB) CacheBrief(ctx context.Context, b briefs.Brief, ttl time.Duration) error {
 	if err := checkGuild(b.GuildID); err != nil {
 		return fmt.Errorf("cache brief: %w", err)
@@ -192,9 +197,8 @@ func (db *DB) CacheBrief(ctx context.Context, b briefs.Brief, ttl time.Duration)
 	}
 	k := db.guild(b.GuildID)
 	defer db.mutating()()
-	stored, err := cacheScript.Run(ctx, db.client,
-		[]string{k.article(b.ArticleID), k.brief(b.ArticleID, b.Summarizer)},
-		b.Summarizer, bj, ttlMillis(ttl)).Int()
+	stored, err := cacheScript.Run(ctx, db.client, []string{k.article(b.ArticleID)},
+		k.base, b.Summarizer, bj, ttlMillis(ttl)).Int()
 	if err != nil {
 		return db.fail("cache brief", err)
 	}
@@ -242,7 +246,7 @@ func (db *DB) SlugsWithPrefix(ctx context.Context, guildID, prefix string, limit
 	if limit <= 0 {
 		return []briefs.Listing{}, nil
 	}
-	prefix = strings.Join(strings.Fields(fold(prefix)), "-")
+	prefix = strings.Join(strings.Fields(briefs.Fold(prefix)), "-")
 	prefix = strings.ReplaceAll(prefix, "\x00", "")
 	minLex, maxLex := "-", "+"
 	if prefix != "" {

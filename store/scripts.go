@@ -59,7 +59,7 @@ for i = 15, #ARGV do
 end
 local version = ARGV[12]
 if version ~= '' then
-  local bkey = base .. 'brief:' .. id .. ':' .. version
+  local bkey = base .. 'brief:' .. cand .. ':' .. version
   if tonumber(ARGV[14]) > 0 then
     redis.call('SET', bkey, ARGV[13], 'PX', ARGV[14])
   else
@@ -96,7 +96,7 @@ for _, t in ipairs(terms) do
   if type(t) == 'string' then redis.call('SREM', base .. 'term:' .. t, id) end
 end
 for k, _ in pairs(f) do
-  if string.sub(k, 1, 2) == 'v:' then redis.call('DEL', base .. 'brief:' .. id .. ':' .. string.sub(k, 3)) end
+  if string.sub(k, 1, 2) == 'v:' then redis.call('DEL', base .. 'brief:' .. slug .. ':' .. string.sub(k, 3)) end
 end
 redis.call('DEL', akey)
 return {id, f.article or ''}
@@ -110,25 +110,20 @@ if not id then return false end
 return redis.call('HGET', ARGV[1] .. 'article:' .. id, 'article')
 `)
 
-// cachedScript returns the brief of slug ARGV[2] built by version ARGV[3]
-// (KEYS[1] = slugs), or nil.
-var cachedScript = newScript(`
-local id = redis.call('HGET', KEYS[1], ARGV[2])
-if not id then return false end
-return redis.call('GET', ARGV[1] .. 'brief:' .. id .. ':' .. ARGV[3])
-`)
-
-// cacheScript stores brief JSON ARGV[2] of version ARGV[1] for ARGV[3] ms
-// (0 = no expiry) when the article KEYS[1] exists; KEYS[2] is the brief key.
-// Returns 1 when stored, 0 when the article is gone.
+// cacheScript stores brief JSON ARGV[3] of version ARGV[2] for ARGV[4] ms
+// (0 = no expiry) when the article KEYS[1] exists, under the slug its record
+// holds. ARGV[1] is the guild's key base. Returns 1 when stored, 0 when the
+// article is gone.
 var cacheScript = newScript(`
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-if tonumber(ARGV[3]) > 0 then
-  redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+local slug = redis.call('HGET', KEYS[1], 'slug')
+if not slug then return 0 end
+local bkey = ARGV[1] .. 'brief:' .. slug .. ':' .. ARGV[2]
+if tonumber(ARGV[4]) > 0 then
+  redis.call('SET', bkey, ARGV[3], 'PX', ARGV[4])
 else
-  redis.call('SET', KEYS[2], ARGV[2])
+  redis.call('SET', bkey, ARGV[3])
 end
-redis.call('HSET', KEYS[1], 'v:' .. ARGV[1], '1')
+redis.call('HSET', KEYS[1], 'v:' .. ARGV[2], '1')
 return 1
 `)
 

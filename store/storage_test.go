@@ -192,6 +192,7 @@ func testInvalidInput(t *testing.T, db *store.DB) {
 		"space slug":   func(r *briefs.AddRequest) { r.Article.Slug = "a b" },
 		"no id":        func(r *briefs.AddRequest) { r.Article.ID, r.Article.ContentHash = "", "" },
 		"control slug": func(r *briefs.AddRequest) { r.Article.Slug = "a\x00b" },
+		"colon slug":   func(r *briefs.AddRequest) { r.Article.Slug = "a:b" },
 	} {
 		req := addReq("g1", "ok", "OK", "Text of "+name)
 		mod(&req)
@@ -606,18 +607,21 @@ func testOneRoundTrip(t *testing.T, db *store.DB) {
 	other := addReq("g1", "other", "Other", "Another story.")
 	var rt roundTrips
 	db.AddHook(&rt)
-	for name, fn := range map[string]func(ctx context.Context){
-		"CachedBrief hit":  func(ctx context.Context) { _, _, _ = db.CachedBrief(ctx, "g1", "story", testVersion) },
-		"CachedBrief miss": func(ctx context.Context) { _, _, _ = db.CachedBrief(ctx, "g1", "nope", testVersion) },
-		"ArticleBySlug":    func(ctx context.Context) { _, _ = db.ArticleBySlug(ctx, "g1", "story") },
-		"FindByTerms":      func(ctx context.Context) { _, _ = db.FindByTerms(ctx, "g1", []string{"kim"}, 10) },
-		"SlugsWithPrefix":  func(ctx context.Context) { _, _ = db.SlugsWithPrefix(ctx, "g1", "st", 25) },
-		"Recent":           func(ctx context.Context) { _, _, _ = db.Recent(ctx, "g1", 0, 10) },
-		"AddArticle":       func(ctx context.Context) { _, _, _ = db.AddArticle(ctx, other) },
-		"RemoveArticle":    func(ctx context.Context) { _, _ = db.RemoveArticle(ctx, "g1", "other") },
+	for _, c := range []struct {
+		name string
+		fn   func(ctx context.Context)
+	}{
+		{"CachedBrief hit", func(ctx context.Context) { _, _, _ = db.CachedBrief(ctx, "g1", "story", testVersion) }},
+		{"CachedBrief miss", func(ctx context.Context) { _, _, _ = db.CachedBrief(ctx, "g1", "nope", testVersion) }},
+		{"ArticleBySlug", func(ctx context.Context) { _, _ = db.ArticleBySlug(ctx, "g1", "story") }},
+		{"FindByTerms", func(ctx context.Context) { _, _ = db.FindByTerms(ctx, "g1", []string{"kim"}, 10) }},
+		{"SlugsWithPrefix", func(ctx context.Context) { _, _ = db.SlugsWithPrefix(ctx, "g1", "st", 25) }},
+		{"Recent", func(ctx context.Context) { _, _, _ = db.Recent(ctx, "g1", 0, 10) }},
+		{"AddArticle", func(ctx context.Context) { _, _, _ = db.AddArticle(ctx, other) }},
+		{"RemoveArticle", func(ctx context.Context) { _, _ = db.RemoveArticle(ctx, "g1", "other") }},
 	} {
-		if n := rt.count(fn); n != 1 {
-			t.Errorf("%s: %d round trips, want 1", name, n)
+		if n := rt.count(c.fn); n != 1 {
+			t.Errorf("%s: %d round trips, want 1", c.name, n)
 		}
 	}
 	b, ok, err := db.CachedBrief(context.Background(), "g1", "story", testVersion)

@@ -8,19 +8,22 @@
 // The key layout (every key under the prefix; the guild sits in a hash tag
 // so that a Redis Cluster keeps a guild's keys in one slot):
 //
-//	g:{G}:article:{id}          hash: article (Article JSON), slug, url, hash,
-//	                            terms (JSON array), v:{version} per cached brief
-//	g:{G}:brief:{id}:{version}  string: Brief JSON, with the cache TTL
-//	g:{G}:slugs                 hash: slug -> id
-//	g:{G}:urls                  hash: normalised source URL -> id
-//	g:{G}:hashes                hash: content hash -> id
-//	g:{G}:recent                sorted set: id scored by added-at (Unix ms)
-//	g:{G}:slugidx               sorted set: "slug\x00id" scored 0 (ZRANGEBYLEX)
-//	g:{G}:listings              hash: id -> Listing JSON
-//	g:{G}:term:{t}              set: ids of the articles indexed under term t
+//	g:{G}:article:{id}            hash: article (Article JSON), slug, url, hash,
+//	                              terms (JSON array), v:{version} per cached brief
+//	g:{G}:brief:{slug}:{version}  string: Brief JSON, with the cache TTL
+//	g:{G}:slugs                   hash: slug -> id
+//	g:{G}:urls                    hash: normalised source URL -> id
+//	g:{G}:hashes                  hash: content hash -> id
+//	g:{G}:recent                  sorted set: id scored by added-at (Unix ms)
+//	g:{G}:slugidx                 sorted set: "slug\x00id" scored 0 (ZRANGEBYLEX)
+//	g:{G}:listings                hash: id -> Listing JSON
+//	g:{G}:term:{t}                set: ids of the articles indexed under term t
 //
 // Every multi-key write is one Lua script, so it is atomic; every read is one
-// round trip.
+// round trip. Briefs are cached under the slug (unique in the guild, and
+// written by the scripts from the article record) so that the hot path,
+// CachedBrief, is a single GET; removing an article deletes the brief of
+// every version its record lists.
 package store
 
 import (
@@ -110,6 +113,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	db := &DB{prefix: cfg.Prefix, log: log}
+	routeRedisLog(log)
 	if cfg.URL == "" {
 		if err := db.openEmbedded(ctx, cfg.DataFile); err != nil {
 			return nil, err
@@ -308,4 +312,26 @@ func isUnavailable(err error) bool {
 		}
 	}
 	return false
+}
+
+// go-redis prints its own messages (a failed dial, a pool problem) to
+// stderr, which would add noise beside the one clear line the CLI prints on
+// failure. They go to the logger of the most recently opened store instead,
+// at debug level: the errors the store returns already say what matters.
+var (
+	redisLog     atomic.Pointer[slog.Logger]
+	redisLogOnce sync.Once
+)
+
+type redisLogger struct{}
+
+func (redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	if l := redisLog.Load(); l != nil {
+		l.DebugContext(ctx, "go-redis: "+fmt.Sprintf(format, v...))
+	}
+}
+
+func routeRedisLog(l *slog.Logger) {
+	redisLog.Store(l)
+	redisLogOnce.Do(func() { redis.SetLogger(redisLogger{}) })
 }

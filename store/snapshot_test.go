@@ -1,0 +1,315 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"briefbot/briefs"
+	"briefbot/store"
+)
+
+// snapshotKeys parses a backup into key -> entry.
+type snapKey struct {
+	Key      string          `json:"key"`
+	Type     string          `json:"type"`
+	TTLms    int64           `json:"ttl_ms"`
+	Encoding string          `json:"encoding"`
+	Value    json.RawMessage `json:"value"`
+}
+
+func parseBackup(t *testing.T, b []byte) (prefix string, keys map[string]snapKey) {
+	t.Helper()
+	var snap struct {
+		Format  string    `json:"format"`
+		Version int       `json:"version"`
+		Prefix  string    `json:"prefix"`
+		Keys    []snapKey `json:"keys"`
+	}
+	if err := json.Unmarshal(b, &snap); err != nil {
+		t.Fatalf("backup is not JSON: %v\n%s", err, b)
+	}
+	if snap.Format != "briefbot-snapshot" || snap.Version != 1 {
+		t.Errorf("header: %q %d", snap.Format, snap.Version)
+	}
+	keys = map[string]snapKey{}
+	for _, k := range snap.Keys {
+		keys[k.Key] = k
+	}
+	return snap.Prefix, keys
+}
+
+func backup(t *testing.T, db *store.DB) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if _, err := db.Backup(context.Background(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// populate fills db through the Storage API: two guilds, briefs with and
+// without TTL, a second summarizer version.
+func populate(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	r := addReq("g1", "putin-kim", "Putin meets Kim", "Putin met Kim.", "Putin", "Kim")
+	r.Article.SourceURL = "https://news.example/a"
+	a := mustAdd(t, db, r)
+	b := r.Brief
+	b.ArticleID, b.GuildID, b.Summarizer = a.ID, "g1", "test/2"
+	if err := db.CacheBrief(ctx, b, 0); err != nil {
+		t.Fatal(err)
+	}
+	addAt(t, db, "g1", "zurich-news", "News from Zürich", 5, "Zürich")
+	addAt(t, db, "g2", "putin-kim", "Another guild's story", 6, "Putin")
+}
+
+// sameReads checks that two stores answer the Storage reads alike.
+func sameReads(t *testing.T, src, dst *store.DB) {
+	t.Helper()
+	ctx := context.Background()
+	for _, g := range []string{"g1", "g2"} {
+		for _, slug := range []string{"putin-kim", "zurich-news"} {
+			a1, err1 := src.ArticleBySlug(ctx, g, slug)
+			a2, err2 := dst.ArticleBySlug(ctx, g, slug)
+			if !reflect.DeepEqual(a1, a2) || briefs.ErrorCode(err1) != briefs.ErrorCode(err2) {
+				t.Errorf("ArticleBySlug(%s, %s): %+v %v vs %+v %v", g, slug, a1, err1, a2, err2)
+			}
+			for _, v := range []string{testVersion, "test/2"} {
+				b1, ok1, _ := src.CachedBrief(ctx, g, slug, v)
+				b2, ok2, _ := dst.CachedBrief(ctx, g, slug, v)
+				if !reflect.DeepEqual(b1, b2) || ok1 != ok2 {
+					t.Errorf("CachedBrief(%s, %s, %s): %v vs %v", g, slug, v, ok1, ok2)
+				}
+			}
+		}
+		l1, _ := src.FindByTerms(ctx, g, []string{"putin"}, 10)
+		l2, _ := dst.FindByTerms(ctx, g, []string{"putin"}, 10)
+		if !reflect.DeepEqual(l1, l2) {
+			t.Errorf("FindByTerms(%s): %q vs %q", g, slugsOf(l1), slugsOf(l2))
+		}
+		s1, _ := src.SlugsWithPrefix(ctx, g, "", 25)
+		s2, _ := dst.SlugsWithPrefix(ctx, g, "", 25)
+		if !reflect.DeepEqual(s1, s2) {
+			t.Errorf("SlugsWithPrefix(%s): %q vs %q", g, slugsOf(s1), slugsOf(s2))
+		}
+		r1, n1, _ := src.Recent(ctx, g, 0, 25)
+		r2, n2, _ := dst.Recent(ctx, g, 0, 25)
+		if !reflect.DeepEqual(r1, r2) || n1 != n2 {
+			t.Errorf("Recent(%s): %q %d vs %q %d", g, slugsOf(r1), n1, slugsOf(r2), n2)
+		}
+	}
+}
+
+func TestBackupRestore(t *testing.T) {
+	openOther := func(tb testing.TB) *store.DB {
+		db, err := store.Open(context.Background(), store.Config{
+			DataFile: filepath.Join(tb.TempDir(), "other.json"),
+			Prefix:   "other-prefix:",
+		})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { db.Close() })
+		return db
+	}
+	pairs := []struct {
+		name     string
+		src, dst func(testing.TB) *store.DB
+	}{{"embedded to embedded with another prefix", backends()[0].open, openOther}}
+	if bs := backends(); len(bs) > 1 {
+		pairs = append(pairs,
+			struct {
+				name     string
+				src, dst func(testing.TB) *store.DB
+			}{"embedded to redis", bs[0].open, bs[1].open},
+			struct {
+				name     string
+				src, dst func(testing.TB) *store.DB
+			}{"redis to embedded", bs[1].open, openOther})
+	}
+	for _, p := range pairs {
+		t.Run(p.name, func(t *testing.T) {
+			ctx := context.Background()
+			src := p.src(t)
+			populate(t, src)
+			var buf bytes.Buffer
+			n, err := src.Backup(ctx, &buf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			prefix, keys := parseBackup(t, buf.Bytes())
+			if prefix != src.Prefix() || n != len(keys) || n == 0 {
+				t.Errorf("backup: prefix %q, n %d, %d keys", prefix, n, len(keys))
+			}
+			// TTLs: the test/1 briefs expire within the hour, the test/2
+			// brief never; nothing else expires.
+			for k, e := range keys {
+				switch {
+				case strings.Contains(k, ":brief:") && strings.HasSuffix(k, ":"+testVersion):
+					if e.TTLms <= 0 || e.TTLms > time.Hour.Milliseconds() {
+						t.Errorf("%s: ttl_ms %d", k, e.TTLms)
+					}
+				case e.TTLms != 0:
+					t.Errorf("%s: ttl_ms %d, want 0", k, e.TTLms)
+				}
+			}
+
+			dst := p.dst(t)
+			m, err := dst.Restore(ctx, bytes.NewReader(buf.Bytes()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m != n {
+				t.Errorf("restored %d keys of %d", m, n)
+			}
+			sameReads(t, src, dst)
+
+			// The restored store backs up to the same keys, types, values
+			// and TTLs (give or take the time passed).
+			if _, again := parseBackup(t, backup(t, dst)); !sameKeys(keys, again) {
+				t.Errorf("backup after restore differs:\n%v\n%v", keys, again)
+			}
+			// Restoring again is idempotent.
+			if _, err := dst.Restore(ctx, bytes.NewReader(buf.Bytes())); err != nil {
+				t.Fatal(err)
+			}
+			sameReads(t, src, dst)
+		})
+	}
+}
+
+// TestRestoreTypes restores every type, a binary value and infinite scores,
+// and replaces a key of the same name rather than merging into it.
+func TestRestoreTypes(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.DB) {
+		ctx := context.Background()
+		db := open(t)
+		first := `{"format":"briefbot-snapshot","version":1,"prefix":"x:","keys":[
+{"key":"h","type":"hash","ttl_ms":0,"value":{"old":"1","kept":"2"}}]}`
+		if _, err := db.Restore(ctx, strings.NewReader(first)); err != nil {
+			t.Fatal(err)
+		}
+		snap := `{"format":"briefbot-snapshot","version":1,"prefix":"x:","keys":[
+{"key":"s","type":"string","ttl_ms":0,"value":"héllo"},
+{"key":"h","type":"hash","ttl_ms":0,"value":{"kept":"3","new":"4"}},
+{"key":"set","type":"set","ttl_ms":60000,"value":["b","a"]},
+{"key":"z","type":"zset","ttl_ms":0,"value":[{"member":"lo","score":"-inf"},{"member":"mid","score":1.5},{"member":"hi","score":"inf"}]},
+{"key":"l","type":"list","ttl_ms":0,"value":["3","1","2"]},
+{"key":"YmluAA==","type":"string","ttl_ms":0,"encoding":"base64","value":"/wA="}]}`
+		n, err := db.Restore(ctx, strings.NewReader(snap))
+		if err != nil || n != 6 {
+			t.Fatalf("Restore = %d, %v", n, err)
+		}
+		_, keys := parseBackup(t, backup(t, db))
+		for k, want := range map[string]string{
+			"s":   `"héllo"`,
+			"h":   `{"kept":"3","new":"4"}`,
+			"set": `["a","b"]`,
+			"z":   `[{"member":"lo","score":"-inf"},{"member":"mid","score":1.5},{"member":"hi","score":"inf"}]`,
+			"l":   `["3","1","2"]`,
+		} {
+			if got := string(keys[k].Value); got != want {
+				t.Errorf("%s = %s, want %s", k, got, want)
+			}
+		}
+		if e := keys["set"]; e.TTLms <= 0 || e.TTLms > 60000 {
+			t.Errorf("set ttl_ms = %d", e.TTLms)
+		}
+		// "bin\x00" -> "\xff\x00": not UTF-8, so base64.
+		if e, ok := keys["YmluAA=="]; !ok || e.Encoding != "base64" || string(e.Value) != `"/wA="` {
+			t.Errorf("binary entry = %+v (keys %v)", e, keys)
+		}
+	})
+}
+
+// TestRestoreMalformed: a malformed snapshot is refused whole; nothing is
+// written, not even its valid first keys.
+func TestRestoreMalformed(t *testing.T) {
+	const head = `{"format":"briefbot-snapshot","version":1,"prefix":"briefbot:","keys":[`
+	const good = `{"key":"fresh","type":"string","ttl_ms":0,"value":"v"}`
+	bad := map[string]string{
+		"empty":            ``,
+		"not JSON":         `hello`,
+		"truncated":        head + good + `,`,
+		"array":            `[]`,
+		"other format":     `{"format":"redis-dump","version":1,"keys":[]}`,
+		"other version":    `{"format":"briefbot-snapshot","version":2,"keys":[]}`,
+		"no keys":          `{"format":"briefbot-snapshot","version":1}`,
+		"trailing data":    head + good + `]} {}`,
+		"unknown type":     head + good + `,{"key":"k","type":"stream","ttl_ms":0,"value":[]}]}`,
+		"hash not object":  head + good + `,{"key":"k","type":"hash","ttl_ms":0,"value":["a"]}]}`,
+		"hash number":      head + good + `,{"key":"k","type":"hash","ttl_ms":0,"value":{"a":1}}]}`,
+		"string number":    head + good + `,{"key":"k","type":"string","ttl_ms":0,"value":1}]}`,
+		"zset no member":   head + good + `,{"key":"k","type":"zset","ttl_ms":0,"value":[{"score":1}]}]}`,
+		"zset bad score":   head + good + `,{"key":"k","type":"zset","ttl_ms":0,"value":[{"member":"m","score":"high"}]}]}`,
+		"negative ttl":     head + good + `,{"key":"k","type":"string","ttl_ms":-5,"value":"v"}]}`,
+		"empty key":        head + good + `,{"key":"","type":"string","ttl_ms":0,"value":"v"}]}`,
+		"duplicate key":    head + good + `,` + good + `]}`,
+		"no value":         head + good + `,{"key":"k","type":"set","ttl_ms":0}]}`,
+		"bad base64":       head + good + `,{"key":"k","type":"string","ttl_ms":0,"encoding":"base64","value":"!!"}]}`,
+		"unknown encoding": head + good + `,{"key":"k","type":"string","ttl_ms":0,"encoding":"rot13","value":"v"}]}`,
+	}
+	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.DB) {
+		ctx := context.Background()
+		db := open(t)
+		mustAdd(t, db, addReq("g1", "story", "Story", "A story."))
+		before := backup(t, db)
+		_, beforeKeys := parseBackup(t, before)
+		for name, s := range bad {
+			n, err := db.Restore(ctx, strings.NewReader(s))
+			if briefs.ErrorCode(err) != briefs.EINVALID || n != 0 {
+				t.Errorf("%s: Restore = %d, %v; want 0, EINVALID", name, n, err)
+				continue
+			}
+			if !strings.HasPrefix(briefs.ErrorMessage(err), "not a valid briefbot snapshot: ") {
+				t.Errorf("%s: message %q", name, briefs.ErrorMessage(err))
+			}
+		}
+		_, afterKeys := parseBackup(t, backup(t, db))
+		if !sameKeys(beforeKeys, afterKeys) {
+			t.Errorf("a refused restore changed the data:\n%v\n%v", beforeKeys, afterKeys)
+		}
+	})
+}
+
+// sameKeys compares parsed backups; TTLs may differ by the time passed.
+func sameKeys(a, b map[string]snapKey) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, e := range a {
+		f, ok := b[k]
+		if !ok || e.Type != f.Type || e.Encoding != f.Encoding || !bytes.Equal(e.Value, f.Value) ||
+			(e.TTLms > 0) != (f.TTLms > 0) || e.TTLms-f.TTLms > 60000 || f.TTLms > e.TTLms {
+			return false
+		}
+	}
+	return true
+}
+
+// TestRestoreEmbeddedPersists: a restore into the embedded store reaches its
+// data file.
+func TestRestoreEmbeddedPersists(t *testing.T) {
+	ctx := context.Background()
+	src := MustOpen(t)
+	populate(t, src)
+	snap := backup(t, src)
+
+	file := filepath.Join(t.TempDir(), "data.json")
+	db := openFile(t, file)
+	if _, err := db.Restore(ctx, bytes.NewReader(snap)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = openFile(t, file)
+	defer db.Close()
+	sameReads(t, src, db)
+}
