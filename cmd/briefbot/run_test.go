@@ -366,3 +366,37 @@ func TestRedisUnreachableIsClearAndBounded(t *testing.T) {
 		t.Error("the Redis password leaked into the error or logs")
 	}
 }
+
+func TestEvalPrintsTableBesideLeadBaselines(t *testing.T) {
+	dir := t.TempDir()
+	var rows []string
+	for i, topic := range []string{"harbour", "budget", "election"} {
+		row, _ := json.Marshal(map[string]any{
+			"id":                i,
+			"article":           "The " + topic + " story broke on Monday. Officials in the capital confirmed the " + topic + " figures. Critics said the plan would fail. Supporters disagreed with them. A vote is due next week.",
+			"reference_summary": "officials confirmed the " + topic + " figures .\na vote is due next week .",
+		})
+		rows = append(rows, string(row))
+	}
+	data := filepath.Join(dir, "dev.jsonl")
+	if err := os.WriteFile(data, []byte(strings.Join(rows, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	perDoc := filepath.Join(dir, "per-doc.jsonl")
+	c := newCLI(t)
+	out := c.mustRun("", "eval", "--data", data, "--per-doc", perDoc).stdout
+	for _, want := range []string{"3 documents scored", "ours bullets", "ours gist", "Lead-3", "Lead-1", "format faults"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("eval table lacks %q:\n%s", want, out)
+		}
+	}
+	if b, err := os.ReadFile(perDoc); err != nil || strings.Count(string(b), "\n") != 3 {
+		t.Errorf("per-doc file: %v, %q", err, b)
+	}
+	if r := c.run("", "eval", "--data", data, "--refs", "some"); r.err == nil {
+		t.Error("--refs some was accepted")
+	}
+	if r := c.run("", "eval", "--data", filepath.Join(dir, "missing.jsonl")); r.err == nil {
+		t.Error("a missing data file was accepted")
+	}
+}
