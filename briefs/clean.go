@@ -64,6 +64,7 @@ func Clean(text string) CleanDoc {
 	}
 	kept := make([]line, 0, 16)
 	promo := false // inside an app-install block
+	dateTries := 0 // date parses attempted: bounded work on hostile input
 	blank := false
 	for rest := text; len(rest) > 0; {
 		var ln string
@@ -80,7 +81,7 @@ func Clean(text string) CleanDoc {
 		if len(ln) <= 600 {
 			lower := strings.ToLower(ln)
 			words := strings.Count(ln, " ") + 1
-			if promo && words <= 14 {
+			if promo && words <= 14 && isInstallStep(lower) {
 				doc.Dropped++
 				continue
 			}
@@ -98,11 +99,20 @@ func Clean(text string) CleanDoc {
 				}
 			}
 			if words <= 24 && isDateLine(lower) {
-				if doc.PublishedAt.IsZero() {
+				if doc.PublishedAt.IsZero() && dateTries < 5 {
+					dateTries++
 					doc.PublishedAt = parseDate(ln)
 				}
 				doc.Dropped++
 				continue
+			}
+			if words <= 8 && doc.PublishedAt.IsZero() && dateTries < 5 && isDateOnly(ln) {
+				dateTries++
+				if t := parseDate(ln); !t.IsZero() {
+					doc.PublishedAt = t
+					doc.Dropped++
+					continue
+				}
 			}
 			if isBoilerplate(ln, lower, words) {
 				doc.Dropped++
@@ -259,23 +269,29 @@ func removeInline(s string) string {
 			}
 		}
 	}
-	for _, p := range [...]string{"Scroll down for video", "Scroll down for videos"} {
-		for {
-			i := strings.Index(s, p)
-			if i < 0 {
-				break
-			}
-			j := i + len(p)
-			if j < len(s) && s[j] == 's' {
-				j++
-			}
-			for j < len(s) && (s[j] == ' ' || s[j] == '.' || s[j] == ':') {
-				j++
-			}
-			s = s[:i] + s[j:]
-		}
+	const scroll = "Scroll down for video"
+	if !strings.Contains(s, scroll) {
+		return s
 	}
-	return s
+	var b strings.Builder
+	b.Grow(len(s))
+	for {
+		i := strings.Index(s, scroll)
+		if i < 0 {
+			b.WriteString(s)
+			break
+		}
+		b.WriteString(s[:i])
+		j := i + len(scroll)
+		if j < len(s) && s[j] == 's' {
+			j++
+		}
+		for j < len(s) && (s[j] == ' ' || s[j] == '.' || s[j] == ':') {
+			j++
+		}
+		s = s[j:]
+	}
+	return b.String()
 }
 
 // isAppPrompt matches the "get our app" blocks that news sites append
@@ -291,6 +307,25 @@ func isAppPrompt(lower string) bool {
 		strings.HasPrefix(lower, "open in app"),
 		strings.HasPrefix(lower, "tap to "):
 		return true
+	}
+	return false
+}
+
+// isInstallStep matches the lines that follow an app-install prompt ("in
+// two easy steps:", "1. Tap in your navigation bar.", "2. Tap to Add to Home
+// Screen."), so that the block goes but a short paragraph after it stays.
+func isInstallStep(lower string) bool {
+	if strings.HasSuffix(lower, ":") {
+		return true
+	}
+	if _, item := stripListMarker(lower); item {
+		return true
+	}
+	for _, w := range [...]string{"tap", "app", "install", "home screen", "click", "download", "browser",
+		"menu", "icon", "steps", "store"} {
+		if strings.Contains(lower, w) {
+			return true
+		}
 	}
 	return false
 }
@@ -323,6 +358,16 @@ func isDateLine(lower string) bool {
 	return false
 }
 
+// isDateOnly reports whether a short line is nothing but a date ("18 March
+// 2014", "June 19, 2024 9:13 AM"): page furniture, and the publication date.
+func isDateOnly(ln string) bool {
+	if !strings.ContainsAny(ln, "0123456789") || endsTerminal(ln) && !strings.HasSuffix(ln, "M.") {
+		return false
+	}
+	m := dateInLine.FindString(ln)
+	return m != "" && len(m)*2 >= len(ln)
+}
+
 // isBoilerplate matches page furniture that is not part of the story:
 // photo captions and credits, share widgets, "(More ... stories.)", ads,
 // newsletter and follow prompts.
@@ -347,14 +392,22 @@ func isBoilerplate(ln, lower string, words int) bool {
 		return true
 	}
 	if words <= 12 {
-		for _, p := range [...]string{"advertisement", "story continues below", "read more", "related:",
-			"related articles", "related stories", "recommended", "sign up", "subscribe", "newsletter",
-			"follow us", "follow @", "click here", "all rights reserved", "©", "copyright ",
-			"comments", "view comments", "loading", "enable javascript", "skip to ", "watch:",
-			"watch video", "listen:", "most read", "trending", "share this", "share on", "share via",
-			"print this", "email this", "continue reading", "this article was", "please enable"} {
+		for _, p := range [...]string{"advertisement", "story continues below", "sign up for", "subscribe to",
+			"click here", "all rights reserved", "©", "copyright ©", "follow us", "follow @", "enable javascript",
+			"skip to ", "share this", "share on", "share via", "print this", "email this", "continue reading",
+			"this article was", "please enable", "related:", "read more:", "watch:", "listen:", "most read"} {
 			if strings.HasPrefix(lower, p) {
 				return true
+			}
+		}
+		if !endsTerminal(ln) {
+			// Labels and widgets, not prose: they carry no full stop.
+			for _, p := range [...]string{"read more", "related articles", "related stories", "recommended",
+				"newsletter", "comments", "view comments", "loading", "watch video", "trending", "copyright ",
+				"subscribe", "sign in", "log in", "more on this"} {
+				if strings.HasPrefix(lower, p) {
+					return true
+				}
 			}
 		}
 	}
@@ -447,6 +500,7 @@ func splitDateline(s string) (dateline, rest string) {
 		return "", s
 	}
 	prefix := strings.TrimSpace(s[:i])
+	tight := j+1 < len(s) && s[j+1] != ' ' // "(CNN)They ..."
 	after := strings.TrimLeft(s[j+1:], " ")
 	dash := false
 	for _, d := range [...]string{"--", "-", "\u2014", "\u2013", ":"} {
@@ -459,14 +513,29 @@ func splitDateline(s string) (dateline, rest string) {
 	if r := firstRune(after); !unicode.IsUpper(r) && !unicode.IsDigit(r) && !isOpenQuote(r) {
 		return "", s
 	}
-	if prefix != "" && !dash && prefix != strings.ToUpper(prefix) {
-		return "", s // "Apple (AAPL) Shares" is not a dateline
-	}
-	if prefix != "" && strings.Count(prefix, " ") > 5 {
-		return "", s
+	if prefix != "" {
+		// "LONDON", "New Delhi, India", "WASHINGTON, June 5": capitalised
+		// words, commas and day numbers only.
+		if strings.Count(prefix, " ") > 5 {
+			return "", s
+		}
+		for _, w := range strings.Fields(prefix) {
+			w = strings.TrimRight(w, ",")
+			if w == "" || !unicode.IsUpper(firstRune(w)) && !isNumber(w) {
+				return "", s
+			}
+		}
+		if !dash && !tight && !newsAgencies[agency] && prefix != strings.ToUpper(prefix) {
+			return "", s // "Apple (AAPL) Shares ..." is not a dateline
+		}
 	}
 	return strings.TrimSpace(s[:j+1]), after
 }
+
+// newsAgencies appear in datelines: "BOSTON (AP) —".
+var newsAgencies = setOf("CNN", "AP", "Reuters", "AFP", "UPI", "Bloomberg", "dpa", "DPA", "EFE",
+	"ANSA", "Xinhua", "BBC", "CNN Money", "CNNMoney", "TheStreet", "Mashable", "EW", "CBS", "NBC",
+	"ABC", "Fox News", "The Hollywood Reporter", "Variety", "TASS", "Kyodo", "Yonhap", "PA")
 
 // dmHeader is the Daily Mail's inline header: "By . Author . PUBLISHED: .
 // 10:26 EST, 3 May 2013 . | . UPDATED: . 10:27 EST, 3 May 2013 . ".
@@ -568,8 +637,10 @@ func stripHTML(s string) string {
 				i = tagEnd(s, i+k+1)
 			}
 			b.WriteByte('\n')
-		case name == "li" && !closing:
-			b.WriteString("\n• ")
+		case name == "li":
+			if !closing {
+				b.WriteString("\n• ")
+			}
 		case blockTags[name]:
 			b.WriteByte('\n')
 		case name == "td" || name == "th":
@@ -626,7 +697,7 @@ func parseDate(ln string) time.Time {
 	s = strings.Trim(s, " :.")
 	s = strings.TrimPrefix(s, "on ")
 	s = strings.TrimPrefix(s, ". ")
-	s = strings.NewReplacer("a.m.", "AM", "p.m.", "PM", " am ", " AM ", " pm ", " PM ", "Sept.", "Sep", ".", "", " at ", " ").Replace(s)
+	s = dateSpelling.Replace(s)
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return time.Time{}
@@ -647,6 +718,9 @@ func parseDate(ln string) time.Time {
 	}
 	return time.Time{}
 }
+
+// dateSpelling brings date lines to the spelling of the Go layouts.
+var dateSpelling = strings.NewReplacer("a.m.", "AM", "p.m.", "PM", " am ", " AM ", " pm ", " PM ", "Sept.", "Sep", ".", "", " at ", " ")
 
 var dateLayouts = [...]string{
 	"Jan 2, 2006 3:04 PM MST", "Jan 2, 2006 3:04 PM", "Jan 2, 2006, 3:04 PM MST", "Jan 2, 2006",

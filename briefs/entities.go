@@ -27,10 +27,10 @@ import (
 const MaxEntities = 10
 
 // Entities returns the names in text (people, places, organisations as
-// written), most mentioned first, at most max.
-func Entities(text string, max int) []string {
+// written), most mentioned first, at most limit.
+func Entities(text string, limit int) []string {
 	doc := Clean(text)
-	return entitiesOf(doc.Headlines, Sentences(doc.Body), max)
+	return entitiesOf(doc.Headlines, Sentences(doc.Body), limit)
 }
 
 type entity struct {
@@ -39,22 +39,46 @@ type entity struct {
 	first   int  // order of first mention
 	words   int  // number of words
 	initial bool // seen only sentence-initially (not yet confirmed as a name)
+	opener  bool // a multi-word name seen only at the start of sentences
 }
 
 type entityFinder struct {
 	index map[string]int // name -> position in ents
+	byEnd map[string]int // first or last word of a multi-word name -> its position
 	ents  []entity
 	order int
+	buf   []byte
 }
 
-var entityPool = sync.Pool{New: func() any { return &entityFinder{index: make(map[string]int, 64)} }}
+// low lower-cases the ASCII letters of w into the finder's buffer, with a
+// trailing "." removed. Index maps with string(f.low(w)): that does not
+// allocate.
+func (f *entityFinder) low(w string) []byte {
+	w = strings.TrimSuffix(w, ".")
+	b := f.buf[:0]
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	f.buf = b
+	return b
+}
+
+var entityPool = sync.Pool{New: func() any {
+	return &entityFinder{index: make(map[string]int, 64), byEnd: make(map[string]int, 64)}
+}}
 
 // entitiesOf finds entities in body sentences and weighs them by the
 // headlines.
-func entitiesOf(headlines, sents []string, max int) []string {
+func entitiesOf(headlines, sents []string, limit int) []string {
 	f := entityPool.Get().(*entityFinder)
 	defer func() {
 		clear(f.index)
+		clear(f.byEnd)
+		clear(f.ents) // drop references to the article text
 		f.ents = f.ents[:0]
 		f.order = 0
 		entityPool.Put(f)
@@ -62,6 +86,7 @@ func entitiesOf(headlines, sents []string, max int) []string {
 	for _, s := range sents {
 		f.scan(s)
 	}
+	f.dropOpeners(sents)
 	f.merge()
 	for _, h := range headlines {
 		f.boost(h)
@@ -78,8 +103,8 @@ func entitiesOf(headlines, sents []string, max int) []string {
 		}
 		return cmp.Compare(a.first, b.first)
 	})
-	if len(ents) > max {
-		ents = ents[:max]
+	if len(ents) > limit {
+		ents = ents[:max(limit, 0)]
 	}
 	out := make([]string, len(ents))
 	for i, e := range ents {
@@ -133,6 +158,9 @@ func (f *entityFinder) scan(s string) {
 		w := s[cs:ce]
 		switch {
 		case isCapWord(w):
+			if n > 0 && w == "The" {
+				emit() // "Flinck The FBI": two names run together
+			}
 			if n == 0 {
 				runInitial = initial
 			}
@@ -195,7 +223,7 @@ func wordCore(s string, i, j int) (cs, ce int, lead, trail, colon bool) {
 	if h := strings.IndexByte(s[cs:ce], '-'); h > 0 {
 		for k := cs + h; k < ce; {
 			next := k + 1
-			if next < ce && !unicode.IsUpper(firstRune(s[next:ce])) {
+			if next < ce && unicode.IsLower(firstRune(s[next:ce])) {
 				ce = k
 				trail = true
 				break
@@ -243,7 +271,8 @@ func connectorFits(s string, run []span, conn int) bool {
 		return true
 	}
 	last := run[len(run)-1]
-	return nonPersonWords[strings.ToLower(s[last.start:last.end])]
+	w := s[last.start:last.end]
+	return nonPersonWords[strings.ToLower(w)]
 }
 
 // nameConnectors may sit inside a name: "Bank of England", "Charles de
@@ -252,11 +281,12 @@ var nameConnectors = setOf("of", "de", "da", "di", "du", "del", "der", "van", "v
 
 // emit records one run of capitalised words.
 func (f *entityFinder) emit(s string, run []span, initial bool) {
+	word := func(k int) []byte { return f.low(s[run[k].start:run[k].end]) }
 	// Peel off leading function words ("The"), and a title with the
 	// nationality before it ("Russian President", "North Korean leader").
 	for len(run) > 0 {
-		lw := strings.ToLower(strings.TrimSuffix(s[run[0].start:run[0].end], "."))
-		if (stopwords[lw] && lw != "new") || commonCaps[lw] {
+		lw := word(0)
+		if (stopwords[string(lw)] && string(lw) != "new") || commonCaps[string(lw)] {
 			run = run[1:]
 			initial = false
 			continue
@@ -264,30 +294,39 @@ func (f *entityFinder) emit(s string, run []span, initial bool) {
 		break
 	}
 	k := 0
-	for k < len(run)-1 && compass[strings.ToLower(s[run[k].start:run[k].end])] && demonyms[strings.ToLower(s[run[k+1].start:run[k+1].end])] {
+	for k < len(run)-1 && compass[string(word(k))] && demonyms[string(word(k+1))] {
 		k++
 	}
-	for k < len(run)-1 && demonyms[strings.ToLower(s[run[k].start:run[k].end])] {
+	for k < len(run)-1 && demonyms[string(word(k))] {
 		k++
 	}
-	if t := k; t < len(run)-1 && nameTitles[strings.ToLower(strings.TrimSuffix(s[run[t].start:run[t].end], "."))] {
-		for t < len(run)-1 && nameTitles[strings.ToLower(strings.TrimSuffix(s[run[t].start:run[t].end], "."))] {
+	if t := k; t < len(run)-1 && nameTitles[string(word(t))] {
+		for t < len(run)-1 && nameTitles[string(word(t))] {
 			t++
 		}
 		run = run[t:]
 		initial = false
 	}
+	// A title inside the run starts the name ("Superior Court Judge Arnold
+	// O. Jones" -> "Arnold O. Jones").
+	for t := len(run) - 3; t >= 1; t-- {
+		if nameTitles[string(word(t))] {
+			run = run[t+1:]
+			initial = false
+			break
+		}
+	}
 	// And trailing verbs and function words ("Putin Is" in a title-case line).
-	for len(run) > 0 && trailingPeel[strings.ToLower(s[run[len(run)-1].start:run[len(run)-1].end])] {
+	for len(run) > 0 && trailingPeel[string(word(len(run)-1))] {
 		run = run[:len(run)-1]
 	}
 	if len(run) == 0 {
 		return
 	}
 	allAdj := true
-	for _, sp := range run {
-		lw := strings.ToLower(s[sp.start:sp.end])
-		if !demonyms[lw] && !compass[lw] && !nameTitles[lw] && !commonCaps[lw] {
+	for k := range run {
+		lw := word(k)
+		if !demonyms[string(lw)] && !compass[string(lw)] && !nameTitles[string(lw)] && !commonCaps[string(lw)] {
 			allAdj = false
 			break
 		}
@@ -304,7 +343,7 @@ func (f *entityFinder) emit(s string, run []span, initial bool) {
 	if !ok {
 		idx = len(f.ents)
 		f.index[name] = idx
-		f.ents = append(f.ents, entity{name: name, first: f.order, words: len(run), initial: true})
+		f.ents = append(f.ents, entity{name: name, first: f.order, words: len(run), initial: true, opener: true})
 		f.order++
 	}
 	e := &f.ents[idx]
@@ -312,31 +351,79 @@ func (f *entityFinder) emit(s string, run []span, initial bool) {
 	if !(initial && single) {
 		e.initial = false
 	}
+	if !initial || single {
+		e.opener = false
+	}
+}
+
+// dropOpeners fixes multi-word names that were only seen at the start of a
+// sentence, where the first word is capitalised anyway: when that word
+// occurs in lower case elsewhere in the text ("Schoolboy Frankie Franz" and
+// "the schoolboy"), it is not part of the name.
+func (f *entityFinder) dropOpeners(sents []string) {
+	checked := 0
+	for i := range len(f.ents) {
+		e := &f.ents[i]
+		if !e.opener || e.count == 0 {
+			continue
+		}
+		if checked++; checked > 20 {
+			break // bounded work on hostile input
+		}
+		sp := strings.IndexByte(e.name, ' ')
+		lw := string(f.low(e.name[:sp]))
+		found := false
+		for _, s := range sents[:min(len(sents), 200)] {
+			if containsWord(s, lw) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			continue
+		}
+		rest := e.name[sp+1:]
+		count, first := e.count, e.first
+		e.count = 0
+		if k, ok := f.index[rest]; ok {
+			f.ents[k].count += count
+			f.ents[k].first = min(f.ents[k].first, first)
+			f.ents[k].initial = false
+			continue
+		}
+		f.index[rest] = len(f.ents)
+		f.ents = append(f.ents, entity{name: rest, count: count, first: first, words: strings.Count(rest, " ") + 1})
+	}
 }
 
 // merge credits single-word mentions to the multi-word name they abbreviate
 // ("Putin" -> "Vladimir Putin", "Kim" -> "Kim Jong Un"), and confirms
 // sentence-initial single words that are known names.
 func (f *entityFinder) merge() {
-	for i := range f.ents {
-		e := &f.ents[i]
-		if e.words != 1 {
+	// Index the multi-word names by their first and last word, keeping the
+	// most mentioned, so that each single word is looked up once.
+	byEnd := f.byEnd
+	clear(byEnd)
+	better := func(k int, word string) {
+		if j, ok := byEnd[word]; !ok || f.ents[k].count > f.ents[j].count {
+			byEnd[word] = k
+		}
+	}
+	for k := range f.ents {
+		m := &f.ents[k]
+		if m.words < 2 || m.count == 0 {
 			continue
 		}
-		best := -1
-		for k := range f.ents {
-			m := &f.ents[k]
-			if m.words < 2 || m.count == 0 {
-				continue
-			}
-			if strings.HasPrefix(m.name, e.name+" ") || strings.HasSuffix(m.name, " "+e.name) {
-				if best < 0 || m.count > f.ents[best].count {
-					best = k
-				}
-			}
+		better(k, m.name[:strings.IndexByte(m.name, ' ')])
+		better(k, m.name[strings.LastIndexByte(m.name, ' ')+1:])
+	}
+	for i := range f.ents {
+		e := &f.ents[i]
+		if e.words != 1 || e.count == 0 {
+			continue
 		}
-		if best >= 0 {
-			m := &f.ents[best]
+		if k, ok := byEnd[e.name]; ok {
+			m := &f.ents[k]
 			m.count += e.count
 			m.first = min(m.first, e.first)
 			e.count = 0

@@ -1,21 +1,562 @@
 package briefs
 
 import (
+	"bufio"
 	"encoding/json"
+	"flag"
 	"fmt"
+	"math/rand/v2"
 	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
+	"time"
+	"unicode/utf8"
 )
 
-func TestSampleDebug(t *testing.T) {
-	b, _ := os.ReadFile("testdata/putin-kim.txt")
-	cd := Clean(string(b))
-	fmt.Printf("%#v\n", cd.Headlines)
-	for i, s := range Sentences(cd.Body) {
-		fmt.Println(i, s)
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func readSample(t testing.TB) string {
+	t.Helper()
+	b, err := os.ReadFile("testdata/putin-kim.txt")
+	if err != nil {
+		t.Fatal(err)
 	}
-	s, err := NewExtractive().Summarize(Document{Text: string(b)})
-	j, _ := json.MarshalIndent(s, "", "  ")
-	fmt.Println(string(j), err)
-	fmt.Println(GenerateSlug(s.Title, s.Entities))
+	return string(b)
+}
+
+// goldenBrief is the JSON form of a Summary in testdata: what a reader of
+// the brief sees, plus the slug made from it.
+type goldenBrief struct {
+	Summarizer  string    `json:"summarizer"`
+	Title       string    `json:"title"`
+	Gist        string    `json:"gist"`
+	Bullets     []string  `json:"bullets"`
+	Entities    []string  `json:"entities"`
+	Byline      string    `json:"byline"`
+	PublishedAt time.Time `json:"published_at"`
+	Words       int       `json:"words"`
+	Slug        string    `json:"slug"`
+}
+
+func TestSummarizeSampleGolden(t *testing.T) {
+	x := NewExtractive()
+	sum, err := x.Summarize(Document{Text: readSample(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := goldenBrief{
+		Summarizer: x.Version(), Title: sum.Title, Gist: sum.Gist, Bullets: sum.Bullets,
+		Entities: sum.Entities, Byline: sum.Byline, PublishedAt: sum.PublishedAt, Words: sum.Words,
+		Slug: GenerateSlug(sum.Title, sum.Entities),
+	}
+	b, err := json.MarshalIndent(got, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = append(b, '\n')
+	const path = "testdata/putin-kim.golden.json"
+	if *update {
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./briefs/ -run Golden -update)", err)
+	}
+	if string(b) != string(want) {
+		t.Errorf("brief differs from %s (run with -update if the change is intended):\n%s", path, b)
+	}
+}
+
+// TestSummarizeSample asserts what the brief of the sample article must do,
+// whatever the golden file says.
+func TestSummarizeSample(t *testing.T) {
+	sum, err := NewExtractive().Summarize(Document{Text: readSample(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Russia's Deal With North Korea Is 'Ominously Ambiguous'"; sum.Title != want {
+		t.Errorf("Title = %q, want %q", sum.Title, want)
+	}
+	all := strings.Join(append([]string{sum.Title, sum.Gist}, sum.Bullets...), "\n")
+	if !strings.Contains(all, "mutual assistance in the event of aggression") {
+		t.Errorf("no bullet carries the mutual-assistance pledge:\n%s", all)
+	}
+	if !strings.Contains(all, "Neither side has released the text") && !strings.Contains(all, "until the formal text is released") {
+		t.Errorf("no bullet says the text is unpublished:\n%s", all)
+	}
+	for _, bad := range []string{"news faster", "install", "Install", "Home Screen", "Tap ", "More Vladimir Putin stories", "via AP"} {
+		if strings.Contains(all, bad) {
+			t.Errorf("brief holds boilerplate %q", bad)
+		}
+	}
+	for _, e := range []string{"Vladimir Putin", "Kim Jong Un"} {
+		if !slices.Contains(sum.Entities, e) {
+			t.Errorf("Entities = %q, missing %q", sum.Entities, e)
+		}
+	}
+	if len(sum.Bullets) < MinBullets || len(sum.Bullets) > MaxBullets {
+		t.Errorf("%d bullets", len(sum.Bullets))
+	}
+	for _, b := range sum.Bullets {
+		if w := strings.Fields(b)[0]; slices.Contains([]string{"He", "She", "It", "They", "But", "However", "However,", "Also", "This"}, w) || HasDanglingOpener(b) {
+			t.Errorf("bullet opens with %q: %q", w, b)
+		}
+		if n := utf8.RuneCountInString(b); n > MaxBulletLen {
+			t.Errorf("bullet of %d runes: %q", n, b)
+		}
+	}
+	if n := utf8.RuneCountInString(sum.Gist); sum.Gist == "" || n > MaxGistLen {
+		t.Errorf("gist of %d runes: %q", n, sum.Gist)
+	}
+	if slug := GenerateSlug(sum.Title, sum.Entities); !strings.Contains(slug, "putin") {
+		t.Errorf("slug %q lacks putin", slug)
+	}
+	if sum.Byline != "John Johnson, Newser Staff" {
+		t.Errorf("Byline = %q", sum.Byline)
+	}
+	if sum.PublishedAt.IsZero() || sum.PublishedAt.Format("2006-01-02 15:04 -0700") != "2024-06-19 09:13 -0500" {
+		t.Errorf("PublishedAt = %v", sum.PublishedAt)
+	}
+	if sum.Words < 350 || sum.Words > 450 {
+		t.Errorf("Words = %d", sum.Words)
+	}
+	brief := Brief{Title: sum.Title, Gist: sum.Gist, Bullets: sum.Bullets}
+	if faults := FormatFaults(brief); len(faults) > 0 {
+		t.Errorf("format faults: %q", faults)
+	}
+	// Bullets keep article order.
+	body := Clean(readSample(t)).Body
+	last := -1
+	for _, b := range sum.Bullets {
+		i := strings.Index(body, strings.TrimSuffix(b, "."))
+		if i < 0 || i < last {
+			t.Errorf("bullet %q not in article order", b)
+		}
+		last = i
+	}
+}
+
+func TestSummarizeTitle(t *testing.T) {
+	x := NewExtractive()
+	text := "Storm Batters The Coast\nA powerful storm hit the coast on Monday, cutting power to thousands of homes. Officials said repairs would take days. Schools stayed closed across the region."
+	sum, err := x.Summarize(Document{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Title != "Storm Batters The Coast" {
+		t.Errorf("detected Title = %q", sum.Title)
+	}
+	sum, _ = x.Summarize(Document{Title: "  Given   title  ", Text: text})
+	if sum.Title != "Given title" {
+		t.Errorf("given Title = %q", sum.Title)
+	}
+	long := strings.Repeat("word ", 80)
+	sum, _ = x.Summarize(Document{Title: long, Text: text})
+	if n := utf8.RuneCountInString(sum.Title); n > MaxTitleLen || !strings.HasSuffix(sum.Title, "…") {
+		t.Errorf("long Title of %d runes: %q", n, sum.Title)
+	}
+	// No headline: the best short sentence.
+	sum, _ = x.Summarize(Document{Text: "A powerful storm hit the coast on Monday, cutting power to thousands of homes. Officials said repairs would take days."})
+	if sum.Title != "A powerful storm hit the coast on Monday, cutting power to thousands of homes" {
+		t.Errorf("sentence Title = %q", sum.Title)
+	}
+}
+
+func TestSummarizeBullets(t *testing.T) {
+	x := NewExtractive()
+	text := "Officials confirmed the bridge would reopen to traffic on Friday morning. " +
+		"He said the repairs had cost far more than planned. " +
+		"But engineers found no further damage to the main span of the bridge. " +
+		"However, the toll will rise by two dollars from next month onwards. " +
+		"They will review the decision in a year. " +
+		"Drivers have used a detour through the city centre since the bridge closed in March, " +
+		"which added as much as forty minutes to the journey at rush hour for thousands of commuters, " +
+		"while buses were rerouted through narrow streets in the old town, to the anger of residents who complained about noise and fumes late into the night."
+	sum, err := x.Summarize(Document{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"Officials confirmed the bridge would reopen to traffic on Friday morning.",
+		"Engineers found no further damage to the main span of the bridge.",
+		"The toll will rise by two dollars from next month onwards.",
+	}
+	if !slices.Equal(sum.Bullets, want) {
+		t.Errorf("Bullets = %q\nwant %q", sum.Bullets, want)
+	}
+}
+
+func TestClauseTrim(t *testing.T) {
+	long := "Drivers have used a detour through the city centre since the bridge closed in March, " +
+		"which added as much as forty minutes to the journey at rush hour for thousands of commuters"
+	tests := []struct {
+		in         string
+		soft, hard int
+		want       string
+	}{
+		{"Short sentence.", 120, 300, "Short sentence."},
+		{long, 120, 300, "Drivers have used a detour through the city centre since the bridge closed in March."},
+		{`He said "we will go, which is final, and that is that" on the long road home today.`, 40, 300,
+			`He said "we will go, which is final, and that is that" on the long road home today.`},
+		{strings.Repeat("abc ", 100), 300, 300, strings.TrimSpace(strings.Repeat("abc ", 74)) + "…"},
+		{"Glasgow captain Al Kellock and Hall - who have played 300 matches between them - will start against Cardiff on Friday.", 60, 300,
+			"Glasgow captain Al Kellock and Hall."},
+	}
+	for _, tt := range tests {
+		got := clauseTrim(tt.in, tt.soft, tt.hard)
+		if got != tt.want {
+			t.Errorf("clauseTrim(%q, %d)\n got %q\nwant %q", tt.in, tt.soft, got, tt.want)
+		}
+		if n := utf8.RuneCountInString(got); n > tt.hard {
+			t.Errorf("clauseTrim gave %d runes", n)
+		}
+	}
+}
+
+func TestSummarizeBadInput(t *testing.T) {
+	x := NewExtractive()
+	tests := []struct {
+		name, text, says string
+	}{
+		{"empty", "", "empty"},
+		{"blank", "  \n\t \n", "empty"},
+		{"invalid UTF-8", "Putin and Kim \xff\xfe signed a pact on Wednesday.", "UTF-8"},
+		{"binary", "PK\x03\x04\x00\x00\x08\x00binary zip data", "binary"},
+		{"control characters", strings.Repeat("\x01\x02\x03\x04 ", 20), "binary"},
+		{"only boilerplate", "Get the news faster.\nTap to install our app.\nInstall the Newser News app\nin two easy steps:\n1. Tap in your navigation bar.\n2. Tap to Add to Home Screen.\n(More Vladimir Putin stories.)", "boilerplate"},
+		{"no sentences", "... --- !!! ??? •", "no sentences"},
+		{"only html tags", "<html><body><div></div><script>alert(1)</script></body></html>", "no sentences"},
+		{"only dangling fragments", "and then. or so. it is.", "no"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sum, err := x.Summarize(Document{Text: tt.text})
+			if ErrorCode(err) != EINVALID {
+				t.Fatalf("Summarize = %+v, %v; want EINVALID", sum, err)
+			}
+			if msg := ErrorMessage(err); !strings.Contains(msg, tt.says) {
+				t.Errorf("message %q does not say %q", msg, tt.says)
+			}
+		})
+	}
+}
+
+func TestSummarizeHTML(t *testing.T) {
+	html := "<html><head><title>x</title></head><body><h1>Bridge Reopens After Repairs</h1>" +
+		"<p>Officials confirmed the bridge would reopen to traffic on <b>Friday</b> morning.</p>" +
+		"<p>Engineers found no further damage to the main span &amp; the approach roads.</p>" +
+		"<p>The toll will rise by two dollars from next month onwards.</p></body></html>"
+	sum, err := NewExtractive().Summarize(Document{Text: html})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Title != "Bridge Reopens After Repairs" {
+		t.Errorf("Title = %q", sum.Title)
+	}
+	if len(sum.Bullets) != 3 {
+		t.Errorf("Bullets = %q", sum.Bullets)
+	}
+	for _, s := range append([]string{sum.Title, sum.Gist}, sum.Bullets...) {
+		if strings.ContainsAny(s, "<>") || strings.Contains(s, "&amp;") {
+			t.Errorf("markup left in %q", s)
+		}
+	}
+}
+
+func TestSummarizeShortText(t *testing.T) {
+	x := NewExtractive()
+	for _, text := range []string{"Putin and Kim signed a pact on Wednesday.", "Hello world.", "Putin and Kim signed a pact"} {
+		sum, err := x.Summarize(Document{Text: text})
+		if err != nil {
+			t.Errorf("Summarize(%q): %v", text, err)
+			continue
+		}
+		if len(sum.Bullets) != 1 || sum.Gist == "" || sum.Title == "" {
+			t.Errorf("Summarize(%q) = %+v", text, sum)
+		}
+	}
+}
+
+// TestSummarizeConcurrent runs one Extractive from many goroutines: results
+// must match a sequential run (the scratch pool must not leak state).
+func TestSummarizeConcurrent(t *testing.T) {
+	x := NewExtractive()
+	docs := []string{readSample(t), syntheticArticle(1, 800), syntheticArticle(2, 300), syntheticArticle(3, 1500)}
+	want := make([]Summary, len(docs))
+	for i, d := range docs {
+		var err error
+		if want[i], err = x.Summarize(Document{Text: d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range 20 {
+				i := (g + k) % len(docs)
+				got, err := x.Summarize(Document{Text: docs[i]})
+				if err != nil || !sameSummary(got, want[i]) {
+					t.Errorf("doc %d: concurrent result differs: %v", i, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func sameSummary(a, b Summary) bool {
+	return a.Title == b.Title && a.Gist == b.Gist && slices.Equal(a.Bullets, b.Bullets) &&
+		slices.Equal(a.Entities, b.Entities) && a.Words == b.Words && a.Byline == b.Byline &&
+		a.PublishedAt.Equal(b.PublishedAt)
+}
+
+// TestSummarizeDevFormat summarizes every development article (when the
+// shared evaluation data is present) and checks the brief format on each.
+func TestSummarizeDevFormat(t *testing.T) {
+	x := NewExtractive()
+	n := 0
+	for _, file := range []string{"cnndm_frank.jsonl", "xsum_frank.jsonl"} {
+		for _, row := range devRows(t, file) {
+			n++
+			sum, err := x.Summarize(Document{Text: row.Article})
+			if err != nil {
+				t.Errorf("%s: %v", row.ID, err)
+				continue
+			}
+			b := Brief{Title: sum.Title, Gist: sum.Gist, Bullets: sum.Bullets}
+			for _, f := range FormatFaults(b) {
+				if f != "fewer than 3 bullets" {
+					t.Errorf("%s: %s: %q", row.ID, f, sum.Bullets)
+				}
+			}
+			if len(sum.Bullets) == 0 || len(sum.Bullets) > MaxBullets {
+				t.Errorf("%s: %d bullets", row.ID, len(sum.Bullets))
+			}
+			for _, s := range append([]string{sum.Title, sum.Gist}, sum.Bullets...) {
+				if !utf8.ValidString(s) || strings.Contains(s, "Scroll down for video") || strings.Contains(s, "Share this with") {
+					t.Errorf("%s: bad text %q", row.ID, s)
+				}
+			}
+			if slug := GenerateSlug(sum.Title, sum.Entities); !slugRe.MatchString(slug) || len(slug) > MaxSlugLen {
+				t.Errorf("%s: bad slug %q", row.ID, slug)
+			}
+		}
+	}
+	if n == 0 {
+		t.Skip("no evaluation data found (../shared/evaldata next to the module)")
+	}
+}
+
+type devRow struct {
+	ID      string `json:"id"`
+	Article string `json:"article"`
+}
+
+// devRows loads an evaluation file from the shared folder beside the module
+// (the directory holding go.mod, then ../shared/evaldata), or nothing.
+func devRows(tb testing.TB, name string) []devRow {
+	tb.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		return nil
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return nil
+		}
+		dir = parent
+	}
+	f, err := os.Open(filepath.Join(dir, "..", "shared", "evaldata", name))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var rows []devRow
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 16<<20)
+	for sc.Scan() {
+		var r devRow
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			tb.Fatalf("%s: %v", name, err)
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+// syntheticArticle builds a deterministic news-like article of about words
+// words: a headline, a byline, a dated lead and paragraphs of sentences with
+// names, numbers, quotes, clauses and the odd pronoun opener.
+func syntheticArticle(seed uint64, words int) string {
+	r := rand.New(rand.NewPCG(seed, 7))
+	pick := func(xs ...string) string { return xs[r.IntN(len(xs))] }
+	people := []string{"Maria Lopez", "John Carter", "Aiko Tanaka", "Dmitri Volkov", "Grace Obi", "Lars Nilsson"}
+	places := []string{"Lisbon", "the Port of Rotterdam", "Nairobi", "Osaka", "the Northern Region", "Ottawa"}
+	orgs := []string{"the Transport Ministry", "Reuters", "the World Bank", "Acme Corp.", "the U.N. Security Council"}
+	nouns := []string{"bridge", "budget", "report", "agreement", "vaccine", "election", "pipeline", "strike"}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s Signs %s Deal With %s\nBy Staff Reporter\nPosted Mar 3, 2025 10:00 AM EST\n\n",
+		strings.Fields(pick(people...))[1], strings.ToUpper(pick(nouns...)[:1])+pick(nouns...)[1:], pick(places...))
+	n := 0
+	for n < words {
+		var s string
+		switch r.IntN(7) {
+		case 0:
+			s = fmt.Sprintf("%s said the %s would cost $%d.%d billion, which is %d%% more than planned.", pick(people...), pick(nouns...), r.IntN(90)+1, r.IntN(10), r.IntN(40)+2)
+		case 1:
+			s = fmt.Sprintf(`"We expect the %s to be ready by Jan. %d," said %s, according to %s.`, pick(nouns...), r.IntN(28)+1, pick(people...), pick(orgs...))
+		case 2:
+			s = fmt.Sprintf("Officials in %s confirmed that the %s had been delayed for %d weeks after talks with %s broke down.", pick(places...), pick(nouns...), r.IntN(12)+2, pick(orgs...))
+		case 3:
+			s = fmt.Sprintf("He added that the %s was not part of the original plan.", pick(nouns...))
+		case 4:
+			s = fmt.Sprintf("But critics in %s say the %s - first proposed by %s in %d - will hurt small businesses.", pick(places...), pick(nouns...), pick(people...), 1990+r.IntN(30))
+		case 5:
+			s = fmt.Sprintf("The %s, which Dr. %s backed, passed by %d votes to %d on Tuesday.", pick(nouns...), strings.Fields(pick(people...))[1], r.IntN(200)+100, r.IntN(100))
+		default:
+			s = fmt.Sprintf("Mr. %s met %s in %s; the two sides agreed to meet again in %d months.", strings.Fields(pick(people...))[1], pick(people...), pick(places...), r.IntN(6)+1)
+		}
+		b.WriteString(s)
+		n += len(strings.Fields(s))
+		if r.IntN(4) == 0 {
+			b.WriteString("\n\n")
+		} else {
+			b.WriteByte(' ')
+		}
+	}
+	b.WriteString("\n\nGet the news faster.\nTap to install our app.\n")
+	return b.String()
+}
+
+func TestSyntheticArticle(t *testing.T) {
+	a := syntheticArticle(1, 800)
+	if a != syntheticArticle(1, 800) {
+		t.Fatal("synthetic article is not deterministic")
+	}
+	sum, err := NewExtractive().Summarize(Document{Text: a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Words < 780 || sum.Words > 900 {
+		t.Errorf("Words = %d", sum.Words)
+	}
+	if faults := FormatFaults(Brief{Title: sum.Title, Gist: sum.Gist, Bullets: sum.Bullets}); len(faults) > 0 {
+		t.Errorf("faults %q in %+v", faults, sum)
+	}
+}
+
+// BenchmarkSummarize summarizes one ~800-word article per iteration.
+func BenchmarkSummarize(b *testing.B) {
+	x := NewExtractive()
+	doc := Document{Text: syntheticArticle(1, 800)}
+	b.SetBytes(int64(len(doc.Text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := x.Summarize(doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSummarizeDev summarizes the 250 CNN/DailyMail development
+// articles per iteration and reports articles per second.
+func BenchmarkSummarizeDev(b *testing.B) {
+	rows := devRows(b, "cnndm_frank.jsonl")
+	if len(rows) == 0 {
+		b.Skip("no evaluation data found (../shared/evaldata next to the module)")
+	}
+	docs := make([]Document, len(rows))
+	size := 0
+	for i, r := range rows {
+		docs[i] = Document{Text: r.Article}
+		size += len(r.Article)
+	}
+	x := NewExtractive()
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, d := range docs {
+			if _, err := x.Summarize(d); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.N*len(docs))/b.Elapsed().Seconds(), "articles/s")
+	b.ReportMetric(b.Elapsed().Seconds()*1e6/float64(b.N*len(docs)), "µs/article")
+}
+
+// FuzzSummarize: any text gives either EINVALID or a brief that keeps the
+// format's limits; never a panic.
+func FuzzSummarize(f *testing.F) {
+	f.Add("Putin and Kim signed a pact on Wednesday. Neither side has released the text.")
+	f.Add("<p>Hello <b>world</b> &amp; more text here for the story.</p>")
+	f.Add("Headline\nBy Someone\nPosted Jun 19, 2024 9:13 AM CDT\n\nBody text that goes on. More.")
+	f.Add("\xff\x00 binary")
+	x := NewExtractive()
+	f.Fuzz(func(t *testing.T, text string) {
+		sum, err := x.Summarize(Document{Text: text})
+		if err != nil {
+			if ErrorCode(err) != EINVALID {
+				t.Fatalf("error %v", err)
+			}
+			return
+		}
+		if len(sum.Bullets) == 0 || len(sum.Bullets) > MaxBullets || sum.Gist == "" || sum.Title == "" {
+			t.Fatalf("bad summary %+v", sum)
+		}
+		for _, f := range FormatFaults(Brief{Title: sum.Title, Gist: sum.Gist, Bullets: sum.Bullets}) {
+			if f != "fewer than 3 bullets" {
+				t.Fatalf("%s in %+v", f, sum)
+			}
+		}
+	})
+}
+
+// TestSummarizeHostileInput feeds 1 MiB texts built to hit quadratic paths
+// (many names, no spaces, repeated boilerplate, unclosed tags, date-like
+// lines). Each must finish quickly: the summarizer runs on user input.
+func TestSummarizeHostileInput(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large inputs")
+	}
+	var names strings.Builder
+	for i := 0; names.Len() < 1<<20; i++ {
+		fmt.Fprintf(&names, "Alpha%d Beta%d met Gamma%d. ", i, i, i%1000)
+	}
+	inputs := map[string]string{
+		"many names":       names.String(),
+		"no spaces":        strings.Repeat("ab.Cd", 200000),
+		"repeated scroll":  strings.Repeat("Scroll down for video ", 50000) + "The end of the story is here.",
+		"periods":          strings.Repeat("a.", 500000),
+		"one long line":    strings.Repeat("Word ", 200000) + ".",
+		"unclosed tags":    strings.Repeat("<script>", 100000),
+		"headline lines":   strings.Repeat("Headline here\n", 70000),
+		"quotes":           strings.Repeat("\"a\" ", 250000),
+		"opener names":     strings.Repeat("Big Thing said so. ", 50000),
+		"date-like lines":  strings.Repeat("Posted March 99, 2024\n9 May 2024x\n", 30000),
+		"open parentheses": strings.Repeat("The (story goes on, which is long - and ", 25000) + ".",
+	}
+	x := NewExtractive()
+	for name, in := range inputs {
+		start := time.Now()
+		_, err := x.Summarize(Document{Text: in})
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("%s: %v (%v)", name, d, err)
+		}
+		if err != nil && ErrorCode(err) != EINVALID {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
 }

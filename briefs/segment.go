@@ -15,7 +15,10 @@ import (
 // (XSum/BBC dumps), hard line breaks in the middle of sentences. The rules
 // below are deliberately small and deterministic: a boundary needs terminal
 // punctuation, optional closing quotes, white space and a next word that can
-// open a sentence; abbreviations veto or weaken the boundary.
+// open a sentence; abbreviations veto or weaken the boundary. Two repairs
+// handle text that lost its punctuation in copying: a photo caption glued
+// to the story without a full stop ("...than a colleague The cost of...")
+// and paragraphs glued without a space ("...in 2011.On Friday...").
 
 // Sentences splits text into sentences, in order. Line structure matters: a
 // blank line, a list item ("•", "-", "1.") or a short heading line ends a
@@ -125,11 +128,26 @@ func isHeadingLine(s string) bool {
 	if last == ',' || last == '-' || last == '(' || last == '&' {
 		return false
 	}
-	if strings.Count(s, " ") >= 12 {
+	words := strings.Count(s, " ") + 1
+	if words > 12 {
 		return false
 	}
 	lw := strings.ToLower(strings.Trim(lastWord(s), `"'()`))
-	return !stopwords[lw] && !isNumber(lw)
+	if stopwords[lw] || isNumber(lw) {
+		return false
+	}
+	if words <= 6 {
+		return true
+	}
+	// Longer: a heading is in title case ("Russia's Deal With North Korea
+	// Is 'Ominously Ambiguous'"), a broken sentence is not.
+	caps := 0
+	for _, w := range strings.Fields(s) {
+		if unicode.IsUpper(firstRune(strings.TrimLeft(w, `"'(`))) {
+			caps++
+		}
+	}
+	return caps*10 >= words*7
 }
 
 // endsTerminal reports whether s ends with terminal punctuation, possibly
@@ -260,6 +278,13 @@ func splitBlock(dst []string, s string) []string {
 		}
 		k := skipClosers(s, j)
 		if k < len(s) && s[k] != ' ' {
+			if k == j && c == '.' && gluedBoundary(s, start, i) {
+				// "...on 17 March 2017.It was announced": a lost space.
+				dst = appendSentence(dst, s[start:j])
+				start = j
+				i = j - 1
+				continue
+			}
 			// "3.5", "U.S.-led", "e.g.,", "Yahoo!News": not a boundary.
 			i = k - 1
 			continue
@@ -308,7 +333,7 @@ func runOnAt(s string, start, i int) bool {
 		return false
 	}
 	// "and The" / "of The" open a title more often than a sentence.
-	pw := lastWord(s[start:i])
+	pw := lastWord(s[max(start, i-64):i])
 	return !stopwords[strings.ToLower(pw)]
 }
 
@@ -316,6 +341,33 @@ func runOnAt(s string, start, i int) bool {
 var runOnStarters = setOf("The", "It", "He", "She", "They", "We", "His", "Her", "Their", "Its",
 	"In", "But", "However", "After", "When", "While", "During", "Despite", "According", "This",
 	"These", "Those", "There", "Although", "Since", "Now", "Meanwhile", "Earlier", "Later")
+
+// gluedBoundary reports whether the full stop at s[i] ends a sentence even
+// though no space follows it: copied text that lost a line break between
+// paragraphs ("in 2011.On Friday he", "the late MP.The BBC"). The next word
+// must be capitalised and go on in lower case, and the word before must be
+// a number or a word of three or more letters that is not an abbreviation
+// (which keeps "U.S.", "Mr.Smith" and domain names out).
+func gluedBoundary(s string, start, i int) bool {
+	if i+2 >= len(s) || !(s[i+1] >= 'A' && s[i+1] <= 'Z') || !(s[i+2] >= 'a' && s[i+2] <= 'z') {
+		return false
+	}
+	w := s[max(start, i-64):i]
+	if k := strings.LastIndexByte(w, ' '); k >= 0 {
+		w = w[k+1:]
+	}
+	w = strings.TrimLeft(w, `"'(`)
+	if len(w) < 3 || strings.IndexByte(w, '.') >= 0 {
+		return false
+	}
+	for k := 0; k < len(w); k++ {
+		if !isASCIIAlnum(w[k]) {
+			return false
+		}
+	}
+	lw := strings.ToLower(w)
+	return !titleAbbrevs[lw] && !ambiguousAbbrevs[lw] && !monthAbbrevs[lw]
+}
 
 // skipClosers returns the index after any closing quotes and brackets at j.
 func skipClosers(s string, j int) int {
@@ -359,7 +411,7 @@ func boundaryAt(s string, start, i, j, next int) bool {
 		return true // "!", "?", "...", "…": upper case next is enough
 	}
 	// A single full stop: look at the word it closes.
-	w := s[start:i]
+	w := s[max(start, i-64):i] // a word longer than that is no abbreviation
 	if k := strings.LastIndexByte(w, ' '); k >= 0 {
 		w = w[k+1:]
 	}

@@ -23,6 +23,10 @@ type Service struct {
 	MaxArticleBytes int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Fetch gets articles from links (AddURL); nil: links are not supported.
+	Fetch PageFetcher
+	// FetchLimit bounds the links one member may fetch.
+	FetchLimit FetchLimit
 }
 
 // AddInput is an article as an admin hands it over.

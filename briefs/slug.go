@@ -34,10 +34,10 @@ func truncateForMessage(s string) string {
 }
 
 // slugify folds s to lower-case ASCII words joined by single hyphens, at
-// most max bytes, cut at a hyphen when possible.
-func slugify(s string, max int) string {
+// most limit bytes, cut at a hyphen when possible.
+func slugify(s string, limit int) string {
 	folded := Fold(s)
-	b := make([]byte, 0, min(len(folded), max+16))
+	b := make([]byte, 0, min(len(folded), limit+16))
 	hyphen := false
 	for _, r := range folded {
 		switch {
@@ -65,13 +65,13 @@ func slugify(s string, max int) string {
 			}
 			// Emoji, symbols, apostrophes: dropped.
 		}
-		if len(b) > max+16 {
+		if len(b) > limit+16 {
 			break
 		}
 	}
-	if len(b) > max {
-		cut := max
-		if i := strings.LastIndexByte(string(b[:max+1]), '-'); i > 0 {
+	if len(b) > limit {
+		cut := limit
+		if i := strings.LastIndexByte(string(b[:limit+1]), '-'); i > 0 {
 			cut = i
 		}
 		b = b[:cut]
@@ -89,7 +89,7 @@ var asciiFold = map[rune]string{
 // mentioned first): two or three key terms, lower-case ASCII with hyphens.
 // People come first because a story is remembered by who it is about:
 // people named in the title, then the leading people of the story (the top
-// three entities), then other names in the title, then the title's content
+// five entities), then other names in the title, then the title's content
 // words, then the remaining entities. A person counts by surname ("Vladimir
 // Putin" -> "putin"). The result is never empty: "article" is the fallback.
 // Uniqueness (-2, -3) is the store's business.
@@ -105,11 +105,15 @@ func GenerateSlug(title string, entities []string) string {
 	}
 	var picked []string
 	used := map[string]bool{}
+	nwords := 0
 	add := func(term string) {
 		if len(picked) >= 3 || term == "" {
 			return
 		}
 		words := Terms(term)
+		if len(words) == 0 || nwords > 0 && nwords+len(words) > 4 {
+			return // keep slugs short: at most four words
+		}
 		for _, w := range words {
 			if used[w] {
 				return
@@ -118,6 +122,7 @@ func GenerateSlug(title string, entities []string) string {
 		for _, w := range words {
 			used[w] = true
 		}
+		nwords += len(words)
 		picked = append(picked, strings.Join(words, "-"))
 	}
 	// People named in the title, then the leading people of the story.
@@ -129,7 +134,7 @@ func GenerateSlug(title string, entities []string) string {
 		}
 	}
 	for i, e := range entities {
-		if i >= 3 {
+		if i >= 5 {
 			break
 		}
 		if isPersonName(e) {
@@ -158,7 +163,7 @@ func GenerateSlug(title string, entities []string) string {
 	// The title's content words, then the remaining entities.
 	if len(picked) < 2 {
 		for _, t := range titleTerms {
-			if !stopwords[t] && !slugNoise[t] && len(t) > 2 {
+			if !stopwords[t] && !slugNoise[t] && len(t) > 2 && !notNoun(t) {
 				add(t)
 			}
 		}
@@ -180,6 +185,12 @@ func GenerateSlug(title string, entities []string) string {
 	return slug
 }
 
+// notNoun guesses that a word is an adverb, a past tense or a participle,
+// which make poor slug terms ("worryingly", "warned", "saying").
+func notNoun(w string) bool {
+	return len(w) > 5 && (strings.HasSuffix(w, "ly") || strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ing"))
+}
+
 // slugNoise are title words that say nothing about the story.
 var slugNoise = setOf("report", "reports", "says", "said", "new", "update", "live", "watch",
 	"video", "photos", "breaking", "exclusive", "opinion", "analysis", "how", "why", "what")
@@ -193,7 +204,7 @@ func personKey(name string, inTitle func(string) bool) string {
 		return ""
 	}
 	for i := len(words) - 1; i >= 0; i-- {
-		if len(words[i]) > 2 && inTitle(words[i]) {
+		if len(words[i]) > 2 && !stopwords[words[i]] && inTitle(words[i]) {
 			return words[i]
 		}
 	}
