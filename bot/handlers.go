@@ -128,7 +128,8 @@ func (r *Router) handleArticleAdd(ctx context.Context, in *Interaction) *discord
 		return articleModal(in.String("slug"), in.String("title"))
 	}
 	if strings.TrimSpace(text) == "" {
-		return errorResponse(briefs.Errorf(briefs.EINVALID, "Adding by URL alone is not supported yet: paste the article text with text:, or run /article add with no options to open a form."))
+		res, err := r.briefs.AddURL(ctx, briefs.AddURLInput{GuildID: in.GuildID, UserID: in.UserID(), URL: url, Slug: in.String("slug"), Title: in.String("title")})
+		return r.added(in, res, err)
 	}
 	return r.addArticle(ctx, in, briefs.AddInput{Text: text, SourceURL: url, Slug: in.String("slug"), Title: in.String("title")})
 }
@@ -148,6 +149,11 @@ func (r *Router) handleArticleModal(ctx context.Context, in *Interaction) *disco
 func (r *Router) addArticle(ctx context.Context, in *Interaction, add briefs.AddInput) *discordgo.InteractionResponse {
 	add.GuildID, add.UserID = in.GuildID, in.UserID()
 	res, err := r.briefs.Add(ctx, add)
+	return r.added(in, res, err)
+}
+
+// added confirms an add to the admin who made it.
+func (r *Router) added(in *Interaction, res briefs.AddResult, err error) *discordgo.InteractionResponse {
 	if err != nil {
 		return r.fail(in, err)
 	}

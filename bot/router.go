@@ -19,6 +19,7 @@ import (
 // Briefs is what the bot needs of the newsroom; *briefs.Service provides it.
 type Briefs interface {
 	Add(ctx context.Context, in briefs.AddInput) (briefs.AddResult, error)
+	AddURL(ctx context.Context, in briefs.AddURLInput) (briefs.AddResult, error)
 	Brief(ctx context.Context, guildID, query string) (briefs.Lookup, error)
 	Search(ctx context.Context, guildID, query string, offset, limit int) ([]briefs.Listing, int, error)
 	Suggest(ctx context.Context, guildID, partial string) ([]briefs.Listing, error)

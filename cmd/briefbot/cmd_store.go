@@ -15,26 +15,37 @@ import (
 
 // cmdAdd: briefbot add [--guild G] [--slug S] [--title T] [--url U] FILE|-
 func cmdAdd(ctx context.Context, env *environment, args []string) error {
-	fs := newFlags(env, "add", "[--guild G] [--slug S] [--title T] [--url U] FILE|-",
-		"Adds an article (a text file, or - for stdin), prints its brief, and keeps it in the store.\nThe same text or URL added twice returns the existing article.")
+	fs := newFlags(env, "add", "[--guild G] [--slug S] [--title T] [--url U] [FILE|-]",
+		"Adds an article, prints its brief, and keeps it in the store. The text comes from FILE (or - for\n"+
+			"stdin); with --url and no FILE the page is fetched and its article extracted. The same text or\n"+
+			"URL added twice returns the existing article.")
 	guild := fs.String("guild", defaultGuild, "guild (Discord server id) the article belongs to")
 	slug := fs.String("slug", "", "slug to find it by, e.g. putin-kim (default: made from the headline)")
 	title := fs.String("title", "", "headline, when the text does not start with one")
-	url := fs.String("url", "", "link to the original article")
+	url := fs.String("url", "", "link to the article: fetched when no FILE is given, else kept as its source")
 	asJSON := fs.Bool("json", false, "print the brief as JSON")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if fs.NArg() > 1 || (fs.NArg() == 0 && *url == "") {
 		fs.Usage()
-		return usagef("add takes one FILE (or - for stdin)")
+		return usagef("add takes one FILE (or - for stdin), or --url to fetch")
 	}
-	text, err := readArticle(env, fs.Arg(0))
-	if err != nil {
-		return err
+	var text string
+	if fs.NArg() == 1 {
+		var err error
+		if text, err = readArticle(env, fs.Arg(0)); err != nil {
+			return err
+		}
 	}
 	return withService(ctx, env, func(svc *briefs.Service, db *store.DB) error {
-		res, err := svc.Add(ctx, briefs.AddInput{GuildID: *guild, Text: text, Slug: *slug, Title: *title, SourceURL: *url})
+		var res briefs.AddResult
+		var err error
+		if fs.NArg() == 0 {
+			res, err = svc.AddURL(ctx, briefs.AddURLInput{GuildID: *guild, UserID: "cli", URL: *url, Slug: *slug, Title: *title})
+		} else {
+			res, err = svc.Add(ctx, briefs.AddInput{GuildID: *guild, Text: text, Slug: *slug, Title: *title, SourceURL: *url})
+		}
 		if err != nil {
 			return err
 		}

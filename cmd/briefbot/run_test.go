@@ -8,10 +8,14 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -398,5 +402,54 @@ func TestEvalPrintsTableBesideLeadBaselines(t *testing.T) {
 	}
 	if r := c.run("", "eval", "--data", filepath.Join(dir, "missing.jsonl")); r.err == nil {
 		t.Error("a missing data file was accepted")
+	}
+}
+
+// newsPage is a small article page as a news site serves it.
+const newsPage = `<!doctype html><html><head><meta charset="utf-8">
+<title>Harbour Strike Ends After Ten Days | Coast Times</title>
+<meta property="og:site_name" content="Coast Times">
+<link rel="canonical" href="%s/news/harbour-strike">
+</head><body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article><h1>Harbour Strike Ends After Ten Days</h1>
+<p class="byline">By Ada Lovelace</p>
+<p>Dock workers at the port of Kelby voted on Sunday to end a strike that had halted shipping for ten days.</p>
+<p>The union said members accepted a pay rise of 6 percent over two years and new rules on night shifts.</p>
+<p>Port officials expect the backlog of more than 80 container ships to clear by the end of the month.</p>
+<p>Retailers had warned that shelves would empty before the holidays if the dispute continued.</p>
+</article><footer>Share this story. Copyright Coast Times.</footer></body></html>`
+
+func TestAddByURLFetchesExtractsAndDedups(t *testing.T) {
+	var hits atomic.Int32
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, newsPage, srv.URL)
+	}))
+	defer srv.Close()
+
+	c := newCLI(t)
+	if r := c.run("", "add", "--url", srv.URL+"/news/harbour-strike?utm_source=feed"); briefs.ErrorCode(r.err) != briefs.EINVALID {
+		t.Fatalf("a loopback link with FETCH_ALLOW_PRIVATE unset: %v", r.err)
+	}
+	if hits.Load() != 0 {
+		t.Fatal("the refused link was fetched")
+	}
+	c.env["FETCH_ALLOW_PRIVATE"] = "true"
+	r := c.mustRun("", "add", "--json", "--url", srv.URL+"/news/harbour-strike?utm_source=feed#top")
+	var b briefs.Brief
+	if err := json.Unmarshal([]byte(r.stdout), &b); err != nil {
+		t.Fatal(err)
+	}
+	if b.Title != "Harbour Strike Ends After Ten Days" || b.Site != "Coast Times" || b.SourceURL != srv.URL+"/news/harbour-strike" {
+		t.Errorf("brief = %q / %q / %q", b.Title, b.Site, b.SourceURL)
+	}
+	if !strings.Contains(b.Gist+strings.Join(b.Bullets, " "), "Dock workers at the port of Kelby") {
+		t.Errorf("brief misses the lead: %+v", b)
+	}
+	again := c.mustRun("", "add", "--url", srv.URL+"/news/harbour-strike?fbclid=abc")
+	if !strings.Contains(again.stdout, "Already here as "+b.Slug) {
+		t.Errorf("same story through another tracking link: %s", again.stdout)
 	}
 }

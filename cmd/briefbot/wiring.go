@@ -4,9 +4,11 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"time"
 
 	"briefbot/bot"
 	"briefbot/briefs"
+	"briefbot/briefs/fetch"
 	"briefbot/store"
 )
 
@@ -41,6 +43,13 @@ func openStore(ctx context.Context, env *environment) (*store.DB, error) {
 	return db, nil
 }
 
+// fetchesPerHour is how many links one member may make the bot fetch in an
+// hour: plenty for an admin posting the day's news, too few for a crawler.
+const fetchesPerHour = 30
+
+// userAgent names briefbot to the sites it fetches from.
+const userAgent = "briefbot/1.0 (news brief bot; fetches a page once when a server admin adds it)"
+
 // newService wires the newsroom service over a store.
 func newService(env *environment, db *store.DB) *briefs.Service {
 	return &briefs.Service{
@@ -48,6 +57,28 @@ func newService(env *environment, db *store.DB) *briefs.Service {
 		Summarizer:      newSummarizer(),
 		BriefTTL:        env.cfg.BriefCacheTTL,
 		MaxArticleBytes: int(env.cfg.MaxArticleBytes),
+		Fetch:           newPageFetcher(env.cfg),
+		FetchLimit:      briefs.FetchLimit{Limiter: db, Max: fetchesPerHour, Window: time.Hour},
+	}
+}
+
+// newPageFetcher adapts the SSRF-safe fetcher to the service.
+func newPageFetcher(cfg Config) briefs.PageFetcher {
+	f := fetch.New(fetch.Config{
+		Timeout:      cfg.FetchTimeout,
+		MaxBytes:     cfg.FetchMaxBytes,
+		AllowPrivate: cfg.FetchAllowPrivate,
+		UserAgent:    userAgent,
+	})
+	return func(ctx context.Context, rawURL string) (briefs.WebPage, error) {
+		p, err := f.Fetch(ctx, rawURL)
+		if err != nil {
+			return briefs.WebPage{}, err
+		}
+		return briefs.WebPage{
+			URL: p.URL, CanonicalURL: p.CanonicalURL, Title: p.Title, Byline: p.Byline,
+			Site: p.SiteName, PublishedAt: p.PublishedAt, Text: p.Text,
+		}, nil
 	}
 }
 
