@@ -560,3 +560,130 @@ func TestSummarizeHostileInput(t *testing.T) {
 		}
 	}
 }
+
+func TestPronounName(t *testing.T) {
+	cases := []struct{ s, prev, want string }{
+		{"He said he came up with the idea in Europe.", "Hiroshi Ueda, a photographer, claims that he first invented the selfie stick.", "Hiroshi Ueda"},
+		{"She also declined to send a lawyer.", "Marie Teresa Ratcliffe refused to defend herself against the charges.", "Marie Teresa Ratcliffe"},
+		{"He remains jailed.", "Mr Brown pleaded not guilty on Monday.", "Mr Brown"},
+		// Another name in the sentence before: the pronoun may be either.
+		{"He spent 14 years as a player.", "Mark Warburton wants to alter the staff, leaving Durrant without a post.", ""},
+		// An organisation, a possessive, a sentence opener: no person.
+		{"He said it was fine.", "Manchester United beat the champions on Sunday.", ""},
+		{"He said it was fine.", "Gordon Brown's speech was cut short on Sunday.", ""},
+		{"He said it was fine.", "The minister spoke on Sunday.", ""},
+		// Not a pronoun opener, or inside a quotation, or after a caption.
+		{"They said it was fine.", "Gordon Brown spoke on Sunday.", ""},
+		{"He is one of the best in the world.'", "Gordon Brown spoke on Sunday.", ""},
+		{"He said it was fine.", "Gordon Brown speaks at a rally in Glasgow", ""},
+	}
+	for _, c := range cases {
+		if got := pronounName(c.s, c.prev); got != c.want {
+			t.Errorf("pronounName(%q, %q) = %q, want %q", c.s, c.prev, got, c.want)
+		}
+	}
+}
+
+func TestPronounRepairBullet(t *testing.T) {
+	text := "Hiroshi Ueda, a photographer, claims that he first invented the selfie stick in the 1980s.\n\n" +
+		"He said he came up with the idea after struggling to get pictures of himself and his wife together while on holiday.\n\n" +
+		"The extender stick was patented in 1983 but sold poorly at the time, the records show.\n\n" +
+		"Decades later the gadget became a fixture of tourist spots around the world, to the dismay of museums."
+	sum, err := NewExtractive().Summarize(Document{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, b := range sum.Bullets {
+		if HasDanglingOpener(b) {
+			t.Errorf("bullet dangles: %q", b)
+		}
+		if strings.HasPrefix(b, "Hiroshi Ueda said he came up with the idea") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no repaired bullet in %q", sum.Bullets)
+	}
+}
+
+func TestDropAttribution(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"The Hubble Space Telescope has been key to the discoveries, NASA said in a news release.",
+			"The Hubble Space Telescope has been key to the discoveries."},
+		{"Three people were taken to hospital after the crash on the motorway, police said.",
+			"Three people were taken to hospital after the crash on the motorway."},
+		{"The number of jobless claims fell for a third week in a row, according to the Labor Department.",
+			"The number of jobless claims fell for a third week in a row."},
+		// A quotation keeps its speaker; a short sentence and other tails stay.
+		{`"We will not give up on the people of this town," the mayor said.`, `"We will not give up on the people of this town," the mayor said.`},
+		{"It rained, police said.", "It rained, police said."},
+		{"The council approved the plan on Tuesday, and the work starts in May.", "The council approved the plan on Tuesday, and the work starts in May."},
+	}
+	for _, c := range cases {
+		if got := dropAttribution(c.in); got != c.want {
+			t.Errorf("dropAttribution(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestAttributedQuote(t *testing.T) {
+	cases := []struct {
+		s    string
+		want bool
+	}{
+		{`"I think we're going to find life within a decade," NASA chief scientist Ellen Stofan said Tuesday.`, true},
+		{`'We're delighted with the result,' said Jim Mann, the club's chairman.`, true},
+		{`"I think we're going to find life within a decade," she said.`, false},
+		{`"I think we're going to find life within a decade.`, false},
+		{`Stofan said "we are close".`, false},
+	}
+	for _, c := range cases {
+		if got := attributedQuote(c.s); got != c.want {
+			t.Errorf("attributedQuote(%q) = %v, want %v", c.s, got, c.want)
+		}
+	}
+}
+
+// TestGistIsCentral checks that the gist is the early sentence that says
+// most about the whole article, not merely the first one.
+func TestGistIsCentral(t *testing.T) {
+	sents := []string{
+		"Residents of a small coastal town woke on Monday to an unfamiliar silence.",
+		"Storm Nora destroyed the harbour wall of Porthaven, flooding homes and leaving the fishing fleet without shelter.",
+		"The storm brought winds of 90mph and waves of eight metres to the coast overnight.",
+		"Fishing crews say the fleet cannot sail until the harbour wall is rebuilt after the storm.",
+		"The council said flooded homes would be inspected this week and that the harbour wall would be rebuilt.",
+		"Porthaven has been a fishing town for three centuries.",
+	}
+	sum, err := NewExtractive().Summarize(Document{Text: strings.Join(sents, "\n\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Gist == sents[0] || !slices.Contains(sents[1:5], sum.Gist) {
+		t.Errorf("gist = %q, want one of the sentences about the storm and the harbour", sum.Gist)
+	}
+}
+
+// TestFallbackBullets checks that an article whose sentences are mostly
+// quotations still gets the three bullets the format asks for, none of
+// them dangling.
+func TestFallbackBullets(t *testing.T) {
+	text := "Ana Silva won the regional cross-country title on Saturday after a late sprint.\n\n" +
+		"\"We trained on the beach every morning for three months before the race,\" Silva said.\n\n" +
+		"\"We knew the hill would decide it, so we saved something for the last kilometre,\" her coach Rui Costa said.\n\n" +
+		"\"I could not believe it when I crossed the line first.\n\n" +
+		"Silva will now run at the national championships in Lisbon in June."
+	sum, err := NewExtractive().Summarize(Document{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Bullets) < MinBullets {
+		t.Errorf("%d bullets, want at least %d: %q", len(sum.Bullets), MinBullets, sum.Bullets)
+	}
+	for _, b := range sum.Bullets {
+		if HasDanglingOpener(b) {
+			t.Errorf("bullet dangles: %q", b)
+		}
+	}
+}
