@@ -1,0 +1,265 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"briefbot/briefs"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Discord's timing rules for interactions (DESIGN.md section 6).
+const (
+	// ResponseDeadline is how long Discord waits for the initial response.
+	ResponseDeadline = 3 * time.Second
+	// DefaultDeferAfter is how long a handler may run before its interaction
+	// is deferred: early enough that the deferral itself, and one retry
+	// after a short rate limit, still fit in ResponseDeadline.
+	DefaultDeferAfter = 2 * time.Second
+	// maxRespondAttempts bounds the retries of a rate-limited initial response.
+	maxRespondAttempts = 3
+)
+
+// Responder sends the answers to one interaction; each transport (the
+// gateway, the HTTP interactions endpoint) implements it.
+type Responder interface {
+	// Respond sends the initial response. A rate limit must come back as an
+	// error for which RetryAfter reports true, not be waited out inside,
+	// so that Deferral can weigh the wait against the deadline; ctx carries
+	// that deadline.
+	Respond(ctx context.Context, resp *discordgo.InteractionResponse) error
+	// EditOriginal edits the message of the initial response (PATCH
+	// /webhooks/{app}/{token}/messages/@original).
+	EditOriginal(ctx context.Context, edit *discordgo.WebhookEdit) error
+	// DeleteOriginal deletes that message.
+	DeleteOriginal(ctx context.Context) error
+	// Followup sends a follow-up message (POST /webhooks/{app}/{token}).
+	Followup(ctx context.Context, msg *discordgo.WebhookParams) error
+}
+
+// Deferral is the middleware between a Router and a transport that keeps
+// Discord's 3-second deadline: it runs the handler and, when the handler has
+// not answered within After, sends a deferred response (type 5, or type 6
+// for a button) and later edits @original with the handler's answer.
+// Autocomplete (and ping) is never deferred: Discord offers no deferral for
+// it.
+//
+// Whether the deferred response is ephemeral is decided before the answer
+// exists, and an edit cannot change it. Deferral guesses from the command
+// table: admin commands and modal submissions (whose confirmations and
+// errors are ephemeral) defer ephemerally, the rest publicly (a brief is
+// public). When the answer turns out otherwise (an error after a public
+// deferral), the placeholder is deleted and the answer sent as a follow-up
+// with the right flags, so an error never shows in the channel.
+//
+// Every outgoing body carries allowed_mentions {"parse":[]}.
+type Deferral struct {
+	Router *Router
+	// After is how long the handler may run before the interaction is
+	// deferred; 0 means DefaultDeferAfter.
+	After time.Duration
+	// Deadline is Discord's deadline for the initial response, counted from
+	// the call to Serve; 0 means ResponseDeadline.
+	Deadline time.Duration
+	// Logger receives retries and failures; nil discards them.
+	Logger *slog.Logger
+}
+
+func (d *Deferral) after() time.Duration {
+	if d.After > 0 {
+		return d.After
+	}
+	return DefaultDeferAfter
+}
+
+func (d *Deferral) deadline() time.Duration {
+	if d.Deadline > 0 {
+		return d.Deadline
+	}
+	return ResponseDeadline
+}
+
+func (d *Deferral) log() *slog.Logger {
+	if d.Logger != nil {
+		return d.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// Serve answers the interaction i through out. It returns when the answer is
+// complete (the handler has returned and its response, or the edit after a
+// deferral, has been sent), with the error of a send that failed.
+func (d *Deferral) Serve(ctx context.Context, i *discordgo.Interaction, out Responder) error {
+	deadline := time.Now().Add(d.deadline())
+	if i.Type == discordgo.InteractionApplicationCommandAutocomplete || i.Type == discordgo.InteractionPing {
+		// No deferral exists for these; past the deadline the answer is
+		// useless, so the handler gets the deadline too.
+		hctx, cancel := context.WithDeadline(ctx, deadline)
+		resp := d.Router.Handle(hctx, i)
+		cancel()
+		return d.respond(ctx, deadline, i, out, resp)
+	}
+	done := make(chan *discordgo.InteractionResponse, 1)
+	go func() {
+		// Router.Handle recovers a handler's panic itself; this guards the
+		// goroutine against anything else.
+		defer func() {
+			if p := recover(); p != nil {
+				d.log().Error("panic answering interaction", "interaction", i.ID, "panic", fmt.Sprint(p))
+				done <- errorResponse(briefs.Errorf(briefs.EINTERNAL, "Something went wrong on our side. Please try again."))
+			}
+		}()
+		done <- d.Router.Handle(ctx, i)
+	}()
+	timer := time.NewTimer(d.after())
+	defer timer.Stop()
+	select {
+	case resp := <-done:
+		return d.respond(ctx, deadline, i, out, resp)
+	case <-timer.C:
+	}
+	deferred := d.Router.deferredResponse(i)
+	derr := d.respond(ctx, deadline, i, out, deferred)
+	resp := <-done // the handler finishes either way (an add must not be cut short)
+	if derr != nil {
+		return fmt.Errorf("defer: %w", derr)
+	}
+	return d.finish(ctx, out, deferred, resp)
+}
+
+// respond sends the initial response, retrying after a rate limit when the
+// retry still fits before the deadline.
+func (d *Deferral) respond(ctx context.Context, deadline time.Time, i *discordgo.Interaction, out Responder, resp *discordgo.InteractionResponse) error {
+	if resp == nil {
+		resp = errorResponse(briefs.Errorf(briefs.EINTERNAL, "Something went wrong on our side. Please try again."))
+	}
+	for attempt := 1; ; attempt++ {
+		rctx, cancel := context.WithDeadline(ctx, deadline)
+		err := out.Respond(rctx, resp)
+		cancel()
+		wait, limited := RetryAfter(err)
+		if err == nil || !limited {
+			return err
+		}
+		if attempt == maxRespondAttempts || time.Now().Add(wait).After(deadline) {
+			return fmt.Errorf("initial response rate limited (retry after %s), past Discord's deadline: %w", wait, err)
+		}
+		d.log().Warn("initial response rate limited; retrying", "interaction", i.ID, "retry_after", wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		}
+	}
+}
+
+// finish replaces the deferred placeholder with the handler's answer.
+func (d *Deferral) finish(ctx context.Context, out Responder, deferred, resp *discordgo.InteractionResponse) error {
+	data := &discordgo.InteractionResponseData{}
+	if resp != nil && resp.Data != nil {
+		data = resp.Data
+	}
+	switch {
+	case resp == nil:
+		data = &discordgo.InteractionResponseData{Content: "⚠️ Something went wrong on our side. Please try again.", Flags: discordgo.MessageFlagsEphemeral}
+	case resp.Type == discordgo.InteractionResponseChannelMessageWithSource, resp.Type == discordgo.InteractionResponseUpdateMessage:
+	default:
+		// A form (modal) can only open as the first answer.
+		data = &discordgo.InteractionResponseData{Content: "⚠️ That took too long; please run the command again.", Flags: discordgo.MessageFlagsEphemeral}
+	}
+	if deferred.Type == discordgo.InteractionResponseDeferredMessageUpdate {
+		if resp != nil && resp.Type == discordgo.InteractionResponseUpdateMessage {
+			return out.EditOriginal(ctx, webhookEdit(data))
+		}
+		return out.Followup(ctx, webhookParams(data))
+	}
+	wantEphemeral := data.Flags&discordgo.MessageFlagsEphemeral != 0
+	isEphemeral := deferred.Data != nil && deferred.Data.Flags&discordgo.MessageFlagsEphemeral != 0
+	if wantEphemeral == isEphemeral {
+		return out.EditOriginal(ctx, webhookEdit(data))
+	}
+	// An edit cannot change who sees the message: replace the placeholder.
+	if err := out.DeleteOriginal(ctx); err != nil {
+		d.log().Warn("delete deferred placeholder", "err", err)
+	}
+	return out.Followup(ctx, webhookParams(data))
+}
+
+// deferredResponse is the placeholder sent when a handler is slow: "thinking"
+// (type 5) for commands and forms, a silent acknowledgement (type 6) for
+// buttons, whose answer edits the message they sit on.
+func (r *Router) deferredResponse(i *discordgo.Interaction) *discordgo.InteractionResponse {
+	if i.Type == discordgo.InteractionMessageComponent {
+		return &discordgo.InteractionResponse{
+			Type: discordgo.InteractionResponseDeferredMessageUpdate,
+			Data: &discordgo.InteractionResponseData{AllowedMentions: noMentionsAllowed()},
+		}
+	}
+	var flags discordgo.MessageFlags
+	if r.defersEphemeral(i) {
+		flags = discordgo.MessageFlagsEphemeral
+	}
+	return &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Flags: flags, AllowedMentions: noMentionsAllowed()},
+	}
+}
+
+// defersEphemeral reports whether the answer is expected to be ephemeral:
+// admin commands (confirmations and refusals) and modal submissions (the
+// /article add form). Unknown commands answer with an ephemeral error.
+func (r *Router) defersEphemeral(i *discordgo.Interaction) bool {
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		c, ok := r.commands[i.ApplicationCommandData().Name]
+		return !ok || c.admin
+	case discordgo.InteractionModalSubmit:
+		return true
+	}
+	return false
+}
+
+// webhookEdit turns response data into the edit of @original. Every field is
+// set, so that the edit replaces the placeholder entirely.
+func webhookEdit(data *discordgo.InteractionResponseData) *discordgo.WebhookEdit {
+	content := data.Content
+	embeds := data.Embeds
+	if embeds == nil {
+		embeds = []*discordgo.MessageEmbed{}
+	}
+	components := data.Components
+	if components == nil {
+		components = []discordgo.MessageComponent{}
+	}
+	return &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, Components: &components, AllowedMentions: noMentionsAllowed()}
+}
+
+// webhookParams turns response data into a follow-up message.
+func webhookParams(data *discordgo.InteractionResponseData) *discordgo.WebhookParams {
+	components := data.Components
+	if components == nil {
+		components = []discordgo.MessageComponent{}
+	}
+	return &discordgo.WebhookParams{
+		Content:         data.Content,
+		Embeds:          data.Embeds,
+		Components:      components,
+		Flags:           data.Flags & (discordgo.MessageFlagsEphemeral | discordgo.MessageFlagsSuppressEmbeds),
+		AllowedMentions: noMentionsAllowed(),
+	}
+}
+
+// RetryAfter reports whether err is a rate limit, and how long to wait.
+func RetryAfter(err error) (time.Duration, bool) {
+	var rl *discordgo.RateLimitError
+	if errors.As(err, &rl) && rl.RateLimit != nil && rl.TooManyRequests != nil {
+		return rl.RetryAfter, true
+	}
+	return 0, false
+}

@@ -1,0 +1,578 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"briefbot/briefs"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
+)
+
+// DefaultAPIURL is Discord's REST base, the default of DISCORD_API_URL.
+const DefaultAPIURL = "https://discord.com/api/v9"
+
+// discordgo builds every REST URL from this host and path (its
+// EndpointDiscord and APIVersion), which NewHTTPClient maps to the
+// configured API URL.
+const (
+	discordHost    = "discord.com"
+	discordAPIPath = "/api/v9"
+)
+
+// Defaults of Gateway.
+const (
+	DefaultShutdownTimeout = 10 * time.Second
+	DefaultHTTPTimeout     = 10 * time.Second
+	// interactionTimeout bounds the work on one interaction: its token (for
+	// edits and follow-ups) is valid for 15 minutes.
+	interactionTimeout = 15 * time.Minute
+	openTimeout        = 30 * time.Second
+	maxReconnectDelay  = time.Minute
+	registerAttempts   = 3
+)
+
+// NewHTTPClient returns the client for discordgo's Session.Client: requests
+// to the Discord API (https://discord.com/api/v9/...) go to apiURL instead
+// (DISCORD_API_URL: scheme, host and path prefix, e.g.
+// http://127.0.0.1:8080/api/v9 for a fake or a REST proxy), and requests to
+// any other host are refused, since the bot needs no other. It never changes
+// discordgo's global endpoint variables. timeout bounds each request.
+func NewHTTPClient(apiURL string, timeout time.Duration) (*http.Client, error) {
+	base, err := parseAPIURL(apiURL)
+	if err != nil {
+		return nil, err
+	}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	// Interactions are answered concurrently; keep connections for them.
+	t.MaxIdleConns = 100
+	t.MaxIdleConnsPerHost = 64
+	return &http.Client{Timeout: timeout, Transport: &apiTransport{base: base, next: t}}, nil
+}
+
+// parseAPIURL checks an API base URL; the result has no trailing slash.
+func parseAPIURL(apiURL string) (*url.URL, error) {
+	if apiURL == "" {
+		apiURL = DefaultAPIURL
+	}
+	u, err := url.Parse(apiURL)
+	if err != nil {
+		return nil, briefs.Errorf(briefs.EINVALID, "the Discord API URL is not a URL (want one like %s)", DefaultAPIURL)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, briefs.Errorf(briefs.EINVALID, "the Discord API URL %q must be an http(s) URL with a host and no credentials, query or fragment, like %s", u.Redacted(), DefaultAPIURL)
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	u.RawPath = strings.TrimSuffix(u.RawPath, "/")
+	return u, nil
+}
+
+// apiTransport sends discordgo's requests for the Discord API to base.
+type apiTransport struct {
+	base *url.URL
+	next http.RoundTripper
+}
+
+func (t *apiTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	path := req.URL.Path
+	if req.URL.Host != discordHost || (path != discordAPIPath && !strings.HasPrefix(path, discordAPIPath+"/")) {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, fmt.Errorf("refusing a request to %s://%s%s: briefbot only talks to the Discord API", req.URL.Scheme, req.URL.Host, path)
+	}
+	out := req.Clone(req.Context())
+	out.Host = ""
+	out.URL.Scheme, out.URL.Host = t.base.Scheme, t.base.Host
+	out.URL.Path = t.base.Path + strings.TrimPrefix(path, discordAPIPath)
+	out.URL.RawPath = ""
+	if req.URL.RawPath != "" {
+		out.URL.RawPath = t.base.EscapedPath() + strings.TrimPrefix(req.URL.RawPath, discordAPIPath)
+	}
+	return t.next.RoundTrip(out)
+}
+
+// Gateway serves one Router over Discord's gateway: it connects with the bot
+// token, registers the command table with one bulk overwrite once READY names
+// the application, and answers every INTERACTION_CREATE in its own goroutine
+// through Deferral. It is a thin adapter: the Router decides every answer.
+type Gateway struct {
+	// Token is the bot token (DISCORD_TOKEN), with or without "Bot ". It is
+	// never logged.
+	Token string
+	// APIURL is the REST base (DISCORD_API_URL); "" means DefaultAPIURL. The
+	// gateway URL comes from its GET /gateway.
+	APIURL string
+	// GuildID registers the commands in this guild only (instant updates);
+	// "" registers them globally.
+	GuildID string
+	Router  *Router
+	// Logger receives the adapter's events; nil discards them.
+	Logger *slog.Logger
+
+	// DeferAfter is Deferral.After; 0 means DefaultDeferAfter.
+	DeferAfter time.Duration
+	// ShutdownTimeout bounds the wait for in-flight interactions when ctx is
+	// done; 0 means DefaultShutdownTimeout.
+	ShutdownTimeout time.Duration
+	// HTTPTimeout bounds one REST request; 0 means DefaultHTTPTimeout.
+	HTTPTimeout time.Duration
+}
+
+func (g *Gateway) log() *slog.Logger {
+	if g.Logger != nil {
+		return g.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+// Run connects and serves until ctx is done, then closes the gateway and
+// waits (at most ShutdownTimeout) for the interactions in flight; it returns
+// nil after such a shutdown. A refused token (401, or gateway close 4004),
+// other fatal gateway close codes (4010-4014) and a refused command
+// registration end Run with an EINVALID error saying what to fix; an
+// unreachable API at start-up is EUNAVAILABLE. A lost connection is resumed,
+// with backoff, without ending Run.
+func (g *Gateway) Run(ctx context.Context) error {
+	token := strings.TrimPrefix(strings.TrimSpace(g.Token), "Bot ")
+	if token == "" {
+		return briefs.Errorf(briefs.EINVALID, "DISCORD_TOKEN is required to connect to Discord")
+	}
+	if g.Router == nil {
+		return errors.New("bot: Gateway.Router is nil")
+	}
+	client, err := NewHTTPClient(g.APIURL, orDefault(g.HTTPTimeout, DefaultHTTPTimeout))
+	if err != nil {
+		return err
+	}
+	s, err := discordgo.New("Bot " + token)
+	if err != nil {
+		return fmt.Errorf("gateway: %w", err)
+	}
+	conns := &connTracker{conns: map[net.Conn]struct{}{}}
+	s.Client = client
+	s.Dialer = conns.dialer()
+	// Interactions arrive without any intent.
+	s.Identify.Intents = discordgo.IntentsNone
+	// Run resumes lost connections itself, so that a fatal close code ends
+	// it instead of looping inside discordgo.
+	s.ShouldReconnectOnError = false
+	s.ShouldReconnectVoiceOnSessionError = false
+	s.StateEnabled = false
+	// Handlers run on the gateway's reader in order; each interaction then
+	// gets its own goroutine, counted for shutdown.
+	s.SyncEvents = true
+	// discordgo logs through the standard logger; Run reports what matters.
+	s.LogLevel = -1
+
+	base, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelBase()
+	r := &gatewayRun{
+		g:            g,
+		s:            s,
+		log:          g.log(),
+		conns:        conns,
+		base:         base,
+		ready:        make(chan *discordgo.Ready, 4),
+		disconnected: make(chan struct{}, 1),
+		accepting:    true,
+		deferral:     &Deferral{Router: g.Router, After: g.DeferAfter, Logger: g.log()},
+	}
+	s.AddHandler(r.onReady)
+	s.AddHandler(r.onResumed)
+	s.AddHandler(r.onDisconnect)
+	s.AddHandler(r.onInteraction)
+
+	if _, err := s.User("@me", discordgo.WithContext(ctx)); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return apiError("check the bot token", err)
+	}
+	r.log.Info("connecting to the Discord gateway", "api", redactURL(g.APIURL))
+	if err := r.connect(ctx); err != nil {
+		r.shutdown(cancelBase)
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	registered := false
+	for {
+		select {
+		case <-ctx.Done():
+			r.shutdown(cancelBase)
+			return nil
+		case ready := <-r.ready:
+			if registered {
+				continue
+			}
+			if err := r.register(ctx, ready); err != nil {
+				r.shutdown(cancelBase)
+				if ctx.Err() != nil {
+					return nil
+				}
+				return err
+			}
+			registered = true
+		case <-r.disconnected:
+			if ctx.Err() != nil {
+				continue
+			}
+			r.log.Warn("gateway connection lost; resuming")
+			if err := r.connect(ctx); err != nil {
+				r.shutdown(cancelBase)
+				if ctx.Err() != nil {
+					return nil
+				}
+				return err
+			}
+		}
+	}
+}
+
+// gatewayRun is the state of one Run.
+type gatewayRun struct {
+	g     *Gateway
+	s     *discordgo.Session
+	log   *slog.Logger
+	conns *connTracker
+	// base is the parent of the interactions' contexts: it outlives Run's
+	// ctx so that in-flight answers complete, and is cancelled when the
+	// shutdown wait runs out.
+	base         context.Context
+	ready        chan *discordgo.Ready
+	disconnected chan struct{}
+	deferral     *Deferral
+
+	mu        sync.Mutex
+	accepting bool
+	inflight  sync.WaitGroup
+}
+
+func (r *gatewayRun) onReady(_ *discordgo.Session, ev *discordgo.Ready) {
+	r.log.Info("gateway ready", "guilds", len(ev.Guilds))
+	select {
+	case r.ready <- ev:
+	default:
+	}
+}
+
+func (r *gatewayRun) onResumed(*discordgo.Session, *discordgo.Resumed) {
+	r.log.Info("gateway session resumed")
+}
+
+func (r *gatewayRun) onDisconnect(*discordgo.Session, *discordgo.Disconnect) {
+	select {
+	case r.disconnected <- struct{}{}:
+	default:
+	}
+}
+
+func (r *gatewayRun) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreate) {
+	if ev.Interaction == nil {
+		return
+	}
+	r.mu.Lock()
+	if !r.accepting {
+		r.mu.Unlock()
+		r.log.Warn("interaction arrived during shutdown; not answered", "interaction", ev.ID)
+		return
+	}
+	r.inflight.Add(1)
+	r.mu.Unlock()
+	go r.serve(s, ev.Interaction)
+}
+
+// serve answers one interaction; a panic ends this interaction only.
+func (r *gatewayRun) serve(s *discordgo.Session, i *discordgo.Interaction) {
+	defer r.inflight.Done()
+	defer func() {
+		if p := recover(); p != nil {
+			r.log.Error("panic serving interaction", "interaction", i.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		}
+	}()
+	ctx, cancel := context.WithTimeout(r.base, interactionTimeout)
+	defer cancel()
+	if err := r.deferral.Serve(ctx, i, sessionResponder{s: s, i: i}); err != nil {
+		// Errors of REST calls quote the URL, which holds the interaction
+		// token: keep it out of the logs.
+		msg := err.Error()
+		if i.Token != "" {
+			msg = strings.ReplaceAll(msg, i.Token, "[token]")
+		}
+		r.log.Warn("interaction not answered", "interaction", i.ID, "type", i.Type.String(), "err", msg)
+	}
+}
+
+// connect opens the gateway (IDENTIFY the first time, RESUME afterwards),
+// retrying with backoff until ctx is done; fatal close codes end it.
+func (r *gatewayRun) connect(ctx context.Context) error {
+	var delay time.Duration
+	for attempt := 1; ; attempt++ {
+		if delay > 0 {
+			t := time.NewTimer(delay)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+				return ctx.Err()
+			}
+		}
+		err := r.open(ctx)
+		if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
+			return nil
+		}
+		if fatal := gatewayFatal(err); fatal != nil {
+			return fatal
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		delay = min(max(2*delay, time.Second), maxReconnectDelay)
+		r.log.Warn("cannot connect to the Discord gateway; retrying", "attempt", attempt, "retry_in", delay, "err", err)
+	}
+}
+
+// open runs Session.Open, which has no context: when ctx is done or the
+// handshake hangs, the sockets it dialled are closed under it.
+func (r *gatewayRun) open(ctx context.Context) error {
+	done := make(chan error, 1)
+	go func() { done <- r.s.Open() }()
+	t := time.NewTimer(openTimeout)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	case <-t.C:
+	}
+	r.conns.closeAll()
+	err := <-done
+	if err == nil {
+		// Opened just before being cut: close it properly.
+		r.s.Close()
+		err = errors.New("gateway connection abandoned")
+	}
+	return err
+}
+
+// gatewayFatal turns the close codes that no retry can fix into errors.
+func gatewayFatal(err error) error {
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) {
+		return nil
+	}
+	switch ce.Code {
+	case 4004:
+		return briefs.Errorf(briefs.EINVALID, "Discord refused the bot token (gateway close 4004, authentication failed): check DISCORD_TOKEN")
+	case 4010, 4011, 4012, 4013, 4014:
+		return briefs.Errorf(briefs.EINVALID, "Discord closed the gateway for good (close %d: %s)", ce.Code, ce.Text)
+	}
+	return nil
+}
+
+// register overwrites the command set, in the guild or globally, with one
+// request; a server error is retried, a refusal is fatal.
+func (r *gatewayRun) register(ctx context.Context, ready *discordgo.Ready) error {
+	appID := ""
+	if ready.Application != nil {
+		appID = ready.Application.ID
+	}
+	if appID == "" && ready.User != nil {
+		r.log.Warn("READY names no application; using the bot's user id")
+		appID = ready.User.ID
+	}
+	if appID == "" {
+		return briefs.Errorf(briefs.EINVALID, "Discord's READY named no application: cannot register the commands")
+	}
+	scope := "global"
+	if r.g.GuildID != "" {
+		scope = "guild " + r.g.GuildID
+	}
+	cmds := r.g.Router.ApplicationCommands()
+	var err error
+	for attempt := 1; attempt <= registerAttempts; attempt++ {
+		_, err = r.s.ApplicationCommandBulkOverwrite(appID, r.g.GuildID, cmds, discordgo.WithContext(ctx))
+		if err == nil {
+			r.log.Info("commands registered", "count", len(cmds), "scope", scope)
+			return nil
+		}
+		var rerr *discordgo.RESTError
+		if ctx.Err() != nil || !errors.As(err, &rerr) || rerr.Response.StatusCode < 500 || attempt == registerAttempts {
+			break
+		}
+		t := time.NewTimer(time.Duration(attempt) * time.Second)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+		}
+	}
+	hint := ""
+	if r.g.GuildID != "" {
+		hint = fmt.Sprintf(" (is the bot in guild %s, invited with the applications.commands scope?)", r.g.GuildID)
+	}
+	return apiError("register the slash commands ("+scope+")"+hint, err)
+}
+
+// shutdown stops taking interactions, closes the gateway and waits for the
+// interactions in flight, cancelling them when the wait runs out.
+func (r *gatewayRun) shutdown(cancel context.CancelFunc) {
+	r.mu.Lock()
+	r.accepting = false
+	r.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		r.inflight.Wait()
+		close(done)
+	}()
+	timeout := time.NewTimer(orDefault(r.g.ShutdownTimeout, DefaultShutdownTimeout))
+	defer timeout.Stop()
+	r.s.Close()
+	select {
+	case <-done:
+		r.log.Info("gateway closed")
+		return
+	case <-timeout.C:
+	}
+	r.log.Warn("interactions still running at shutdown; cancelling them")
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(time.Second):
+		r.log.Error("interactions did not stop after cancellation")
+	}
+}
+
+// apiError describes a failed REST call at start-up for the operator.
+func apiError(doing string, err error) error {
+	var rerr *discordgo.RESTError
+	if errors.As(err, &rerr) && rerr.Response != nil {
+		msg := ""
+		if rerr.Message != nil && rerr.Message.Message != "" {
+			msg = ": " + rerr.Message.Message
+		}
+		switch code := rerr.Response.StatusCode; {
+		case code == http.StatusUnauthorized:
+			return briefs.Errorf(briefs.EINVALID, "Discord refused the bot token (HTTP 401 Unauthorized): check DISCORD_TOKEN")
+		case code >= 400 && code < 500:
+			return briefs.Errorf(briefs.EINVALID, "Discord refused to %s: HTTP %d%s", doing, code, msg)
+		default:
+			return briefs.Errorf(briefs.EUNAVAILABLE, "Discord could not %s: HTTP %d%s", doing, code, msg)
+		}
+	}
+	if _, ok := RetryAfter(err); ok {
+		return briefs.Errorf(briefs.EUNAVAILABLE, "Discord rate-limited the attempt to %s: %v", doing, err)
+	}
+	return briefs.Errorf(briefs.EUNAVAILABLE, "cannot reach the Discord API to %s: %v", doing, err)
+}
+
+// redactURL drops credentials from a URL for the logs.
+func redactURL(raw string) string {
+	if raw == "" {
+		return DefaultAPIURL
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(invalid URL)"
+	}
+	return u.Redacted()
+}
+
+// sessionResponder answers one interaction through a discordgo Session.
+type sessionResponder struct {
+	s *discordgo.Session
+	i *discordgo.Interaction
+}
+
+// Respond reports a 429 as an error (Deferral decides about the retry).
+func (r sessionResponder) Respond(ctx context.Context, resp *discordgo.InteractionResponse) error {
+	return r.s.InteractionRespond(r.i, resp, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+}
+
+// EditOriginal, DeleteOriginal and Followup let discordgo retry 429s: they
+// have the token's 15 minutes.
+func (r sessionResponder) EditOriginal(ctx context.Context, edit *discordgo.WebhookEdit) error {
+	_, err := r.s.InteractionResponseEdit(r.i, edit, discordgo.WithContext(ctx))
+	return err
+}
+
+func (r sessionResponder) DeleteOriginal(ctx context.Context) error {
+	return r.s.InteractionResponseDelete(r.i, discordgo.WithContext(ctx))
+}
+
+func (r sessionResponder) Followup(ctx context.Context, msg *discordgo.WebhookParams) error {
+	_, err := r.s.FollowupMessageCreate(r.i, true, msg, discordgo.WithContext(ctx))
+	return err
+}
+
+// connTracker remembers the gateway sockets it dialled, so that a hanging
+// Session.Open can be cut.
+type connTracker struct {
+	mu    sync.Mutex
+	conns map[net.Conn]struct{}
+}
+
+func (t *connTracker) dialer() *websocket.Dialer {
+	nd := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	return &websocket.Dialer{
+		Proxy:            http.ProxyFromEnvironment,
+		HandshakeTimeout: 10 * time.Second,
+		NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := nd.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			tc := &trackedConn{Conn: c, t: t}
+			t.mu.Lock()
+			t.conns[tc] = struct{}{}
+			t.mu.Unlock()
+			return tc, nil
+		},
+	}
+}
+
+func (t *connTracker) closeAll() {
+	t.mu.Lock()
+	conns := make([]net.Conn, 0, len(t.conns))
+	for c := range t.conns {
+		conns = append(conns, c)
+	}
+	t.mu.Unlock()
+	for _, c := range conns {
+		c.Close()
+	}
+}
+
+type trackedConn struct {
+	net.Conn
+	t    *connTracker
+	once sync.Once
+}
+
+func (c *trackedConn) Close() error {
+	c.once.Do(func() {
+		c.t.mu.Lock()
+		delete(c.t.conns, c)
+		c.t.mu.Unlock()
+	})
+	return c.Conn.Close()
+}
