@@ -22,6 +22,7 @@ type subcommand struct {
 // subcommands lists every verb of `briefbot` (DESIGN.md section 3).
 func subcommands() map[string]subcommand {
 	return map[string]subcommand{
+		"run":       {"connect to Discord and answer slash commands", cmdRun},
 		"add":       {"add an article from a file or stdin and print its brief", cmdAdd},
 		"brief":     {"print the brief that matches a slug or words", cmdBrief},
 		"list":      {"list stored articles, newest first", cmdList},
