@@ -250,3 +250,17 @@ func TestMessagesFitDiscordLimits(t *testing.T) {
 		}
 	}
 }
+
+// Autocomplete finds an article by the word being typed, even when its slug
+// starts with another word.
+func TestAutocompleteMatchesTheWordBeingTyped(t *testing.T) {
+	r, _ := newRouter(t)
+	mustAdd(t, r, pactText, "ambiguous-pact")
+	i := command("brief", "", 0, nil)
+	i.Type = discordgo.InteractionApplicationCommandAutocomplete
+	i.Data = discordgo.ApplicationCommandInteractionData{Name: "brief", Options: []*discordgo.ApplicationCommandInteractionDataOption{{Name: "topic", Type: discordgo.ApplicationCommandOptionString, Value: "put", Focused: true}}}
+	resp := r.Handle(context.Background(), i)
+	if len(resp.Data.Choices) != 1 || resp.Data.Choices[0].Value != "ambiguous-pact" {
+		t.Fatalf("choices for \"put\": %+v", resp.Data.Choices)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -303,30 +304,21 @@ func (s *Service) Search(ctx context.Context, guildID, query string, offset, lim
 }
 
 // Suggest completes what a user is typing: slugs starting with the input
-// first, then articles matching all its terms, at most MaxCandidates.
+// first, then articles matching its words, the last one as a prefix while it
+// is still being typed ("put" finds Putin), at most MaxCandidates, in one
+// store round trip.
 func (s *Service) Suggest(ctx context.Context, guildID, partial string) ([]Listing, error) {
-	prefix := strings.Trim(strings.Join(Terms(partial), "-"), "-")
-	out, err := s.Store.SlugsWithPrefix(ctx, guildID, prefix, MaxCandidates)
+	terms := Terms(partial)
+	q := SuggestQuery{SlugPrefix: strings.Join(terms, "-")}
+	trimmed := strings.TrimRightFunc(partial, unicode.IsSpace)
+	if len(terms) > 0 && trimmed == partial && !strings.HasSuffix(partial, "-") {
+		q.Terms, q.TermPrefix = terms[:len(terms)-1], terms[len(terms)-1]
+	} else {
+		q.Terms = terms
+	}
+	out, err := s.Store.Suggest(ctx, guildID, q, MaxCandidates)
 	if err != nil {
 		return nil, fmt.Errorf("suggest: %w", err)
-	}
-	if terms := Terms(partial); len(terms) > 0 && len(out) < MaxCandidates {
-		more, err := s.Store.FindByTerms(ctx, guildID, terms, MaxCandidates)
-		if err != nil {
-			return nil, fmt.Errorf("suggest: %w", err)
-		}
-		seen := map[string]bool{}
-		for _, l := range out {
-			seen[l.ArticleID] = true
-		}
-		for _, l := range more {
-			if len(out) == MaxCandidates {
-				break
-			}
-			if !seen[l.ArticleID] {
-				out = append(out, l)
-			}
-		}
 	}
 	return out, nil
 }

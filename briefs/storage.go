@@ -19,6 +19,13 @@ type AddRequest struct {
 	BriefTTL time.Duration
 }
 
+// SuggestQuery is what a user has typed so far, split for autocomplete.
+type SuggestQuery struct {
+	SlugPrefix string   // the input as a slug prefix ("putin-k")
+	Terms      []string // words already complete
+	TermPrefix string   // the word still being typed ("k"), "" when the input ends in a separator
+}
+
 // Storage keeps articles, their cached briefs and the indexes that find them.
 // All methods are scoped to one guild; no method returns another guild's data.
 // Implementations return EUNAVAILABLE when the backend does not answer.
@@ -49,6 +56,12 @@ type Storage interface {
 	// SlugsWithPrefix lists articles whose slug starts with prefix, in slug
 	// order, at most limit (autocomplete asks for 25).
 	SlugsWithPrefix(ctx context.Context, guildID, prefix string, limit int) ([]Listing, error)
+
+	// Suggest answers autocomplete in one round trip: articles whose slug
+	// starts with q.SlugPrefix first, in slug order, then those indexed under
+	// every one of q.Terms and some term starting with q.TermPrefix, newest
+	// first; at most limit.
+	Suggest(ctx context.Context, guildID string, q SuggestQuery, limit int) ([]Listing, error)
 
 	// Recent lists articles newest first, skipping offset, at most limit, and
 	// the guild's total number of articles.

@@ -260,6 +260,37 @@ func (db *DB) SlugsWithPrefix(ctx context.Context, guildID, prefix string, limit
 	return decodeListings(res)
 }
 
+// Suggest answers autocomplete in one round trip: articles whose slug starts
+// with q.SlugPrefix first, in slug order, then those matching every one of
+// q.Terms and some term starting with q.TermPrefix, newest first; at most
+// limit. Errors: EUNAVAILABLE.
+func (db *DB) Suggest(ctx context.Context, guildID string, q briefs.SuggestQuery, limit int) ([]briefs.Listing, error) {
+	if err := checkGuild(guildID); err != nil {
+		return nil, fmt.Errorf("suggest: %w", err)
+	}
+	if limit <= 0 {
+		return []briefs.Listing{}, nil
+	}
+	minLex, maxLex := "", ""
+	if p := strings.ReplaceAll(q.SlugPrefix, "\x00", ""); p != "" {
+		minLex, maxLex = "["+p, "("+p+"\xff"
+	} else if len(q.Terms) == 0 && q.TermPrefix == "" {
+		minLex, maxLex = "-", "+" // nothing typed yet: the first slugs
+	}
+	k := db.guild(guildID)
+	terms := cleanTerms(q.Terms)
+	args := make([]any, 0, 5+len(terms))
+	args = append(args, k.base, limit, minLex, maxLex, strings.TrimSpace(briefs.Fold(q.TermPrefix)))
+	for _, t := range terms {
+		args = append(args, t)
+	}
+	res, err := suggestScript.Run(ctx, db.client, []string{k.slugidx(), k.recent(), k.listings(), k.termidx()}, args...).StringSlice()
+	if err != nil {
+		return nil, db.fail("suggest", err)
+	}
+	return decodeListings(res)
+}
+
 // Recent lists the guild's articles newest first, skipping offset, at most
 // limit, and the guild's total number of articles, in one round trip.
 // Errors: EUNAVAILABLE.

@@ -29,6 +29,7 @@ func (k guildKeys) recent() string       { return k.base + "recent" }
 func (k guildKeys) slugidx() string      { return k.base + "slugidx" }
 func (k guildKeys) listings() string     { return k.base + "listings" }
 func (k guildKeys) term(t string) string { return k.base + "term:" + t }
+func (k guildKeys) termidx() string      { return k.base + "termidx" }
 
 // indexKeys are the KEYS of the scripts that touch a guild's indexes, in the
 // order the scripts expect.

@@ -56,6 +56,7 @@ redis.call('ZADD', KEYS[5], 0, cand .. '\0' .. id)
 redis.call('HSET', KEYS[6], id, ARGV[9])
 for i = 15, #ARGV do
   redis.call('SADD', base .. 'term:' .. ARGV[i], id)
+  redis.call('ZADD', base .. 'termidx', 0, ARGV[i])
 end
 local version = ARGV[12]
 if version ~= '' then
@@ -93,7 +94,10 @@ redis.call('ZREM', KEYS[4], id)
 redis.call('ZREM', KEYS[5], slug .. '\0' .. id)
 redis.call('HDEL', KEYS[6], id)
 for _, t in ipairs(terms) do
-  if type(t) == 'string' then redis.call('SREM', base .. 'term:' .. t, id) end
+  if type(t) == 'string' then
+    redis.call('SREM', base .. 'term:' .. t, id)
+    if redis.call('SCARD', base .. 'term:' .. t) == 0 then redis.call('ZREM', base .. 'termidx', t) end
+  end
 end
 for k, _ in pairs(f) do
   if string.sub(k, 1, 2) == 'v:' then redis.call('DEL', base .. 'brief:' .. slug .. ':' .. string.sub(k, 3)) end
@@ -180,6 +184,66 @@ for i, m in ipairs(ms) do
   ids[i] = string.sub(m, p + 1)
 end
 local ls = redis.call('HMGET', KEYS[2], unpack(ids))
+for i = 1, #ids do out[i] = ls[i] or '' end
+return out
+`)
+
+// suggestScript answers autocomplete in one round trip: first the articles
+// whose slug lies between ARGV[3] and ARGV[4] (ZRANGEBYLEX bounds, "" for
+// none) in slug order, then, newest first, those indexed under every full
+// term ARGV[6...] and, when ARGV[5] is not empty, under some term starting
+// with ARGV[5] (the word still being typed), looked up in the term
+// vocabulary. At most ARGV[2] listings. KEYS[1] slugidx, KEYS[2] recent,
+// KEYS[3] listings, KEYS[4] termidx; ARGV[1] the guild's key base.
+var suggestScript = newScript(`
+local base, lim, partial = ARGV[1], tonumber(ARGV[2]), ARGV[5]
+local ids, seen = {}, {}
+if ARGV[3] ~= '' then
+  for _, m in ipairs(redis.call('ZRANGEBYLEX', KEYS[1], ARGV[3], ARGV[4], 'LIMIT', 0, lim)) do
+    local id = string.sub(m, string.find(m, '\0', 1, true) + 1)
+    if not seen[id] then seen[id] = true; ids[#ids + 1] = id end
+  end
+end
+local full = {}
+for i = 6, #ARGV do full[#full + 1] = base .. 'term:' .. ARGV[i] end
+if #ids < lim and (partial ~= '' or #full > 0) then
+  local cands
+  if partial ~= '' then
+    cands = {}
+    local words = redis.call('ZRANGEBYLEX', KEYS[4], '[' .. partial, '(' .. partial .. '\255', 'LIMIT', 0, 100)
+    local union = {}
+    for _, w in ipairs(words) do union[#union + 1] = base .. 'term:' .. w end
+    if #union > 0 then
+      for _, id in ipairs(redis.call('SUNION', unpack(union))) do
+        local ok = true
+        for _, k in ipairs(full) do
+          if redis.call('SISMEMBER', k, id) == 0 then ok = false; break end
+        end
+        if ok then cands[#cands + 1] = id end
+      end
+    end
+  else
+    cands = redis.call('SINTER', unpack(full))
+  end
+  local scored = {}
+  for _, id in ipairs(cands) do
+    if not seen[id] then
+      local s = redis.call('ZSCORE', KEYS[2], id)
+      if s then scored[#scored + 1] = {id, tonumber(s)} end
+    end
+  end
+  table.sort(scored, function(a, b)
+    if a[2] ~= b[2] then return a[2] > b[2] end
+    return a[1] > b[1]
+  end)
+  for _, e in ipairs(scored) do
+    if #ids >= lim then break end
+    ids[#ids + 1] = e[1]
+  end
+end
+local out = {}
+if #ids == 0 then return out end
+local ls = redis.call('HMGET', KEYS[3], unpack(ids))
 for i = 1, #ids do out[i] = ls[i] or '' end
 return out
 `)
