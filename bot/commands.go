@@ -92,5 +92,35 @@ func (r *Router) commandTable() []command {
 			handle:       map[string]Handler{"add": r.handleArticleAdd, "remove": r.handleArticleRemove},
 			autocomplete: r.suggestBriefs,
 		},
+		{
+			def: &discordgo.ApplicationCommand{
+				Name:                     "digest",
+				Description:              "Post digests of new briefs in a channel on a schedule (Manage Server)",
+				DefaultMemberPermissions: &adminPerms,
+				DMPermission:             &noDM,
+				Options: []*discordgo.ApplicationCommandOption{
+					{
+						Type:        discordgo.ApplicationCommandOptionSubCommand,
+						Name:        "schedule",
+						Description: "Post a digest of new briefs on a cron schedule",
+						Options: []*discordgo.ApplicationCommandOption{
+							{Type: discordgo.ApplicationCommandOptionString, Name: "cron", Description: "When: 5 fields (minute hour day month weekday), e.g. 0 8 * * 1-5, or @daily", Required: true, MaxLength: 120},
+							digestChannelOption(),
+							{Type: discordgo.ApplicationCommandOptionString, Name: "timezone", Description: "IANA timezone, e.g. Europe/Berlin (default: the bot's)", MaxLength: 64},
+							{Type: discordgo.ApplicationCommandOptionInteger, Name: "size", Description: "Most briefs per digest (1-10, default 5)", MinValue: &digestMinSize, MaxValue: digestMaxSize},
+							{Type: discordgo.ApplicationCommandOptionBoolean, Name: "post_empty", Description: "Post \"nothing new\" when there is nothing (default: post nothing)"},
+						},
+					},
+					{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "off", Description: "Stop a channel's digests",
+						Options: []*discordgo.ApplicationCommandOption{digestChannelOption()}},
+					{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "now", Description: "Post a digest now and move the channel's cursor",
+						Options: []*discordgo.ApplicationCommandOption{digestChannelOption()}},
+					{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "list", Description: "List this server's digests with their next runs"},
+				},
+			},
+			admin: true,
+			handle: map[string]Handler{"schedule": r.handleDigestSchedule, "off": r.handleDigestOff,
+				"now": r.handleDigestNow, "list": r.handleDigestList},
+		},
 	}
 }

@@ -38,6 +38,8 @@ type Router struct {
 	order    []string
 	// components routes button and modal ids by their prefix (before ':').
 	components map[string]Handler
+	// digests serves /digest; nil until SetDigests (digest.go).
+	digests Digests
 }
 
 // NewRouter builds the router over a Briefs service.

@@ -1,0 +1,415 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"briefbot/briefs"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Digests is what the /digest commands need; *Scheduler provides it.
+type Digests interface {
+	ScheduleDigest(ctx context.Context, s briefs.Schedule) (briefs.Schedule, []time.Time, error)
+	RemoveDigest(ctx context.Context, guildID, channelID string) error
+	ListDigests(ctx context.Context, guildID string) ([]DigestInfo, error)
+	PostDigest(ctx context.Context, guildID, channelID, requestID string) (DigestEvent, error)
+}
+
+// SetDigests gives the router the digests behind /digest (a *Scheduler).
+// Without it /digest answers that digests are not set up. Call it before
+// the router serves.
+func (r *Router) SetDigests(d Digests) { r.digests = d }
+
+// Bounds of the size option of /digest schedule.
+var (
+	digestMinSize = float64(briefs.MinDigestSize)
+	digestMaxSize = float64(briefs.MaxDigestSize)
+)
+
+// digestChannelOption is the channel option of /digest; without it the
+// command applies to the channel it is used in.
+func digestChannelOption() *discordgo.ApplicationCommandOption {
+	return &discordgo.ApplicationCommandOption{
+		Type: discordgo.ApplicationCommandOptionChannel, Name: "channel", Description: "The channel (default: this one)",
+		ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildText, discordgo.ChannelTypeGuildNews},
+	}
+}
+
+// compactAbove is how many briefs still get an embed each; more share one
+// compact embed.
+const compactAbove = 5
+
+// digestTimeFormat shows a run time in the schedule's timezone.
+const digestTimeFormat = "Mon 2 Jan 2006, 15:04 MST"
+
+func (r *Router) digestsOff(in *Interaction) *discordgo.InteractionResponse {
+	return r.fail(in, briefs.Errorf(briefs.EINVALID, "Digests are not set up on this bot."))
+}
+
+// digestChannel is the channel option, or the channel the command was used
+// in.
+func digestChannel(in *Interaction) (string, error) {
+	if ch := strings.TrimSpace(in.String("channel")); ch != "" {
+		return strings.TrimSuffix(strings.TrimPrefix(ch, "<#"), ">"), nil
+	}
+	if in.ChannelID != "" {
+		return in.ChannelID, nil
+	}
+	return "", briefs.Errorf(briefs.EINVALID, "Name the channel, e.g. channel:#news.")
+}
+
+// cannotPost says why the bot cannot post in ch, where Discord told us: the
+// app_permissions of the interaction cover the channel it was used in.
+func cannotPost(in *Interaction, ch string) string {
+	if ch != in.ChannelID || in.AppPermissions == 0 || in.AppPermissions&discordgo.PermissionAdministrator != 0 {
+		return ""
+	}
+	need := map[int64]string{
+		discordgo.PermissionViewChannel:  "View Channel",
+		discordgo.PermissionSendMessages: "Send Messages",
+		discordgo.PermissionEmbedLinks:   "Embed Links",
+	}
+	var missing []string
+	for _, p := range []int64{discordgo.PermissionViewChannel, discordgo.PermissionSendMessages, discordgo.PermissionEmbedLinks} {
+		if name, ok := need[p]; ok && in.AppPermissions&p == 0 {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("I cannot post in <#%s>: I lack the %s permission there. Grant it, or choose another channel.", ch, strings.Join(missing, " and "))
+}
+
+// optionValue returns the raw value of an option of the command or its
+// subcommand.
+func optionValue(in *Interaction, name string) (any, bool) {
+	for _, o := range in.options() {
+		if o.Name == name {
+			return o.Value, true
+		}
+	}
+	return nil, false
+}
+
+// optionInt reads an integer option: Discord sends a number, the console a
+// string. 0 when absent. Errors: EINVALID.
+func optionInt(in *Interaction, name string) (int, error) {
+	v, ok := optionValue(in, name)
+	if !ok {
+		return 0, nil
+	}
+	switch v := v.(type) {
+	case float64:
+		if v == math.Trunc(v) && math.Abs(v) < 1e6 {
+			return int(v), nil
+		}
+	case string:
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+			return n, nil
+		}
+	}
+	return 0, briefs.Errorf(briefs.EINVALID, "%s must be a whole number.", name)
+}
+
+// optionBool reads a boolean option (a bool from Discord, a word from the
+// console).
+func optionBool(in *Interaction, name string) bool {
+	v, _ := optionValue(in, name)
+	switch v := v.(type) {
+	case bool:
+		return v
+	case string:
+		b, _ := strconv.ParseBool(strings.TrimSpace(v))
+		return b
+	}
+	return false
+}
+
+// handleDigestSchedule answers /digest schedule: it stores the schedule and
+// shows the next three runs in its timezone.
+func (r *Router) handleDigestSchedule(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
+	if r.digests == nil {
+		return r.digestsOff(in)
+	}
+	ch, err := digestChannel(in)
+	if err != nil {
+		return r.fail(in, err)
+	}
+	if why := cannotPost(in, ch); why != "" {
+		return r.fail(in, briefs.Errorf(briefs.EINVALID, "%s", why))
+	}
+	size, err := optionInt(in, "size")
+	if err != nil {
+		return r.fail(in, err)
+	}
+	if size != 0 {
+		if _, err := briefs.DigestSize(size); err != nil {
+			return r.fail(in, err)
+		}
+	}
+	s, next, err := r.digests.ScheduleDigest(ctx, briefs.Schedule{
+		GuildID:   in.GuildID,
+		ChannelID: ch,
+		Cron:      in.String("cron"),
+		Timezone:  strings.TrimSpace(in.String("timezone")),
+		Size:      size,
+		PostEmpty: optionBool(in, "post_empty"),
+		CreatedBy: in.UserID(),
+	})
+	if err != nil {
+		return r.fail(in, err)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Digest scheduled for <#%s>: `%s` in %s, up to %d %s.", ch, s.Cron, s.Timezone, s.Size, plural(s.Size, "brief", "briefs"))
+	if s.PostEmpty {
+		b.WriteString(" When nothing is new it says so.")
+	} else {
+		b.WriteString(" When nothing is new it posts nothing.")
+	}
+	b.WriteString("\nNext runs:")
+	loc, _ := briefs.LoadTimezone(s.Timezone)
+	for _, t := range next {
+		b.WriteString("\n• " + t.In(loc).Format(digestTimeFormat))
+	}
+	return ephemeral(b.String())
+}
+
+// handleDigestOff answers /digest off.
+func (r *Router) handleDigestOff(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
+	if r.digests == nil {
+		return r.digestsOff(in)
+	}
+	ch, err := digestChannel(in)
+	if err != nil {
+		return r.fail(in, err)
+	}
+	if err := r.digests.RemoveDigest(ctx, in.GuildID, ch); err != nil {
+		if briefs.ErrorCode(err) == briefs.ENOTFOUND {
+			return r.fail(in, briefs.Errorf(briefs.ENOTFOUND, "No digest is scheduled for <#%s>.", ch))
+		}
+		return r.fail(in, err)
+	}
+	return ephemeral(fmt.Sprintf("Digest for <#%s> removed.", ch))
+}
+
+// handleDigestNow answers /digest now: a digest posted at once.
+func (r *Router) handleDigestNow(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
+	if r.digests == nil {
+		return r.digestsOff(in)
+	}
+	ch, err := digestChannel(in)
+	if err != nil {
+		return r.fail(in, err)
+	}
+	if why := cannotPost(in, ch); why != "" {
+		return r.fail(in, briefs.Errorf(briefs.EINVALID, "%s", why))
+	}
+	ev, err := r.digests.PostDigest(ctx, in.GuildID, ch, in.ID)
+	if err != nil {
+		return r.fail(in, err)
+	}
+	switch ev.Kind {
+	case EventPosted:
+		msg := fmt.Sprintf("Posted a digest of %d %s to <#%s>.", ev.Count, plural(ev.Count, "brief", "briefs"), ch)
+		if ev.Total > ev.Count {
+			msg += fmt.Sprintf(" %d more are counted in its footer.", ev.Total-ev.Count)
+		}
+		return ephemeral(msg)
+	case EventEmpty:
+		return ephemeral(fmt.Sprintf("Nothing new for <#%s> since its last digest; nothing was posted.", ch))
+	case EventPaused:
+		return r.fail(in, briefs.Errorf(briefs.EINVALID, "I cannot post in <#%s> (%s). Its digest schedule, if any, is paused; fix the channel's permissions, then run /digest schedule again.", ch, ev.Detail))
+	case EventDone:
+		return ephemeral(fmt.Sprintf("That digest was posted to <#%s> already.", ch))
+	case EventBusy:
+		return ephemeral(fmt.Sprintf("A digest for <#%s> is being posted right now.", ch))
+	}
+	return r.fail(in, briefs.Errorf(briefs.EINTERNAL, "The digest was not posted (%s).", ev.Kind))
+}
+
+// handleDigestList answers /digest list with every schedule of the guild.
+func (r *Router) handleDigestList(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
+	if r.digests == nil {
+		return r.digestsOff(in)
+	}
+	list, err := r.digests.ListDigests(ctx, in.GuildID)
+	if err != nil {
+		return r.fail(in, err)
+	}
+	if len(list) == 0 {
+		return ephemeral("No digests are scheduled in this server. Add one with /digest schedule cron:\"0 8 * * *\".")
+	}
+	lines := make([]string, 0, len(list))
+	for _, d := range list {
+		s := d.Schedule
+		line := fmt.Sprintf("• <#%s> — `%s` in %s, up to %d %s", s.ChannelID, s.Cron, s.Timezone, s.Size, plural(s.Size, "brief", "briefs"))
+		switch {
+		case s.Paused:
+			line += fmt.Sprintf(" — ⏸ paused: %s. /digest schedule resumes it.", s.PausedReason)
+		case d.Next.IsZero():
+			line += " — no next run"
+		default:
+			loc, _ := briefs.LoadTimezone(s.Timezone)
+			line += " — next " + d.Next.In(loc).Format(digestTimeFormat)
+		}
+		lines = append(lines, line)
+	}
+	return message(&discordgo.InteractionResponseData{
+		Flags: discordgo.MessageFlagsEphemeral,
+		Embeds: []*discordgo.MessageEmbed{{
+			Title:       fmt.Sprintf("Digests in this server (%d)", len(list)),
+			Description: strings.Join(lines, "\n"),
+		}},
+	})
+}
+
+// DigestMessage renders a digest: one embed per brief (title linked to the
+// source, the gist) or, for more than five, one compact embed listing them;
+// briefs that do not fit in Discord's limits are counted in the footer with
+// those beyond the digest's size. at is the slot (zero for /digest now),
+// shown in loc. The message never pings anyone.
+func DigestMessage(d briefs.Digest, at time.Time, loc *time.Location) *discordgo.MessageSend {
+	if loc == nil {
+		loc = time.UTC
+	}
+	data := &discordgo.InteractionResponseData{}
+	when := ""
+	if !at.IsZero() {
+		when = at.In(loc).Format(digestTimeFormat)
+	}
+	switch {
+	case len(d.Items) == 0:
+		data.Content = "📭 Nothing new since the last digest."
+		if when != "" {
+			data.Content = "📭 Nothing new since the last digest (" + when + ")."
+		}
+	case len(d.Items) <= compactAbove:
+		data.Content = digestHeadline(d.Total)
+		for _, it := range d.Items {
+			e := &discordgo.MessageEmbed{Title: itemTitle(it), Description: itemGist(it)}
+			if u := itemURL(it); u != "" {
+				e.URL = u
+			}
+			data.Embeds = append(data.Embeds, e)
+		}
+		last := data.Embeds[len(data.Embeds)-1]
+		last.Footer = &discordgo.MessageEmbedFooter{Text: digestFooter(d.Total-len(d.Items), when)}
+	default:
+		data.Content = digestHeadline(d.Total)
+		e := &discordgo.MessageEmbed{Title: fmt.Sprintf("%d new %s", d.Total, plural(d.Total, "brief", "briefs"))}
+		// Whole entries while they fit; the rest are counted.
+		budget := maxEmbedTotal - utf8.RuneCountInString(e.Title) - utf8.RuneCountInString(digestFooter(d.Total, when)) - 16
+		budget = min(budget, maxEmbedDesc)
+		var desc strings.Builder
+		shown := 0
+		for _, it := range d.Items {
+			entry := compactEntry(it)
+			n := utf8.RuneCountInString(entry)
+			if desc.Len() > 0 {
+				n++
+			}
+			if utf8.RuneCountInString(desc.String())+n > budget {
+				break
+			}
+			if desc.Len() > 0 {
+				desc.WriteString("\n")
+			}
+			desc.WriteString(entry)
+			shown++
+		}
+		e.Description = desc.String()
+		e.Footer = &discordgo.MessageEmbedFooter{Text: digestFooter(d.Total-shown, when)}
+		data.Embeds = []*discordgo.MessageEmbed{e}
+	}
+	fitMessage(data)
+	embeds := data.Embeds
+	if embeds == nil {
+		embeds = []*discordgo.MessageEmbed{}
+	}
+	return &discordgo.MessageSend{
+		Content:         data.Content,
+		Embeds:          embeds,
+		Components:      []discordgo.MessageComponent{},
+		AllowedMentions: noMentionsAllowed(),
+	}
+}
+
+func digestHeadline(total int) string {
+	return fmt.Sprintf("📰 **Digest** — %d new %s", total, plural(total, "brief", "briefs"))
+}
+
+// digestFooter counts what the message does not show and dates the digest.
+func digestFooter(rest int, when string) string {
+	var parts []string
+	if rest > 0 {
+		parts = append(parts, fmt.Sprintf("+%d more new %s · /briefs lists them", rest, plural(rest, "brief", "briefs")))
+	}
+	if when != "" {
+		parts = append(parts, "Digest of "+when)
+	} else {
+		parts = append(parts, "Digest")
+	}
+	return strings.Join(parts, " · ")
+}
+
+func itemTitle(it briefs.DigestItem) string {
+	if it.Brief != nil && it.Brief.Title != "" {
+		return it.Brief.Title
+	}
+	return it.Listing.Title
+}
+
+func itemURL(it briefs.DigestItem) string {
+	if it.Brief != nil && isWebURL(it.Brief.SourceURL) && len(it.Brief.SourceURL) <= maxURLLength {
+		return it.Brief.SourceURL
+	}
+	return ""
+}
+
+// itemGist is the gist with the command that shows the whole brief.
+func itemGist(it briefs.DigestItem) string {
+	more := fmt.Sprintf("`/brief %s`", it.Listing.Slug)
+	if it.Brief == nil || it.Brief.Gist == "" {
+		return more
+	}
+	return it.Brief.Gist + "\n" + more
+}
+
+// compactEntry is one brief in the compact embed: the title in bold, linked
+// when there is a source, then the gist.
+func compactEntry(it briefs.DigestItem) string {
+	title := "**" + escapeMarkdown(itemTitle(it)) + "**"
+	if u := itemURL(it); u != "" {
+		title = "**[" + escapeMarkdown(itemTitle(it)) + "](" + linkTarget(u) + ")**"
+	}
+	gist := fmt.Sprintf("`/brief %s`", it.Listing.Slug)
+	if it.Brief != nil && it.Brief.Gist != "" {
+		gist = it.Brief.Gist + " " + gist
+	}
+	return title + "\n" + gist
+}
+
+// escapeMarkdown keeps a title from opening links or formatting.
+func escapeMarkdown(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "[", `\[`, "]", `\]`, "*", `\*`, "_", `\_`, "`", "\\`", "~", `\~`, "|", `\|`).Replace(s)
+}
+
+// linkTarget makes a URL safe inside a markdown link.
+func linkTarget(u string) string {
+	return strings.NewReplacer("(", "%28", ")", "%29", " ", "%20").Replace(u)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
