@@ -17,9 +17,10 @@ import (
 // slug:x`), runs them through the same Router, and prints the replies as text.
 // The console user is the server's operator, so admin commands are allowed.
 type Console struct {
-	Router  *Router
-	GuildID string
-	UserID  string
+	Router    *Router
+	GuildID   string
+	ChannelID string // the channel commands come from ("/digest schedule" without channel: uses it)
+	UserID    string
 	// Prompt is printed before each line; empty for non-interactive input.
 	Prompt string
 	// AfterCommand, when set, runs after each command (to save data).
@@ -210,10 +211,11 @@ func (c *Console) fillModal(modal *discordgo.InteractionResponseData, seq int, s
 
 func (c *Console) interaction(t discordgo.InteractionType, seq int, data discordgo.InteractionData) *discordgo.Interaction {
 	return &discordgo.Interaction{
-		ID:      fmt.Sprintf("console-%d", seq),
-		Type:    t,
-		Data:    data,
-		GuildID: c.GuildID,
+		ID:        fmt.Sprintf("console-%d", seq),
+		Type:      t,
+		Data:      data,
+		GuildID:   c.GuildID,
+		ChannelID: c.ChannelID,
 		Member: &discordgo.Member{
 			User:        &discordgo.User{ID: c.UserID, Username: "console"},
 			Permissions: discordgo.PermissionAdministrator | discordgo.PermissionManageGuild,

@@ -176,7 +176,17 @@ func cmdConsole(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	return withService(ctx, env, func(svc *briefs.Service, db *store.DB) error {
-		c := &bot.Console{Router: newRouter(env, svc), GuildID: *guild, UserID: "console"}
+		// Digests scheduled here are printed to the console while it runs.
+		sched, err := newScheduler(env, db, svc, &bot.TextPoster{W: env.stdout})
+		if err != nil {
+			return err
+		}
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		schedDone := make(chan error, 1)
+		go func() { schedDone <- sched.Run(ctx) }()
+		defer func() { cancel(); <-schedDone }()
+		c := &bot.Console{Router: newRouter(env, svc, sched), GuildID: *guild, ChannelID: "console", UserID: "console"}
 		if isTerminal(env.stdin) {
 			c.Prompt = "briefbot> "
 			fmt.Fprintln(env.stdout, "briefbot console: type /help for commands, /quit to leave.")

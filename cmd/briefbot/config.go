@@ -30,6 +30,7 @@ type Config struct {
 	FetchAllowPrivate bool
 
 	DigestTimezone *time.Location
+	DigestGrace    time.Duration
 	MetricsAddr    string
 
 	LogLevel  slog.Level
@@ -55,6 +56,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		FetchMaxBytes:     p.bytes("FETCH_MAX_BYTES", 5<<20),
 		FetchAllowPrivate: p.boolean("FETCH_ALLOW_PRIVATE", false),
 		DigestTimezone:    p.location("DIGEST_TIMEZONE", "UTC"),
+		DigestGrace:       p.duration("DIGEST_GRACE", time.Hour),
 		MetricsAddr:       p.str("METRICS_ADDR", ""),
 		LogLevel:          p.level("LOG_LEVEL", slog.LevelInfo),
 		LogFormat:         p.oneOf("LOG_FORMAT", "text", "text", "json"),

@@ -453,3 +453,33 @@ func TestAddByURLFetchesExtractsAndDedups(t *testing.T) {
 		t.Errorf("same story through another tracking link: %s", again.stdout)
 	}
 }
+
+func TestConsoleDigests(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "add", sample)
+	in := strings.Join([]string{
+		`/digest schedule cron:"0 8 * * *" timezone:Europe/Berlin`,
+		`/digest schedule cron:"61 * * * *"`,
+		`/digest schedule cron:"@daily" timezone:Mars/Base`,
+		`/digest list`,
+		`/digest now`,
+		`/digest now`,
+		`/digest off`,
+		`/digest list`,
+	}, "\n")
+	out := c.mustRun(in, "console").stdout
+	for _, want := range []string{
+		"Europe/Berlin",       // the schedule's confirmation names its zone
+		"61",                  // the bad expression is named in the refusal
+		"Mars/Base",           // so is the unknown zone
+		"[digest to channel console]",
+		"Russia's Deal With North Korea",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("console output lacks %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "[digest to channel console]"); n != 1 {
+		t.Errorf("two /digest now in a row posted %d digests; the second has nothing new:\n%s", n, out)
+	}
+}

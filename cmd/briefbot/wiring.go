@@ -82,9 +82,27 @@ func newPageFetcher(cfg Config) briefs.PageFetcher {
 	}
 }
 
-// newRouter builds the interaction router over the service.
-func newRouter(env *environment, svc *briefs.Service) *bot.Router {
-	return bot.NewRouter(svc, env.log)
+// newRouter builds the interaction router over the service, with digests
+// served by sched when it is not nil.
+func newRouter(env *environment, svc *briefs.Service, sched *bot.Scheduler) *bot.Router {
+	r := bot.NewRouter(svc, env.log)
+	if sched != nil {
+		r.SetDigests(sched)
+	}
+	return r
+}
+
+// newScheduler builds the digest scheduler that posts through poster.
+func newScheduler(env *environment, db *store.DB, svc *briefs.Service, poster bot.Poster) (*bot.Scheduler, error) {
+	return bot.NewScheduler(bot.SchedulerConfig{
+		Store:             db,
+		Poster:            poster,
+		Briefs:            svc,
+		SummarizerVersion: svc.Summarizer.Version(),
+		Logger:            env.log,
+		Grace:             env.cfg.DigestGrace,
+		DefaultTimezone:   env.cfg.DigestTimezone.String(),
+	})
 }
 
 // withService opens the store, runs fn with the service, and closes the
