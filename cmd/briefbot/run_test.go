@@ -469,9 +469,9 @@ func TestConsoleDigests(t *testing.T) {
 	}, "\n")
 	out := c.mustRun(in, "console").stdout
 	for _, want := range []string{
-		"Europe/Berlin",       // the schedule's confirmation names its zone
-		"61",                  // the bad expression is named in the refusal
-		"Mars/Base",           // so is the unknown zone
+		"Europe/Berlin", // the schedule's confirmation names its zone
+		"61",            // the bad expression is named in the refusal
+		"Mars/Base",     // so is the unknown zone
 		"[digest to channel console]",
 		"Russia's Deal With North Korea",
 	} {
