@@ -76,6 +76,18 @@ func (r *Router) commandTable() []command {
 					},
 					{
 						Type:        discordgo.ApplicationCommandOptionSubCommand,
+						Name:        "refresh",
+						Description: "Fetch an article's link again and rebuild its brief",
+						Options: []*discordgo.ApplicationCommandOption{{
+							Type:         discordgo.ApplicationCommandOptionString,
+							Name:         "slug",
+							Description:  "The article's slug",
+							Required:     true,
+							Autocomplete: true,
+						}},
+					},
+					{
+						Type:        discordgo.ApplicationCommandOptionSubCommand,
 						Name:        "remove",
 						Description: "Remove an article and its brief",
 						Options: []*discordgo.ApplicationCommandOption{{
@@ -89,7 +101,7 @@ func (r *Router) commandTable() []command {
 				},
 			},
 			admin:        true,
-			handle:       map[string]Handler{"add": r.handleArticleAdd, "remove": r.handleArticleRemove},
+			handle:       map[string]Handler{"add": r.handleArticleAdd, "refresh": r.handleArticleRefresh, "remove": r.handleArticleRemove},
 			autocomplete: r.suggestBriefs,
 		},
 		{

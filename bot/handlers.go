@@ -194,6 +194,20 @@ func articleModal(slug, title string) *discordgo.InteractionResponse {
 	}
 }
 
+// handleArticleRefresh answers /article refresh slug: the page is fetched
+// again and the brief rebuilt under the same slug.
+func (r *Router) handleArticleRefresh(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
+	b, err := r.briefs.Refresh(ctx, in.GuildID, in.UserID(), in.String("slug"))
+	if err != nil {
+		return r.fail(in, err)
+	}
+	return message(&discordgo.InteractionResponseData{
+		Content: fmt.Sprintf("Refreshed `%s` from its link.", b.Slug),
+		Flags:   discordgo.MessageFlagsEphemeral,
+		Embeds:  []*discordgo.MessageEmbed{BriefEmbed(b)},
+	})
+}
+
 // handleArticleRemove answers /article remove slug.
 func (r *Router) handleArticleRemove(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
 	a, err := r.briefs.Remove(ctx, in.GuildID, in.String("slug"))

@@ -20,6 +20,7 @@ import (
 type Briefs interface {
 	Add(ctx context.Context, in briefs.AddInput) (briefs.AddResult, error)
 	AddURL(ctx context.Context, in briefs.AddURLInput) (briefs.AddResult, error)
+	Refresh(ctx context.Context, guildID, userID, slug string) (briefs.Brief, error)
 	Brief(ctx context.Context, guildID, query string) (briefs.Lookup, error)
 	Search(ctx context.Context, guildID, query string, offset, limit int) ([]briefs.Listing, int, error)
 	Suggest(ctx context.Context, guildID, partial string) ([]briefs.Listing, error)

@@ -38,6 +38,11 @@ type Storage interface {
 	// slug. Errors: ECONFLICT (ExactSlug and the slug is taken).
 	AddArticle(ctx context.Context, req AddRequest) (a Article, created bool, err error)
 
+	// ReplaceArticle gives the article with req.Article.Slug new content and
+	// a new brief in one atomic step, keeping its id, slug and AddedAt.
+	// Errors: ENOTFOUND, ECONFLICT (the new URL or text is another article's).
+	ReplaceArticle(ctx context.Context, req AddRequest) (Article, error)
+
 	// ArticleBySlug returns the article with that slug. Errors: ENOTFOUND.
 	ArticleBySlug(ctx context.Context, guildID, slug string) (Article, error)
 

@@ -58,14 +58,8 @@ func (s *Service) AddURL(ctx context.Context, in AddURLInput) (AddResult, error)
 	if err != nil {
 		return AddResult{}, err
 	}
-	if l := s.FetchLimit; l.Limiter != nil && l.Max > 0 {
-		ok, wait, err := l.Limiter.Allow(ctx, in.GuildID, in.UserID, "fetch", l.Max, l.Window)
-		if err != nil {
-			return AddResult{}, fmt.Errorf("add url: %w", err)
-		}
-		if !ok {
-			return AddResult{}, Errorf(ETOOLARGE, "You have added %d links in the last %s; try again in %s.", l.Max, l.Window, wait.Round(time.Second))
-		}
+	if err := s.allowFetch(ctx, in.GuildID, in.UserID); err != nil {
+		return AddResult{}, fmt.Errorf("add url: %w", err)
 	}
 	page, err := s.Fetch(ctx, canon)
 	if err != nil {
@@ -86,4 +80,71 @@ func (s *Service) AddURL(ctx context.Context, in AddURLInput) (AddResult, error)
 		Byline:      page.Byline,
 		PublishedAt: page.PublishedAt,
 	})
+}
+
+// allowFetch counts one fetch against the member's limit. Errors: ETOOLARGE
+// when over it.
+func (s *Service) allowFetch(ctx context.Context, guildID, userID string) error {
+	l := s.FetchLimit
+	if l.Limiter == nil || l.Max <= 0 {
+		return nil
+	}
+	ok, wait, err := l.Limiter.Allow(ctx, guildID, userID, "fetch", l.Max, l.Window)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return Errorf(ETOOLARGE, "You have fetched %d links in the last %s; try again in %s.", l.Max, l.Window, wait.Round(time.Second))
+	}
+	return nil
+}
+
+// Refresh fetches an article's page again and rebuilds its brief, keeping
+// its slug, so a story that was updated after it was added reads as it does
+// now. Errors: ENOTFOUND, EINVALID (pasted, not added by link), those of the
+// fetcher, ETOOLARGE (fetch limit), ECONFLICT.
+func (s *Service) Refresh(ctx context.Context, guildID, userID, slug string) (Brief, error) {
+	if s.Fetch == nil {
+		return Brief{}, Errorf(EINVALID, "Fetching links is not available here.")
+	}
+	norm, err := NormalizeSlug(slug)
+	if err != nil {
+		return Brief{}, err
+	}
+	old, err := s.Store.ArticleBySlug(ctx, guildID, norm)
+	if err != nil {
+		return Brief{}, fmt.Errorf("refresh: %w", err)
+	}
+	if old.SourceURL == "" {
+		return Brief{}, Errorf(EINVALID, "%q was pasted as text, not added by link, so there is nothing to fetch again. Remove it and add the new text instead.", old.Slug)
+	}
+	if err := s.allowFetch(ctx, guildID, userID); err != nil {
+		return Brief{}, fmt.Errorf("refresh: %w", err)
+	}
+	page, err := s.Fetch(ctx, old.SourceURL)
+	if err != nil {
+		return Brief{}, fmt.Errorf("refresh %s: %w", old.SourceURL, err)
+	}
+	if err := s.checkText(page.Text); err != nil {
+		return Brief{}, err
+	}
+	sum, err := s.Summarizer.Summarize(Document{Title: page.Title, Text: page.Text})
+	if err != nil {
+		return Brief{}, fmt.Errorf("refresh: %w", err)
+	}
+	a := old
+	a.Title = truncateRunes(firstNonEmpty(page.Title, sum.Title), MaxTitleLen)
+	a.Text, a.ContentHash = page.Text, ContentHash(page.Text)
+	a.Site, a.Byline = firstNonEmpty(page.Site, old.Site), firstNonEmpty(page.Byline, sum.Byline)
+	a.PublishedAt = firstTime(page.PublishedAt, sum.PublishedAt, old.PublishedAt)
+	b := s.briefOf(a, sum)
+	if _, err := s.Store.ReplaceArticle(ctx, AddRequest{
+		Article:  a,
+		Brief:    b,
+		Terms:    IndexTerms(a.Slug, a.Title, b.Entities),
+		BriefTTL: s.BriefTTL,
+	}); err != nil {
+		return Brief{}, fmt.Errorf("refresh: %w", err)
+	}
+	return b, nil
 }

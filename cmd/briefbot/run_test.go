@@ -483,3 +483,33 @@ func TestConsoleDigests(t *testing.T) {
 		t.Errorf("two /digest now in a row posted %d digests; the second has nothing new:\n%s", n, out)
 	}
 }
+
+func TestConsoleRefreshRebuildsFromTheLink(t *testing.T) {
+	var version atomic.Int32
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		page := fmt.Sprintf(newsPage, srv.URL)
+		if version.Load() > 0 {
+			page = strings.Replace(page, "<p>Port officials expect", "<p>Update: the first container ships left the port of Kelby on Monday morning after the deal was signed.</p>\n<p>Port officials expect", 1)
+			page = strings.ReplaceAll(page, "Harbour Strike Ends After Ten Days", "Ships Sail Again as Harbour Strike Ends")
+		}
+		fmt.Fprint(w, page)
+	}))
+	defer srv.Close()
+	c := newCLI(t)
+	c.env["FETCH_ALLOW_PRIVATE"] = "true"
+	c.mustRun("", "add", "--slug", "harbour", "--url", srv.URL+"/news/harbour-strike")
+	c.mustRun("Pasted Story\n\nThe council met on Monday to discuss the budget. Members agreed to cut spending by two percent. A vote is due next week.", "add", "--slug", "pasted", "-")
+	version.Store(1)
+	out := c.mustRun("/article refresh slug:harbour\n/article refresh slug:pasted\n/article refresh slug:nope\n", "console").stdout
+	for _, want := range []string{"Refreshed `harbour`", "# Ships Sail Again as Harbour Strike Ends", "pasted as text", `no article`} {
+		if !strings.Contains(strings.ToLower(out), strings.ToLower(want)) {
+			t.Errorf("console output lacks %q:\n%s", want, out)
+		}
+	}
+	b := c.mustRun("", "brief", "harbour").stdout
+	if !strings.HasPrefix(b, "# Ships Sail Again as Harbour Strike Ends") {
+		t.Errorf("brief after refresh:\n%s", b)
+	}
+}

@@ -1,0 +1,143 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"briefbot/briefs"
+)
+
+// replaceScript swaps the content of article ARGV[3] (slug ARGV[2]) in one
+// step: its record, URL and content-hash entries, listing, search terms and
+// cached briefs. The id, slug and place in the recency index stay. KEYS as
+// addScript. ARGV: 1 base, 2 slug, 3 id, 4 url key, 5 content hash,
+// 6 article JSON, 7 listing JSON, 8 terms JSON, 9 brief version, 10 brief
+// JSON, 11 brief TTL ms (0 = none), 12... terms.
+//
+// Returns {"gone"} when the slug no longer names that id, {"dup", id} when
+// the new URL or content belongs to another article, {"ok"} after writing.
+var replaceScript = newScript(`
+local base, slug, id = ARGV[1], ARGV[2], ARGV[3]
+local url, hash = ARGV[4], ARGV[5]
+if redis.call('HGET', KEYS[1], slug) ~= id then return {'gone'} end
+if url ~= '' then
+  local other = redis.call('HGET', KEYS[2], url)
+  if other and other ~= id then return {'dup', other} end
+end
+if hash ~= '' then
+  local other = redis.call('HGET', KEYS[3], hash)
+  if other and other ~= id then return {'dup', other} end
+end
+local akey = base .. 'article:' .. id
+local rec = redis.call('HGETALL', akey)
+local f = {}
+for i = 1, #rec, 2 do f[rec[i]] = rec[i + 1] end
+if f.url and f.url ~= '' and redis.call('HGET', KEYS[2], f.url) == id then redis.call('HDEL', KEYS[2], f.url) end
+if f.hash and f.hash ~= '' and redis.call('HGET', KEYS[3], f.hash) == id then redis.call('HDEL', KEYS[3], f.hash) end
+if f.terms and f.terms ~= '' then
+  local ok, old = pcall(cjson.decode, f.terms)
+  if ok and type(old) == 'table' then
+    for _, t in ipairs(old) do
+      if type(t) == 'string' then
+        redis.call('SREM', base .. 'term:' .. t, id)
+        if redis.call('SCARD', base .. 'term:' .. t) == 0 then redis.call('ZREM', base .. 'termidx', t) end
+      end
+    end
+  end
+end
+for k, _ in pairs(f) do
+  if string.sub(k, 1, 2) == 'v:' then
+    redis.call('DEL', base .. 'brief:' .. slug .. ':' .. string.sub(k, 3))
+    redis.call('HDEL', akey, k)
+  end
+end
+redis.call('HSET', akey, 'article', ARGV[6], 'slug', slug, 'url', url, 'hash', hash, 'terms', ARGV[8])
+if url ~= '' then redis.call('HSET', KEYS[2], url, id) end
+if hash ~= '' then redis.call('HSET', KEYS[3], hash, id) end
+redis.call('HSET', KEYS[6], id, ARGV[7])
+for i = 12, #ARGV do
+  redis.call('SADD', base .. 'term:' .. ARGV[i], id)
+  redis.call('ZADD', base .. 'termidx', 0, ARGV[i])
+end
+local version = ARGV[9]
+if version ~= '' then
+  local bkey = base .. 'brief:' .. slug .. ':' .. version
+  if tonumber(ARGV[11]) > 0 then
+    redis.call('SET', bkey, ARGV[10], 'PX', ARGV[11])
+  else
+    redis.call('SET', bkey, ARGV[10])
+  end
+  redis.call('HSET', akey, 'v:' .. version, '1')
+end
+return {'ok'}
+`)
+
+// ReplaceArticle gives the article with req.Article.Slug new content (text,
+// title, source, byline, dates) and a new brief in one atomic step, keeping
+// its id, slug and place in the recency index; briefs cached by any
+// summarizer version are dropped. Returns the stored article. Errors:
+// ENOTFOUND (no such slug), ECONFLICT (the new URL or content is another
+// article's), EINVALID, EUNAVAILABLE.
+func (db *DB) ReplaceArticle(ctx context.Context, req briefs.AddRequest) (briefs.Article, error) {
+	a := req.Article
+	if err := checkGuild(a.GuildID); err != nil {
+		return briefs.Article{}, fmt.Errorf("replace article: %w", err)
+	}
+	old, err := db.ArticleBySlug(ctx, a.GuildID, a.Slug)
+	if err != nil {
+		return briefs.Article{}, fmt.Errorf("replace article: %w", err)
+	}
+	a.ID, a.AddedAt = old.ID, old.AddedAt
+	terms := cleanTerms(req.Terms)
+	if len(terms) == 0 {
+		terms = briefs.IndexTerms(a.Slug, a.Title, req.Brief.Entities)
+	}
+	termsJSON, err := json.Marshal(terms)
+	if err != nil {
+		return briefs.Article{}, fmt.Errorf("replace article: %w", err)
+	}
+	aj, err := json.Marshal(a)
+	if err != nil {
+		return briefs.Article{}, fmt.Errorf("replace article: %w", err)
+	}
+	lj, err := json.Marshal(listingOf(a, req.Brief))
+	if err != nil {
+		return briefs.Article{}, fmt.Errorf("replace article: %w", err)
+	}
+	b := req.Brief
+	var bj []byte
+	if b.Summarizer != "" {
+		b.ArticleID, b.GuildID, b.Slug = a.ID, a.GuildID, a.Slug
+		if b.CreatedAt.IsZero() {
+			b.CreatedAt = time.Now().UTC()
+		}
+		if bj, err = json.Marshal(b); err != nil {
+			return briefs.Article{}, fmt.Errorf("replace article: %w", err)
+		}
+	}
+	k := db.guild(a.GuildID)
+	args := make([]any, 0, 11+len(terms))
+	args = append(args, k.base, a.Slug, a.ID, sourceURLKey(a.SourceURL), a.ContentHash, aj, lj, termsJSON,
+		b.Summarizer, bj, ttlMillis(req.BriefTTL))
+	for _, t := range terms {
+		args = append(args, t)
+	}
+	defer db.mutating()()
+	res, err := replaceScript.Run(ctx, db.client, k.indexKeys(), args...).StringSlice()
+	if err != nil {
+		return briefs.Article{}, db.fail("replace article", err)
+	}
+	switch {
+	case len(res) > 0 && res[0] == "ok":
+		db.markDirty()
+		return a, nil
+	case len(res) > 0 && res[0] == "gone":
+		return briefs.Article{}, fmt.Errorf("replace article: %w", notFound(a.Slug))
+	case len(res) > 1 && res[0] == "dup":
+		return briefs.Article{}, fmt.Errorf("replace article: %w",
+			briefs.Errorf(briefs.ECONFLICT, "The new version of %q is the same page or text as another stored article.", a.Slug))
+	}
+	return briefs.Article{}, fmt.Errorf("replace article: unexpected script reply %q", res)
+}
