@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"briefbot/briefs"
+	"briefbot/briefs/cronspec"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/robfig/cron/v3"
@@ -205,7 +206,7 @@ type DigestEvent struct {
 // A slot that fell while no instance ran is posted once at start-up when it
 // is younger than the grace period (several missed slots of one channel make
 // one digest: it covers everything since the cursor); older ones are
-// skipped and logged. Slots follow briefs.CronSpec, so daylight-saving
+// skipped and logged. Slots follow cronspec.Spec, so daylight-saving
 // changes neither skip nor double a daily digest. A channel that answers 403
 // or 404 pauses its schedule with the reason; scheduling it again resumes
 // it. Posts are paced across all instances (Store.ReserveSend) below
@@ -243,7 +244,7 @@ type Scheduler struct {
 // entry is one loaded schedule.
 type entry struct {
 	sched briefs.Schedule
-	spec  *briefs.CronSpec
+	spec  *cronspec.Spec
 	next  time.Time // the next slot to fire; zero when none
 }
 
@@ -557,7 +558,7 @@ func (s *Scheduler) applyLocked(guildID string, list []briefs.Schedule) {
 			e.sched = sch // state: pause, cursor, last slot
 			continue
 		}
-		spec, err := sch.Spec()
+		spec, err := cronspec.ForSchedule(sch)
 		if err != nil {
 			s.log.Error("digest schedule cannot be read; ignored", "guild", sch.GuildID, "channel", sch.ChannelID, "cron", sch.Cron, "err", err)
 			delete(s.entries, k)
@@ -833,7 +834,7 @@ func (s *Scheduler) ScheduleDigest(ctx context.Context, sch briefs.Schedule) (br
 	if strings.TrimSpace(sch.Timezone) == "" {
 		sch.Timezone = s.defaultTZ
 	}
-	spec, err := sch.Spec()
+	spec, err := cronspec.ForSchedule(sch)
 	if err != nil {
 		return briefs.Schedule{}, nil, err
 	}
@@ -868,7 +869,7 @@ func (s *Scheduler) ListDigests(ctx context.Context, guildID string) ([]DigestIn
 	out := make([]DigestInfo, 0, len(list))
 	for _, sch := range list {
 		info := DigestInfo{Schedule: sch}
-		if spec, err := sch.Spec(); err == nil && !sch.Paused {
+		if spec, err := cronspec.ForSchedule(sch); err == nil && !sch.Paused {
 			info.Next = spec.Next(now)
 		}
 		out = append(out, info)

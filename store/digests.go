@@ -39,6 +39,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"briefbot/briefs"
+	"briefbot/briefs/cronspec"
 )
 
 func (k guildKeys) digests() string     { return k.base + "digests" }
@@ -84,7 +85,7 @@ func checkSlotKey(key string) error {
 // It sets a new Rev, a zero UpdatedAt to now and a zero Size to the default,
 // and returns the schedule as stored. The channel's cursor is kept, so a
 // changed schedule does not repeat briefs. Errors: EINVALID (see
-// briefs.Schedule.Validate), EUNAVAILABLE.
+// cronspec.Validate), EUNAVAILABLE.
 func (db *DB) PutSchedule(ctx context.Context, s briefs.Schedule) (briefs.Schedule, error) {
 	if err := checkGuild(s.GuildID); err != nil {
 		return briefs.Schedule{}, fmt.Errorf("put schedule: %w", err)
@@ -92,7 +93,7 @@ func (db *DB) PutSchedule(ctx context.Context, s briefs.Schedule) (briefs.Schedu
 	if err := checkChannel(s.ChannelID); err != nil {
 		return briefs.Schedule{}, fmt.Errorf("put schedule: %w", err)
 	}
-	if err := s.Validate(); err != nil {
+	if err := cronspec.Validate(s); err != nil {
 		return briefs.Schedule{}, fmt.Errorf("put schedule: %w", err)
 	}
 	s.Cron = strings.Join(strings.Fields(s.Cron), " ")
