@@ -133,14 +133,14 @@ return 1
 
 // recentScript returns {total, listing JSON...} of the articles newest first
 // from offset ARGV[1], at most ARGV[2]. KEYS[1] recent, KEYS[2] listings.
-var recentScript = newScript(`
+var recentScript = newScript(luaHMGet + `
 local total = redis.call('ZCARD', KEYS[1])
 local out = {total}
 local off, lim = tonumber(ARGV[1]), tonumber(ARGV[2])
 if lim <= 0 then return out end
 local ids = redis.call('ZREVRANGE', KEYS[1], off, off + lim - 1)
 if #ids == 0 then return out end
-local ls = redis.call('HMGET', KEYS[2], unpack(ids))
+local ls = hmget(KEYS[2], ids)
 for i = 1, #ids do out[#out + 1] = ls[i] or '' end
 return out
 `)
@@ -148,7 +148,7 @@ return out
 // findScript returns the listing JSON of the articles in every term set
 // ARGV[3...], newest first, at most ARGV[2]. KEYS[1] recent, KEYS[2]
 // listings.
-var findScript = newScript(`
+var findScript = newScript(luaHMGet + `
 local base, lim = ARGV[1], tonumber(ARGV[2])
 local keys = {}
 for i = 3, #ARGV do keys[#keys + 1] = base .. 'term:' .. ARGV[i] end
@@ -166,7 +166,7 @@ local out = {}
 if lim <= 0 or #scored == 0 then return out end
 local pick = {}
 for i = 1, math.min(lim, #scored) do pick[i] = scored[i][1] end
-local ls = redis.call('HMGET', KEYS[2], unpack(pick))
+local ls = hmget(KEYS[2], pick)
 for i = 1, #pick do out[i] = ls[i] or '' end
 return out
 `)
@@ -174,7 +174,7 @@ return out
 // slugsScript returns the listing JSON of the articles whose slug index
 // entries lie between ARGV[1] and ARGV[2] (ZRANGEBYLEX bounds), at most
 // ARGV[3], in slug order. KEYS[1] slugidx, KEYS[2] listings.
-var slugsScript = newScript(`
+var slugsScript = newScript(luaHMGet + `
 local ms = redis.call('ZRANGEBYLEX', KEYS[1], ARGV[1], ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
 local out = {}
 if #ms == 0 then return out end
@@ -183,7 +183,7 @@ for i, m in ipairs(ms) do
   local p = string.find(m, '\0', 1, true)
   ids[i] = string.sub(m, p + 1)
 end
-local ls = redis.call('HMGET', KEYS[2], unpack(ids))
+local ls = hmget(KEYS[2], ids)
 for i = 1, #ids do out[i] = ls[i] or '' end
 return out
 `)
@@ -195,7 +195,7 @@ return out
 // with ARGV[5] (the word still being typed), looked up in the term
 // vocabulary. At most ARGV[2] listings. KEYS[1] slugidx, KEYS[2] recent,
 // KEYS[3] listings, KEYS[4] termidx; ARGV[1] the guild's key base.
-var suggestScript = newScript(`
+var suggestScript = newScript(luaHMGet + `
 local base, lim, partial = ARGV[1], tonumber(ARGV[2]), ARGV[5]
 local ids, seen = {}, {}
 if ARGV[3] ~= '' then
@@ -243,10 +243,25 @@ if #ids < lim and (partial ~= '' or #full > 0) then
 end
 local out = {}
 if #ids == 0 then return out end
-local ls = redis.call('HMGET', KEYS[3], unpack(ids))
+local ls = hmget(KEYS[3], ids)
 for i = 1, #ids do out[i] = ls[i] or '' end
 return out
 `)
+
+// luaHMGet defines hmget(key, fields), HMGET in chunks: Lua's unpack fails
+// on a few thousand arguments, and a listing page may be asked for more.
+const luaHMGet = `
+local function hmget(key, fields)
+  local out = {}
+  for i = 1, #fields, 1000 do
+    local chunk = {}
+    for j = i, math.min(i + 999, #fields) do chunk[#chunk + 1] = fields[j] end
+    local got = redis.call('HMGET', key, unpack(chunk))
+    for j = 1, #chunk do out[#out + 1] = got[j] end
+  end
+  return out
+end
+`
 
 // scriptSources are the sources of all scripts, loaded when the store
 // connects.

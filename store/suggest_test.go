@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -70,5 +71,24 @@ func TestSuggestIsOneRoundTrip(t *testing.T) {
 	})
 	if n != 1 {
 		t.Fatalf("Suggest took %d round trips, want 1", n)
+	}
+}
+
+// Listing more articles than Lua can unpack at once still works.
+func TestRecentListsThousandsAtOnce(t *testing.T) {
+	db := MustOpen(t)
+	ctx := context.Background()
+	const n = 9000
+	for i := range n {
+		r := addReq("big", fmt.Sprintf("story-%05d", i), fmt.Sprintf("Story %d", i), fmt.Sprintf("text %d", i))
+		r.Brief.Summarizer = "" // no brief: keep the test quick
+		mustAdd(t, db, r)
+	}
+	ls, total, err := db.Recent(ctx, "big", 0, n)
+	if err != nil || total != n || len(ls) != n {
+		t.Fatalf("Recent: %d of %d, err %v", len(ls), total, err)
+	}
+	if ls, err := db.FindByTerms(ctx, "big", []string{"story"}, n); err != nil || len(ls) != n {
+		t.Fatalf("FindByTerms: %d, err %v", len(ls), err)
 	}
 }
