@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"briefbot/briefs"
@@ -41,6 +42,54 @@ type Responder interface {
 	Followup(ctx context.Context, msg *discordgo.WebhookParams) error
 }
 
+// Observer is told what the transports do, for metrics; *metrics.Metrics
+// implements it. Its methods must be quick and safe for concurrent use.
+type Observer interface {
+	// InteractionServed is called once per interaction, when its answer is
+	// complete. kind is one of the Kind* constants; command is the command
+	// name, or the component's or form's route ("briefs", "article-add"),
+	// "unknown" for one the router does not know; outcome is one of the
+	// Outcome* constants. initial is the time to the initial response
+	// (Discord's deadline is 3 s; 0 when none was sent), total the time
+	// until the answer was complete (the edit of a deferred answer
+	// included).
+	InteractionServed(kind, command, outcome string, initial, total time.Duration)
+	// InteractionDeferred is called when an interaction is deferred (type 5
+	// or 6) because its handler was slow.
+	InteractionDeferred(kind, command string)
+	// GatewayReconnected is called each time the gateway connection is
+	// re-established (resumed or re-identified) after it was lost.
+	GatewayReconnected()
+}
+
+// Interaction kinds, as Observer reports them.
+const (
+	KindCommand      = "command"
+	KindAutocomplete = "autocomplete"
+	KindComponent    = "component"
+	KindModal        = "modal"
+	KindPing         = "ping"
+)
+
+// Outcomes of an interaction, as Observer reports them.
+const (
+	// OutcomeOK: answered (an autocomplete whose search failed included:
+	// it answers with no choices).
+	OutcomeOK = "ok"
+	// OutcomeError: answered with an error message (not found, invalid
+	// input, store unavailable, ...).
+	OutcomeError = "error"
+	// OutcomeRefused: the member lacks the permission an admin command
+	// needs.
+	OutcomeRefused = "refused"
+	// OutcomePanic: a handler panicked; the member was told something went
+	// wrong.
+	OutcomePanic = "panic"
+	// OutcomeUndelivered: the answer could not be sent to Discord (a
+	// missed deadline, a REST failure).
+	OutcomeUndelivered = "undelivered"
+)
+
 // Deferral is the middleware between a Router and a transport that keeps
 // Discord's 3-second deadline: it runs the handler and, when the handler has
 // not answered within After, sends a deferred response (type 5, or type 6
@@ -65,8 +114,11 @@ type Deferral struct {
 	// Deadline is Discord's deadline for the initial response, counted from
 	// the call to Serve; 0 means ResponseDeadline.
 	Deadline time.Duration
-	// Logger receives retries and failures; nil discards them.
+	// Logger receives retries and failures; nil discards them. Interaction
+	// tokens never reach it.
 	Logger *slog.Logger
+	// Observer receives one report per interaction; nil: none.
+	Observer Observer
 }
 
 func (d *Deferral) after() time.Duration {
@@ -92,8 +144,31 @@ func (d *Deferral) log() *slog.Logger {
 
 // Serve answers the interaction i through out. It returns when the answer is
 // complete (the handler has returned and its response, or the edit after a
-// deferral, has been sent), with the error of a send that failed.
+// deferral, has been sent), with the error of a send that failed. The error
+// never contains the interaction's token (REST errors quote URLs, which
+// hold it), so it may be logged as it is.
 func (d *Deferral) Serve(ctx context.Context, i *discordgo.Interaction, out Responder) error {
+	start := time.Now()
+	timed := &timedResponder{Responder: out}
+	resp, err := d.serve(ctx, i, timed)
+	if d.Observer != nil {
+		kind, command := d.Router.labels(i)
+		outcome := responseOutcome(resp)
+		if err != nil {
+			outcome = OutcomeUndelivered
+		}
+		var initial time.Duration
+		if !timed.at.IsZero() {
+			initial = timed.at.Sub(start)
+		}
+		d.Observer.InteractionServed(kind, command, outcome, initial, time.Since(start))
+	}
+	return redactToken(err, i.Token)
+}
+
+// serve is Serve without the report: it returns the handler's answer and
+// the error of a send that failed.
+func (d *Deferral) serve(ctx context.Context, i *discordgo.Interaction, out Responder) (*discordgo.InteractionResponse, error) {
 	deadline := time.Now().Add(d.deadline())
 	if i.Type == discordgo.InteractionApplicationCommandAutocomplete || i.Type == discordgo.InteractionPing {
 		// No deferral exists for these; past the deadline the answer is
@@ -101,7 +176,7 @@ func (d *Deferral) Serve(ctx context.Context, i *discordgo.Interaction, out Resp
 		hctx, cancel := context.WithDeadline(ctx, deadline)
 		resp := d.Router.Handle(hctx, i)
 		cancel()
-		return d.respond(ctx, deadline, i, out, resp)
+		return resp, d.respond(ctx, deadline, i, out, resp)
 	}
 	done := make(chan *discordgo.InteractionResponse, 1)
 	go func() {
@@ -119,16 +194,20 @@ func (d *Deferral) Serve(ctx context.Context, i *discordgo.Interaction, out Resp
 	defer timer.Stop()
 	select {
 	case resp := <-done:
-		return d.respond(ctx, deadline, i, out, resp)
+		return resp, d.respond(ctx, deadline, i, out, resp)
 	case <-timer.C:
 	}
 	deferred := d.Router.deferredResponse(i)
+	if d.Observer != nil {
+		kind, command := d.Router.labels(i)
+		d.Observer.InteractionDeferred(kind, command)
+	}
 	derr := d.respond(ctx, deadline, i, out, deferred)
 	resp := <-done // the handler finishes either way (an add must not be cut short)
 	if derr != nil {
-		return fmt.Errorf("defer: %w", derr)
+		return resp, fmt.Errorf("defer: %w", derr)
 	}
-	return d.finish(ctx, out, deferred, resp)
+	return resp, d.finish(ctx, i, out, deferred, resp)
 }
 
 // respond sends the initial response, retrying after a rate limit when the
@@ -160,7 +239,7 @@ func (d *Deferral) respond(ctx context.Context, deadline time.Time, i *discordgo
 }
 
 // finish replaces the deferred placeholder with the handler's answer.
-func (d *Deferral) finish(ctx context.Context, out Responder, deferred, resp *discordgo.InteractionResponse) error {
+func (d *Deferral) finish(ctx context.Context, i *discordgo.Interaction, out Responder, deferred, resp *discordgo.InteractionResponse) error {
 	data := &discordgo.InteractionResponseData{}
 	if resp != nil && resp.Data != nil {
 		data = resp.Data
@@ -186,7 +265,7 @@ func (d *Deferral) finish(ctx context.Context, out Responder, deferred, resp *di
 	}
 	// An edit cannot change who sees the message: replace the placeholder.
 	if err := out.DeleteOriginal(ctx); err != nil {
-		d.log().Warn("delete deferred placeholder", "err", err)
+		d.log().Warn("delete deferred placeholder", "interaction", i.ID, "err", redactToken(err, i.Token))
 	}
 	return out.Followup(ctx, webhookParams(data))
 }
@@ -263,3 +342,101 @@ func RetryAfter(err error) (time.Duration, bool) {
 	}
 	return 0, false
 }
+
+// timedResponder notes when the initial response was sent.
+type timedResponder struct {
+	Responder
+	at time.Time
+}
+
+func (t *timedResponder) Respond(ctx context.Context, resp *discordgo.InteractionResponse) error {
+	err := t.Responder.Respond(ctx, resp)
+	if err == nil {
+		t.at = time.Now()
+	}
+	return err
+}
+
+// labels names an interaction for the metrics: its kind, and its command
+// (or component or form route) when the router knows it, else "unknown", so
+// that the label values stay few whatever arrives.
+func (r *Router) labels(i *discordgo.Interaction) (kind, command string) {
+	command = "unknown"
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
+		kind = KindCommand
+		if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+			kind = KindAutocomplete
+		}
+		if data, ok := i.Data.(discordgo.ApplicationCommandInteractionData); ok {
+			if _, known := r.commands[data.Name]; known {
+				command = data.Name
+			}
+		}
+	case discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit:
+		var customID string
+		switch data := i.Data.(type) {
+		case discordgo.MessageComponentInteractionData:
+			kind, customID = KindComponent, data.CustomID
+		case discordgo.ModalSubmitInteractionData:
+			kind, customID = KindModal, data.CustomID
+		default:
+			kind = KindComponent
+			if i.Type == discordgo.InteractionModalSubmit {
+				kind = KindModal
+			}
+		}
+		prefix, _, _ := strings.Cut(customID, ":")
+		if _, known := r.components[prefix]; known {
+			command = prefix
+		}
+	case discordgo.InteractionPing:
+		kind, command = KindPing, "ping"
+	default:
+		kind = "other"
+	}
+	return kind, command
+}
+
+// internalErrorContent is the answer of a handler that panicked (Router.Handle
+// and Serve recover with it).
+const internalErrorContent = "⚠️ Something went wrong on our side. Please try again."
+
+// responseOutcome classifies the router's answer: errors are ephemeral
+// messages starting with "⚠️" (errorResponse), a refusal names the Manage
+// Server permission, a panic answers with internalErrorContent.
+func responseOutcome(resp *discordgo.InteractionResponse) string {
+	if resp == nil {
+		return OutcomeError
+	}
+	if resp.Type != discordgo.InteractionResponseChannelMessageWithSource && resp.Type != discordgo.InteractionResponseUpdateMessage {
+		return OutcomeOK
+	}
+	if resp.Data == nil || resp.Data.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.HasPrefix(resp.Data.Content, "⚠️") {
+		return OutcomeOK
+	}
+	switch {
+	case resp.Data.Content == internalErrorContent:
+		return OutcomePanic
+	case strings.Contains(resp.Data.Content, "Manage Server permission"):
+		return OutcomeRefused
+	}
+	return OutcomeError
+}
+
+// redactToken hides an interaction token in err's text (REST errors quote
+// the URL, which holds it) while keeping err's chain for errors.As.
+func redactToken(err error, token string) error {
+	if err == nil || token == "" || !strings.Contains(err.Error(), token) {
+		return err
+	}
+	return &redactedError{err: err, token: token}
+}
+
+type redactedError struct {
+	err   error
+	token string
+}
+
+func (e *redactedError) Error() string { return strings.ReplaceAll(e.err.Error(), e.token, "[token]") }
+func (e *redactedError) Unwrap() error { return e.err }

@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"briefbot/briefs"
@@ -41,6 +42,10 @@ const (
 	maxReconnectDelay  = time.Minute
 	registerAttempts   = 3
 )
+
+// ShardCountAuto as Gateway.ShardCount (SHARD_COUNT=auto) takes the shard
+// count that Discord recommends in GET /gateway/bot.
+const ShardCountAuto = -1
 
 // NewHTTPClient returns the client for discordgo's Session.Client: requests
 // to the Discord API (https://discord.com/api/v9/...) go to apiURL instead
@@ -106,6 +111,11 @@ func (t *apiTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // token, registers the command table with one bulk overwrite once READY names
 // the application, and answers every INTERACTION_CREATE in its own goroutine
 // through Deferral. It is a thin adapter: the Router decides every answer.
+//
+// With ShardCount > 1 it serves one shard: Discord sends it the events of
+// the guilds whose (guild_id >> 22) % ShardCount is ShardID. Any number of
+// processes, one per shard, may share one store; only shard 0 registers the
+// commands.
 type Gateway struct {
 	// Token is the bot token (DISCORD_TOKEN), with or without "Bot ". It is
 	// never logged.
@@ -127,7 +137,23 @@ type Gateway struct {
 	ShutdownTimeout time.Duration
 	// HTTPTimeout bounds one REST request; 0 means DefaultHTTPTimeout.
 	HTTPTimeout time.Duration
+
+	// ShardID is the shard this Gateway serves (SHARD_ID), from 0.
+	ShardID int
+	// ShardCount is the number of shards (SHARD_COUNT); 0 and 1 mean no
+	// sharding, ShardCountAuto asks Discord (GET /gateway/bot).
+	ShardCount int
+
+	// Observer receives the interactions served and the reconnections;
+	// nil: none.
+	Observer Observer
+
+	connected atomic.Bool
 }
+
+// Connected reports whether the gateway connection is up: identified or
+// resumed, and not lost since. For /healthz.
+func (g *Gateway) Connected() bool { return g.connected.Load() }
 
 func (g *Gateway) log() *slog.Logger {
 	if g.Logger != nil {
@@ -158,6 +184,10 @@ func (g *Gateway) Run(ctx context.Context) error {
 	if g.Router == nil {
 		return errors.New("bot: Gateway.Router is nil")
 	}
+	if g.ShardID < 0 || g.ShardCount < ShardCountAuto || (g.ShardCount != ShardCountAuto && g.ShardID >= max(g.ShardCount, 1)) {
+		return briefs.Errorf(briefs.EINVALID, "SHARD_ID %d must be at least 0 and below SHARD_COUNT %d", g.ShardID, max(g.ShardCount, 1))
+	}
+	defer g.connected.Store(false)
 	client, err := NewHTTPClient(g.APIURL, orDefault(g.HTTPTimeout, DefaultHTTPTimeout))
 	if err != nil {
 		return err
@@ -193,10 +223,11 @@ func (g *Gateway) Run(ctx context.Context) error {
 		ready:        make(chan *discordgo.Ready, 4),
 		disconnected: make(chan struct{}, 1),
 		accepting:    true,
-		deferral:     &Deferral{Router: g.Router, After: g.DeferAfter, Logger: g.log()},
+		deferral:     &Deferral{Router: g.Router, After: g.DeferAfter, Logger: g.log(), Observer: g.Observer},
 	}
 	s.AddHandler(r.onReady)
 	s.AddHandler(r.onResumed)
+	s.AddHandler(r.onConnect)
 	s.AddHandler(r.onDisconnect)
 	s.AddHandler(r.onInteraction)
 
@@ -206,7 +237,13 @@ func (g *Gateway) Run(ctx context.Context) error {
 		}
 		return apiError("check the bot token", err)
 	}
-	r.log.Info("connecting to the Discord gateway", "api", redactURL(g.APIURL))
+	if err := r.shards(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	r.log.Info("connecting to the Discord gateway", "api", redactURL(g.APIURL), "shard", s.ShardID, "shards", s.ShardCount)
 	if err := r.connect(ctx); err != nil {
 		r.shutdown(cancelBase)
 		if ctx.Err() != nil {
@@ -224,6 +261,12 @@ func (g *Gateway) Run(ctx context.Context) error {
 			if registered {
 				continue
 			}
+			if r.s.ShardID != 0 {
+				// One bulk overwrite per deployment, not one per shard.
+				r.log.Info("commands are registered by shard 0", "shard", r.s.ShardID)
+				registered = true
+				continue
+			}
 			if err := r.register(ctx, ready); err != nil {
 				r.shutdown(cancelBase)
 				if ctx.Err() != nil {
@@ -236,7 +279,7 @@ func (g *Gateway) Run(ctx context.Context) error {
 			if ctx.Err() != nil {
 				continue
 			}
-			r.log.Warn("gateway connection lost; resuming")
+			r.log.Warn("gateway connection lost; resuming", "shard", r.s.ShardID)
 			if err := r.connect(ctx); err != nil {
 				r.shutdown(cancelBase)
 				if ctx.Err() != nil {
@@ -244,8 +287,30 @@ func (g *Gateway) Run(ctx context.Context) error {
 				}
 				return err
 			}
+			if g.Observer != nil {
+				g.Observer.GatewayReconnected()
+			}
 		}
 	}
+}
+
+// shards sets the session's shard, asking Discord for the count when it is
+// ShardCountAuto.
+func (r *gatewayRun) shards(ctx context.Context) error {
+	id, count := r.g.ShardID, r.g.ShardCount
+	if count == ShardCountAuto {
+		gb, err := r.s.GatewayBot(discordgo.WithContext(ctx))
+		if err != nil {
+			return apiError("get the recommended shard count (GET /gateway/bot)", err)
+		}
+		count = max(gb.Shards, 1)
+		r.log.Info("Discord recommends shards", "shards", count)
+		if id >= count {
+			return briefs.Errorf(briefs.EINVALID, "SHARD_ID %d is not below the %d shard(s) Discord recommends (SHARD_COUNT=auto)", id, count)
+		}
+	}
+	r.s.ShardID, r.s.ShardCount = id, max(count, 1)
+	return nil
 }
 
 // gatewayRun is the state of one Run.
@@ -279,7 +344,12 @@ func (r *gatewayRun) onResumed(*discordgo.Session, *discordgo.Resumed) {
 	r.log.Info("gateway session resumed")
 }
 
+func (r *gatewayRun) onConnect(*discordgo.Session, *discordgo.Connect) {
+	r.g.connected.Store(true)
+}
+
 func (r *gatewayRun) onDisconnect(*discordgo.Session, *discordgo.Disconnect) {
+	r.g.connected.Store(false)
 	select {
 	case r.disconnected <- struct{}{}:
 	default:
@@ -311,14 +381,10 @@ func (r *gatewayRun) serve(s *discordgo.Session, i *discordgo.Interaction) {
 	}()
 	ctx, cancel := context.WithTimeout(r.base, interactionTimeout)
 	defer cancel()
+	// Serve keeps the interaction token (which REST errors quote in their
+	// URL) out of its error.
 	if err := r.deferral.Serve(ctx, i, sessionResponder{s: s, i: i}); err != nil {
-		// Errors of REST calls quote the URL, which holds the interaction
-		// token: keep it out of the logs.
-		msg := err.Error()
-		if i.Token != "" {
-			msg = strings.ReplaceAll(msg, i.Token, "[token]")
-		}
-		r.log.Warn("interaction not answered", "interaction", i.ID, "type", i.Type.String(), "err", msg)
+		r.log.Warn("interaction not answered", "interaction", i.ID, "type", i.Type.String(), "err", err)
 	}
 }
 

@@ -109,6 +109,8 @@ type botSetup struct {
 	shutdown   time.Duration
 	guildID    *string // nil: the fake's guild
 	fakeOpts   []discordtest.Option
+	observer   bot.Observer
+	logs       *syncBuffer // nil: a new one
 }
 
 // startGateway starts a fake Discord and the Gateway over the real service and
@@ -122,7 +124,10 @@ func startGateway(t testing.TB, setup botSetup) *botUnderTest {
 	if setup.wrap != nil {
 		b = setup.wrap(svc)
 	}
-	logs := &syncBuffer{}
+	logs := setup.logs
+	if logs == nil {
+		logs = &syncBuffer{}
+	}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	router := bot.NewRouter(b, log)
 	guild := fake.GuildID()
@@ -137,6 +142,7 @@ func startGateway(t testing.TB, setup botSetup) *botUnderTest {
 		Logger:          log,
 		DeferAfter:      setup.deferAfter,
 		ShutdownTimeout: setup.shutdown,
+		Observer:        setup.observer,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	u := &botUnderTest{fake: fake, svc: svc, router: router, gw: gw, cancel: cancel, done: make(chan error, 1), logs: logs}
@@ -318,15 +324,41 @@ func sampleText(t testing.TB) string {
 
 // syncBuffer is a log sink safe for concurrent writes.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf []byte
+	mu      sync.Mutex
+	buf     []byte
+	changed chan struct{} // closed and replaced on every write
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.buf = append(b.buf, p...)
+	if b.changed != nil {
+		close(b.changed)
+		b.changed = nil
+	}
 	return len(p), nil
+}
+
+// WaitFor waits until the logs contain s, or ctx is done.
+func (b *syncBuffer) WaitFor(ctx context.Context, s string) error {
+	for {
+		b.mu.Lock()
+		if strings.Contains(string(b.buf), s) {
+			b.mu.Unlock()
+			return nil
+		}
+		if b.changed == nil {
+			b.changed = make(chan struct{})
+		}
+		ch := b.changed
+		b.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("the logs never said %q: %w", s, ctx.Err())
+		}
+	}
 }
 
 func (b *syncBuffer) String() string {

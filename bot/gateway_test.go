@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -690,4 +693,207 @@ func TestGatewaySurvivesConnectionTrouble(t *testing.T) {
 	if puts != 1 {
 		t.Errorf("%d bulk overwrites, want 1", puts)
 	}
+}
+
+// guildOnShard returns a guild id that Discord's formula,
+// (guild_id >> 22) % count, puts on shard.
+func guildOnShard(shard, count int) string {
+	return strconv.FormatUint(uint64(1000*count+shard)<<22, 10)
+}
+
+// runGateway runs g until the test ends and returns Run's result channel.
+func runGateway(t *testing.T, g *bot.Gateway) <-chan error {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- g.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Run of shard %d: %v", g.ShardID, err)
+			}
+			done <- err
+		case <-time.After(e2eWait):
+			t.Errorf("Run of shard %d did not return", g.ShardID)
+		}
+	})
+	return done
+}
+
+// Two processes serving shards 0 and 1 of 2 against one Discord and one
+// store: both identify with their shard, each answers its own guilds'
+// interactions, and only shard 0 registers the commands.
+func TestGatewayShardsShareTheWork(t *testing.T) {
+	t.Parallel()
+	g0, g1 := guildOnShard(0, 2), guildOnShard(1, 2)
+	fake := discordtest.New(t, discordtest.WithGuilds(g0, g1))
+	svc := newService(t)
+	ctx, cancel := context.WithTimeout(context.Background(), e2eWait)
+	defer cancel()
+	logs := [2]*syncBuffer{{}, {}}
+	obs := [2]*recordingObserver{newObserver(), newObserver()}
+	for shard := range 2 {
+		log := slog.New(slog.NewTextHandler(logs[shard], &slog.HandlerOptions{Level: slog.LevelDebug}))
+		runGateway(t, &bot.Gateway{
+			Token: fake.Token(), APIURL: fake.APIURL(), Router: bot.NewRouter(svc, log), Logger: log,
+			ShardID: shard, ShardCount: 2, Observer: obs[shard],
+		})
+	}
+	if err := fake.WaitFor(ctx, func() bool { return fake.ShardReady(0) && fake.ShardReady(1) }); err != nil {
+		t.Fatal(err)
+	}
+	var shards []string
+	for _, id := range fake.IdentifyLog() {
+		if id.Shard == nil {
+			t.Fatalf("IDENTIFY without a shard array: %+v", id)
+		}
+		shards = append(shards, fmt.Sprint(*id.Shard))
+	}
+	sort.Strings(shards)
+	if got := strings.Join(shards, " "); got != "[0 2] [1 2]" {
+		t.Errorf("identified shards %s, want [0 2] [1 2]", got)
+	}
+	if err := logs[1].WaitFor(ctx, "commands are registered by shard 0"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fake.WaitRequest(ctx, func(r discordtest.Request) bool { return r.Method == http.MethodPut }); err != nil {
+		t.Fatal(err)
+	}
+
+	// Each guild's interaction reaches, and is answered by, its shard.
+	for shard, g := range []string{g0, g1} {
+		if got := fake.ShardOf(g); got != shard {
+			t.Fatalf("the fake puts guild %s on shard %d, want %d", g, got, shard)
+		}
+		i := slashIn(g, 0, "brief", opt("topic", "nothing-here"))
+		fake.Dispatch(i)
+		req, err := fake.WaitCallback(ctx, i.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(req.Body), "No brief matches") {
+			t.Errorf("guild %s answered %s", g, req.Body)
+		}
+		obs[shard].waitServed(t, 1)
+	}
+	for shard := range 2 {
+		if n := len(obs[shard].servedList()); n != 1 {
+			t.Errorf("shard %d served %d interactions, want 1", shard, n)
+		}
+	}
+	puts := 0
+	for _, r := range fake.Requests() {
+		if r.Method == http.MethodPut {
+			puts++
+			if r.Path != "/api/v9/applications/"+fake.ApplicationID()+"/commands" {
+				t.Errorf("registration %s", r)
+			}
+		}
+	}
+	if puts != 1 {
+		t.Errorf("%d bulk overwrites, want 1 (by shard 0 only)", puts)
+	}
+}
+
+// SHARD_COUNT=auto takes Discord's recommendation from GET /gateway/bot; a
+// shard beyond it, or beyond SHARD_COUNT, is a configuration error.
+func TestGatewayShardCountAuto(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t, discordtest.WithRecommendedShards(3))
+	svc := newService(t)
+	ctx, cancel := context.WithTimeout(context.Background(), e2eWait)
+	defer cancel()
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	gw := &bot.Gateway{Token: fake.Token(), APIURL: fake.APIURL(), Router: bot.NewRouter(svc, log), Logger: log,
+		ShardID: 2, ShardCount: bot.ShardCountAuto}
+	runGateway(t, gw)
+	if err := fake.WaitFor(ctx, func() bool { return fake.ShardReady(2) }); err != nil {
+		t.Fatal(err)
+	}
+	if id, _ := fake.LastIdentify(); id.Shard == nil || *id.Shard != [2]int{2, 3} {
+		t.Errorf("identified as shard %v, want [2 3]", id.Shard)
+	}
+	if err := logs.WaitFor(ctx, "commands are registered by shard 0"); err != nil {
+		t.Fatal(err)
+	}
+	asked := false
+	for _, r := range fake.Requests() {
+		asked = asked || (r.Method == http.MethodGet && r.Route() == "/gateway/bot" && r.Authorized)
+		if r.Method == http.MethodPut {
+			t.Errorf("shard 2 registered the commands: %s", r)
+		}
+	}
+	if !asked {
+		t.Error("GET /gateway/bot was not asked")
+	}
+
+	for _, c := range []struct{ id, count int }{{3, bot.ShardCountAuto}, {1, 0}, {2, 2}, {-1, 2}} {
+		g := &bot.Gateway{Token: fake.Token(), APIURL: fake.APIURL(), Router: bot.NewRouter(svc, nil), ShardID: c.id, ShardCount: c.count}
+		err := g.Run(ctx)
+		if briefs.ErrorCode(err) != briefs.EINVALID || !strings.Contains(err.Error(), "SHARD_ID") {
+			t.Errorf("shard %d of %d: Run = %v, want EINVALID naming SHARD_ID", c.id, c.count, err)
+		}
+	}
+}
+
+// Connected follows the connection, and each reconnection is reported.
+func TestGatewayConnectedAndReconnects(t *testing.T) {
+	t.Parallel()
+	obs := newObserver()
+	u := startGateway(t, botSetup{observer: obs})
+	// An answer means the session is past READY and reading events.
+	u.call(t, slashIn(u.fake.GuildID(), 0, "brief", opt("topic", "nothing-here")))
+	if !u.gw.Connected() {
+		t.Fatal("Connected() = false while answering")
+	}
+	if err := u.fake.DropConnection(); err != nil {
+		t.Fatal(err)
+	}
+	obs.wait(t, "reconnected")
+	if !u.gw.Connected() {
+		t.Error("Connected() = false after the reconnection")
+	}
+	if err := u.fake.Reconnect(); err != nil {
+		t.Fatal(err)
+	}
+	obs.wait(t, "reconnected")
+	u.call(t, slashIn(u.fake.GuildID(), 0, "brief", opt("topic", "nothing-here")))
+	if err := u.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if u.gw.Connected() {
+		t.Error("Connected() = true after Run returned")
+	}
+	obs.mu.Lock()
+	defer obs.mu.Unlock()
+	if obs.reconnects < 2 {
+		t.Errorf("%d reconnections reported, want at least 2", obs.reconnects)
+	}
+}
+
+// No token reaches the logs at debug level, even when a REST error quotes
+// the callback URL, which holds the interaction token.
+func TestGatewayKeepsTokensOutOfLogs(t *testing.T) {
+	t.Parallel()
+	u := startGateway(t, botSetup{})
+	i := slashIn(u.fake.GuildID(), 0, "brief", opt("topic", "nothing-here"))
+	i.ID, i.Token = "1300000000000000077", "itok-"+randHex(24)
+	// A rate limit longer than the deadline: the answer is given up with
+	// discordgo's error, which names the URL.
+	u.fake.FailNext(http.MethodPost, "/interactions/"+i.ID+"/", http.StatusTooManyRequests, 1, 5*time.Second)
+	u.fake.Dispatch(i)
+	if err := u.logs.WaitFor(u.ctx(t), "interaction not answered"); err != nil {
+		t.Fatal(err)
+	}
+	logs := u.logs.String()
+	if strings.Contains(logs, i.Token) {
+		t.Errorf("the interaction token appears in the logs:\n%s", logs)
+	}
+	if !strings.Contains(logs, "[token]") {
+		t.Errorf("the failure was not logged with its URL redacted:\n%s", logs)
+	}
+	// (startGateway checks the bot token when the test ends.)
 }

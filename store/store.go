@@ -231,6 +231,9 @@ func (db *DB) Where() string { return db.where }
 // Prefix returns the key prefix.
 func (db *DB) Prefix() string { return db.prefix }
 
+// Ping checks that Redis answers, for /healthz. Errors: EUNAVAILABLE.
+func (db *DB) Ping(ctx context.Context) error { return db.fail("ping", db.client.Ping(ctx).Err()) }
+
 // AddHook adds a go-redis hook to the client, for metrics and tests (it sees
 // every command and pipeline the store sends).
 func (db *DB) AddHook(h redis.Hook) { db.client.AddHook(h) }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -143,8 +144,10 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		ws.Close()
 		s.gwMu.Lock()
 		delete(s.conns, c)
-		if s.live == c {
-			s.live = nil
+		for _, sh := range s.shards {
+			if sh.live == c {
+				sh.live = nil
+			}
 		}
 		s.gwMu.Unlock()
 		s.notify()
@@ -218,7 +221,7 @@ func (s *Server) identify(c *gwConn, d json.RawMessage) bool {
 	s.stats.Identifies++
 	token := id.Token
 	id.Token = ""
-	s.lastIdent = &id
+	s.identifies = append(s.identifies, id)
 	if code := s.failIdent; code != 0 {
 		s.failIdent = 0
 		c.close(code)
@@ -228,10 +231,20 @@ func (s *Server) identify(c *gwConn, d json.RawMessage) bool {
 		c.close(4004)
 		return false
 	}
-	if s.live != nil && s.live != c {
-		s.live.ws.Close()
+	shard, count := 0, 1
+	if id.Shard != nil {
+		shard, count = id.Shard[0], id.Shard[1]
+		if count < 1 || shard < 0 || shard >= count {
+			c.close(4010)
+			return false
+		}
 	}
-	s.session = &session{id: randomHex(16)}
+	s.shardCount = count
+	sh := s.shardLocked(shard)
+	if sh.live != nil && sh.live != c {
+		sh.live.ws.Close()
+	}
+	sh.session = &session{id: randomHex(16)}
 	guilds := make([]map[string]any, 0, len(s.cfg.guilds))
 	for _, g := range s.cfg.guilds {
 		guilds = append(guilds, map[string]any{"id": g, "unavailable": true})
@@ -240,7 +253,7 @@ func (s *Server) identify(c *gwConn, d json.RawMessage) bool {
 		"v":                  9,
 		"user":               s.BotUser(),
 		"guilds":             guilds,
-		"session_id":         s.session.id,
+		"session_id":         sh.session.id,
 		"resume_gateway_url": s.gatewayURL,
 		"application":        map[string]any{"id": s.cfg.appID, "flags": 0},
 		"private_channels":   []any{},
@@ -248,15 +261,45 @@ func (s *Server) identify(c *gwConn, d json.RawMessage) bool {
 	if id.Shard != nil {
 		ready["shard"] = id.Shard
 	}
-	s.dispatchLocked(c, "READY", ready)
+	s.dispatchLocked(sh.session, c, "READY", ready)
 	s.stats.Readies++
 	if id.Intents&discordgo.IntentsGuilds != 0 {
 		for _, g := range s.cfg.guilds {
-			s.dispatchLocked(c, "GUILD_CREATE", map[string]any{"id": g, "name": "Guild " + g, "unavailable": false, "channels": []any{}, "members": []any{}, "roles": []any{}})
+			s.dispatchLocked(sh.session, c, "GUILD_CREATE", map[string]any{"id": g, "name": "Guild " + g, "unavailable": false, "channels": []any{}, "members": []any{}, "roles": []any{}})
 		}
 	}
-	s.live = c
+	sh.live = c
 	return true
+}
+
+// shardLocked returns the state of shard id, creating it; the caller holds
+// gwMu.
+func (s *Server) shardLocked(id int) *shardState {
+	sh := s.shards[id]
+	if sh == nil {
+		sh = &shardState{}
+		s.shards[id] = sh
+	}
+	return sh
+}
+
+// shardOfLocked is the shard that receives a guild's events, by Discord's
+// formula (guild_id >> 22) % shard_count; DMs go to shard 0. The caller
+// holds gwMu.
+func (s *Server) shardOfLocked(guildID string) int {
+	id, err := strconv.ParseUint(guildID, 10, 64)
+	if s.shardCount <= 1 || err != nil {
+		return 0
+	}
+	return int((id >> 22) % uint64(s.shardCount))
+}
+
+// ShardOf returns the shard that receives the events of a guild, given the
+// shard count of the clients connected so far.
+func (s *Server) ShardOf(guildID string) int {
+	s.gwMu.Lock()
+	defer s.gwMu.Unlock()
+	return s.shardOfLocked(guildID)
 }
 
 // resume replays the dispatches after the client's sequence and sends
@@ -278,10 +321,16 @@ func (s *Server) resume(c *gwConn, d json.RawMessage) bool {
 		c.close(4004)
 		return false
 	}
-	ss := s.session
-	if ss == nil || ss.id != r.SessionID || !ss.canResumeFrom(r.Seq) {
+	var sh *shardState
+	for _, cand := range s.shards {
+		if cand.session != nil && cand.session.id == r.SessionID {
+			sh = cand
+		}
+	}
+	if sh == nil || !sh.session.canResumeFrom(r.Seq) {
 		return c.write(map[string]any{"op": opInvalidSession, "d": false}) == nil
 	}
+	ss := sh.session
 	for _, e := range ss.events {
 		if e.seq > r.Seq {
 			if c.writeRaw(e.frame) != nil {
@@ -290,19 +339,18 @@ func (s *Server) resume(c *gwConn, d json.RawMessage) bool {
 			s.stats.Dispatches++
 		}
 	}
-	s.dispatchLocked(c, "RESUMED", map[string]any{})
+	s.dispatchLocked(ss, c, "RESUMED", map[string]any{})
 	s.stats.Resumes++
-	if s.live != nil && s.live != c {
-		s.live.ws.Close()
+	if sh.live != nil && sh.live != c {
+		sh.live.ws.Close()
 	}
-	s.live = c
+	sh.live = c
 	return true
 }
 
-// dispatchLocked numbers an event, keeps it for RESUME and sends it to c
-// when c is not nil; the caller holds gwMu and there is a session.
-func (s *Server) dispatchLocked(c *gwConn, name string, data any) int64 {
-	ss := s.session
+// dispatchLocked numbers an event in session ss, keeps it for RESUME and
+// sends it to c when c is not nil; the caller holds gwMu.
+func (s *Server) dispatchLocked(ss *session, c *gwConn, name string, data any) int64 {
 	ss.seq++
 	d, err := json.Marshal(data)
 	if err != nil {
@@ -327,7 +375,8 @@ func (s *Server) dispatchLocked(c *gwConn, name string, data any) int64 {
 // that the caller can wait for the answer with WaitCallback(ctx, i.ID). The
 // interaction's 3-second deadline starts now. Without a live connection the
 // event is kept for the RESUME that follows (op 7, a dropped connection). It
-// returns the event's sequence number, 0 when no session exists yet.
+// goes to the shard of i's guild when the client is sharded. It returns the
+// event's sequence number, 0 when no session exists yet.
 func (s *Server) Dispatch(i *discordgo.Interaction) int {
 	if i.ID == "" {
 		i.ID = s.newID()
@@ -347,8 +396,10 @@ func (s *Server) Dispatch(i *discordgo.Interaction) int {
 	st := &interactionState{id: i.ID, token: i.Token, typ: i.Type, channelID: i.ChannelID}
 	s.gwMu.Lock()
 	defer s.gwMu.Unlock()
-	if s.session == nil {
-		s.tb.Errorf("discordtest: Dispatch before any client identified")
+	shard := s.shardOfLocked(i.GuildID)
+	sh := s.shards[shard]
+	if sh == nil || sh.session == nil {
+		s.tb.Errorf("discordtest: Dispatch before any client identified on shard %d", shard)
 		return 0
 	}
 	s.mu.Lock()
@@ -361,7 +412,7 @@ func (s *Server) Dispatch(i *discordgo.Interaction) int {
 		s.tb.Errorf("discordtest: encode interaction: %v", err)
 		return 0
 	}
-	return int(s.dispatchLocked(s.live, "INTERACTION_CREATE", payload))
+	return int(s.dispatchLocked(sh.session, sh.live, "INTERACTION_CREATE", payload))
 }
 
 // encodeInteraction encodes i as Discord sends it. discordgo does not encode
@@ -397,74 +448,89 @@ func encodeInteraction(i *discordgo.Interaction) (json.RawMessage, error) {
 }
 
 // DispatchEvent sends any dispatch event (t is its name, such as
-// "MESSAGE_CREATE"); like Dispatch it is kept for RESUME.
+// "MESSAGE_CREATE") to shard 0; like Dispatch it is kept for RESUME.
 func (s *Server) DispatchEvent(t string, data any) int {
 	s.gwMu.Lock()
 	defer s.gwMu.Unlock()
-	if s.session == nil {
+	sh := s.shards[0]
+	if sh == nil || sh.session == nil {
 		s.tb.Errorf("discordtest: DispatchEvent before any client identified")
 		return 0
 	}
-	return int(s.dispatchLocked(s.live, t, data))
+	return int(s.dispatchLocked(sh.session, sh.live, t, data))
 }
 
-// Reconnect sends op 7 RECONNECT to the live connection. The client is
-// expected to close it and RESUME on a new one; dispatches made meanwhile are
-// replayed then.
+// liveLocked is shard 0's live connection, which the controls below act on;
+// nil when there is none. The caller holds gwMu.
+func (s *Server) liveLocked() *shardState {
+	sh := s.shards[0]
+	if sh == nil || sh.live == nil {
+		return nil
+	}
+	return sh
+}
+
+// Reconnect sends op 7 RECONNECT to the live connection (of shard 0). The
+// client is expected to close it and RESUME on a new one; dispatches made
+// meanwhile are replayed then.
 func (s *Server) Reconnect() error {
 	s.gwMu.Lock()
 	defer s.gwMu.Unlock()
 	defer s.notify()
-	if s.live == nil {
+	sh := s.liveLocked()
+	if sh == nil {
 		return ErrNotConnected
 	}
-	err := s.live.write(map[string]any{"op": opReconnect, "d": nil})
-	s.live = nil
+	err := sh.live.write(map[string]any{"op": opReconnect, "d": nil})
+	sh.live = nil
 	return err
 }
 
-// InvalidSession sends op 9 with d = resumable. A session that is not
+// InvalidSession sends op 9 with d = resumable to shard 0's connection. A session that is not
 // resumable is forgotten, so that only a new IDENTIFY gets a READY.
 func (s *Server) InvalidSession(resumable bool) error {
 	s.gwMu.Lock()
 	defer s.gwMu.Unlock()
 	defer s.notify()
-	if s.live == nil {
+	sh := s.liveLocked()
+	if sh == nil {
 		return ErrNotConnected
 	}
-	if !resumable && s.session != nil {
-		s.session.invalid = true
+	if !resumable && sh.session != nil {
+		sh.session.invalid = true
 	}
-	err := s.live.write(map[string]any{"op": opInvalidSession, "d": resumable})
-	s.live = nil
+	err := sh.live.write(map[string]any{"op": opInvalidSession, "d": resumable})
+	sh.live = nil
 	return err
 }
 
-// DropConnection closes the live connection's socket without a close frame,
-// as a network failure would.
+// DropConnection closes the live connection's socket (shard 0's) without a
+// close frame, as a network failure would.
 func (s *Server) DropConnection() error {
 	s.gwMu.Lock()
 	defer s.gwMu.Unlock()
 	defer s.notify()
-	if s.live == nil {
+	sh := s.liveLocked()
+	if sh == nil {
 		return ErrNotConnected
 	}
-	err := s.live.ws.UnderlyingConn().Close()
-	s.live = nil
+	err := sh.live.ws.UnderlyingConn().Close()
+	sh.live = nil
 	return err
 }
 
-// CloseGateway closes the live connection with a close code, such as 4004
+// CloseGateway closes the live connection (shard 0's) with a close code, such as 4004
 // (authentication failed) or 4009 (session timed out).
 func (s *Server) CloseGateway(code int) error {
 	s.gwMu.Lock()
 	defer s.gwMu.Unlock()
 	defer s.notify()
-	if s.live == nil {
+	sh := s.liveLocked()
+	if sh == nil {
 		return ErrNotConnected
 	}
-	s.live.close(code)
-	s.live = nil
+	sh.live.close(code)
+	sh.live = nil
 	return nil
 }
 

@@ -170,7 +170,7 @@ func (s *Server) routeLocked(method string, seg []string, wait bool, body []byte
 			return unauthorized()
 		}
 		return jsonReply(http.StatusOK, map[string]any{
-			"url": s.gatewayURL, "shards": 1,
+			"url": s.gatewayURL, "shards": s.cfg.shards,
 			"session_start_limit": map[string]any{"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1},
 		})
 	case n == 2 && seg[0] == "users" && seg[1] == "@me" && method == http.MethodGet:
@@ -294,6 +294,13 @@ func (s *Server) callbackLocked(id, token string, body []byte, now time.Time) re
 	if st.responded {
 		return errorReply(http.StatusBadRequest, codeAlreadyAcked, "Interaction has already been acknowledged.")
 	}
+	return s.acceptResponseLocked(st, body)
+}
+
+// acceptResponseLocked checks an initial response to an interaction as
+// Discord does and, when it is valid, records the interaction as answered;
+// the caller holds s.mu.
+func (s *Server) acceptResponseLocked(st *interactionState, body []byte) reply {
 	var resp struct {
 		Type discordgo.InteractionResponseType `json:"type"`
 		Data *struct {

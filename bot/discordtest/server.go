@@ -24,6 +24,7 @@ package discordtest
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -69,6 +70,7 @@ type config struct {
 	callbackDeadline time.Duration
 	globalLimit      int
 	replay           int
+	shards           int
 }
 
 // WithToken sets the bot token the fake accepts (with or without "Bot ").
@@ -98,6 +100,10 @@ func WithGlobalRateLimit(n int) Option { return func(c *config) { c.globalLimit 
 
 // WithReplayBuffer sets how many past dispatches a session keeps for RESUME.
 func WithReplayBuffer(n int) Option { return func(c *config) { c.replay = n } }
+
+// WithRecommendedShards sets the shard count that GET /gateway/bot
+// recommends (default 1).
+func WithRecommendedShards(n int) Option { return func(c *config) { c.shards = n } }
 
 // Request is one REST request the fake received.
 type Request struct {
@@ -165,17 +171,29 @@ type Server struct {
 
 	// gwMu guards the gateway; it may be held while taking mu, never the
 	// reverse.
-	gwMu       sync.Mutex
-	conns      map[*gwConn]struct{}
-	live       *gwConn // the connection that receives dispatches
-	session    *session
+	gwMu  sync.Mutex
+	conns map[*gwConn]struct{}
+	// shards holds each shard's live connection (the one that receives
+	// its dispatches) and session. A client that sends no shard array is
+	// shard 0 of 1.
+	shards     map[int]*shardState
+	shardCount int // the shard count of the last IDENTIFY, 1 without a shard array
 	stats      Stats
-	lastIdent  *discordgo.Identify
-	failIdent  int // close code for the next IDENTIFY, 0 for none
+	identifies []discordgo.Identify // every IDENTIFY, tokens removed
+	failIdent  int                  // close code for the next IDENTIFY, 0 for none
 	noACK      bool
 	closed     bool
 	wg         sync.WaitGroup
 	gatewayURL string
+
+	// signKey signs the interactions delivered over HTTP (Deliver).
+	signKey ed25519.PrivateKey
+}
+
+// shardState is one shard's gateway state.
+type shardState struct {
+	live    *gwConn
+	session *session
 }
 
 type interactionState struct {
@@ -205,6 +223,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 		heartbeat:        DefaultHeartbeatInterval,
 		callbackDeadline: DefaultCallbackDeadline,
 		replay:           DefaultReplayBuffer,
+		shards:           1,
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -219,7 +238,14 @@ func New(tb testing.TB, opts ...Option) *Server {
 		tokens:       map[string]*interactionState{},
 		nextID:       1200000000000000000,
 		conns:        map[*gwConn]struct{}{},
+		shards:       map[int]*shardState{},
+		shardCount:   1,
 	}
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		tb.Fatalf("discordtest: signing key: %v", err)
+	}
+	s.signKey = key
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatalf("discordtest: listen: %v", err)
@@ -248,7 +274,9 @@ func (s *Server) Close() {
 	for c := range s.conns {
 		c.ws.Close()
 	}
-	s.live = nil
+	for _, sh := range s.shards {
+		sh.live = nil
+	}
 	s.gwMu.Unlock()
 	s.srv.Close()
 	s.wg.Wait()
@@ -433,27 +461,54 @@ func (s *Server) Resumes() int { return s.Stats().Resumes }
 func (s *Server) LastIdentify() (discordgo.Identify, bool) {
 	s.gwMu.Lock()
 	defer s.gwMu.Unlock()
-	if s.lastIdent == nil {
+	if len(s.identifies) == 0 {
 		return discordgo.Identify{}, false
 	}
-	return *s.lastIdent, true
+	return s.identifies[len(s.identifies)-1], true
 }
 
-// SessionID is the id of the current gateway session, "" before READY.
+// IdentifyLog returns every IDENTIFY payload received, in order, with their
+// tokens removed (Shard says which shard each one asked for).
+func (s *Server) IdentifyLog() []discordgo.Identify {
+	s.gwMu.Lock()
+	defer s.gwMu.Unlock()
+	return append([]discordgo.Identify(nil), s.identifies...)
+}
+
+// SessionID is the id of shard 0's gateway session, "" before READY.
 func (s *Server) SessionID() string {
 	s.gwMu.Lock()
 	defer s.gwMu.Unlock()
-	if s.session == nil {
-		return ""
+	if sh := s.shards[0]; sh != nil && sh.session != nil {
+		return sh.session.id
 	}
-	return s.session.id
+	return ""
 }
 
-// Ready reports whether a client is connected and identified or resumed.
+// Ready reports whether a client is connected and identified or resumed: on
+// every shard that has a session, when it is sharded.
 func (s *Server) Ready() bool {
 	s.gwMu.Lock()
 	defer s.gwMu.Unlock()
-	return s.live != nil
+	ready := false
+	for _, sh := range s.shards {
+		if sh.session == nil {
+			continue
+		}
+		if sh.live == nil {
+			return false
+		}
+		ready = true
+	}
+	return ready
+}
+
+// ShardReady reports whether shard id has a live, identified connection.
+func (s *Server) ShardReady(id int) bool {
+	s.gwMu.Lock()
+	defer s.gwMu.Unlock()
+	sh := s.shards[id]
+	return sh != nil && sh.live != nil
 }
 
 // WaitReady waits until a client has identified (or resumed) on a live

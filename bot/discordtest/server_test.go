@@ -2,9 +2,14 @@ package discordtest_test
 
 import (
 	"context"
+	"crypto/ed25519"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -499,5 +504,88 @@ func TestWaitRequestIsBounded(t *testing.T) {
 	wg.Wait()
 	if werr != nil || got.Method != "GET" || body.URL != fake.GatewayURL() {
 		t.Fatalf("got %v %v, url %q", got, werr, body.URL)
+	}
+}
+
+// Deliver posts an interaction signed as Discord signs it, and takes a valid
+// answer as the initial response: the token's webhooks work afterwards.
+func TestDeliverSignsAndAcceptsTheAnswer(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t)
+	key, err := hex.DecodeString(fake.PublicKey())
+	if err != nil || len(key) != ed25519.PublicKeySize {
+		t.Fatalf("PublicKey %q", fake.PublicKey())
+	}
+	var verified bool
+	bot := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		sig, _ := hex.DecodeString(r.Header.Get("X-Signature-Ed25519"))
+		ts := r.Header.Get("X-Signature-Timestamp")
+		verified = ed25519.Verify(key, append([]byte(ts), body...), sig)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"type":4,"data":{"content":"hi","allowed_mentions":{"parse":[]}}}`))
+	}))
+	defer bot.Close()
+	i := slash("brief")
+	d, err := fake.Deliver(ctxFor(t), bot.URL+"/interactions", i)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !verified || d.Status != http.StatusOK || !d.Accepted || i.Token == "" {
+		t.Fatalf("delivery %+v, signature verified %v", d, verified)
+	}
+	s := newSession(t, fake, fake.Token())
+	if _, err := s.FollowupMessageCreate(i, true, &discordgo.WebhookParams{Content: "more"}); err != nil {
+		t.Errorf("follow-up after an accepted delivery: %v", err)
+	}
+	// An answer that does not fit the interaction is not accepted.
+	d, err = fake.Deliver(ctxFor(t), bot.URL, &discordgo.Interaction{Type: discordgo.InteractionApplicationCommandAutocomplete,
+		GuildID: discordtest.DefaultGuildID, Data: discordgo.ApplicationCommandInteractionData{Name: "brief"}})
+	if err != nil || d.Accepted || d.Problem == "" {
+		t.Errorf("a message answering autocomplete: %+v, %v", d, err)
+	}
+	if _, err := fake.Deliver(ctxFor(t), "http://192.0.2.1/", slash("brief")); err == nil {
+		t.Error("Deliver posted off loopback")
+	}
+}
+
+// A sharded client gets each guild's events on the guild's shard.
+func TestShardedSessions(t *testing.T) {
+	t.Parallel()
+	g0, g1 := strconv.Itoa(10<<22), strconv.Itoa(11<<22)
+	fake := discordtest.New(t, discordtest.WithGuilds(g0, g1), discordtest.WithRecommendedShards(2))
+	clients := make([]*client, 2)
+	for shard := range 2 {
+		c := &client{s: newSession(t, fake, fake.Token()), ready: make(chan *discordgo.Ready, 8), events: make(chan *discordgo.Event, 64)}
+		c.s.ShardID, c.s.ShardCount = shard, 2
+		c.s.SyncEvents = true
+		c.s.AddHandler(func(_ *discordgo.Session, e *discordgo.Event) {
+			if e.Type == "INTERACTION_CREATE" {
+				c.events <- e
+			}
+		})
+		if err := c.s.Open(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.s.Close() })
+		clients[shard] = c
+	}
+	if !fake.ShardReady(0) || !fake.ShardReady(1) || !fake.Ready() {
+		t.Fatal("both shards should be live")
+	}
+	if gb, err := clients[0].s.GatewayBot(); err != nil || gb.Shards != 2 {
+		t.Errorf("GET /gateway/bot = %+v, %v", gb, err)
+	}
+	for shard, g := range []string{g0, g1} {
+		i := slash("brief")
+		i.GuildID = g
+		fake.Dispatch(i)
+		got, _ := clients[shard].nextInteraction(t)
+		if got.GuildID != g {
+			t.Errorf("shard %d got guild %s's interaction", shard, got.GuildID)
+		}
+	}
+	if n := len(fake.IdentifyLog()); n != 2 {
+		t.Errorf("%d identifies", n)
 	}
 }

@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"sync"
 
 	"briefbot/bot"
 	"briefbot/briefs"
+	"briefbot/metrics"
 	"briefbot/store"
 )
 
@@ -26,23 +29,99 @@ func cmdRun(ctx context.Context, env *environment, args []string) error {
 		return briefs.Errorf(briefs.EINVALID, "DISCORD_TOKEN is not set: create a bot in the Discord developer portal and export its token (see README)")
 	}
 	return withService(ctx, env, func(svc *briefs.Service, db *store.DB) error {
+		// Metrics first, so that the service is instrumented before use. A
+		// nil *metrics.Metrics is a no-op everywhere.
+		var m *metrics.Metrics
+		if env.cfg.MetricsAddr != "" {
+			m = metrics.New()
+			db.AddHook(m.RedisHook())
+			svc.Store = m.InstrumentStorage(svc.Store)
+			svc.Summarizer = m.InstrumentSummarizer(svc.Summarizer)
+			svc.Fetch = m.InstrumentFetcher(svc.Fetch)
+		}
+		// Listen before connecting anything, so that a taken port fails fast.
+		var interactionsL, metricsL net.Listener
+		if env.cfg.InteractionsAddr != "" {
+			l, err := net.Listen("tcp", env.cfg.InteractionsAddr)
+			if err != nil {
+				return briefs.Errorf(briefs.EUNAVAILABLE, "cannot listen on INTERACTIONS_ADDR %s: %v", env.cfg.InteractionsAddr, err)
+			}
+			defer l.Close()
+			interactionsL = l
+		}
+		if env.cfg.MetricsAddr != "" {
+			l, err := net.Listen("tcp", env.cfg.MetricsAddr)
+			if err != nil {
+				return briefs.Errorf(briefs.EUNAVAILABLE, "cannot listen on METRICS_ADDR %s: %v", env.cfg.MetricsAddr, err)
+			}
+			defer l.Close()
+			metricsL = l
+		}
+
+		// One REST session for the digests and the HTTP interactions' edits:
+		// one rate limiter sees all of the process's requests.
 		rest, err := bot.NewRESTSession(env.cfg.DiscordToken, env.cfg.DiscordAPIURL, 0)
 		if err != nil {
 			return err
 		}
-		sched, err := newScheduler(env, db, svc, rest)
+		sched, err := newScheduler(env, db, svc, rest, m)
 		if err != nil {
 			return err
 		}
+		router := newRouter(env, svc, sched)
 		g := &bot.Gateway{
-			Token:   env.cfg.DiscordToken,
-			APIURL:  env.cfg.DiscordAPIURL,
-			GuildID: env.cfg.DiscordGuildID,
-			Router:  newRouter(env, svc, sched),
-			Logger:  env.log,
+			Token:      env.cfg.DiscordToken,
+			APIURL:     env.cfg.DiscordAPIURL,
+			GuildID:    env.cfg.DiscordGuildID,
+			Router:     router,
+			Logger:     env.log,
+			ShardID:    env.cfg.ShardID,
+			ShardCount: env.cfg.ShardCount,
+			Observer:   m,
 		}
-		env.log.Info("connecting to Discord", "api", env.cfg.DiscordAPIURL, "guild", env.cfg.DiscordGuildID)
-		return runAll(ctx, g.Run, sched.Run)
+		services := []func(context.Context) error{g.Run, sched.Run}
+		if interactionsL != nil {
+			hs, err := bot.NewInteractionsServer(bot.InteractionsConfig{
+				PublicKey: env.cfg.DiscordPublicKey,
+				Router:    router,
+				REST:      rest,
+				Logger:    env.log,
+				Observer:  m,
+			})
+			if err != nil {
+				return err
+			}
+			services = append(services, func(ctx context.Context) error { return hs.Serve(ctx, interactionsL) })
+		}
+
+		// The metrics server outlives the others: /healthz turns 503 as the
+		// gateway closes, and /metrics shows the shutdown to the end.
+		stopMetrics := func() error { return nil }
+		if metricsL != nil {
+			m.WatchGateway(g.Connected)
+			health := func(ctx context.Context) error {
+				if err := db.Ping(ctx); err != nil {
+					return fmt.Errorf("redis: %w", err)
+				}
+				if !g.Connected() {
+					return errors.New("discord gateway not connected")
+				}
+				return nil
+			}
+			mctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+			done := make(chan error, 1)
+			go func() { done <- metrics.Serve(mctx, metricsL, m.Handler(health), env.log) }()
+			stopMetrics = func() error { cancel(); return <-done }
+		}
+
+		env.log.Info("connecting to Discord", "api", env.cfg.DiscordAPIURL, "guild", env.cfg.DiscordGuildID,
+			"shard", env.cfg.ShardID, "shards", env.cfg.ShardCount, "interactions_addr", env.cfg.InteractionsAddr, "metrics_addr", env.cfg.MetricsAddr)
+		// On SIGINT/SIGTERM every service stops together: the gateway and the
+		// HTTP endpoint stop taking interactions and finish those in flight
+		// (at most 10 s each), the scheduler finishes its posts; then the
+		// metrics server stops, and withService closes the store last.
+		err = runAll(ctx, services...)
+		return errors.Join(err, stopMetrics())
 	})
 }
 

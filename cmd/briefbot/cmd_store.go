@@ -177,7 +177,7 @@ func cmdConsole(ctx context.Context, env *environment, args []string) error {
 	}
 	return withService(ctx, env, func(svc *briefs.Service, db *store.DB) error {
 		// Digests scheduled here are printed to the console while it runs.
-		sched, err := newScheduler(env, db, svc, &bot.TextPoster{W: env.stdout})
+		sched, err := newScheduler(env, db, svc, &bot.TextPoster{W: env.stdout}, nil)
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"briefbot/bot"
 )
 
 // Config is every setting of DESIGN.md section 5, parsed and validated once at
@@ -17,6 +19,10 @@ type Config struct {
 	DiscordGuildID   string
 	DiscordPublicKey string
 	InteractionsAddr string
+	// ShardID and ShardCount (SHARD_ID, SHARD_COUNT): the gateway shard this
+	// process serves; ShardCount is bot.ShardCountAuto for "auto".
+	ShardID    int
+	ShardCount int
 
 	RedisURL  string
 	DataFile  string
@@ -61,6 +67,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		LogLevel:          p.level("LOG_LEVEL", slog.LevelInfo),
 		LogFormat:         p.oneOf("LOG_FORMAT", "text", "text", "json"),
 	}
+	c.ShardID, c.ShardCount = p.shards("SHARD_ID", "SHARD_COUNT")
 	if c.KeyPrefix == "" {
 		p.fail("REDIS_KEY_PREFIX", "", "a non-empty prefix such as briefbot:")
 	}
@@ -217,4 +224,26 @@ func firstErr(errs ...error) error {
 		}
 	}
 	return nil
+}
+
+// shards reads SHARD_COUNT (a count of 1 or more, or "auto"; default 1) and
+// SHARD_ID (0 to SHARD_COUNT-1; default 0).
+func (p *envParser) shards(idName, countName string) (id, count int) {
+	count = 1
+	if v := strings.ToLower(p.str(countName, "1")); v == "auto" {
+		count = bot.ShardCountAuto
+	} else if n, err := strconv.Atoi(v); err != nil || n < 1 {
+		p.fail(countName, v, "a shard count of 1 or more, or auto")
+	} else {
+		count = n
+	}
+	if v := p.str(idName, ""); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || (count != bot.ShardCountAuto && n >= count) {
+			p.fail(idName, v, "a shard id from 0 to SHARD_COUNT-1")
+			return 0, count
+		}
+		id = n
+	}
+	return id, count
 }

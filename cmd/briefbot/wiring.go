@@ -9,6 +9,7 @@ import (
 	"briefbot/bot"
 	"briefbot/briefs"
 	"briefbot/briefs/fetch"
+	"briefbot/metrics"
 	"briefbot/store"
 )
 
@@ -93,8 +94,22 @@ func newRouter(env *environment, svc *briefs.Service, sched *bot.Scheduler) *bot
 }
 
 // newScheduler builds the digest scheduler that posts through poster.
-func newScheduler(env *environment, db *store.DB, svc *briefs.Service, poster bot.Poster) (*bot.Scheduler, error) {
+func newScheduler(env *environment, db *store.DB, svc *briefs.Service, poster bot.Poster, m *metrics.Metrics) (*bot.Scheduler, error) {
+	var onEvent func(bot.DigestEvent)
+	if m != nil {
+		onEvent = func(ev bot.DigestEvent) {
+			switch ev.Kind {
+			case bot.EventPosted:
+				m.Digest(metrics.DigestPosted)
+			case bot.EventEmpty, bot.EventSkipped, bot.EventPaused:
+				m.Digest(metrics.DigestSkipped)
+			case bot.EventFailed:
+				m.Digest(metrics.DigestFailed)
+			}
+		}
+	}
 	return bot.NewScheduler(bot.SchedulerConfig{
+		OnEvent:           onEvent,
 		Store:             db,
 		Poster:            poster,
 		Briefs:            svc,

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"briefbot/bot"
+	"briefbot/bot/discordtest"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// freeAddr returns a loopback address with a port that was free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// `briefbot run` with INTERACTIONS_ADDR and METRICS_ADDR: interactions
+// arrive over HTTP, signed, and are answered by the same router; /metrics
+// counts them and /healthz reports Redis and the gateway.
+func TestRunServesHTTPInteractionsAndMetrics(t *testing.T) {
+	fake := discordtest.New(t)
+	c := newCLI(t)
+	c.mustRun("", "add", "--guild", fake.GuildID(), "--slug", "putin-kim", sample)
+	iaddr, maddr := freeAddr(t), freeAddr(t)
+	c.env["DISCORD_TOKEN"] = fake.Token()
+	c.env["DISCORD_API_URL"] = fake.APIURL()
+	c.env["DISCORD_GUILD_ID"] = fake.GuildID()
+	c.env["DISCORD_PUBLIC_KEY"] = fake.PublicKey()
+	c.env["INTERACTIONS_ADDR"] = iaddr
+	c.env["METRICS_ADDR"] = maddr
+	c.env["LOG_LEVEL"] = "debug"
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"briefbot", "run"}, func(k string) string { return c.env[k] }, strings.NewReader(""), &bytes.Buffer{}, &stderr)
+	}()
+	wait, stop := context.WithTimeout(ctx, 15*time.Second)
+	defer stop()
+	if err := fake.WaitFor(wait, func() bool { return len(fake.Commands(fake.GuildID())) > 0 }); err != nil {
+		t.Fatalf("commands never registered: %v\n%s", err, stderr.String())
+	}
+	// Over the gateway first: an answer means the gateway is connected.
+	gi := &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, GuildID: fake.GuildID(),
+		Member: &discordgo.Member{User: &discordgo.User{ID: "7"}},
+		Data:   discordgo.ApplicationCommandInteractionData{Name: "brief", Options: []*discordgo.ApplicationCommandInteractionDataOption{{Name: "topic", Type: discordgo.ApplicationCommandOptionString, Value: "putin-kim"}}}}
+	fake.Dispatch(gi)
+	if _, err := fake.WaitCallback(wait, gi.ID); err != nil {
+		t.Fatalf("no gateway answer: %v\n%s", err, stderr.String())
+	}
+
+	hi := &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, GuildID: fake.GuildID(),
+		Member: &discordgo.Member{User: &discordgo.User{ID: "7"}},
+		Data:   discordgo.ApplicationCommandInteractionData{Name: "brief", Options: []*discordgo.ApplicationCommandInteractionDataOption{{Name: "topic", Type: discordgo.ApplicationCommandOptionString, Value: "putin-kim"}}}}
+	d, err := fake.Deliver(wait, "http://"+iaddr+"/interactions", hi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var resp discordgo.InteractionResponse
+	if d.Status != http.StatusOK || !d.Accepted || json.Unmarshal(d.Body, &resp) != nil || len(resp.Data.Embeds) != 1 {
+		t.Fatalf("HTTP answer %d %s (%s)", d.Status, d.Body, d.Problem)
+	}
+
+	get := func(path string) (int, string) {
+		t.Helper()
+		r, err := http.Get("http://" + maddr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Body.Close()
+		b, _ := io.ReadAll(r.Body)
+		return r.StatusCode, string(b)
+	}
+	if code, body := get("/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz %d %s", code, body)
+	}
+	_, page := get("/metrics")
+	for _, want := range []string{
+		`briefbot_interactions_total{command="brief",kind="command",outcome="ok"} 2`,
+		`briefbot_gateway_connected 1`,
+		`briefbot_brief_cache_total{result="hit"} 2`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if !strings.Contains(page, "briefbot_redis_commands_total") {
+		t.Error("/metrics lacks the Redis commands")
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run returned %v after interrupt", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("run did not stop after interrupt")
+	}
+	logs := stderr.String()
+	if strings.Contains(logs, fake.Token()) || strings.Contains(logs, gi.Token) || strings.Contains(logs, hi.Token) {
+		t.Error("a token appears in the logs")
+	}
+}
+
+func TestShardConfig(t *testing.T) {
+	for _, c := range []struct {
+		id, count string
+		wantID    int
+		wantCount int
+		bad       string
+	}{
+		{"", "", 0, 1, ""},
+		{"1", "2", 1, 2, ""},
+		{"3", "auto", 3, bot.ShardCountAuto, ""},
+		{"2", "2", 0, 0, "SHARD_ID"},
+		{"", "0", 0, 0, "SHARD_COUNT"},
+		{"x", "", 0, 0, "SHARD_ID"},
+	} {
+		env := map[string]string{"SHARD_ID": c.id, "SHARD_COUNT": c.count}
+		cfg, err := loadConfig(func(k string) string { return env[k] })
+		if c.bad != "" {
+			if err == nil || !strings.Contains(err.Error(), c.bad) {
+				t.Errorf("%q/%q: err = %v, want one naming %s", c.id, c.count, err, c.bad)
+			}
+			continue
+		}
+		if err != nil || cfg.ShardID != c.wantID || cfg.ShardCount != c.wantCount {
+			t.Errorf("%q/%q: %d/%d, %v", c.id, c.count, cfg.ShardID, cfg.ShardCount, err)
+		}
+	}
+}
