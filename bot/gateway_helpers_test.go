@@ -17,69 +17,22 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-	"github.com/redis/go-redis/v9"
 
 	"briefbot/bot"
 	"briefbot/bot/discordtest"
 	"briefbot/briefs"
 	"briefbot/store"
+	"briefbot/store/storetest"
 )
 
 // e2eWait bounds every wait of the end-to-end tests.
 const e2eWait = 15 * time.Second
 
-// openGatewayStore opens the store as the bot runs it: the Redis at REDIS_URL
-// under a random prefix (deleting that prefix's keys, and only those,
-// afterwards), else the embedded server with a data file in a temporary
-// directory.
+// openGatewayStore opens the store as the bot runs it: on REDIS_URL under a
+// random prefix, else embedded (storetest).
 func openGatewayStore(tb testing.TB) *store.DB {
 	tb.Helper()
-	url := os.Getenv("REDIS_URL")
-	prefix := "briefbot-test:" + randHex(6) + ":"
-	db, err := store.Open(context.Background(), store.Config{URL: url, Prefix: prefix, DataFile: filepath.Join(tb.TempDir(), "data.json")})
-	if err != nil {
-		tb.Fatalf("open store: %v", err)
-	}
-	tb.Cleanup(func() {
-		if err := db.Close(); err != nil {
-			tb.Errorf("close store: %v", err)
-		}
-		if url != "" {
-			deleteKeys(tb, url, prefix)
-		}
-	})
-	return db
-}
-
-// deleteKeys deletes the keys under prefix, and only those.
-func deleteKeys(tb testing.TB, url, prefix string) {
-	opt, err := redis.ParseURL(url)
-	if err != nil {
-		tb.Errorf("cleanup: %v", err)
-		return
-	}
-	c := redis.NewClient(opt)
-	defer c.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-	var keys []string
-	for iter.Next(ctx) {
-		if strings.HasPrefix(iter.Val(), prefix) {
-			keys = append(keys, iter.Val())
-		}
-	}
-	if err := iter.Err(); err != nil {
-		tb.Errorf("cleanup scan: %v", err)
-	}
-	for len(keys) > 0 {
-		n := min(len(keys), 500)
-		if err := c.Unlink(ctx, keys[:n]...).Err(); err != nil {
-			tb.Errorf("cleanup: %v", err)
-			return
-		}
-		keys = keys[n:]
-	}
+	return storetest.Open(tb)
 }
 
 func randHex(n int) string {

@@ -2,8 +2,6 @@ package bot_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -22,6 +20,7 @@ import (
 	"briefbot/bot/discordtest"
 	"briefbot/briefs"
 	"briefbot/store"
+	"briefbot/store/storetest"
 )
 
 // ---------------------------------------------------------------------------
@@ -241,7 +240,7 @@ func newDigestRig(t testing.TB, n int, opts ...discordtest.Option) *digestRig {
 
 func openSharedStores(tb testing.TB, n int) []*store.DB {
 	tb.Helper()
-	url, prefix := os.Getenv("REDIS_URL"), "briefbot-test:"+dgRandomHex(6)+":"
+	url, prefix := os.Getenv("REDIS_URL"), storetest.RandomPrefix()
 	if url == "" {
 		mr, err := miniredis.Run()
 		if err != nil {
@@ -262,39 +261,9 @@ func openSharedStores(tb testing.TB, n int) []*store.DB {
 		for _, db := range dbs {
 			_ = db.Close()
 		}
-		dgDeleteKeys(tb, url, prefix)
+		storetest.DeletePrefix(tb, url, prefix)
 	})
 	return dbs
-}
-
-// dgDeleteKeys deletes the keys under prefix, and only those.
-func dgDeleteKeys(tb testing.TB, url, prefix string) {
-	opt, err := redis.ParseURL(url)
-	if err != nil {
-		tb.Errorf("cleanup: %v", err)
-		return
-	}
-	c := redis.NewClient(opt)
-	defer c.Close()
-	ctx := context.Background()
-	iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-	var keys []string
-	for iter.Next(ctx) {
-		if strings.HasPrefix(iter.Val(), prefix) {
-			keys = append(keys, iter.Val())
-		}
-	}
-	for len(keys) > 0 {
-		n := min(len(keys), 500)
-		_ = c.Unlink(ctx, keys[:n]...).Err()
-		keys = keys[n:]
-	}
-}
-
-func dgRandomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // session is a discordgo Session whose REST calls go to the fake.

@@ -11,6 +11,7 @@ import (
 
 	"briefbot/briefs"
 	"briefbot/store"
+	"briefbot/store/storetest"
 )
 
 // TestDigests is the contract of digest schedules, cursors and the
@@ -40,14 +41,14 @@ func TestDigests(t *testing.T) {
 func forEachBackendPair(t *testing.T, fn func(t *testing.T, open func(testing.TB) (*store.DB, *store.DB))) {
 	t.Run("embedded", func(t *testing.T) {
 		fn(t, func(tb testing.TB) (*store.DB, *store.DB) {
-			db := mustOpenEmbedded(tb, filepath.Join(tb.TempDir(), "data.json"))
+			db := storetest.OpenEmbedded(tb, filepath.Join(tb.TempDir(), "data.json"))
 			return db, db
 		})
 	})
 	if u := os.Getenv("REDIS_URL"); u != "" {
 		t.Run("redis", func(t *testing.T) {
 			fn(t, func(tb testing.TB) (*store.DB, *store.DB) {
-				prefix := "briefbot-test:" + randomHex(6) + ":"
+				prefix := storetest.RandomPrefix()
 				var dbs [2]*store.DB
 				for i := range dbs {
 					db, err := store.Open(context.Background(), store.Config{URL: u, Prefix: prefix})
@@ -62,7 +63,7 @@ func forEachBackendPair(t *testing.T, fn func(t *testing.T, open func(testing.TB
 							tb.Errorf("close: %v", err)
 						}
 					}
-					deletePrefix(tb, u, prefix)
+					storetest.DeletePrefix(tb, u, prefix)
 				})
 				return dbs[0], dbs[1]
 			})

@@ -14,6 +14,7 @@ import (
 
 	"briefbot/briefs"
 	"briefbot/store"
+	"briefbot/store/storetest"
 )
 
 // openFile opens an embedded store on file without registering a cleanup,
@@ -94,7 +95,7 @@ func readSnapshot(t *testing.T, file string) (snap struct {
 // about a second without being asked.
 func TestEmbeddedFlush(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "data.json")
-	db := mustOpenEmbedded(t, file)
+	db := storetest.OpenEmbedded(t, file)
 	a := mustAdd(t, db, addReq("g1", "first", "First", "The first story."))
 	if err := db.Flush(); err != nil {
 		t.Fatal(err)
@@ -164,7 +165,7 @@ func TestEmbeddedEmptyDataFile(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	db := mustOpenEmbedded(t, file)
+	db := storetest.OpenEmbedded(t, file)
 	mustAdd(t, db, addReq("g1", "first", "First", "The first story."))
 }
 
@@ -223,7 +224,7 @@ func TestEmbeddedTTLCountsDowntime(t *testing.T) {
 	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	db := mustOpenEmbedded(t, file)
+	db := storetest.OpenEmbedded(t, file)
 	if !strings.Contains(db.Where(), "(2 keys loaded)") {
 		t.Errorf("Where = %q", db.Where())
 	}

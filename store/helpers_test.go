@@ -2,13 +2,11 @@ package store_test
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,6 +15,7 @@ import (
 
 	"briefbot/briefs"
 	"briefbot/store"
+	"briefbot/store/storetest"
 )
 
 // MustOpen opens a store for a test: the Redis at REDIS_URL under a random
@@ -25,10 +24,7 @@ import (
 // directory. The store is closed when the test ends.
 func MustOpen(tb testing.TB) *store.DB {
 	tb.Helper()
-	if u := os.Getenv("REDIS_URL"); u != "" {
-		return mustOpenRedis(tb, u)
-	}
-	return mustOpenEmbedded(tb, filepath.Join(tb.TempDir(), "data.json"))
+	return storetest.Open(tb)
 }
 
 // backend is a place the contract suite runs against.
@@ -40,10 +36,10 @@ type backend struct {
 // backends are the embedded server always and, with REDIS_URL, real Redis.
 func backends() []backend {
 	bs := []backend{{"embedded", func(tb testing.TB) *store.DB {
-		return mustOpenEmbedded(tb, filepath.Join(tb.TempDir(), "data.json"))
+		return storetest.OpenEmbedded(tb, filepath.Join(tb.TempDir(), "data.json"))
 	}}}
 	if u := os.Getenv("REDIS_URL"); u != "" {
-		bs = append(bs, backend{"redis", func(tb testing.TB) *store.DB { return mustOpenRedis(tb, u) }})
+		bs = append(bs, backend{"redis", func(tb testing.TB) *store.DB { return storetest.OpenRedis(tb, u, storetest.RandomPrefix()) }})
 	}
 	return bs
 }
@@ -53,73 +49,6 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, open func(testing.TB) *s
 	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) { fn(t, b.open) })
 	}
-}
-
-func mustOpenEmbedded(tb testing.TB, dataFile string) *store.DB {
-	tb.Helper()
-	db, err := store.Open(context.Background(), store.Config{DataFile: dataFile})
-	if err != nil {
-		tb.Fatalf("open embedded store: %v", err)
-	}
-	tb.Cleanup(func() {
-		if err := db.Close(); err != nil {
-			tb.Errorf("close: %v", err)
-		}
-	})
-	return db
-}
-
-func mustOpenRedis(tb testing.TB, url string) *store.DB {
-	tb.Helper()
-	prefix := "briefbot-test:" + randomHex(6) + ":"
-	db, err := store.Open(context.Background(), store.Config{URL: url, Prefix: prefix})
-	if err != nil {
-		tb.Fatalf("open store at REDIS_URL: %v", err)
-	}
-	tb.Cleanup(func() {
-		if err := db.Close(); err != nil {
-			tb.Errorf("close: %v", err)
-		}
-		deletePrefix(tb, url, prefix)
-	})
-	return db
-}
-
-// deletePrefix deletes the keys under prefix, and only those.
-func deletePrefix(tb testing.TB, url, prefix string) {
-	tb.Helper()
-	opt, err := redis.ParseURL(url)
-	if err != nil {
-		tb.Errorf("cleanup: %v", err)
-		return
-	}
-	c := redis.NewClient(opt)
-	defer c.Close()
-	ctx := context.Background()
-	iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-	var keys []string
-	for iter.Next(ctx) {
-		if strings.HasPrefix(iter.Val(), prefix) {
-			keys = append(keys, iter.Val())
-		}
-	}
-	if err := iter.Err(); err != nil {
-		tb.Errorf("cleanup scan: %v", err)
-	}
-	for len(keys) > 0 {
-		n := min(len(keys), 500)
-		if err := c.Unlink(ctx, keys[:n]...).Err(); err != nil {
-			tb.Errorf("cleanup: %v", err)
-			return
-		}
-		keys = keys[n:]
-	}
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // testVersion is the summarizer version of the test briefs.

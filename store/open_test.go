@@ -14,6 +14,7 @@ import (
 
 	"briefbot/briefs"
 	"briefbot/store"
+	"briefbot/store/storetest"
 )
 
 // unavailableWithin bounds how long the store may take to say that Redis does
@@ -147,7 +148,7 @@ func TestRedisDoesNotAnswer(t *testing.T) {
 }
 
 func TestClosedStore(t *testing.T) {
-	db := mustOpenEmbedded(t, filepath.Join(t.TempDir(), "data.json"))
+	db := storetest.OpenEmbedded(t, filepath.Join(t.TempDir(), "data.json"))
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +165,7 @@ func TestClosedStore(t *testing.T) {
 func TestWhere(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "data.json")
-	db := mustOpenEmbedded(t, file)
+	db := storetest.OpenEmbedded(t, file)
 	if want := fmt.Sprintf("embedded Redis, data file %s (new)", file); db.Where() != want {
 		t.Errorf("Where = %q, want %q", db.Where(), want)
 	}
@@ -174,7 +175,7 @@ func TestWhere(t *testing.T) {
 	// A relative DataFile is shown absolute.
 	wd, _ := os.Getwd()
 	t.Chdir(dir)
-	db = mustOpenEmbedded(t, "data.json")
+	db = storetest.OpenEmbedded(t, "data.json")
 	if !strings.HasPrefix(db.Where(), "embedded Redis, data file "+file+" (") || !strings.HasSuffix(db.Where(), " keys loaded)") {
 		t.Errorf("Where = %q", db.Where())
 	}
@@ -182,7 +183,7 @@ func TestWhere(t *testing.T) {
 	t.Chdir(wd)
 
 	if u := os.Getenv("REDIS_URL"); u != "" {
-		db := mustOpenRedis(t, u)
+		db := storetest.OpenRedis(t, u, storetest.RandomPrefix())
 		if !strings.HasPrefix(db.Where(), "Redis at ") || !strings.Contains(db.Where(), ", prefix "+db.Prefix()) {
 			t.Errorf("Where = %q", db.Where())
 		}

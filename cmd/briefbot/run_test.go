@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -20,6 +18,7 @@ import (
 	"time"
 
 	"briefbot/briefs"
+	"briefbot/store/storetest"
 )
 
 // sample is the article the project started from, shipped as the example.
@@ -52,15 +51,9 @@ func newRedisCLI(t *testing.T) *cli {
 	}
 	c := newCLI(t)
 	c.env["REDIS_URL"] = url
-	c.env["REDIS_KEY_PREFIX"] = "briefbot-test:" + randomHex(6) + ":"
-	t.Cleanup(func() { deletePrefix(t, url, c.env["REDIS_KEY_PREFIX"]) })
+	c.env["REDIS_KEY_PREFIX"] = storetest.RandomPrefix()
+	t.Cleanup(func() { storetest.DeletePrefix(t, url, c.env["REDIS_KEY_PREFIX"]) })
 	return c
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 type result struct {
