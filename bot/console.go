@@ -100,34 +100,50 @@ func optionsUsage(opts []*discordgo.ApplicationCommandOption) string {
 	return b.String()
 }
 
-// parse turns a typed command into the interaction Discord would send. Words
-// without "name:" fill the first string option ("/brief putin kim").
+// parse turns a typed command into the interaction Discord would send.
 func (c *Console) parse(line string, seq int) (*discordgo.Interaction, error) {
-	if !strings.HasPrefix(line, "/") {
-		return nil, fmt.Errorf("commands start with /, e.g. /brief putin-kim (try /help)")
-	}
-	words, err := splitWords(line[1:])
+	data, err := ParseCommand(c.Router.ApplicationCommands(), line)
 	if err != nil {
 		return nil, err
 	}
+	return c.interaction(discordgo.InteractionApplicationCommand, seq, data), nil
+}
+
+// ParseCommand turns a slash command as a user types it ("/brief putin-kim",
+// `/article add text:"..." slug:x`) into the data Discord would send for it,
+// checked against the command definitions. Words without "name:" fill the
+// first string option ("/brief putin kim").
+func ParseCommand(defs []*discordgo.ApplicationCommand, line string) (discordgo.ApplicationCommandInteractionData, error) {
+	var none discordgo.ApplicationCommandInteractionData
+	line = strings.TrimSpace(line)
+	if !strings.HasPrefix(line, "/") {
+		return none, fmt.Errorf("commands start with /, e.g. /brief putin-kim (try /help)")
+	}
+	words, err := splitWords(line[1:])
+	if err != nil {
+		return none, err
+	}
 	if len(words) == 0 {
-		return nil, fmt.Errorf("type a command after /, e.g. /brief putin-kim")
+		return none, fmt.Errorf("type a command after /, e.g. /brief putin-kim")
 	}
 	var def *discordgo.ApplicationCommand
-	for _, d := range c.Router.ApplicationCommands() {
+	for _, d := range defs {
 		if d.Name == words[0] {
 			def = d
 		}
 	}
 	if def == nil {
-		return nil, fmt.Errorf("unknown command /%s (try /help)", words[0])
+		return none, fmt.Errorf("unknown command /%s (try /help)", words[0])
 	}
 	words = words[1:]
-	data := discordgo.ApplicationCommandInteractionData{ID: "console-" + def.Name, Name: def.Name, CommandType: discordgo.ChatApplicationCommand}
+	data := discordgo.ApplicationCommandInteractionData{ID: def.ID, Name: def.Name, CommandType: discordgo.ChatApplicationCommand}
+	if data.ID == "" {
+		data.ID = "console-" + def.Name
+	}
 	optDefs, target := def.Options, &data.Options
 	if len(optDefs) > 0 && optDefs[0].Type == discordgo.ApplicationCommandOptionSubCommand {
 		if len(words) == 0 {
-			return nil, fmt.Errorf("/%s needs a subcommand: %s", def.Name, subcommandNames(optDefs))
+			return none, fmt.Errorf("/%s needs a subcommand: %s", def.Name, subcommandNames(optDefs))
 		}
 		var sub *discordgo.ApplicationCommandOption
 		for _, o := range optDefs {
@@ -136,7 +152,7 @@ func (c *Console) parse(line string, seq int) (*discordgo.Interaction, error) {
 			}
 		}
 		if sub == nil {
-			return nil, fmt.Errorf("/%s has no subcommand %q: %s", def.Name, words[0], subcommandNames(optDefs))
+			return none, fmt.Errorf("/%s has no subcommand %q: %s", def.Name, words[0], subcommandNames(optDefs))
 		}
 		opt := &discordgo.ApplicationCommandInteractionDataOption{Name: sub.Name, Type: discordgo.ApplicationCommandOptionSubCommand}
 		data.Options = []*discordgo.ApplicationCommandInteractionDataOption{opt}
@@ -161,7 +177,7 @@ func (c *Console) parse(line string, seq int) (*discordgo.Interaction, error) {
 			}
 		}
 		if first == nil || values[first.Name] != "" {
-			return nil, fmt.Errorf("did not understand %q (options are name:value)", strings.Join(loose, " "))
+			return none, fmt.Errorf("did not understand %q (options are name:value)", strings.Join(loose, " "))
 		}
 		values[first.Name] = strings.Join(loose, " ")
 	}
@@ -169,13 +185,13 @@ func (c *Console) parse(line string, seq int) (*discordgo.Interaction, error) {
 		v, ok := values[o.Name]
 		if !ok {
 			if o.Required {
-				return nil, fmt.Errorf("/%s needs %s:<%s>", def.Name, o.Name, o.Name)
+				return none, fmt.Errorf("/%s needs %s:<%s>", def.Name, o.Name, o.Name)
 			}
 			continue
 		}
 		*target = append(*target, &discordgo.ApplicationCommandInteractionDataOption{Name: o.Name, Type: o.Type, Value: v})
 	}
-	return c.interaction(discordgo.InteractionApplicationCommand, seq, data), nil
+	return data, nil
 }
 
 // fillModal stands in for the form Discord would open: paragraph fields are

@@ -36,7 +36,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -63,6 +62,7 @@ const (
 type Option func(*config)
 
 type config struct {
+	addr             string
 	token            string
 	appID            string
 	guilds           []string
@@ -80,6 +80,9 @@ func WithToken(token string) Option {
 
 // WithApplicationID sets the application id sent in READY.
 func WithApplicationID(id string) Option { return func(c *config) { c.appID = id } }
+
+// WithAddr makes the fake listen on addr (default 127.0.0.1:0, a free port).
+func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
 
 // WithGuilds sets the guilds listed in READY (default: DefaultGuildID).
 func WithGuilds(ids ...string) Option { return func(c *config) { c.guilds = ids } }
@@ -151,7 +154,7 @@ type Stats struct {
 
 // Server is a fake Discord. Its methods are safe for concurrent use.
 type Server struct {
-	tb  testing.TB
+	tb  TB
 	cfg config
 	srv *httptest.Server
 
@@ -213,8 +216,19 @@ type failure struct {
 	retryAfter     time.Duration
 }
 
-// New starts a fake Discord on 127.0.0.1; it is closed when tb's test ends.
-func New(tb testing.TB, opts ...Option) *Server {
+// TB is what the fake needs of its user: where to report misuse and when
+// to close. *testing.T and *testing.B provide it; cmd/fakediscord provides
+// its own so the fake can also run by hand.
+type TB interface {
+	Helper()
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
+// New starts a fake Discord on 127.0.0.1 (WithAddr picks the address); it is
+// closed when tb's test ends.
+func New(tb TB, opts ...Option) *Server {
 	tb.Helper()
 	cfg := config{
 		token:            DefaultToken,
@@ -224,6 +238,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 		callbackDeadline: DefaultCallbackDeadline,
 		replay:           DefaultReplayBuffer,
 		shards:           1,
+		addr:             "127.0.0.1:0",
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -246,7 +261,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 		tb.Fatalf("discordtest: signing key: %v", err)
 	}
 	s.signKey = key
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		tb.Fatalf("discordtest: listen: %v", err)
 	}
