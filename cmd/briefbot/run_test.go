@@ -495,8 +495,8 @@ func TestConsoleRefreshRebuildsFromTheLink(t *testing.T) {
 	c.mustRun("", "add", "--slug", "harbour", "--url", srv.URL+"/news/harbour-strike")
 	c.mustRun("Pasted Story\n\nThe council met on Monday to discuss the budget. Members agreed to cut spending by two percent. A vote is due next week.", "add", "--slug", "pasted", "-")
 	version.Store(1)
-	out := c.mustRun("/article refresh slug:harbour\n/article refresh slug:pasted\n/article refresh slug:nope\n", "console").stdout
-	for _, want := range []string{"Refreshed `harbour`", "# Ships Sail Again as Harbour Strike Ends", "pasted as text", `no article`} {
+	out := c.mustRun("/article add url:"+srv.URL+"/news/harbour-strike?utm_medium=chat\n/article refresh slug:harbour\n/article refresh slug:pasted\n/article refresh slug:nope\n", "console").stdout
+	for _, want := range []string{"already here as `harbour`", "Refreshed `harbour`", "# Ships Sail Again as Harbour Strike Ends", "pasted as text", `no article`} {
 		if !strings.Contains(strings.ToLower(out), strings.ToLower(want)) {
 			t.Errorf("console output lacks %q:\n%s", want, out)
 		}
