@@ -204,8 +204,15 @@ func TestClauseTrim(t *testing.T) {
 		{`He said "we will go, which is final, and that is that" on the long road home today.`, 40, 300,
 			`He said "we will go, which is final, and that is that" on the long road home today.`},
 		{strings.Repeat("abc ", 100), 300, 300, strings.TrimSpace(strings.Repeat("abc ", 74)) + "…"},
+		// A dash aside between subject and verb is no clause boundary: a cut
+		// there would leave "Glasgow captain Al Kellock and Hall." with no
+		// predicate, so the sentence stays whole.
 		{"Glasgow captain Al Kellock and Hall - who have played 300 matches between them - will start against Cardiff on Friday.", 60, 300,
-			"Glasgow captain Al Kellock and Hall."},
+			"Glasgow captain Al Kellock and Hall - who have played 300 matches between them - will start against Cardiff on Friday."},
+		{"Speaking to the magazine about her new role, the actress, who stars as a president in the show, was quick to note the scrutiny.", 80, 300,
+			"Speaking to the magazine about her new role, the actress, who stars as a president in the show, was quick to note the scrutiny."},
+		{"The minister met the leaders of the two largest unions on Monday, who had called for a national strike over pay.", 80, 300,
+			"The minister met the leaders of the two largest unions on Monday."},
 	}
 	for _, tt := range tests {
 		got := clauseTrim(tt.in, tt.soft, tt.hard)
@@ -684,6 +691,66 @@ func TestFallbackBullets(t *testing.T) {
 	for _, b := range sum.Bullets {
 		if HasDanglingOpener(b) {
 			t.Errorf("bullet dangles: %q", b)
+		}
+	}
+}
+
+func TestDropFrame(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"It comes after the council voted to close the library in the spring.", "the council voted to close the library in the spring."},
+		{"This follows just days after the minister resigned over the leaked report.", "the minister resigned over the leaked report."},
+		{"This is the shocking moment a driver crashed into a shop window in the high street.", "a driver crashed into a shop window in the high street."},
+		{"It was revealed the club will appoint a new manager before the summer.", "the club will appoint a new manager before the summer."},
+		{"It is understood the club will appoint a new manager before the summer.", "It is understood the club will appoint a new manager before the summer."}, // a hedge: kept
+		{"It has emerged that the company knew about the fault for two years.", "the company knew about the fault for two years."},
+		{"It comes after that.", "It comes after that."},                                                               // too short to stand alone
+		{"It is a long way to the nearest town from the farm.", "It is a long way to the nearest town from the farm."}, // no frame
+	}
+	for _, tt := range tests {
+		got, ok := dropFrame(tt.in)
+		if got != tt.want || ok != (tt.want != tt.in) {
+			t.Errorf("dropFrame(%q) = %q, %v; want %q", tt.in, got, ok, tt.want)
+		}
+	}
+}
+
+func TestDropPictureAsides(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"The actress (pictured) wore a red dress to the premiere.", "The actress wore a red dress to the premiere."},
+		{"Smith (left) and Jones (right, with his wife) arrived together.", "Smith and Jones arrived together."},
+		{"The planet (artist's impression) orbits a red dwarf.", "The planet orbits a red dwarf."},
+		{"The museum (file photo) reopens on Monday.", "The museum reopens on Monday."},
+		// Asides that carry meaning stay.
+		{"The kite measured 6,000 metres (3.7 miles) from end to end.", "The kite measured 6,000 metres (3.7 miles) from end to end."},
+		{"The striker (left the club in 2010) came back.", "The striker (left the club in 2010) came back."},
+	}
+	for _, tt := range tests {
+		if got := dropPictureAsides(tt.in); got != tt.want {
+			t.Errorf("dropPictureAsides(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestCaptionLabel(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // what follows the label; "" for no label
+	}{
+		{"Wanted: Police have issued a warrant for the arrest of a 26-year-old man.", "Police have issued a warrant for the arrest of a 26-year-old man."},
+		{"Big Ben: the lamb is twice the weight of the average new-born.", "the lamb is twice the weight of the average new-born."},
+		{"The minister said: 'We will not give up on this.'", ""},
+		{"Police said: the road will stay closed until Monday.", ""},
+		{"With the new Avengers: Age of Ultron released, fans queued.", ""},
+		{"On 12 May: the vote was held.", ""},
+	}
+	for _, tt := range tests {
+		k := captionLabel(tt.in)
+		got := ""
+		if k > 0 {
+			got = tt.in[k:]
+		}
+		if got != tt.want {
+			t.Errorf("captionLabel(%q) leaves %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
