@@ -90,18 +90,33 @@ func TestRunServesHTTPInteractionsAndMetrics(t *testing.T) {
 	if code, body := get("/healthz"); code != http.StatusOK {
 		t.Errorf("/healthz %d %s", code, body)
 	}
-	_, page := get("/metrics")
-	for _, want := range []string{
+	// The counters move just after each answer is sent, so the page is read
+	// until it shows both interactions (bounded by the test's deadline).
+	wants := []string{
 		`briefbot_interactions_total{command="brief",kind="command",outcome="ok"} 2`,
 		`briefbot_gateway_connected 1`,
 		`briefbot_brief_cache_total{result="hit"} 2`,
-	} {
-		if !strings.Contains(page, want) {
-			t.Errorf("/metrics lacks %s", want)
+		"briefbot_redis_commands_total",
+	}
+	var missing []string
+	for {
+		_, page := get("/metrics")
+		missing = missing[:0]
+		for _, want := range wants {
+			if !strings.Contains(page, want) {
+				missing = append(missing, want)
+			}
+		}
+		if len(missing) == 0 || wait.Err() != nil {
+			break
+		}
+		select {
+		case <-wait.Done():
+		case <-time.After(20 * time.Millisecond):
 		}
 	}
-	if !strings.Contains(page, "briefbot_redis_commands_total") {
-		t.Error("/metrics lacks the Redis commands")
+	for _, m := range missing {
+		t.Errorf("/metrics lacks %s", m)
 	}
 
 	cancel()
