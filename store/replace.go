@@ -18,7 +18,7 @@ import (
 //
 // Returns {"gone"} when the slug no longer names that id, {"dup", id} when
 // the new URL or content belongs to another article, {"ok"} after writing.
-var replaceScript = newScript(`
+var replaceScript = newScript(luaArticle + `
 local base, slug, id = ARGV[1], ARGV[2], ARGV[3]
 local url, hash = ARGV[4], ARGV[5]
 if redis.call('HGET', KEYS[1], slug) ~= id then return {'gone'} end
@@ -34,43 +34,13 @@ local akey = base .. 'article:' .. id
 local rec = redis.call('HGETALL', akey)
 local f = {}
 for i = 1, #rec, 2 do f[rec[i]] = rec[i + 1] end
-if f.url and f.url ~= '' and redis.call('HGET', KEYS[2], f.url) == id then redis.call('HDEL', KEYS[2], f.url) end
-if f.hash and f.hash ~= '' and redis.call('HGET', KEYS[3], f.hash) == id then redis.call('HDEL', KEYS[3], f.hash) end
-if f.terms and f.terms ~= '' then
-  local ok, old = pcall(cjson.decode, f.terms)
-  if ok and type(old) == 'table' then
-    for _, t in ipairs(old) do
-      if type(t) == 'string' then
-        redis.call('SREM', base .. 'term:' .. t, id)
-        if redis.call('SCARD', base .. 'term:' .. t) == 0 then redis.call('ZREM', base .. 'termidx', t) end
-      end
-    end
-  end
-end
-for k, _ in pairs(f) do
-  if string.sub(k, 1, 2) == 'v:' then
-    redis.call('DEL', base .. 'brief:' .. slug .. ':' .. string.sub(k, 3))
-    redis.call('HDEL', akey, k)
-  end
-end
+unindex_content(base, akey, id, slug, f)
 redis.call('HSET', akey, 'article', ARGV[6], 'slug', slug, 'url', url, 'hash', hash, 'terms', ARGV[8])
 if url ~= '' then redis.call('HSET', KEYS[2], url, id) end
 if hash ~= '' then redis.call('HSET', KEYS[3], hash, id) end
 redis.call('HSET', KEYS[6], id, ARGV[7])
-for i = 12, #ARGV do
-  redis.call('SADD', base .. 'term:' .. ARGV[i], id)
-  redis.call('ZADD', base .. 'termidx', 0, ARGV[i])
-end
-local version = ARGV[9]
-if version ~= '' then
-  local bkey = base .. 'brief:' .. slug .. ':' .. version
-  if tonumber(ARGV[11]) > 0 then
-    redis.call('SET', bkey, ARGV[10], 'PX', ARGV[11])
-  else
-    redis.call('SET', bkey, ARGV[10])
-  end
-  redis.call('HSET', akey, 'v:' .. version, '1')
-end
+index_terms(base, id, 12)
+cache_brief(base, akey, slug, ARGV[9], ARGV[10], ARGV[11])
 return {'ok'}
 `)
 

@@ -22,7 +22,7 @@ import "github.com/redis/go-redis/v9"
 // {"conflict"} when exact and the slug is taken; {"slug", free slug} when the
 // candidate is taken (the caller re-encodes with that slug and calls again);
 // {"created"} after writing.
-var addScript = newScript(`
+var addScript = newScript(luaArticle + `
 local base, id, wanted, cand, exact = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local url, hash = ARGV[6], ARGV[7]
 local function existing(eid)
@@ -54,27 +54,15 @@ if hash ~= '' then redis.call('HSET', KEYS[3], hash, id) end
 redis.call('ZADD', KEYS[4], ARGV[10], id)
 redis.call('ZADD', KEYS[5], 0, cand .. '\0' .. id)
 redis.call('HSET', KEYS[6], id, ARGV[9])
-for i = 15, #ARGV do
-  redis.call('SADD', base .. 'term:' .. ARGV[i], id)
-  redis.call('ZADD', base .. 'termidx', 0, ARGV[i])
-end
-local version = ARGV[12]
-if version ~= '' then
-  local bkey = base .. 'brief:' .. cand .. ':' .. version
-  if tonumber(ARGV[14]) > 0 then
-    redis.call('SET', bkey, ARGV[13], 'PX', ARGV[14])
-  else
-    redis.call('SET', bkey, ARGV[13])
-  end
-  redis.call('HSET', akey, 'v:' .. version, '1')
-end
+index_terms(base, id, 15)
+cache_brief(base, akey, cand, ARGV[12], ARGV[13], ARGV[14])
 return {'created'}
 `)
 
 // removeScript deletes the article with slug ARGV[2], its cached briefs of
 // every version and all its index entries. Returns the article JSON, or nil
 // when the slug is unknown.
-var removeScript = newScript(`
+var removeScript = newScript(luaArticle + `
 local base, slug = ARGV[1], ARGV[2]
 local id = redis.call('HGET', KEYS[1], slug)
 if not id then return false end
@@ -82,26 +70,11 @@ local akey = base .. 'article:' .. id
 local rec = redis.call('HGETALL', akey)
 local f = {}
 for i = 1, #rec, 2 do f[rec[i]] = rec[i + 1] end
-local terms = {}
-if f.terms and f.terms ~= '' then
-  local ok, t = pcall(cjson.decode, f.terms)
-  if ok and type(t) == 'table' then terms = t end
-end
 redis.call('HDEL', KEYS[1], slug)
-if f.url and f.url ~= '' and redis.call('HGET', KEYS[2], f.url) == id then redis.call('HDEL', KEYS[2], f.url) end
-if f.hash and f.hash ~= '' and redis.call('HGET', KEYS[3], f.hash) == id then redis.call('HDEL', KEYS[3], f.hash) end
+unindex_content(base, akey, id, slug, f)
 redis.call('ZREM', KEYS[4], id)
 redis.call('ZREM', KEYS[5], slug .. '\0' .. id)
 redis.call('HDEL', KEYS[6], id)
-for _, t in ipairs(terms) do
-  if type(t) == 'string' then
-    redis.call('SREM', base .. 'term:' .. t, id)
-    if redis.call('SCARD', base .. 'term:' .. t) == 0 then redis.call('ZREM', base .. 'termidx', t) end
-  end
-end
-for k, _ in pairs(f) do
-  if string.sub(k, 1, 2) == 'v:' then redis.call('DEL', base .. 'brief:' .. slug .. ':' .. string.sub(k, 3)) end
-end
 redis.call('DEL', akey)
 return {id, f.article or ''}
 `)
@@ -118,16 +91,10 @@ return redis.call('HGET', ARGV[1] .. 'article:' .. id, 'article')
 // (0 = no expiry) when the article KEYS[1] exists, under the slug its record
 // holds. ARGV[1] is the guild's key base. Returns 1 when stored, 0 when the
 // article is gone.
-var cacheScript = newScript(`
+var cacheScript = newScript(luaArticle + `
 local slug = redis.call('HGET', KEYS[1], 'slug')
 if not slug then return 0 end
-local bkey = ARGV[1] .. 'brief:' .. slug .. ':' .. ARGV[2]
-if tonumber(ARGV[4]) > 0 then
-  redis.call('SET', bkey, ARGV[3], 'PX', ARGV[4])
-else
-  redis.call('SET', bkey, ARGV[3])
-end
-redis.call('HSET', KEYS[1], 'v:' .. ARGV[2], '1')
+cache_brief(ARGV[1], KEYS[1], slug, ARGV[2], ARGV[3], ARGV[4])
 return 1
 `)
 
@@ -247,6 +214,58 @@ local ls = hmget(KEYS[3], ids)
 for i = 1, #ids do out[i] = ls[i] or '' end
 return out
 `)
+
+// luaArticle defines the steps the article scripts share, so that adding,
+// replacing, caching and removing keep an article's keys the same way. base
+// is the guild's key base, akey the article's record.
+//
+// index_terms adds article id under the terms ARGV[first...], in the term
+// sets and the term vocabulary (for autocomplete by word prefix).
+// unindex_content removes what the record f (HGETALL of akey) indexed: its
+// URL and content-hash entries, its terms (dropping words no article uses
+// any more from the vocabulary), and its cached briefs of every version.
+// cache_brief stores brief JSON of a summarizer version under the slug for
+// ttl ms (0: no expiry) and notes the version in the record; an empty
+// version stores nothing.
+const luaArticle = `
+local function index_terms(base, id, first)
+  for i = first, #ARGV do
+    redis.call('SADD', base .. 'term:' .. ARGV[i], id)
+    redis.call('ZADD', base .. 'termidx', 0, ARGV[i])
+  end
+end
+local function unindex_content(base, akey, id, slug, f)
+  if f.url and f.url ~= '' and redis.call('HGET', KEYS[2], f.url) == id then redis.call('HDEL', KEYS[2], f.url) end
+  if f.hash and f.hash ~= '' and redis.call('HGET', KEYS[3], f.hash) == id then redis.call('HDEL', KEYS[3], f.hash) end
+  if f.terms and f.terms ~= '' then
+    local ok, terms = pcall(cjson.decode, f.terms)
+    if ok and type(terms) == 'table' then
+      for _, t in ipairs(terms) do
+        if type(t) == 'string' then
+          redis.call('SREM', base .. 'term:' .. t, id)
+          if redis.call('SCARD', base .. 'term:' .. t) == 0 then redis.call('ZREM', base .. 'termidx', t) end
+        end
+      end
+    end
+  end
+  for k, _ in pairs(f) do
+    if string.sub(k, 1, 2) == 'v:' then
+      redis.call('DEL', base .. 'brief:' .. slug .. ':' .. string.sub(k, 3))
+      redis.call('HDEL', akey, k)
+    end
+  end
+end
+local function cache_brief(base, akey, slug, version, json, ttl)
+  if version == '' then return end
+  local bkey = base .. 'brief:' .. slug .. ':' .. version
+  if tonumber(ttl) > 0 then
+    redis.call('SET', bkey, json, 'PX', ttl)
+  else
+    redis.call('SET', bkey, json)
+  end
+  redis.call('HSET', akey, 'v:' .. version, '1')
+end
+`
 
 // luaHMGet defines hmget(key, fields), HMGET in chunks: Lua's unpack fails
 // on a few thousand arguments, and a listing page may be asked for more.
