@@ -166,14 +166,20 @@ func (d *Deferral) Serve(ctx context.Context, i *discordgo.Interaction, out Resp
 	return redactToken(err, i.Token)
 }
 
+// answerMargin is the part of the 3-second deadline kept for sending an
+// answer that cannot be deferred (autocomplete), so a handler stuck on a slow
+// store still gets its empty answer to Discord in time.
+const answerMargin = 700 * time.Millisecond
+
 // serve is Serve without the report: it returns the handler's answer and
 // the error of a send that failed.
 func (d *Deferral) serve(ctx context.Context, i *discordgo.Interaction, out Responder) (*discordgo.InteractionResponse, error) {
 	deadline := time.Now().Add(d.deadline())
 	if i.Type == discordgo.InteractionApplicationCommandAutocomplete || i.Type == discordgo.InteractionPing {
 		// No deferral exists for these; past the deadline the answer is
-		// useless, so the handler gets the deadline too.
-		hctx, cancel := context.WithDeadline(ctx, deadline)
+		// useless, so the handler must finish early enough for its answer
+		// (an empty list when the store is slow) to arrive in time.
+		hctx, cancel := context.WithDeadline(ctx, deadline.Add(-answerMargin))
 		resp := d.Router.Handle(hctx, i)
 		cancel()
 		return resp, d.respond(ctx, deadline, i, out, resp)

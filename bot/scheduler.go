@@ -431,23 +431,50 @@ func (s *Scheduler) fireDue(ctx context.Context, now time.Time) {
 }
 
 // dispatch runs one slot in its own goroutine, at most Workers at once,
-// with panic recovery.
+// with panic recovery. A slot another instance holds (busy) is looked at
+// again once that instance's lock has expired, while the slot is still
+// within the grace period: if its holder died before posting, the slot is
+// posted then rather than lost; if the holder finished, the marker says so
+// and nothing more happens.
 func (s *Scheduler) dispatch(ctx context.Context, j slotJob) {
 	s.jobs.Add(1)
 	go func() {
 		defer s.jobs.Done()
-		select {
-		case s.sem <- struct{}{}:
-		case <-ctx.Done():
-			return
+		for {
+			ev, ok := s.runSlot(ctx, j)
+			if !ok || ev.Kind != EventBusy {
+				return
+			}
+			wait := s.lockTTL + time.Second
+			if s.clock.Now().Add(wait).Sub(j.at) >= s.grace {
+				return
+			}
+			t := s.clock.NewTimer(wait)
+			select {
+			case <-t.C():
+			case <-ctx.Done():
+				t.Stop()
+				return
+			}
 		}
-		defer func() { <-s.sem }()
-		s.recover(cron.FuncJob(func() {
-			ev := s.deliver(ctx, slotFor(j, s.version), j.loc, j.sched.PostEmpty)
-			ev.CatchUp = j.catchUp
-			s.report(ev)
-		})).Run()
 	}()
+}
+
+// runSlot handles one slot under the Workers limit; ok is false when ctx
+// ended first.
+func (s *Scheduler) runSlot(ctx context.Context, j slotJob) (ev DigestEvent, ok bool) {
+	select {
+	case s.sem <- struct{}{}:
+	case <-ctx.Done():
+		return DigestEvent{}, false
+	}
+	defer func() { <-s.sem }()
+	s.recover(cron.FuncJob(func() {
+		ev = s.deliver(ctx, slotFor(j, s.version), j.loc, j.sched.PostEmpty)
+		ev.CatchUp = j.catchUp
+		s.report(ev)
+	})).Run()
+	return ev, true
 }
 
 func slotFor(j slotJob, version string) briefs.DigestSlot {

@@ -54,8 +54,8 @@ const (
 // Connection limits: an unreachable Redis must fail fast and clearly rather
 // than hang a Discord interaction that has 3 seconds to answer.
 const (
-	dialTimeout  = 2 * time.Second
-	ioTimeout    = 3 * time.Second
+	dialTimeout  = time.Second
+	ioTimeout    = time.Second // with one retry, a frozen Redis is reported within about 2s
 	maxRetries   = 1
 	dialRetries  = 2
 	pingTimeout  = 5 * time.Second
