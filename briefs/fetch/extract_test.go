@@ -395,3 +395,21 @@ func BenchmarkExtract(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkExtractAndSummarize is the work of adding a page by link once it
+// is fetched: extraction, then the brief.
+func BenchmarkExtractAndSummarize(b *testing.B) {
+	body := newsPage()
+	sum := briefs.NewExtractive()
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		p, err := fetch.Extract("https://www.daily.example/news/rail-timetable", "text/html; charset=utf-8", body)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := sum.Summarize(briefs.Document{Title: p.Title, Text: p.Text}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
