@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"briefbot/briefs"
-
 	"github.com/bwmarrin/discordgo"
 )
 
@@ -191,7 +189,7 @@ func (d *Deferral) serve(ctx context.Context, i *discordgo.Interaction, out Resp
 		defer func() {
 			if p := recover(); p != nil {
 				d.log().Error("panic answering interaction", "interaction", i.ID, "panic", fmt.Sprint(p))
-				done <- errorResponse(briefs.Errorf(briefs.EINTERNAL, "Something went wrong on our side. Please try again."))
+				done <- internalErrorResponse()
 			}
 		}()
 		done <- d.Router.Handle(ctx, i)
@@ -220,7 +218,7 @@ func (d *Deferral) serve(ctx context.Context, i *discordgo.Interaction, out Resp
 // retry still fits before the deadline.
 func (d *Deferral) respond(ctx context.Context, deadline time.Time, i *discordgo.Interaction, out Responder, resp *discordgo.InteractionResponse) error {
 	if resp == nil {
-		resp = errorResponse(briefs.Errorf(briefs.EINTERNAL, "Something went wrong on our side. Please try again."))
+		resp = internalErrorResponse()
 	}
 	for attempt := 1; ; attempt++ {
 		rctx, cancel := context.WithDeadline(ctx, deadline)
@@ -252,7 +250,7 @@ func (d *Deferral) finish(ctx context.Context, i *discordgo.Interaction, out Res
 	}
 	switch {
 	case resp == nil:
-		data = &discordgo.InteractionResponseData{Content: "⚠️ Something went wrong on our side. Please try again.", Flags: discordgo.MessageFlagsEphemeral}
+		data = internalErrorResponse().Data
 	case resp.Type == discordgo.InteractionResponseChannelMessageWithSource, resp.Type == discordgo.InteractionResponseUpdateMessage:
 	default:
 		// A form (modal) can only open as the first answer.
@@ -406,7 +404,7 @@ func (r *Router) labels(i *discordgo.Interaction) (kind, command string) {
 
 // internalErrorContent is the answer of a handler that panicked (Router.Handle
 // and Serve recover with it).
-const internalErrorContent = "⚠️ Something went wrong on our side. Please try again."
+const internalErrorContent = "⚠️ " + internalErrorMessage
 
 // responseOutcome classifies the router's answer: errors are ephemeral
 // messages starting with "⚠️" (errorResponse), a refusal names the Manage
@@ -424,7 +422,7 @@ func responseOutcome(resp *discordgo.InteractionResponse) string {
 	switch {
 	case resp.Data.Content == internalErrorContent:
 		return OutcomePanic
-	case strings.Contains(resp.Data.Content, "Manage Server permission"):
+	case strings.Contains(resp.Data.Content, needManageServer):
 		return OutcomeRefused
 	}
 	return OutcomeError

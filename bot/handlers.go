@@ -137,7 +137,7 @@ func (r *Router) handleArticleAdd(ctx context.Context, in *Interaction) *discord
 // handleArticleModal takes the pasted text of the /article add form.
 func (r *Router) handleArticleModal(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
 	if !in.CanManageServer() {
-		return errorResponse(briefs.Errorf(briefs.EINVALID, "You need the Manage Server permission to add articles."))
+		return errorResponse(briefs.Errorf(briefs.EINVALID, "%s to add articles.", needManageServer))
 	}
 	return r.addArticle(ctx, in, briefs.AddInput{
 		Text:  in.ModalValue("text"),

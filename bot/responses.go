@@ -40,3 +40,12 @@ func choicesResponse(ls []briefs.Listing) *discordgo.InteractionResponse {
 		Data: &discordgo.InteractionResponseData{Choices: choices},
 	}
 }
+
+// internalErrorMessage is what a member reads when a handler failed in a way
+// we did not foresee (a panic).
+const internalErrorMessage = "Something went wrong on our side. Please try again."
+
+// internalErrorResponse answers an interaction whose handler panicked.
+func internalErrorResponse() *discordgo.InteractionResponse {
+	return errorResponse(briefs.Errorf(briefs.EINTERNAL, internalErrorMessage))
+}

@@ -77,7 +77,7 @@ func (r *Router) Handle(ctx context.Context, i *discordgo.Interaction) (resp *di
 	defer func() {
 		if p := recover(); p != nil {
 			r.log.Error("panic in interaction handler", "interaction", i.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			resp = errorResponse(briefs.Errorf(briefs.EINTERNAL, "Something went wrong on our side. Please try again."))
+			resp = internalErrorResponse()
 		}
 		noMentions(resp)
 		if resp != nil {
@@ -116,7 +116,7 @@ func (r *Router) route(ctx context.Context, in *Interaction, autocomplete bool) 
 		return c.autocomplete(ctx, in)
 	}
 	if c.admin && !in.CanManageServer() {
-		return errorResponse(briefs.Errorf(briefs.EINVALID, "You need the Manage Server permission to use /%s.", data.Name))
+		return errorResponse(briefs.Errorf(briefs.EINVALID, "%s to use /%s.", needManageServer, data.Name))
 	}
 	h, ok := c.handle[in.Subcommand()]
 	if !ok {
@@ -136,6 +136,10 @@ func (r *Router) routeComponent(ctx context.Context, in *Interaction, customID s
 	}
 	return h(ctx, in)
 }
+
+// needManageServer opens every refusal of an admin command; metrics count
+// answers that carry it as refusals (responseOutcome).
+const needManageServer = "You need the Manage Server permission"
 
 // noMentionsAllowed is the allowed_mentions every message carries: an empty
 // parse list. The zero value would encode as null, which lets Discord parse
