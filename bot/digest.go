@@ -133,18 +133,29 @@ func optionBool(in *Interaction, name string) bool {
 	return false
 }
 
-// handleDigestSchedule answers /digest schedule: it stores the schedule and
-// shows the next three runs in its timezone.
-func (r *Router) handleDigestSchedule(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
+// digestTarget is the channel a /digest subcommand acts on, or the refusal
+// to send instead: digests are off here, the channel option is unusable, or
+// (when posting) the bot may not post there.
+func (r *Router) digestTarget(in *Interaction, posting bool) (string, *discordgo.InteractionResponse) {
 	if r.digests == nil {
-		return r.digestsOff(in)
+		return "", r.digestsOff(in)
 	}
 	ch, err := digestChannel(in)
 	if err != nil {
-		return r.fail(in, err)
+		return "", r.fail(in, err)
 	}
-	if why := cannotPost(in, ch); why != "" {
-		return r.fail(in, briefs.Errorf(briefs.EINVALID, "%s", why))
+	if why := cannotPost(in, ch); posting && why != "" {
+		return "", r.fail(in, briefs.Errorf(briefs.EINVALID, "%s", why))
+	}
+	return ch, nil
+}
+
+// handleDigestSchedule answers /digest schedule: it stores the schedule and
+// shows the next three runs in its timezone.
+func (r *Router) handleDigestSchedule(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
+	ch, refusal := r.digestTarget(in, true)
+	if refusal != nil {
+		return refusal
 	}
 	size, err := optionInt(in, "size")
 	if err != nil {
@@ -184,12 +195,9 @@ func (r *Router) handleDigestSchedule(ctx context.Context, in *Interaction) *dis
 
 // handleDigestOff answers /digest off.
 func (r *Router) handleDigestOff(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
-	if r.digests == nil {
-		return r.digestsOff(in)
-	}
-	ch, err := digestChannel(in)
-	if err != nil {
-		return r.fail(in, err)
+	ch, refusal := r.digestTarget(in, false)
+	if refusal != nil {
+		return refusal
 	}
 	if err := r.digests.RemoveDigest(ctx, in.GuildID, ch); err != nil {
 		if briefs.ErrorCode(err) == briefs.ENOTFOUND {
@@ -202,15 +210,9 @@ func (r *Router) handleDigestOff(ctx context.Context, in *Interaction) *discordg
 
 // handleDigestNow answers /digest now: a digest posted at once.
 func (r *Router) handleDigestNow(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
-	if r.digests == nil {
-		return r.digestsOff(in)
-	}
-	ch, err := digestChannel(in)
-	if err != nil {
-		return r.fail(in, err)
-	}
-	if why := cannotPost(in, ch); why != "" {
-		return r.fail(in, briefs.Errorf(briefs.EINVALID, "%s", why))
+	ch, refusal := r.digestTarget(in, true)
+	if refusal != nil {
+		return refusal
 	}
 	ev, err := r.digests.PostDigest(ctx, in.GuildID, ch, in.ID)
 	if err != nil {
