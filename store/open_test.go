@@ -189,3 +189,23 @@ func TestWhere(t *testing.T) {
 		}
 	}
 }
+
+// REDIS_URL may name a Sentinel deployment or a Cluster; an unreachable one
+// is reported like a single server, without the password.
+func TestOpenSentinelAndClusterURLs(t *testing.T) {
+	a, b := closedPort(t), closedPort(t)
+	for name, u := range map[string]string{
+		"sentinel": "redis://:hunter2@" + a + "/0?master_name=mymaster&addr=" + b,
+		"cluster":  "redis://:hunter2@" + a + "?addr=" + b,
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := store.Open(context.Background(), store.Config{URL: u})
+			wantCode(t, err, briefs.EUNAVAILABLE)
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("password in error: %v", err)
+			}
+		})
+	}
+	_, err := store.Open(context.Background(), store.Config{URL: "redis://" + a + "?addr=" + b + "&no_such_option=1"})
+	wantCode(t, err, briefs.EINVALID)
+}

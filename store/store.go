@@ -127,7 +127,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 }
 
 func (db *DB) openRemote(ctx context.Context, rawURL string) error {
-	opt, err := redis.ParseURL(rawURL)
+	opts, err := parseRedisURL(rawURL)
 	if err != nil {
 		// url.Parse errors quote the whole URL, password included: keep only
 		// the reason.
@@ -137,17 +137,23 @@ func (db *DB) openRemote(ctx context.Context, rawURL string) error {
 		}
 		return briefs.Errorf(briefs.EINVALID, "REDIS_URL is not a valid Redis URL: %v", err)
 	}
-	db.addr = opt.Addr
+	db.addr = strings.Join(opts.Addrs, ",")
 	kind := "Redis"
-	if opt.TLSConfig != nil {
-		kind = "Redis (TLS)"
+	switch {
+	case opts.MasterName != "":
+		kind = fmt.Sprintf("Redis master %q via Sentinel", opts.MasterName)
+	case len(opts.Addrs) > 1:
+		kind = "Redis Cluster"
 	}
-	if opt.Network == "unix" {
-		db.where = fmt.Sprintf("%s at unix socket %s db %d, prefix %s", kind, opt.Addr, opt.DB, db.prefix)
+	if opts.TLSConfig != nil {
+		kind += " (TLS)"
+	}
+	if strings.HasPrefix(rawURL, "unix:") {
+		db.where = fmt.Sprintf("%s at unix socket %s db %d, prefix %s", kind, db.addr, opts.DB, db.prefix)
 	} else {
-		db.where = fmt.Sprintf("%s at %s db %d, prefix %s", kind, opt.Addr, opt.DB, db.prefix)
+		db.where = fmt.Sprintf("%s at %s db %d, prefix %s", kind, db.addr, opts.DB, db.prefix)
 	}
-	db.client = redis.NewUniversalClient(universalOptions(opt))
+	db.client = redis.NewUniversalClient(withDefaults(opts))
 	if err := db.connect(ctx); err != nil {
 		_ = db.client.Close()
 		return err
@@ -155,9 +161,53 @@ func (db *DB) openRemote(ctx context.Context, rawURL string) error {
 	return nil
 }
 
-// universalOptions keeps what the URL said (credentials, TLS, db, any
-// timeouts given as query parameters) and fills in short timeouts and few
-// retries, so that an unreachable Redis is reported within seconds.
+// parseRedisURL reads REDIS_URL as one server, a Sentinel deployment or a
+// Cluster, in go-redis's URL forms:
+//
+//	redis://[user:password@]host:6379[/db]                       one server
+//	redis://[user:password@]sentinel1:26379/0?master_name=mymaster&addr=sentinel2:26379
+//	redis://[user:password@]node1:6379?addr=node2:6379&addr=node3:6379   Cluster
+//
+// The universal client then talks to whichever it is.
+func parseRedisURL(rawURL string) (*redis.UniversalOptions, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	q := u.Query()
+	switch {
+	case q.Has("master_name"):
+		fo, err := redis.ParseFailoverURL(rawURL)
+		if err != nil {
+			return nil, err
+		}
+		return &redis.UniversalOptions{
+			Addrs: fo.SentinelAddrs, MasterName: fo.MasterName,
+			SentinelUsername: fo.SentinelUsername, SentinelPassword: fo.SentinelPassword,
+			Username: fo.Username, Password: fo.Password, DB: fo.DB, TLSConfig: fo.TLSConfig,
+			MaxRetries: fo.MaxRetries, DialTimeout: fo.DialTimeout, ReadTimeout: fo.ReadTimeout,
+			WriteTimeout: fo.WriteTimeout, PoolSize: fo.PoolSize, PoolTimeout: fo.PoolTimeout,
+		}, nil
+	case q.Has("addr"):
+		co, err := redis.ParseClusterURL(rawURL)
+		if err != nil {
+			return nil, err
+		}
+		return &redis.UniversalOptions{
+			Addrs: co.Addrs, Username: co.Username, Password: co.Password, TLSConfig: co.TLSConfig,
+			MaxRetries: co.MaxRetries, DialTimeout: co.DialTimeout, ReadTimeout: co.ReadTimeout,
+			WriteTimeout: co.WriteTimeout, PoolSize: co.PoolSize, PoolTimeout: co.PoolTimeout,
+		}, nil
+	}
+	opt, err := redis.ParseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	return universalOptions(opt), nil
+}
+
+// universalOptions keeps what a one-server URL said (credentials, TLS, db,
+// any timeouts given as query parameters).
 func universalOptions(opt *redis.Options) *redis.UniversalOptions {
 	u := &redis.UniversalOptions{
 		Addrs:                 []string{opt.Addr},
@@ -183,6 +233,16 @@ func universalOptions(opt *redis.Options) *redis.UniversalOptions {
 		ConnMaxIdleTime:       opt.ConnMaxIdleTime,
 		ConnMaxLifetime:       opt.ConnMaxLifetime,
 		TLSConfig:             opt.TLSConfig,
+	}
+	return u
+}
+
+// withDefaults fills in short timeouts and few retries where the URL gave
+// none, so that an unreachable Redis is reported within seconds.
+func withDefaults(u *redis.UniversalOptions) *redis.UniversalOptions {
+	u.ContextTimeoutEnabled = true
+	if u.DialerRetries == 0 {
+		u.DialerRetries = dialRetries
 	}
 	if u.MaxRetries == 0 {
 		u.MaxRetries = maxRetries
