@@ -58,10 +58,6 @@ type Storage interface {
 	// newest first, at most limit.
 	FindByTerms(ctx context.Context, guildID string, terms []string, limit int) ([]Listing, error)
 
-	// SlugsWithPrefix lists articles whose slug starts with prefix, in slug
-	// order, at most limit (autocomplete asks for 25).
-	SlugsWithPrefix(ctx context.Context, guildID, prefix string, limit int) ([]Listing, error)
-
 	// Suggest answers autocomplete in one round trip: articles whose slug
 	// starts with q.SlugPrefix first, in slug order, then those indexed under
 	// every one of q.Terms and some term starting with q.TermPrefix, newest

@@ -236,30 +236,6 @@ func (db *DB) FindByTerms(ctx context.Context, guildID string, terms []string, l
 	return decodeListings(res)
 }
 
-// SlugsWithPrefix lists the articles whose slug starts with prefix (folded
-// to lower case without accents, spaces read as hyphens), in slug order, at
-// most limit, in one round trip. Errors: EUNAVAILABLE.
-func (db *DB) SlugsWithPrefix(ctx context.Context, guildID, prefix string, limit int) ([]briefs.Listing, error) {
-	if err := checkGuild(guildID); err != nil {
-		return nil, fmt.Errorf("slugs with prefix: %w", err)
-	}
-	if limit <= 0 {
-		return []briefs.Listing{}, nil
-	}
-	prefix = strings.Join(strings.Fields(briefs.Fold(prefix)), "-")
-	prefix = strings.ReplaceAll(prefix, "\x00", "")
-	minLex, maxLex := "-", "+"
-	if prefix != "" {
-		minLex, maxLex = "["+prefix, "("+prefix+"\xff"
-	}
-	k := db.guild(guildID)
-	res, err := slugsScript.Run(ctx, db.client, []string{k.slugidx(), k.listings()}, minLex, maxLex, limit).StringSlice()
-	if err != nil {
-		return nil, db.fail("slugs with prefix", err)
-	}
-	return decodeListings(res)
-}
-
 // Suggest answers autocomplete in one round trip: articles whose slug starts
 // with q.SlugPrefix first, in slug order, then those matching every one of
 // q.Terms and some term starting with q.TermPrefix, newest first; at most
@@ -272,7 +248,9 @@ func (db *DB) Suggest(ctx context.Context, guildID string, q briefs.SuggestQuery
 		return []briefs.Listing{}, nil
 	}
 	minLex, maxLex := "", ""
-	if p := strings.ReplaceAll(q.SlugPrefix, "\x00", ""); p != "" {
+	// Typed words read as a slug: "Putin Kim" is the prefix "putin-kim".
+	p := strings.Join(strings.Fields(briefs.Fold(q.SlugPrefix)), "-")
+	if p = strings.ReplaceAll(p, "\x00", ""); p != "" {
 		minLex, maxLex = "["+p, "("+p+"\xff"
 	} else if len(q.Terms) == 0 && q.TermPrefix == "" {
 		minLex, maxLex = "-", "+" // nothing typed yet: the first slugs

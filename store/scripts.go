@@ -138,23 +138,6 @@ for i = 1, #pick do out[i] = ls[i] or '' end
 return out
 `)
 
-// slugsScript returns the listing JSON of the articles whose slug index
-// entries lie between ARGV[1] and ARGV[2] (ZRANGEBYLEX bounds), at most
-// ARGV[3], in slug order. KEYS[1] slugidx, KEYS[2] listings.
-var slugsScript = newScript(luaHMGet + `
-local ms = redis.call('ZRANGEBYLEX', KEYS[1], ARGV[1], ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
-local out = {}
-if #ms == 0 then return out end
-local ids = {}
-for i, m in ipairs(ms) do
-  local p = string.find(m, '\0', 1, true)
-  ids[i] = string.sub(m, p + 1)
-end
-local ls = hmget(KEYS[2], ids)
-for i = 1, #ids do out[i] = ls[i] or '' end
-return out
-`)
-
 // suggestScript answers autocomplete in one round trip: first the articles
 // whose slug lies between ARGV[3] and ARGV[4] (ZRANGEBYLEX bounds, "" for
 // none) in slug order, then, newest first, those indexed under every full

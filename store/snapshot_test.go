@@ -93,10 +93,10 @@ func sameReads(t *testing.T, src, dst *store.DB) {
 		if !reflect.DeepEqual(l1, l2) {
 			t.Errorf("FindByTerms(%s): %q vs %q", g, slugsOf(l1), slugsOf(l2))
 		}
-		s1, _ := src.SlugsWithPrefix(ctx, g, "", 25)
-		s2, _ := dst.SlugsWithPrefix(ctx, g, "", 25)
+		s1, _ := src.Suggest(ctx, g, briefs.SuggestQuery{SlugPrefix: ""}, 25)
+		s2, _ := dst.Suggest(ctx, g, briefs.SuggestQuery{SlugPrefix: ""}, 25)
 		if !reflect.DeepEqual(s1, s2) {
-			t.Errorf("SlugsWithPrefix(%s): %q vs %q", g, slugsOf(s1), slugsOf(s2))
+			t.Errorf("Suggest(%s): %q vs %q", g, slugsOf(s1), slugsOf(s2))
 		}
 		r1, n1, _ := src.Recent(ctx, g, 0, 25)
 		r2, n2, _ := dst.Recent(ctx, g, 0, 25)

@@ -29,7 +29,7 @@ func TestStorage(t *testing.T) {
 		t.Run("CachedBrief", func(t *testing.T) { testCachedBrief(t, open(t)) })
 		t.Run("CachedBriefExpires", func(t *testing.T) { testCachedBriefExpires(t, open(t)) })
 		t.Run("FindByTerms", func(t *testing.T) { testFindByTerms(t, open(t)) })
-		t.Run("SlugsWithPrefix", func(t *testing.T) { testSlugsWithPrefix(t, open(t)) })
+		t.Run("SuggestSlugPrefix", func(t *testing.T) { testSuggestSlugPrefix(t, open(t)) })
 		t.Run("Recent", func(t *testing.T) { testRecent(t, open(t)) })
 		t.Run("Remove", func(t *testing.T) { testRemove(t, open(t)) })
 		t.Run("ConcurrentSameText", func(t *testing.T) { testConcurrentSameText(t, open(t)) })
@@ -224,7 +224,7 @@ func testGuildIsolation(t *testing.T, db *store.DB) {
 	if ls, err := db.FindByTerms(ctx, "B", []string{"zurich"}, 10); err != nil || len(ls) != 0 {
 		t.Errorf("B finds A's terms: %v, %v", ls, err)
 	}
-	if ls, err := db.SlugsWithPrefix(ctx, "B", "sh", 10); err != nil || len(ls) != 0 {
+	if ls, err := db.Suggest(ctx, "B", briefs.SuggestQuery{SlugPrefix: "sh"}, 10); err != nil || len(ls) != 0 {
 		t.Errorf("B sees A's slugs: %v, %v", ls, err)
 	}
 	if ls, total, err := db.Recent(ctx, "B", 0, 10); err != nil || len(ls) != 0 || total != 0 {
@@ -388,7 +388,7 @@ func testFindByTerms(t *testing.T, db *store.DB) {
 	}
 }
 
-func testSlugsWithPrefix(t *testing.T, db *store.DB) {
+func testSuggestSlugPrefix(t *testing.T, db *store.DB) {
 	ctx := context.Background()
 	for i, s := range []string{"putin-kim", "putin", "putin-kim-2", "pyongyang", "kim-jong-un", "putin-zurich", "apple"} {
 		addAt(t, db, "g1", s, "Title "+s, i)
@@ -407,12 +407,12 @@ func testSlugsWithPrefix(t *testing.T, db *store.DB) {
 		{"zzz", 25, []string{}},
 		{"put", 0, []string{}},
 	} {
-		ls, err := db.SlugsWithPrefix(ctx, "g1", tc.prefix, tc.limit)
+		ls, err := db.Suggest(ctx, "g1", briefs.SuggestQuery{SlugPrefix: tc.prefix}, tc.limit)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got := slugsOf(ls); !slices.Equal(got, tc.want) {
-			t.Errorf("SlugsWithPrefix(%q, %d) = %q, want %q", tc.prefix, tc.limit, got, tc.want)
+			t.Errorf("Suggest(slug prefix %q, %d) = %q, want %q", tc.prefix, tc.limit, got, tc.want)
 		}
 		for _, l := range ls {
 			if l.Title != "Title "+l.Slug || l.ArticleID == "" {
@@ -496,8 +496,8 @@ func testRemove(t *testing.T, db *store.DB) {
 	if ls, _ := db.FindByTerms(ctx, "g1", []string{"zurich"}, 10); !slices.Equal(slugsOf(ls), []string{"kept"}) {
 		t.Errorf("FindByTerms after remove = %q", slugsOf(ls))
 	}
-	if ls, _ := db.SlugsWithPrefix(ctx, "g1", "", 10); !slices.Equal(slugsOf(ls), []string{"kept"}) {
-		t.Errorf("SlugsWithPrefix after remove = %q", slugsOf(ls))
+	if ls, _ := db.Suggest(ctx, "g1", briefs.SuggestQuery{SlugPrefix: ""}, 10); !slices.Equal(slugsOf(ls), []string{"kept"}) {
+		t.Errorf("Suggest after remove = %q", slugsOf(ls))
 	}
 	if _, total, _ := db.Recent(ctx, "g1", 0, 10); total != 1 {
 		t.Errorf("total after remove = %d", total)
@@ -615,7 +615,7 @@ func testOneRoundTrip(t *testing.T, db *store.DB) {
 		{"CachedBrief miss", func(ctx context.Context) { _, _, _ = db.CachedBrief(ctx, "g1", "nope", testVersion) }},
 		{"ArticleBySlug", func(ctx context.Context) { _, _ = db.ArticleBySlug(ctx, "g1", "story") }},
 		{"FindByTerms", func(ctx context.Context) { _, _ = db.FindByTerms(ctx, "g1", []string{"kim"}, 10) }},
-		{"SlugsWithPrefix", func(ctx context.Context) { _, _ = db.SlugsWithPrefix(ctx, "g1", "st", 25) }},
+		{"Suggest", func(ctx context.Context) { _, _ = db.Suggest(ctx, "g1", briefs.SuggestQuery{SlugPrefix: "st"}, 25) }},
 		{"Recent", func(ctx context.Context) { _, _, _ = db.Recent(ctx, "g1", 0, 10) }},
 		{"AddArticle", func(ctx context.Context) { _, _, _ = db.AddArticle(ctx, other) }},
 		{"RemoveArticle", func(ctx context.Context) { _, _ = db.RemoveArticle(ctx, "g1", "other") }},
