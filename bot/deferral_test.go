@@ -1,6 +1,8 @@
 package bot_test
 
 import (
+	"briefbot/bot/discordtest"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -148,7 +150,7 @@ func waitServe(t *testing.T, done chan error) error {
 }
 
 func briefIn(topic string) *discordgo.Interaction {
-	i := slashIn("1", 0, "brief", opt("topic", topic))
+	i := discordtest.Slash("1", 0, "brief", discordtest.Opt("topic", topic))
 	i.ID = "7"
 	return i
 }
@@ -331,7 +333,7 @@ func TestDeferralNeverDefersAutocomplete(t *testing.T) {
 		return []briefs.Listing{{Slug: "putin-kim", Title: "Pact"}}, nil
 	}}, nil)
 	rec := newRecorder()
-	i := autocompleteIn("1", "brief", "topic", "put")
+	i := discordtest.Autocomplete("1", "brief", "topic", "put")
 	i.ID = "9"
 	done := serveAsync(&bot.Deferral{Router: r, After: time.Nanosecond}, i, rec)
 	<-entered

@@ -31,15 +31,17 @@ func BenchmarkInteractionLatency(b *testing.B) {
 	g := u.fake.GuildID()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	u.call(b, subIn(g, manageGuild, "article", "add", opt("text", sampleText(b)), opt("slug", "putin-kim")))
-	u.call(b, slashIn(g, 0, "brief", opt("topic", "putin-kim"))) // warm
+	u.call(b, discordtest.Subcommand(g, manageGuild, "article", "add", discordtest.Opt("text", sampleText(b)), discordtest.Opt("slug", "putin-kim")))
+	u.call(b, discordtest.Slash(g, 0, "brief", discordtest.Opt("topic", "putin-kim"))) // warm
 
 	kinds := []struct {
 		name string
 		make func() *discordgo.Interaction
 	}{
-		{"brief", func() *discordgo.Interaction { return slashIn(g, 0, "brief", opt("topic", "putin-kim")) }},
-		{"autocomplete", func() *discordgo.Interaction { return autocompleteIn(g, "brief", "topic", "put") }},
+		{"brief", func() *discordgo.Interaction {
+			return discordtest.Slash(g, 0, "brief", discordtest.Opt("topic", "putin-kim"))
+		}},
+		{"autocomplete", func() *discordgo.Interaction { return discordtest.Autocomplete(g, "brief", "topic", "put") }},
 	}
 	// The floor answers each kind with what the router answers, computed once.
 	answers := map[string]*discordgo.InteractionResponse{}

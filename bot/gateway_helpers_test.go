@@ -234,36 +234,8 @@ func mentionProblems(reqs []discordtest.Request) []string {
 // Interactions as Discord sends them.
 
 const (
-	memberID    = "42"
 	manageGuild = discordgo.PermissionManageGuild
 )
-
-func opt(name, value string) *discordgo.ApplicationCommandInteractionDataOption {
-	return &discordgo.ApplicationCommandInteractionDataOption{Name: name, Type: discordgo.ApplicationCommandOptionString, Value: value}
-}
-
-func slashIn(guildID string, perms int64, name string, opts ...*discordgo.ApplicationCommandInteractionDataOption) *discordgo.Interaction {
-	return &discordgo.Interaction{
-		Type:    discordgo.InteractionApplicationCommand,
-		GuildID: guildID,
-		Data:    discordgo.ApplicationCommandInteractionData{ID: "9", Name: name, CommandType: discordgo.ChatApplicationCommand, Options: opts},
-		Member:  &discordgo.Member{User: &discordgo.User{ID: memberID, Username: "member"}, Permissions: perms},
-	}
-}
-
-func subIn(guildID string, perms int64, name, sub string, opts ...*discordgo.ApplicationCommandInteractionDataOption) *discordgo.Interaction {
-	return slashIn(guildID, perms, name, &discordgo.ApplicationCommandInteractionDataOption{
-		Name: sub, Type: discordgo.ApplicationCommandOptionSubCommand, Options: opts,
-	})
-}
-
-func autocompleteIn(guildID, name, option, partial string) *discordgo.Interaction {
-	o := opt(option, partial)
-	o.Focused = true
-	i := slashIn(guildID, 0, name, o)
-	i.Type = discordgo.InteractionApplicationCommandAutocomplete
-	return i
-}
 
 // sampleText is examples/putin-kim.txt on one line, as pasted into text:.
 func sampleText(t testing.TB) string {

@@ -76,7 +76,7 @@ func TestGatewayServesTheScenario(t *testing.T) {
 	}
 
 	// An admin adds the sample article.
-	_, add := u.call(t, subIn(g, manageGuild, "article", "add", opt("text", sampleText(t)), opt("slug", "putin-kim")))
+	_, add := u.call(t, discordtest.Subcommand(g, manageGuild, "article", "add", discordtest.Opt("text", sampleText(t)), discordtest.Opt("slug", "putin-kim")))
 	if add.Type != discordgo.InteractionResponseChannelMessageWithSource || add.Data.Flags&discordgo.MessageFlagsEphemeral == 0 ||
 		!strings.Contains(add.Data.Content, "Added `putin-kim`") || len(add.Data.Embeds) != 1 {
 		t.Fatalf("add answered %+v", add)
@@ -87,7 +87,7 @@ func TestGatewayServesTheScenario(t *testing.T) {
 	}
 
 	// /brief putin-kim answers with the embed, publicly, pinging no one.
-	req, brief := u.call(t, slashIn(g, 0, "brief", opt("topic", "putin-kim")))
+	req, brief := u.call(t, discordtest.Slash(g, 0, "brief", discordtest.Opt("topic", "putin-kim")))
 	if brief.Type != discordgo.InteractionResponseChannelMessageWithSource || brief.Data.Flags&discordgo.MessageFlagsEphemeral != 0 {
 		t.Fatalf("brief answered %s", req.Body)
 	}
@@ -99,7 +99,7 @@ func TestGatewayServesTheScenario(t *testing.T) {
 	}
 
 	// Autocomplete on "put" offers it: label the title, value the slug.
-	_, ac := u.call(t, autocompleteIn(g, "brief", "topic", "put"))
+	_, ac := u.call(t, discordtest.Autocomplete(g, "brief", "topic", "put"))
 	if ac.Type != discordgo.InteractionApplicationCommandAutocompleteResult || len(ac.Data.Choices) != 1 ||
 		ac.Data.Choices[0].Value != "putin-kim" || ac.Data.Choices[0].Name != title {
 		t.Errorf("autocomplete answered %+v", ac)
@@ -107,11 +107,11 @@ func TestGatewayServesTheScenario(t *testing.T) {
 
 	// A member without Manage Server is refused, ephemerally, and nothing
 	// changes.
-	_, refused := u.call(t, subIn(g, discordgo.PermissionSendMessages, "article", "add", opt("text", "Some other article. It says things. Many things."), opt("slug", "other")))
+	_, refused := u.call(t, discordtest.Subcommand(g, discordgo.PermissionSendMessages, "article", "add", discordtest.Opt("text", "Some other article. It says things. Many things."), discordtest.Opt("slug", "other")))
 	if refused.Data.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(refused.Data.Content, "Manage Server") {
 		t.Errorf("refusal %+v", refused.Data)
 	}
-	_, removeRefused := u.call(t, subIn(g, discordgo.PermissionSendMessages, "article", "remove", opt("slug", "putin-kim")))
+	_, removeRefused := u.call(t, discordtest.Subcommand(g, discordgo.PermissionSendMessages, "article", "remove", discordtest.Opt("slug", "putin-kim")))
 	if removeRefused.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
 		t.Errorf("remove refusal %+v", removeRefused.Data)
 	}
@@ -120,7 +120,7 @@ func TestGatewayServesTheScenario(t *testing.T) {
 	}
 
 	// An unknown topic gets a friendly, ephemeral not-found.
-	_, nf := u.call(t, slashIn(g, 0, "brief", opt("topic", "zebra-crossing")))
+	_, nf := u.call(t, discordtest.Slash(g, 0, "brief", discordtest.Opt("topic", "zebra-crossing")))
 	if nf.Data.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(nf.Data.Content, "No brief matches") || !strings.Contains(nf.Data.Content, "/briefs") {
 		t.Errorf("not found answered %+v", nf.Data)
 	}
@@ -130,14 +130,14 @@ func TestGatewayServesTheScenario(t *testing.T) {
 	if err := fake.Reconnect(); err != nil {
 		t.Fatal(err)
 	}
-	_, during := u.call(t, slashIn(g, 0, "brief", opt("topic", "putin-kim")))
+	_, during := u.call(t, discordtest.Slash(g, 0, "brief", discordtest.Opt("topic", "putin-kim")))
 	if len(during.Data.Embeds) != 1 {
 		t.Errorf("answer during reconnect %+v", during)
 	}
 	if err := fake.WaitReady(ctx); err != nil {
 		t.Fatal(err)
 	}
-	_, after := u.call(t, slashIn(g, 0, "brief", opt("topic", "putin-kim")))
+	_, after := u.call(t, discordtest.Slash(g, 0, "brief", discordtest.Opt("topic", "putin-kim")))
 	if len(after.Data.Embeds) != 1 {
 		t.Errorf("answer after reconnect %+v", after)
 	}
@@ -148,7 +148,7 @@ func TestGatewayServesTheScenario(t *testing.T) {
 
 	// A 429 on a callback is retried after retry_after, with the same body.
 	const retry = 400 * time.Millisecond
-	limited := slashIn(g, 0, "brief", opt("topic", "putin-kim"))
+	limited := discordtest.Slash(g, 0, "brief", discordtest.Opt("topic", "putin-kim"))
 	limited.ID = "1300000000000000001"
 	fake.FailNext(http.MethodPost, "/interactions/"+limited.ID+"/", http.StatusTooManyRequests, 1, retry)
 	ok, _ := u.call(t, limited)
@@ -211,11 +211,11 @@ func TestGatewayPanicDoesNotStopTheNextInteraction(t *testing.T) {
 		}}
 	}})
 	g := u.fake.GuildID()
-	_, crashed := u.call(t, slashIn(g, 0, "brief", opt("topic", "boom")))
+	_, crashed := u.call(t, discordtest.Slash(g, 0, "brief", discordtest.Opt("topic", "boom")))
 	if crashed.Data.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(crashed.Data.Content, "Something went wrong") {
 		t.Errorf("panicking handler answered %+v", crashed.Data)
 	}
-	_, next := u.call(t, slashIn(g, 0, "brief", opt("topic", "nothing-here")))
+	_, next := u.call(t, discordtest.Slash(g, 0, "brief", discordtest.Opt("topic", "nothing-here")))
 	if !strings.Contains(next.Data.Content, "No brief matches") {
 		t.Errorf("next interaction answered %+v", next.Data)
 	}
@@ -298,10 +298,10 @@ func TestGatewayDefersSlowHandlerThenEditsOriginal(t *testing.T) {
 	fake, g := u.fake, u.fake.GuildID()
 	ctx := u.ctx(t)
 	slow.release("add:putin-kim")
-	u.call(t, subIn(g, manageGuild, "article", "add", opt("text", sampleText(t)), opt("slug", "putin-kim")))
+	u.call(t, discordtest.Subcommand(g, manageGuild, "article", "add", discordtest.Opt("text", sampleText(t)), discordtest.Opt("slug", "putin-kim")))
 
 	// A public answer: type 5 placeholder, then the embed in an edit.
-	i := slashIn(g, 0, "brief", opt("topic", "putin-kim"))
+	i := discordtest.Slash(g, 0, "brief", discordtest.Opt("topic", "putin-kim"))
 	req, deferred := u.call(t, i)
 	if deferred.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource || deferred.Data.Flags != 0 || !deferred.Data.AllowedMentions.mentionsNone() {
 		t.Fatalf("deferred response %s", req.Body)
@@ -327,7 +327,7 @@ func TestGatewayDefersSlowHandlerThenEditsOriginal(t *testing.T) {
 
 	// An ephemeral answer after a public placeholder: the placeholder goes,
 	// the answer comes as an ephemeral follow-up.
-	i = slashIn(g, 0, "brief", opt("topic", "slow-nothing"))
+	i = discordtest.Slash(g, 0, "brief", discordtest.Opt("topic", "slow-nothing"))
 	if _, d := u.call(t, i); d.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
 		t.Fatalf("deferred %+v", d)
 	}
@@ -352,7 +352,7 @@ func TestGatewayDefersSlowHandlerThenEditsOriginal(t *testing.T) {
 	}
 
 	// An admin command defers ephemerally.
-	i = subIn(g, manageGuild, "article", "add", opt("text", "Slow news day. Nothing at all happened in town today. People stayed at home."), opt("slug", "slow-news"))
+	i = discordtest.Subcommand(g, manageGuild, "article", "add", discordtest.Opt("text", "Slow news day. Nothing at all happened in town today. People stayed at home."), discordtest.Opt("slug", "slow-news"))
 	if req, d := u.call(t, i); d.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource || d.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
 		t.Fatalf("admin deferral %s", req.Body)
 	}
@@ -371,7 +371,7 @@ func TestGatewayAutocompleteIsNeverDeferred(t *testing.T) {
 		deferAfter: 10 * time.Millisecond,
 		wrap:       func(b bot.Briefs) bot.Briefs { return slowSuggest{Briefs: b, gate: slow} },
 	})
-	i := autocompleteIn(u.fake.GuildID(), "brief", "topic", "put")
+	i := discordtest.Autocomplete(u.fake.GuildID(), "brief", "topic", "put")
 	u.fake.Dispatch(i)
 	select {
 	case <-slow.entered:
@@ -416,7 +416,7 @@ func TestGatewayShutdownWaitsForInflightInteractions(t *testing.T) {
 		},
 	})
 	fake := u.fake
-	i := slashIn(fake.GuildID(), 0, "brief", opt("topic", "anything"))
+	i := discordtest.Slash(fake.GuildID(), 0, "brief", discordtest.Opt("topic", "anything"))
 	u.call(t, i) // the deferral
 	u.cancel()
 	// The gateway closes while the interaction is still being answered ...
@@ -454,7 +454,7 @@ func TestGatewayShutdownIsBounded(t *testing.T) {
 			return hookedBriefs{Briefs: b, beforeBrief: func(ctx context.Context, q string) { stuck.wait(ctx, q) }}
 		},
 	})
-	u.call(t, slashIn(u.fake.GuildID(), 0, "brief", opt("topic", "anything")))
+	u.call(t, discordtest.Slash(u.fake.GuildID(), 0, "brief", discordtest.Opt("topic", "anything")))
 	start := time.Now()
 	if err := u.stop(); err != nil {
 		t.Fatal(err)
@@ -601,19 +601,19 @@ func TestEveryOutgoingMessageForbidsMentions(t *testing.T) {
 	g := u.fake.GuildID()
 	for n := range 7 {
 		text := fmt.Sprintf("Headline number %d about @everyone\n\nThe council met on day %d and agreed on a budget. Members argued for hours. The vote was close.", n, n)
-		u.call(t, subIn(g, manageGuild, "article", "add", opt("text", text), opt("slug", fmt.Sprintf("news-%d", n))))
+		u.call(t, discordtest.Subcommand(g, manageGuild, "article", "add", discordtest.Opt("text", text), discordtest.Opt("slug", fmt.Sprintf("news-%d", n))))
 	}
-	_, list := u.call(t, slashIn(g, 0, "briefs"))
+	_, list := u.call(t, discordtest.Slash(g, 0, "briefs"))
 	if len(list.Data.Embeds) != 1 {
 		t.Fatalf("/briefs answered %+v", list)
 	}
 	page := &discordgo.Interaction{Type: discordgo.InteractionMessageComponent, GuildID: g,
 		Data:   discordgo.MessageComponentInteractionData{CustomID: "briefs:5:", ComponentType: discordgo.ButtonComponent},
-		Member: &discordgo.Member{User: &discordgo.User{ID: memberID}}}
+		Member: &discordgo.Member{User: &discordgo.User{ID: discordtest.MemberID}}}
 	if _, cb := u.call(t, page); cb.Type != discordgo.InteractionResponseUpdateMessage {
 		t.Errorf("paging answered %+v", cb)
 	}
-	if _, cb := u.call(t, subIn(g, manageGuild, "article", "add")); cb.Type != discordgo.InteractionResponseModal {
+	if _, cb := u.call(t, discordtest.Subcommand(g, manageGuild, "article", "add")); cb.Type != discordgo.InteractionResponseModal {
 		t.Errorf("/article add without text answered %+v", cb)
 	}
 	modal := &discordgo.Interaction{Type: discordgo.InteractionModalSubmit, GuildID: g,
@@ -621,15 +621,15 @@ func TestEveryOutgoingMessageForbidsMentions(t *testing.T) {
 			&discordgo.ActionsRow{Components: []discordgo.MessageComponent{&discordgo.TextInput{CustomID: "text", Value: sampleText(t)}}},
 			&discordgo.ActionsRow{Components: []discordgo.MessageComponent{&discordgo.TextInput{CustomID: "slug", Value: "putin-kim"}}},
 		}},
-		Member: &discordgo.Member{User: &discordgo.User{ID: memberID}, Permissions: manageGuild}}
+		Member: &discordgo.Member{User: &discordgo.User{ID: discordtest.MemberID}, Permissions: manageGuild}}
 	if _, cb := u.call(t, modal); !strings.Contains(cb.Data.Content, "Added `putin-kim`") {
 		t.Errorf("modal submit answered %+v", cb.Data)
 	}
-	if _, cb := u.call(t, subIn(g, manageGuild, "article", "remove", opt("slug", "news-0"))); !strings.Contains(cb.Data.Content, "Removed") {
+	if _, cb := u.call(t, discordtest.Subcommand(g, manageGuild, "article", "remove", discordtest.Opt("slug", "news-0"))); !strings.Contains(cb.Data.Content, "Removed") {
 		t.Errorf("remove answered %+v", cb.Data)
 	}
-	dm := slashIn("", 0, "brief", opt("topic", "x"))
-	dm.Member, dm.User = nil, &discordgo.User{ID: memberID}
+	dm := discordtest.Slash("", 0, "brief", discordtest.Opt("topic", "x"))
+	dm.Member, dm.User = nil, &discordgo.User{ID: discordtest.MemberID}
 	u.call(t, dm)
 	checkNoMentions(t, u.fake.Requests())
 
@@ -652,7 +652,7 @@ func TestGatewaySurvivesConnectionTrouble(t *testing.T) {
 	ctx := u.ctx(t)
 	answers := func(stage string) {
 		t.Helper()
-		if _, cb := u.call(t, slashIn(g, 0, "brief", opt("topic", "nothing"))); !strings.Contains(cb.Data.Content, "No brief matches") {
+		if _, cb := u.call(t, discordtest.Slash(g, 0, "brief", discordtest.Opt("topic", "nothing"))); !strings.Contains(cb.Data.Content, "No brief matches") {
 			t.Fatalf("%s: answered %+v", stage, cb.Data)
 		}
 	}
@@ -767,7 +767,7 @@ func TestGatewayShardsShareTheWork(t *testing.T) {
 		if got := fake.ShardOf(g); got != shard {
 			t.Fatalf("the fake puts guild %s on shard %d, want %d", g, got, shard)
 		}
-		i := slashIn(g, 0, "brief", opt("topic", "nothing-here"))
+		i := discordtest.Slash(g, 0, "brief", discordtest.Opt("topic", "nothing-here"))
 		fake.Dispatch(i)
 		req, err := fake.WaitCallback(ctx, i.ID)
 		if err != nil {
@@ -845,7 +845,7 @@ func TestGatewayConnectedAndReconnects(t *testing.T) {
 	obs := newObserver()
 	u := startGateway(t, botSetup{observer: obs})
 	// An answer means the session is past READY and reading events.
-	u.call(t, slashIn(u.fake.GuildID(), 0, "brief", opt("topic", "nothing-here")))
+	u.call(t, discordtest.Slash(u.fake.GuildID(), 0, "brief", discordtest.Opt("topic", "nothing-here")))
 	if !u.gw.Connected() {
 		t.Fatal("Connected() = false while answering")
 	}
@@ -860,7 +860,7 @@ func TestGatewayConnectedAndReconnects(t *testing.T) {
 		t.Fatal(err)
 	}
 	obs.wait(t, "reconnected")
-	u.call(t, slashIn(u.fake.GuildID(), 0, "brief", opt("topic", "nothing-here")))
+	u.call(t, discordtest.Slash(u.fake.GuildID(), 0, "brief", discordtest.Opt("topic", "nothing-here")))
 	if err := u.stop(); err != nil {
 		t.Fatal(err)
 	}
@@ -879,7 +879,7 @@ func TestGatewayConnectedAndReconnects(t *testing.T) {
 func TestGatewayKeepsTokensOutOfLogs(t *testing.T) {
 	t.Parallel()
 	u := startGateway(t, botSetup{})
-	i := slashIn(u.fake.GuildID(), 0, "brief", opt("topic", "nothing-here"))
+	i := discordtest.Slash(u.fake.GuildID(), 0, "brief", discordtest.Opt("topic", "nothing-here"))
 	i.ID, i.Token = "1300000000000000077", "itok-"+randHex(24)
 	// A rate limit longer than the deadline: the answer is given up with
 	// discordgo's error, which names the URL.

@@ -214,11 +214,11 @@ func TestHTTPInteractionsAnswerInline(t *testing.T) {
 	h := startHTTP(t, httpSetup{deferAfter: time.Hour})
 	g := discordtest.DefaultGuildID
 	ctx := context.Background()
-	if _, err := h.svc.Add(ctx, briefs.AddInput{GuildID: g, UserID: memberID, Text: sampleText(t), Slug: "putin-kim"}); err != nil {
+	if _, err := h.svc.Add(ctx, briefs.AddInput{GuildID: g, UserID: discordtest.MemberID, Text: sampleText(t), Slug: "putin-kim"}); err != nil {
 		t.Fatal(err)
 	}
 
-	brief := slashIn(g, 0, "brief", opt("topic", "putin-kim"))
+	brief := discordtest.Slash(g, 0, "brief", discordtest.Opt("topic", "putin-kim"))
 	d, cb := h.deliver(t, brief)
 	if d.Status != http.StatusOK || !d.Accepted {
 		t.Fatalf("/brief answered %d %s (%s)", d.Status, d.Body, d.Problem)
@@ -231,13 +231,13 @@ func TestHTTPInteractionsAnswerInline(t *testing.T) {
 		t.Errorf("/brief allowed_mentions: %s", d.Body)
 	}
 
-	_, ac := h.deliver(t, autocompleteIn(g, "brief", "topic", "put"))
+	_, ac := h.deliver(t, discordtest.Autocomplete(g, "brief", "topic", "put"))
 	if ac.Type != discordgo.InteractionApplicationCommandAutocompleteResult || len(ac.Data.Choices) != 1 || ac.Data.Choices[0].Value != "putin-kim" {
 		t.Errorf("autocomplete answered %+v", ac)
 	}
 
 	// A member without Manage Server is refused, ephemerally.
-	_, refused := h.deliver(t, subIn(g, discordgo.PermissionSendMessages, "article", "remove", opt("slug", "putin-kim")))
+	_, refused := h.deliver(t, discordtest.Subcommand(g, discordgo.PermissionSendMessages, "article", "remove", discordtest.Opt("slug", "putin-kim")))
 	if refused.Data.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(refused.Data.Content, "Manage Server") || !refused.Data.AllowedMentions.mentionsNone() {
 		t.Errorf("refusal %+v", refused.Data)
 	}
@@ -275,10 +275,10 @@ func TestHTTPInteractionsDeferSlowHandlerThenEdit(t *testing.T) {
 		},
 	})
 	g := discordtest.DefaultGuildID
-	if _, err := h.svc.Add(context.Background(), briefs.AddInput{GuildID: g, UserID: memberID, Text: sampleText(t), Slug: "putin-kim"}); err != nil {
+	if _, err := h.svc.Add(context.Background(), briefs.AddInput{GuildID: g, UserID: discordtest.MemberID, Text: sampleText(t), Slug: "putin-kim"}); err != nil {
 		t.Fatal(err)
 	}
-	i := slashIn(g, 0, "brief", opt("topic", "putin-kim"))
+	i := discordtest.Slash(g, 0, "brief", discordtest.Opt("topic", "putin-kim"))
 	d, cb := h.deliver(t, i)
 	if d.Status != http.StatusOK || !d.Accepted {
 		t.Fatalf("answered %d %s (%s)", d.Status, d.Body, d.Problem)
@@ -332,7 +332,7 @@ func TestHTTPInteractionsDeferAdminCommandEphemerally(t *testing.T) {
 			}}
 		},
 	})
-	i := subIn(discordtest.DefaultGuildID, manageGuild, "article", "add", opt("text", sampleText(t)), opt("slug", "putin-kim"))
+	i := discordtest.Subcommand(discordtest.DefaultGuildID, manageGuild, "article", "add", discordtest.Opt("text", sampleText(t)), discordtest.Opt("slug", "putin-kim"))
 	d, cb := h.deliver(t, i)
 	if cb.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource || cb.Data.Flags != discordgo.MessageFlagsEphemeral {
 		t.Fatalf("deferred answer %d %s", d.Status, d.Body)
@@ -378,7 +378,7 @@ func TestHTTPInteractionsRefuseBadRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	brief := slashIn("1", 0, "brief", opt("topic", "putin-kim"))
+	brief := discordtest.Slash("1", 0, "brief", discordtest.Opt("topic", "putin-kim"))
 	brief.ID, brief.Token, brief.AppID = "77", "itok-secret", "5"
 	body, _ := json.Marshal(brief)
 	sign := func(key ed25519.PrivateKey, ts string, body []byte) string {
@@ -456,7 +456,7 @@ func TestHTTPInteractionsKeepTokensOutOfLogs(t *testing.T) {
 			}}
 		},
 	})
-	i := slashIn(discordtest.DefaultGuildID, 0, "brief", opt("topic", "nothing-here"))
+	i := discordtest.Slash(discordtest.DefaultGuildID, 0, "brief", discordtest.Opt("topic", "nothing-here"))
 	d, cb := h.deliver(t, i)
 	if cb.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
 		t.Fatalf("answer %d %s", d.Status, d.Body)
@@ -495,7 +495,7 @@ func TestHTTPInteractionsShutdownFinishesDeferredAnswers(t *testing.T) {
 			}}
 		},
 	})
-	i := slashIn(discordtest.DefaultGuildID, 0, "brief", opt("topic", "zebra"))
+	i := discordtest.Slash(discordtest.DefaultGuildID, 0, "brief", discordtest.Opt("topic", "zebra"))
 	if _, cb := h.deliver(t, i); cb.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
 		t.Fatalf("answer %+v", cb)
 	}
@@ -521,7 +521,7 @@ func TestHTTPInteractionsShutdownFinishesDeferredAnswers(t *testing.T) {
 	if !followup {
 		t.Errorf("no follow-up before Shutdown returned: %v", h.fake.Requests())
 	}
-	d, _ := h.deliver(t, slashIn(discordtest.DefaultGuildID, 0, "brief", opt("topic", "zebra")))
+	d, _ := h.deliver(t, discordtest.Slash(discordtest.DefaultGuildID, 0, "brief", discordtest.Opt("topic", "zebra")))
 	if d.Status != http.StatusServiceUnavailable {
 		t.Errorf("after Shutdown: %d %s", d.Status, d.Body)
 	}
@@ -549,7 +549,7 @@ func BenchmarkHTTPInteractionInline(b *testing.B) {
 	n := 0
 	for b.Loop() {
 		n++
-		in := slashIn("1", 0, "brief", opt("topic", "putin-kim"))
+		in := discordtest.Slash("1", 0, "brief", discordtest.Opt("topic", "putin-kim"))
 		in.ID, in.Token, in.AppID = strconv.Itoa(n), "itok", "5"
 		body, _ := json.Marshal(in)
 		ts := strconv.FormatInt(time.Now().Unix(), 10)

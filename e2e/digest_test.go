@@ -42,11 +42,11 @@ func scheduleDigest(t *testing.T, b *botProc, fake *discordtest.Server, guildID 
 	defer cancel()
 	ctx, stop := b.ctx(ctx)
 	defer stop()
-	i := subcommand(guildID, discordgo.PermissionManageGuild, "digest", "schedule",
-		opt("cron", "* * * * *"),
+	i := discordtest.Subcommand(guildID, discordgo.PermissionManageGuild, "digest", "schedule",
+		discordtest.Opt("cron", "* * * * *"),
 		&discordgo.ApplicationCommandInteractionDataOption{Name: "channel", Type: discordgo.ApplicationCommandOptionChannel, Value: digestChannel},
-		opt("timezone", "UTC"),
-		opt("post_empty", true))
+		discordtest.Opt("timezone", "UTC"),
+		discordtest.Opt("post_empty", true))
 	a, err := call(ctx, fake, i)
 	if err != nil {
 		t.Fatalf("/digest schedule: %v\n%s", err, tail(b.log(), 20))

@@ -80,7 +80,7 @@ func TestGatewayDrops(t *testing.T) {
 			for range 3 {
 				mustBrief(t, b, fake, g, "putin-kim")
 			}
-			a, err := call(ctx, fake, autocomplete(g, "brief", "topic", "put"))
+			a, err := call(ctx, fake, discordtest.Autocomplete(g, "brief", "topic", "put"))
 			if err != nil || a.resp.Data == nil || len(a.resp.Data.Choices) != 1 {
 				t.Errorf("autocomplete after %s: %v %s", f.name, err, a.callback.Body)
 			}

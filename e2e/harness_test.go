@@ -420,46 +420,10 @@ func waitReady(tb testing.TB, b *botProc, fake *discordtest.Server, before int) 
 // ---------------------------------------------------------------------------
 // Interactions
 
-const memberID = "700000000000000007"
-
-func opt(name string, v any) *discordgo.ApplicationCommandInteractionDataOption {
-	o := &discordgo.ApplicationCommandInteractionDataOption{Name: name, Value: v}
-	switch v.(type) {
-	case bool:
-		o.Type = discordgo.ApplicationCommandOptionBoolean
-	case float64:
-		o.Type = discordgo.ApplicationCommandOptionInteger
-	default:
-		o.Type = discordgo.ApplicationCommandOptionString
-	}
-	return o
-}
-
-func slash(guildID string, perms int64, name string, opts ...*discordgo.ApplicationCommandInteractionDataOption) *discordgo.Interaction {
-	return &discordgo.Interaction{
-		Type:    discordgo.InteractionApplicationCommand,
-		GuildID: guildID,
-		Data:    discordgo.ApplicationCommandInteractionData{ID: "9", Name: name, CommandType: discordgo.ChatApplicationCommand, Options: opts},
-		Member:  &discordgo.Member{User: &discordgo.User{ID: memberID, Username: "member"}, Permissions: perms},
-	}
-}
-
-func subcommand(guildID string, perms int64, name, sub string, opts ...*discordgo.ApplicationCommandInteractionDataOption) *discordgo.Interaction {
-	return slash(guildID, perms, name, &discordgo.ApplicationCommandInteractionDataOption{
-		Name: sub, Type: discordgo.ApplicationCommandOptionSubCommand, Options: opts,
-	})
-}
-
-func autocomplete(guildID, name, option, partial string) *discordgo.Interaction {
-	o := opt(option, partial)
-	o.Focused = true
-	i := slash(guildID, 0, name, o)
-	i.Type = discordgo.InteractionApplicationCommandAutocomplete
-	return i
-}
+const memberID = discordtest.MemberID
 
 func briefIn(guildID, topic string) *discordgo.Interaction {
-	return slash(guildID, 0, "brief", opt("topic", topic))
+	return discordtest.Slash(guildID, 0, "brief", discordtest.Opt("topic", topic))
 }
 
 // response is the part of an interaction response the tests read.

@@ -112,7 +112,7 @@ func mix(guildID string, f *articleFactory, articles int) func(n int) (*discordg
 		case n%10 == 1:
 			return briefIn(guildID, "putin energy"), checkBriefOrCandidates
 		default:
-			return autocomplete(guildID, "brief", "topic", partials[(n/2)%len(partials)]), checkChoices
+			return discordtest.Autocomplete(guildID, "brief", "topic", partials[(n/2)%len(partials)]), checkChoices
 		}
 	}
 }

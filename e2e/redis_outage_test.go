@@ -98,7 +98,7 @@ func TestRedisOutage(t *testing.T) {
 		defer acancel()
 		actx, astop := b.ctx(actx)
 		defer astop()
-		ac := autocomplete(g, "brief", "topic", "put")
+		ac := discordtest.Autocomplete(g, "brief", "topic", "put")
 		a, err = call(actx, fake, ac)
 		if err != nil {
 			t.Errorf("autocomplete while Redis is frozen: no accepted answer within 3 s (%v)\n%s", err, requestLog(fake, ac.Token))
@@ -130,13 +130,13 @@ func TestRedisOutage(t *testing.T) {
 			}
 		}
 		// Autocomplete cannot show an error: an empty list, in time.
-		a, err := call(ctx, fake, autocomplete(g, "brief", "topic", "put"))
+		a, err := call(ctx, fake, discordtest.Autocomplete(g, "brief", "topic", "put"))
 		if err != nil || a.resp.Type != 8 || a.latency > 3*time.Second {
 			t.Errorf("autocomplete with Redis down: %v %s after %s", err, a.callback.Body, a.latency)
 		}
 		r.start()
 		mustBrief(t, b, fake, g, "putin-kim")
-		a, err = call(ctx, fake, autocomplete(g, "brief", "topic", "put"))
+		a, err = call(ctx, fake, discordtest.Autocomplete(g, "brief", "topic", "put"))
 		if err != nil || a.resp.Data == nil || len(a.resp.Data.Choices) != 1 {
 			t.Errorf("autocomplete after Redis came back: %v %s", err, a.callback.Body)
 		}

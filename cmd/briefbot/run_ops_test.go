@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net"
@@ -36,38 +34,17 @@ func TestRunServesHTTPInteractionsAndMetrics(t *testing.T) {
 	c := newCLI(t)
 	c.mustRun("", "add", "--guild", fake.GuildID(), "--slug", "putin-kim", sample)
 	iaddr, maddr := freeAddr(t), freeAddr(t)
-	c.env["DISCORD_TOKEN"] = fake.Token()
-	c.env["DISCORD_API_URL"] = fake.APIURL()
-	c.env["DISCORD_GUILD_ID"] = fake.GuildID()
 	c.env["DISCORD_PUBLIC_KEY"] = fake.PublicKey()
 	c.env["INTERACTIONS_ADDR"] = iaddr
 	c.env["METRICS_ADDR"] = maddr
 	c.env["LOG_LEVEL"] = "debug"
+	bot := startBot(t, c, fake)
+	wait := bot.wait
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"briefbot", "run"}, func(k string) string { return c.env[k] }, strings.NewReader(""), &bytes.Buffer{}, &stderr)
-	}()
-	wait, stop := context.WithTimeout(ctx, 15*time.Second)
-	defer stop()
-	if err := fake.WaitFor(wait, func() bool { return len(fake.Commands(fake.GuildID())) > 0 }); err != nil {
-		t.Fatalf("commands never registered: %v\n%s", err, stderr.String())
-	}
 	// Over the gateway first: an answer means the gateway is connected.
-	gi := &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, GuildID: fake.GuildID(),
-		Member: &discordgo.Member{User: &discordgo.User{ID: "7"}},
-		Data:   discordgo.ApplicationCommandInteractionData{Name: "brief", Options: []*discordgo.ApplicationCommandInteractionDataOption{{Name: "topic", Type: discordgo.ApplicationCommandOptionString, Value: "putin-kim"}}}}
-	fake.Dispatch(gi)
-	if _, err := fake.WaitCallback(wait, gi.ID); err != nil {
-		t.Fatalf("no gateway answer: %v\n%s", err, stderr.String())
-	}
+	_, gi, _ := bot.brief("putin-kim")
 
-	hi := &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, GuildID: fake.GuildID(),
-		Member: &discordgo.Member{User: &discordgo.User{ID: "7"}},
-		Data:   discordgo.ApplicationCommandInteractionData{Name: "brief", Options: []*discordgo.ApplicationCommandInteractionDataOption{{Name: "topic", Type: discordgo.ApplicationCommandOptionString, Value: "putin-kim"}}}}
+	hi := discordtest.Slash(fake.GuildID(), 0, "brief", discordtest.Opt("topic", "putin-kim"))
 	d, err := fake.Deliver(wait, "http://"+iaddr+"/interactions", hi)
 	if err != nil {
 		t.Fatal(err)
@@ -119,16 +96,8 @@ func TestRunServesHTTPInteractionsAndMetrics(t *testing.T) {
 		t.Errorf("/metrics lacks %s", m)
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run returned %v after interrupt", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("run did not stop after interrupt")
-	}
-	logs := stderr.String()
+	bot.stop()
+	logs := bot.stderr.String()
 	if strings.Contains(logs, fake.Token()) || strings.Contains(logs, gi.Token) || strings.Contains(logs, hi.Token) {
 		t.Error("a token appears in the logs")
 	}
