@@ -474,54 +474,42 @@ func (s *Server) liveLocked() *shardState {
 // client is expected to close it and RESUME on a new one; dispatches made
 // meanwhile are replayed then.
 func (s *Server) Reconnect() error {
-	s.gwMu.Lock()
-	defer s.gwMu.Unlock()
-	defer s.notify()
-	sh := s.liveLocked()
-	if sh == nil {
-		return ErrNotConnected
-	}
-	err := sh.live.write(map[string]any{"op": opReconnect, "d": nil})
-	sh.live = nil
-	return err
+	return s.endLive(func(sh *shardState) error {
+		return sh.live.write(map[string]any{"op": opReconnect, "d": nil})
+	})
 }
 
 // InvalidSession sends op 9 with d = resumable to shard 0's connection. A session that is not
 // resumable is forgotten, so that only a new IDENTIFY gets a READY.
 func (s *Server) InvalidSession(resumable bool) error {
-	s.gwMu.Lock()
-	defer s.gwMu.Unlock()
-	defer s.notify()
-	sh := s.liveLocked()
-	if sh == nil {
-		return ErrNotConnected
-	}
-	if !resumable && sh.session != nil {
-		sh.session.invalid = true
-	}
-	err := sh.live.write(map[string]any{"op": opInvalidSession, "d": resumable})
-	sh.live = nil
-	return err
+	return s.endLive(func(sh *shardState) error {
+		if !resumable && sh.session != nil {
+			sh.session.invalid = true
+		}
+		return sh.live.write(map[string]any{"op": opInvalidSession, "d": resumable})
+	})
 }
 
 // DropConnection closes the live connection's socket (shard 0's) without a
 // close frame, as a network failure would.
 func (s *Server) DropConnection() error {
-	s.gwMu.Lock()
-	defer s.gwMu.Unlock()
-	defer s.notify()
-	sh := s.liveLocked()
-	if sh == nil {
-		return ErrNotConnected
-	}
-	err := sh.live.ws.UnderlyingConn().Close()
-	sh.live = nil
-	return err
+	return s.endLive(func(sh *shardState) error {
+		return sh.live.ws.UnderlyingConn().Close()
+	})
 }
 
 // CloseGateway closes the live connection (shard 0's) with a close code, such as 4004
 // (authentication failed) or 4009 (session timed out).
 func (s *Server) CloseGateway(code int) error {
+	return s.endLive(func(sh *shardState) error {
+		sh.live.close(code)
+		return nil
+	})
+}
+
+// endLive ends shard 0's live connection the way end does, forgets it and
+// wakes the waiters. Errors: ErrNotConnected when no client is connected.
+func (s *Server) endLive(end func(sh *shardState) error) error {
 	s.gwMu.Lock()
 	defer s.gwMu.Unlock()
 	defer s.notify()
@@ -529,9 +517,9 @@ func (s *Server) CloseGateway(code int) error {
 	if sh == nil {
 		return ErrNotConnected
 	}
-	sh.live.close(code)
+	err := end(sh)
 	sh.live = nil
-	return nil
+	return err
 }
 
 // FailNextIdentify makes the next IDENTIFY be answered by closing the
