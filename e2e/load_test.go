@@ -244,24 +244,39 @@ func runLoad(tb testing.TB, b *botProc, fake *discordtest.Server, n, conc int, n
 	return r
 }
 
+// loadRig is the built bot serving a guild over a store holding articles
+// articles, warmed up with 100 interactions: the start of the load runs.
+type loadRig struct {
+	bot      *botProc
+	fake     *discordtest.Server
+	mix      func(int) (*discordgo.Interaction, func(answer) string)
+	redis    string // what Redis the run uses, for the log
+	articles int
+}
+
+func newLoadRig(tb testing.TB, articles int) *loadRig {
+	tb.Helper()
+	url, prefix, what := loadRedis(tb)
+	fake := discordtest.New(tb)
+	g := fake.GuildID()
+	f := newArticleFactory(tb, g)
+	fill(tb, openStore(tb, url, prefix), f, articles, 16)
+	b := startBot(tb, "bot", botEnv(tb, fake, "", url, prefix))
+	waitReady(tb, b, fake, 0)
+	r := &loadRig{bot: b, fake: fake, mix: mix(g, f, articles), redis: what, articles: articles}
+	runLoad(tb, b, fake, 100, 8, r.mix) // warm up
+	return r
+}
+
 // 2,000 /brief and autocomplete interactions at concurrency 32 through the
 // gateway of the built bot, with real Redis: none fails, and the latency
 // percentiles are logged.
 func TestLoad(t *testing.T) {
-	url, prefix, what := loadRedis(t)
-	fake := discordtest.New(t)
-	g := fake.GuildID()
-	db := openStore(t, url, prefix)
-	f := newArticleFactory(t, g)
-	const articles = 200
-	fill(t, db, f, articles, 16)
-	b := startBot(t, "bot", botEnv(t, fake, "", url, prefix))
-	waitReady(t, b, fake, 0)
-	runLoad(t, b, fake, 100, 8, mix(g, f, articles)) // warm up
-
-	res := runLoad(t, b, fake, 2000, 32, mix(g, f, articles))
+	r := newLoadRig(t, 200)
+	b := r.bot
+	res := runLoad(t, b, r.fake, 2000, 32, r.mix)
 	rss, hwm := b.rss()
-	t.Logf("Redis: %s; %d articles", what, articles)
+	t.Logf("Redis: %s; %d articles", r.redis, r.articles)
 	t.Logf("load: %s", res)
 	t.Logf("bot memory after the load: VmRSS %.1f MiB, peak VmHWM %.1f MiB", float64(rss)/1024, float64(hwm)/1024)
 	for _, p := range res.failures[:min(10, len(res.failures))] {
@@ -278,18 +293,9 @@ func TestLoad(t *testing.T) {
 //
 //	go test -run '^$' -bench GatewayLoad -benchtime 2000x ./e2e/
 func BenchmarkGatewayLoad(b *testing.B) {
-	url, prefix, _ := loadRedis(b)
-	fake := discordtest.New(b)
-	g := fake.GuildID()
-	db := openStore(b, url, prefix)
-	f := newArticleFactory(b, g)
-	const articles = 200
-	fill(b, db, f, articles, 16)
-	bot := startBot(b, "bot", botEnv(b, fake, "", url, prefix))
-	waitReady(b, bot, fake, 0)
-	runLoad(b, bot, fake, 100, 8, mix(g, f, articles))
+	r := newLoadRig(b, 200)
 	b.ResetTimer()
-	res := runLoad(b, bot, fake, b.N, 32, mix(g, f, articles))
+	res := runLoad(b, r.bot, r.fake, b.N, 32, r.mix)
 	b.StopTimer()
 	if len(res.failures) > 0 {
 		b.Errorf("%d failures, first: %s", len(res.failures), res.failures[0])
