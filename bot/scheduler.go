@@ -193,13 +193,17 @@ type DigestEvent struct {
 // any instance (pub/sub, plus a version poll), and for each slot of a
 // channel runs the exactly-once protocol: claim the slot (a lock with a
 // random token, after checking its idempotency marker), post, then write the
-// marker with the message id and move the channel's cursor. The instance
-// that loses the claim does nothing.
+// marker with the message id and move the channel's cursor. An instance
+// that finds the slot locked looks again once the lock has expired, while
+// the slot is younger than the grace period: the marker is there by then,
+// unless the lock's holder died.
 //
 // The one window for a duplicate: an instance that crashes after Discord
 // accepted the post and before the marker is written. Its lock expires
-// (LockTTL) and, while the slot is younger than the grace period, a
-// restarted instance finds no marker and posts the slot again. The marker is
+// (LockTTL) and, while the slot is younger than the grace period, another
+// or a restarted instance finds no marker and posts the slot again. (A
+// holder that dies before its post reached Discord is the case this
+// second look exists for: that slot is then posted once, not lost.) The marker is
 // written with a context that shutdown does not cancel, so an orderly stop
 // does not open the window.
 //
