@@ -319,9 +319,10 @@ func (p *digestPair) caught(t *testing.T, slot time.Time) caughtPost {
 // answer, and the test SIGKILLs that instance there: posted, no marker yet,
 // the one crash window the scheduler documents. The instance is restarted at
 // once; its catch-up of the slot finds the dead instance's lock (LockTTL,
-// 2 min) and does nothing, and the other instance never posts it: the slot
-// is posted exactly once. The duplicate the documentation allows would need
-// a restart after the lock expired and within DIGEST_GRACE.
+// 2 min) busy, as does the other instance: while the lock holds, the slot is
+// posted exactly once. Once it expires, the instances look again and, with
+// no marker, post the slot a second time: the duplicate the documentation
+// allows for this window (the test ends before then).
 //
 // It waits for a cron slot: up to a minute (-short skips it).
 func TestDigestSIGKILLMidPost(t *testing.T) {
