@@ -1208,7 +1208,7 @@ func attributedQuote(s string) bool {
 		return false
 	}
 	var buf [16]byte
-	if w := string(firstWordLower(buf[:0], rest)); danglers[w] || weakOpeners[w] {
+	if w := firstWordLower(buf[:0], rest); danglers[string(w)] || weakOpeners[string(w)] {
 		return false // "..., she said": whose words, the reader cannot tell
 	}
 	rest = " " + rest

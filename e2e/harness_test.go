@@ -222,13 +222,6 @@ func (r *redisServer) kill() {
 	<-done
 }
 
-// restart starts the server again on the same port and directory.
-func (r *redisServer) restart() {
-	r.tb.Helper()
-	r.kill()
-	r.start()
-}
-
 // ---------------------------------------------------------------------------
 // briefbot processes
 

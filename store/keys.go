@@ -22,14 +22,13 @@ func (k guildKeys) article(id string) string { return k.base + "article:" + id }
 func (k guildKeys) brief(slug, version string) string {
 	return k.base + "brief:" + slug + ":" + version
 }
-func (k guildKeys) slugs() string        { return k.base + "slugs" }
-func (k guildKeys) urls() string         { return k.base + "urls" }
-func (k guildKeys) hashes() string       { return k.base + "hashes" }
-func (k guildKeys) recent() string       { return k.base + "recent" }
-func (k guildKeys) slugidx() string      { return k.base + "slugidx" }
-func (k guildKeys) listings() string     { return k.base + "listings" }
-func (k guildKeys) term(t string) string { return k.base + "term:" + t }
-func (k guildKeys) termidx() string      { return k.base + "termidx" }
+func (k guildKeys) slugs() string    { return k.base + "slugs" }
+func (k guildKeys) urls() string     { return k.base + "urls" }
+func (k guildKeys) hashes() string   { return k.base + "hashes" }
+func (k guildKeys) recent() string   { return k.base + "recent" }
+func (k guildKeys) slugidx() string  { return k.base + "slugidx" }
+func (k guildKeys) listings() string { return k.base + "listings" }
+func (k guildKeys) termidx() string  { return k.base + "termidx" }
 
 // indexKeys are the KEYS of the scripts that touch a guild's indexes, in the
 // order the scripts expect.

@@ -114,7 +114,7 @@ func (p *envParser) redisURL(name string) string {
 	}
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") {
-		p.err = firstErr(p.err, fmt.Errorf("invalid %s: want redis://[user:password@]host:port[/db] or rediss://...", name))
+		p.err = firstErr(p.err, fmt.Errorf("invalid %s: want redis://[user:password@]host:port[/db] or rediss://[user:password@]host:port[/db]", name))
 		return ""
 	}
 	return v
