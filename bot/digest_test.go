@@ -16,6 +16,7 @@ import (
 
 	"briefbot/bot"
 	"briefbot/briefs"
+	"briefbot/briefs/extractive"
 )
 
 // digestRouter is a router whose /digest is served by a scheduler on the
@@ -23,7 +24,7 @@ import (
 func (r *digestRig) router(mod ...func(*bot.SchedulerConfig)) (*bot.Router, *bot.Scheduler) {
 	r.t.Helper()
 	s := r.scheduler("router", r.dbs[0], mod...)
-	svc := &briefs.Service{Store: r.dbs[0], Summarizer: briefs.NewExtractive()}
+	svc := &briefs.Service{Store: r.dbs[0], Summarizer: extractive.New()}
 	router := bot.NewRouter(svc, nil)
 	router.SetDigests(s)
 	return router, s
@@ -222,7 +223,7 @@ func TestDigestScheduleRefused(t *testing.T) {
 	}
 
 	// A router without digests says so.
-	plain := bot.NewRouter(&briefs.Service{Store: r.dbs[0], Summarizer: briefs.NewExtractive()}, nil)
+	plain := bot.NewRouter(&briefs.Service{Store: r.dbs[0], Summarizer: extractive.New()}, nil)
 	if got := digestReply(plain.Handle(ctx, digestCommand("list", nil))); !strings.Contains(got, "Digests are not set up") {
 		t.Errorf("without digests: %q", got)
 	}
@@ -415,7 +416,7 @@ func TestDigestConsole(t *testing.T) {
 	var out digestOutput
 	s, _ := r.start("console", r.dbs[0], func(c *bot.SchedulerConfig) { c.Poster = &bot.TextPoster{W: &out} })
 	r.addArticle("console-story")
-	svc := &briefs.Service{Store: r.dbs[0], Summarizer: briefs.NewExtractive()}
+	svc := &briefs.Service{Store: r.dbs[0], Summarizer: extractive.New()}
 	router := bot.NewRouter(svc, nil)
 	router.SetDigests(s)
 	c := &bot.Console{Router: router, GuildID: dgGuild, UserID: "1"}

@@ -21,6 +21,7 @@ import (
 	"briefbot/bot"
 	"briefbot/bot/discordtest"
 	"briefbot/briefs"
+	"briefbot/briefs/extractive"
 	"briefbot/store"
 	"briefbot/store/storetest"
 )
@@ -42,7 +43,7 @@ func randHex(n int) string {
 }
 
 func newService(tb testing.TB) *briefs.Service {
-	return &briefs.Service{Store: openGatewayStore(tb), Summarizer: briefs.NewExtractive(), BriefTTL: time.Hour, MaxArticleBytes: 1 << 20}
+	return &briefs.Service{Store: openGatewayStore(tb), Summarizer: extractive.New(), BriefTTL: time.Hour, MaxArticleBytes: 1 << 20}
 }
 
 // botUnderTest is a Gateway running against a fake Discord.

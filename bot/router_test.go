@@ -10,6 +10,7 @@ import (
 
 	"briefbot/bot"
 	"briefbot/briefs"
+	"briefbot/briefs/extractive"
 	"briefbot/store"
 
 	"github.com/bwmarrin/discordgo"
@@ -26,7 +27,7 @@ func newRouter(t *testing.T) (*bot.Router, *briefs.Service) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	svc := &briefs.Service{Store: db, Summarizer: briefs.NewExtractive(), MaxArticleBytes: 1 << 20}
+	svc := &briefs.Service{Store: db, Summarizer: extractive.New(), MaxArticleBytes: 1 << 20}
 	return bot.NewRouter(svc, nil), svc
 }
 

@@ -103,7 +103,7 @@ func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 	}
 	title := firstNonEmpty(strings.TrimSpace(in.Title), sum.Title)
 	if slug == "" {
-		slug = GenerateSlug(title, sum.Entities)
+		slug = firstNonEmpty(sum.Slug, "article")
 	}
 	hash := ContentHash(in.Text)
 	a := Article{

@@ -19,6 +19,9 @@ type Summary struct {
 	Byline      string    // "By ..." line when the text had one
 	PublishedAt time.Time // a dateline such as "Posted Jun 19, 2024 9:13 AM CDT" when the text had one
 	Words       int       // words of cleaned body text, for reading time
+	Lang        string    // ISO 639-1 code of the article's language ("en", "de", "zh"), "" when unknown
+	Slug        string    // one to three words people would type for the story ("putin-kim")
+	SlugTopic   string    // a topic word to add when Slug is taken in the guild ("pact")
 }
 
 // Summarizer turns a Document into a Summary. Implementations must be

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"briefbot/briefs"
+	"briefbot/briefs/extractive"
 )
 
 // articleFactory makes many distinct, realistic articles cheaply: the sample
@@ -25,7 +26,7 @@ type articleFactory struct {
 
 func newArticleFactory(tb testing.TB, guildID string) *articleFactory {
 	tb.Helper()
-	x := briefs.NewExtractive()
+	x := extractive.New()
 	text := sampleText(tb)
 	sum, err := x.Summarize(briefs.Document{Text: text})
 	if err != nil {

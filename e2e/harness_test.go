@@ -44,6 +44,7 @@ import (
 
 	"briefbot/bot/discordtest"
 	"briefbot/briefs"
+	"briefbot/briefs/extractive"
 	"briefbot/store"
 	"briefbot/store/storetest"
 )
@@ -521,7 +522,7 @@ func openStore(tb testing.TB, url, prefix string) *store.DB {
 // newService is the newsroom over db, as `briefbot run` wires it (same
 // summarizer, so the briefs it caches are the ones the bot serves).
 func newService(db *store.DB) *briefs.Service {
-	return &briefs.Service{Store: db, Summarizer: briefs.NewExtractive(), BriefTTL: 24 * time.Hour, MaxArticleBytes: 1 << 20}
+	return &briefs.Service{Store: db, Summarizer: extractive.New(), BriefTTL: 24 * time.Hour, MaxArticleBytes: 1 << 20}
 }
 
 // seedArticle adds the sample article under slug in guild.

@@ -21,6 +21,7 @@ import (
 
 	"briefbot/bot"
 	"briefbot/briefs"
+	"briefbot/briefs/extractive"
 	"briefbot/metrics"
 )
 
@@ -322,7 +323,7 @@ func TestInstrumentedBriefsFetchesAndDigests(t *testing.T) {
 	for _, slug := range []string{"pact", "pact", "other", "broken"} {
 		_, _, _ = st.CachedBrief(ctx, "g", slug, "v")
 	}
-	sum := m.InstrumentSummarizer(briefs.NewExtractive())
+	sum := m.InstrumentSummarizer(extractive.New())
 	text := "The leaders met in the capital on Tuesday. They signed a treaty on trade and defence. " +
 		"The agreement covers tariffs and joint exercises. Officials said it takes effect next year."
 	if _, err := sum.Summarize(briefs.Document{Title: "Pact", Text: text}); err != nil {
@@ -331,7 +332,7 @@ func TestInstrumentedBriefsFetchesAndDigests(t *testing.T) {
 	if _, err := sum.Summarize(briefs.Document{Text: ""}); err == nil {
 		t.Fatal("empty text summarized")
 	}
-	if sum.Version() != briefs.NewExtractive().Version() {
+	if sum.Version() != extractive.New().Version() {
 		t.Error("the wrapper changed the version")
 	}
 	fetch := m.InstrumentFetcher(func(_ context.Context, u string) (briefs.WebPage, error) {
@@ -406,7 +407,7 @@ func TestNilMetricsIsANoOp(t *testing.T) {
 	if m.Registry() != nil {
 		t.Error("a nil Metrics has a registry")
 	}
-	var s briefs.Summarizer = briefs.NewExtractive()
+	var s briefs.Summarizer = extractive.New()
 	if m.InstrumentSummarizer(s) != s {
 		t.Error("InstrumentSummarizer wrapped on a nil Metrics")
 	}

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	"briefbot/briefs"
+	"briefbot/briefs/extractive"
 )
 
 // MaxElements bounds the HTML elements of a page. Real news pages have a few
@@ -362,7 +363,7 @@ func enoughText(text string) bool {
 			n++
 		}
 	}
-	return n >= MinTextRunes && len(briefs.Sentences(text)) >= MinSentences
+	return n >= MinTextRunes && len(extractive.Sentences(text)) >= MinSentences
 }
 
 // trimLead removes the page furniture readability leaves above the story:

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/encoding/japanese"
 
 	"briefbot/briefs"
+	"briefbot/briefs/extractive"
 	"briefbot/briefs/fetch"
 )
 
@@ -104,7 +105,7 @@ func TestExtractPages(t *testing.T) {
 				}
 			}
 			check("Title", page.Title, tc.title)
-			sentences := briefs.Sentences(page.Text)
+			sentences := extractive.Sentences(page.Text)
 			if len(sentences) == 0 {
 				t.Fatalf("no sentences in %q", page.Text)
 			}
@@ -400,7 +401,7 @@ func BenchmarkExtract(b *testing.B) {
 // is fetched: extraction, then the brief.
 func BenchmarkExtractAndSummarize(b *testing.B) {
 	body := newsPage()
-	sum := briefs.NewExtractive()
+	sum := extractive.New()
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {

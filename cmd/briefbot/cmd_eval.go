@@ -9,6 +9,7 @@ import (
 
 	"briefbot/briefs"
 	"briefbot/briefs/evaluate"
+	"briefbot/briefs/extractive"
 )
 
 // cmdEval: briefbot eval --data FILE.jsonl [--refs first|all] [--per-doc FILE]
@@ -42,7 +43,7 @@ func cmdEval(ctx context.Context, env *environment, args []string) error {
 			s, err := sum.Summarize(briefs.Document{Title: title, Text: article})
 			return briefs.Brief{Title: s.Title, Gist: s.Gist, Bullets: s.Bullets}, err
 		},
-		Lead:    briefs.LeadSentences,
+		Lead:    extractive.LeadSentences,
 		Refs:    *refs,
 		Workers: *workers,
 		Name:    filepath.Base(*data),

@@ -169,7 +169,7 @@ func summarizeLine(sum briefs.Summarizer, j *summarizeJob, maxArticle int) []byt
 	if title == "" {
 		title = s.Title
 	}
-	out.Title, out.Gist, out.Bullets, out.Slug = title, s.Gist, s.Bullets, briefs.GenerateSlug(title, s.Entities)
+	out.Title, out.Gist, out.Bullets, out.Slug = title, s.Gist, s.Bullets, s.Slug
 	return encodeLine(out)
 }
 

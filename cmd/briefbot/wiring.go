@@ -8,6 +8,7 @@ import (
 
 	"briefbot/bot"
 	"briefbot/briefs"
+	"briefbot/briefs/extractive"
 	"briefbot/briefs/fetch"
 	"briefbot/metrics"
 	"briefbot/store"
@@ -26,7 +27,7 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 }
 
 // newSummarizer is the summarizer every adapter uses.
-func newSummarizer() briefs.Summarizer { return briefs.NewExtractive() }
+func newSummarizer() briefs.Summarizer { return extractive.New() }
 
 // openStore connects to REDIS_URL, or starts the embedded store, and says
 // where the data lives.

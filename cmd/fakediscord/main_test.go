@@ -12,6 +12,7 @@ import (
 
 	"briefbot/bot"
 	"briefbot/briefs"
+	"briefbot/briefs/extractive"
 	"briefbot/store/storetest"
 )
 
@@ -45,7 +46,7 @@ func TestTypedCommandsReachTheBot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := &briefs.Service{Store: storetest.Open(t), Summarizer: briefs.NewExtractive()}
+	svc := &briefs.Service{Store: storetest.Open(t), Summarizer: extractive.New()}
 	if _, err := svc.Add(ctx, briefs.AddInput{GuildID: guild, Text: string(text), Slug: "putin-kim"}); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package briefs
+package extractive
 
 import (
 	"bufio"
@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"briefbot/briefs"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -27,7 +29,7 @@ func readSample(t testing.TB) string {
 	return string(b)
 }
 
-// goldenBrief is the JSON form of a Summary in testdata: what a reader of
+// goldenBrief is the JSON form of a briefs.Summary in testdata: what a reader of
 // the brief sees, plus the slug made from it.
 type goldenBrief struct {
 	Summarizer  string    `json:"summarizer"`
@@ -42,8 +44,8 @@ type goldenBrief struct {
 }
 
 func TestSummarizeSampleGolden(t *testing.T) {
-	x := NewExtractive()
-	sum, err := x.Summarize(Document{Text: readSample(t)})
+	x := New()
+	sum, err := x.Summarize(briefs.Document{Text: readSample(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +77,7 @@ func TestSummarizeSampleGolden(t *testing.T) {
 // TestSummarizeSample asserts what the brief of the sample article must do,
 // whatever the golden file says.
 func TestSummarizeSample(t *testing.T) {
-	sum, err := NewExtractive().Summarize(Document{Text: readSample(t)})
+	sum, err := New().Summarize(briefs.Document{Text: readSample(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,18 +101,18 @@ func TestSummarizeSample(t *testing.T) {
 			t.Errorf("Entities = %q, missing %q", sum.Entities, e)
 		}
 	}
-	if len(sum.Bullets) < MinBullets || len(sum.Bullets) > MaxBullets {
+	if len(sum.Bullets) < briefs.MinBullets || len(sum.Bullets) > briefs.MaxBullets {
 		t.Errorf("%d bullets", len(sum.Bullets))
 	}
 	for _, b := range sum.Bullets {
-		if w := strings.Fields(b)[0]; slices.Contains([]string{"He", "She", "It", "They", "But", "However", "However,", "Also", "This"}, w) || HasDanglingOpener(b) {
+		if w := strings.Fields(b)[0]; slices.Contains([]string{"He", "She", "It", "They", "But", "However", "However,", "Also", "This"}, w) || briefs.HasDanglingOpener(b) {
 			t.Errorf("bullet opens with %q: %q", w, b)
 		}
-		if n := utf8.RuneCountInString(b); n > MaxBulletLen {
+		if n := utf8.RuneCountInString(b); n > briefs.MaxBulletLen {
 			t.Errorf("bullet of %d runes: %q", n, b)
 		}
 	}
-	if n := utf8.RuneCountInString(sum.Gist); sum.Gist == "" || n > MaxGistLen {
+	if n := utf8.RuneCountInString(sum.Gist); sum.Gist == "" || n > briefs.MaxGistLen {
 		t.Errorf("gist of %d runes: %q", n, sum.Gist)
 	}
 	if slug := GenerateSlug(sum.Title, sum.Entities); !strings.Contains(slug, "putin") {
@@ -125,8 +127,8 @@ func TestSummarizeSample(t *testing.T) {
 	if sum.Words < 350 || sum.Words > 450 {
 		t.Errorf("Words = %d", sum.Words)
 	}
-	brief := Brief{Title: sum.Title, Gist: sum.Gist, Bullets: sum.Bullets}
-	if faults := FormatFaults(brief); len(faults) > 0 {
+	brief := briefs.Brief{Title: sum.Title, Gist: sum.Gist, Bullets: sum.Bullets}
+	if faults := briefs.FormatFaults(brief); len(faults) > 0 {
 		t.Errorf("format faults: %q", faults)
 	}
 	// Bullets keep article order.
@@ -142,33 +144,33 @@ func TestSummarizeSample(t *testing.T) {
 }
 
 func TestSummarizeTitle(t *testing.T) {
-	x := NewExtractive()
+	x := New()
 	text := "Storm Batters The Coast\nA powerful storm hit the coast on Monday, cutting power to thousands of homes. Officials said repairs would take days. Schools stayed closed across the region."
-	sum, err := x.Summarize(Document{Text: text})
+	sum, err := x.Summarize(briefs.Document{Text: text})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if sum.Title != "Storm Batters The Coast" {
 		t.Errorf("detected Title = %q", sum.Title)
 	}
-	sum, _ = x.Summarize(Document{Title: "  Given   title  ", Text: text})
+	sum, _ = x.Summarize(briefs.Document{Title: "  Given   title  ", Text: text})
 	if sum.Title != "Given title" {
 		t.Errorf("given Title = %q", sum.Title)
 	}
 	long := strings.Repeat("word ", 80)
-	sum, _ = x.Summarize(Document{Title: long, Text: text})
-	if n := utf8.RuneCountInString(sum.Title); n > MaxTitleLen || !strings.HasSuffix(sum.Title, "…") {
+	sum, _ = x.Summarize(briefs.Document{Title: long, Text: text})
+	if n := utf8.RuneCountInString(sum.Title); n > briefs.MaxTitleLen || !strings.HasSuffix(sum.Title, "…") {
 		t.Errorf("long Title of %d runes: %q", n, sum.Title)
 	}
 	// No headline: the best short sentence.
-	sum, _ = x.Summarize(Document{Text: "A powerful storm hit the coast on Monday, cutting power to thousands of homes. Officials said repairs would take days."})
+	sum, _ = x.Summarize(briefs.Document{Text: "A powerful storm hit the coast on Monday, cutting power to thousands of homes. Officials said repairs would take days."})
 	if sum.Title != "A powerful storm hit the coast on Monday, cutting power to thousands of homes" {
 		t.Errorf("sentence Title = %q", sum.Title)
 	}
 }
 
 func TestSummarizeBullets(t *testing.T) {
-	x := NewExtractive()
+	x := New()
 	text := "Officials confirmed the bridge would reopen to traffic on Friday morning. " +
 		"He said the repairs had cost far more than planned. " +
 		"But engineers found no further damage to the main span of the bridge. " +
@@ -177,7 +179,7 @@ func TestSummarizeBullets(t *testing.T) {
 		"Drivers have used a detour through the city centre since the bridge closed in March, " +
 		"which added as much as forty minutes to the journey at rush hour for thousands of commuters, " +
 		"while buses were rerouted through narrow streets in the old town, to the anger of residents who complained about noise and fumes late into the night."
-	sum, err := x.Summarize(Document{Text: text})
+	sum, err := x.Summarize(briefs.Document{Text: text})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +228,7 @@ func TestClauseTrim(t *testing.T) {
 }
 
 func TestSummarizeBadInput(t *testing.T) {
-	x := NewExtractive()
+	x := New()
 	tests := []struct {
 		name, text, says string
 	}{
@@ -242,11 +244,11 @@ func TestSummarizeBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sum, err := x.Summarize(Document{Text: tt.text})
-			if ErrorCode(err) != EINVALID {
-				t.Fatalf("Summarize = %+v, %v; want EINVALID", sum, err)
+			sum, err := x.Summarize(briefs.Document{Text: tt.text})
+			if briefs.ErrorCode(err) != briefs.EINVALID {
+				t.Fatalf("Summarize = %+v, %v; want briefs.EINVALID", sum, err)
 			}
-			if msg := ErrorMessage(err); !strings.Contains(msg, tt.says) {
+			if msg := briefs.ErrorMessage(err); !strings.Contains(msg, tt.says) {
 				t.Errorf("message %q does not say %q", msg, tt.says)
 			}
 		})
@@ -258,7 +260,7 @@ func TestSummarizeHTML(t *testing.T) {
 		"<p>Officials confirmed the bridge would reopen to traffic on <b>Friday</b> morning.</p>" +
 		"<p>Engineers found no further damage to the main span &amp; the approach roads.</p>" +
 		"<p>The toll will rise by two dollars from next month onwards.</p></body></html>"
-	sum, err := NewExtractive().Summarize(Document{Text: html})
+	sum, err := New().Summarize(briefs.Document{Text: html})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,9 +278,9 @@ func TestSummarizeHTML(t *testing.T) {
 }
 
 func TestSummarizeShortText(t *testing.T) {
-	x := NewExtractive()
+	x := New()
 	for _, text := range []string{"Putin and Kim signed a pact on Wednesday.", "Hello world.", "Putin and Kim signed a pact"} {
-		sum, err := x.Summarize(Document{Text: text})
+		sum, err := x.Summarize(briefs.Document{Text: text})
 		if err != nil {
 			t.Errorf("Summarize(%q): %v", text, err)
 			continue
@@ -292,12 +294,12 @@ func TestSummarizeShortText(t *testing.T) {
 // TestSummarizeConcurrent runs one Extractive from many goroutines: results
 // must match a sequential run (the scratch pool must not leak state).
 func TestSummarizeConcurrent(t *testing.T) {
-	x := NewExtractive()
+	x := New()
 	docs := []string{readSample(t), syntheticArticle(1, 800), syntheticArticle(2, 300), syntheticArticle(3, 1500)}
-	want := make([]Summary, len(docs))
+	want := make([]briefs.Summary, len(docs))
 	for i, d := range docs {
 		var err error
-		if want[i], err = x.Summarize(Document{Text: d}); err != nil {
+		if want[i], err = x.Summarize(briefs.Document{Text: d}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -308,7 +310,7 @@ func TestSummarizeConcurrent(t *testing.T) {
 			defer wg.Done()
 			for k := range 20 {
 				i := (g + k) % len(docs)
-				got, err := x.Summarize(Document{Text: docs[i]})
+				got, err := x.Summarize(briefs.Document{Text: docs[i]})
 				if err != nil || !sameSummary(got, want[i]) {
 					t.Errorf("doc %d: concurrent result differs: %v", i, err)
 					return
@@ -319,7 +321,7 @@ func TestSummarizeConcurrent(t *testing.T) {
 	wg.Wait()
 }
 
-func sameSummary(a, b Summary) bool {
+func sameSummary(a, b briefs.Summary) bool {
 	return a.Title == b.Title && a.Gist == b.Gist && slices.Equal(a.Bullets, b.Bullets) &&
 		slices.Equal(a.Entities, b.Entities) && a.Words == b.Words && a.Byline == b.Byline &&
 		a.PublishedAt.Equal(b.PublishedAt)
@@ -328,23 +330,23 @@ func sameSummary(a, b Summary) bool {
 // TestSummarizeDevFormat summarizes every development article (when the
 // shared evaluation data is present) and checks the brief format on each.
 func TestSummarizeDevFormat(t *testing.T) {
-	x := NewExtractive()
+	x := New()
 	n := 0
 	for _, file := range []string{"cnndm_frank.jsonl", "xsum_frank.jsonl"} {
 		for _, row := range devRows(t, file) {
 			n++
-			sum, err := x.Summarize(Document{Text: row.Article})
+			sum, err := x.Summarize(briefs.Document{Text: row.Article})
 			if err != nil {
 				t.Errorf("%s: %v", row.ID, err)
 				continue
 			}
-			b := Brief{Title: sum.Title, Gist: sum.Gist, Bullets: sum.Bullets}
-			for _, f := range FormatFaults(b) {
+			b := briefs.Brief{Title: sum.Title, Gist: sum.Gist, Bullets: sum.Bullets}
+			for _, f := range briefs.FormatFaults(b) {
 				if f != "fewer than 3 bullets" {
 					t.Errorf("%s: %s: %q", row.ID, f, sum.Bullets)
 				}
 			}
-			if len(sum.Bullets) == 0 || len(sum.Bullets) > MaxBullets {
+			if len(sum.Bullets) == 0 || len(sum.Bullets) > briefs.MaxBullets {
 				t.Errorf("%s: %d bullets", row.ID, len(sum.Bullets))
 			}
 			for _, s := range append([]string{sum.Title, sum.Gist}, sum.Bullets...) {
@@ -352,7 +354,7 @@ func TestSummarizeDevFormat(t *testing.T) {
 					t.Errorf("%s: bad text %q", row.ID, s)
 				}
 			}
-			if slug := GenerateSlug(sum.Title, sum.Entities); !slugRe.MatchString(slug) || len(slug) > MaxSlugLen {
+			if slug := GenerateSlug(sum.Title, sum.Entities); !slugRe.MatchString(slug) || len(slug) > briefs.MaxSlugLen {
 				t.Errorf("%s: bad slug %q", row.ID, slug)
 			}
 		}
@@ -452,22 +454,22 @@ func TestSyntheticArticle(t *testing.T) {
 	if a != syntheticArticle(1, 800) {
 		t.Fatal("synthetic article is not deterministic")
 	}
-	sum, err := NewExtractive().Summarize(Document{Text: a})
+	sum, err := New().Summarize(briefs.Document{Text: a})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if sum.Words < 780 || sum.Words > 900 {
 		t.Errorf("Words = %d", sum.Words)
 	}
-	if faults := FormatFaults(Brief{Title: sum.Title, Gist: sum.Gist, Bullets: sum.Bullets}); len(faults) > 0 {
+	if faults := briefs.FormatFaults(briefs.Brief{Title: sum.Title, Gist: sum.Gist, Bullets: sum.Bullets}); len(faults) > 0 {
 		t.Errorf("faults %q in %+v", faults, sum)
 	}
 }
 
 // BenchmarkSummarize summarizes one ~800-word article per iteration.
 func BenchmarkSummarize(b *testing.B) {
-	x := NewExtractive()
-	doc := Document{Text: syntheticArticle(1, 800)}
+	x := New()
+	doc := briefs.Document{Text: syntheticArticle(1, 800)}
 	b.SetBytes(int64(len(doc.Text)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -484,13 +486,13 @@ func BenchmarkSummarizeDev(b *testing.B) {
 	if len(rows) == 0 {
 		b.Skip("no evaluation data found (../shared/evaldata next to the module)")
 	}
-	docs := make([]Document, len(rows))
+	docs := make([]briefs.Document, len(rows))
 	size := 0
 	for i, r := range rows {
-		docs[i] = Document{Text: r.Article}
+		docs[i] = briefs.Document{Text: r.Article}
 		size += len(r.Article)
 	}
-	x := NewExtractive()
+	x := New()
 	b.SetBytes(int64(size))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -504,26 +506,26 @@ func BenchmarkSummarizeDev(b *testing.B) {
 	b.ReportMetric(b.Elapsed().Seconds()*1e6/float64(b.N*len(docs)), "µs/article")
 }
 
-// FuzzSummarize: any text gives either EINVALID or a brief that keeps the
+// FuzzSummarize: any text gives either briefs.EINVALID or a brief that keeps the
 // format's limits; never a panic.
 func FuzzSummarize(f *testing.F) {
 	f.Add("Putin and Kim signed a pact on Wednesday. Neither side has released the text.")
 	f.Add("<p>Hello <b>world</b> &amp; more text here for the story.</p>")
 	f.Add("Headline\nBy Someone\nPosted Jun 19, 2024 9:13 AM CDT\n\nBody text that goes on. More.")
 	f.Add("\xff\x00 binary")
-	x := NewExtractive()
+	x := New()
 	f.Fuzz(func(t *testing.T, text string) {
-		sum, err := x.Summarize(Document{Text: text})
+		sum, err := x.Summarize(briefs.Document{Text: text})
 		if err != nil {
-			if ErrorCode(err) != EINVALID {
+			if briefs.ErrorCode(err) != briefs.EINVALID {
 				t.Fatalf("error %v", err)
 			}
 			return
 		}
-		if len(sum.Bullets) == 0 || len(sum.Bullets) > MaxBullets || sum.Gist == "" || sum.Title == "" {
+		if len(sum.Bullets) == 0 || len(sum.Bullets) > briefs.MaxBullets || sum.Gist == "" || sum.Title == "" {
 			t.Fatalf("bad summary %+v", sum)
 		}
-		for _, f := range FormatFaults(Brief{Title: sum.Title, Gist: sum.Gist, Bullets: sum.Bullets}) {
+		for _, f := range briefs.FormatFaults(briefs.Brief{Title: sum.Title, Gist: sum.Gist, Bullets: sum.Bullets}) {
 			if f != "fewer than 3 bullets" {
 				t.Fatalf("%s in %+v", f, sum)
 			}
@@ -555,14 +557,14 @@ func TestSummarizeHostileInput(t *testing.T) {
 		"date-like lines":  strings.Repeat("Posted March 99, 2024\n9 May 2024x\n", 30000),
 		"open parentheses": strings.Repeat("The (story goes on, which is long - and ", 25000) + ".",
 	}
-	x := NewExtractive()
+	x := New()
 	for name, in := range inputs {
 		start := time.Now()
-		_, err := x.Summarize(Document{Text: in})
+		_, err := x.Summarize(briefs.Document{Text: in})
 		if d := time.Since(start); d > 5*time.Second {
 			t.Errorf("%s: %v (%v)", name, d, err)
 		}
-		if err != nil && ErrorCode(err) != EINVALID {
+		if err != nil && briefs.ErrorCode(err) != briefs.EINVALID {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
@@ -596,13 +598,13 @@ func TestPronounRepairBullet(t *testing.T) {
 		"He said he came up with the idea after struggling to get pictures of himself and his wife together while on holiday.\n\n" +
 		"The extender stick was patented in 1983 but sold poorly at the time, the records show.\n\n" +
 		"Decades later the gadget became a fixture of tourist spots around the world, to the dismay of museums."
-	sum, err := NewExtractive().Summarize(Document{Text: text})
+	sum, err := New().Summarize(briefs.Document{Text: text})
 	if err != nil {
 		t.Fatal(err)
 	}
 	found := false
 	for _, b := range sum.Bullets {
-		if HasDanglingOpener(b) {
+		if briefs.HasDanglingOpener(b) {
 			t.Errorf("bullet dangles: %q", b)
 		}
 		if strings.HasPrefix(b, "Hiroshi Ueda said he came up with the idea") {
@@ -663,7 +665,7 @@ func TestGistIsCentral(t *testing.T) {
 		"The council said flooded homes would be inspected this week and that the harbour wall would be rebuilt.",
 		"Porthaven has been a fishing town for three centuries.",
 	}
-	sum, err := NewExtractive().Summarize(Document{Text: strings.Join(sents, "\n\n")})
+	sum, err := New().Summarize(briefs.Document{Text: strings.Join(sents, "\n\n")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -681,15 +683,15 @@ func TestFallbackBullets(t *testing.T) {
 		"\"We knew the hill would decide it, so we saved something for the last kilometre,\" her coach Rui Costa said.\n\n" +
 		"\"I could not believe it when I crossed the line first.\n\n" +
 		"Silva will now run at the national championships in Lisbon in June."
-	sum, err := NewExtractive().Summarize(Document{Text: text})
+	sum, err := New().Summarize(briefs.Document{Text: text})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(sum.Bullets) < MinBullets {
-		t.Errorf("%d bullets, want at least %d: %q", len(sum.Bullets), MinBullets, sum.Bullets)
+	if len(sum.Bullets) < briefs.MinBullets {
+		t.Errorf("%d bullets, want at least %d: %q", len(sum.Bullets), briefs.MinBullets, sum.Bullets)
 	}
 	for _, b := range sum.Bullets {
-		if HasDanglingOpener(b) {
+		if briefs.HasDanglingOpener(b) {
 			t.Errorf("bullet dangles: %q", b)
 		}
 	}

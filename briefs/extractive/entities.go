@@ -1,4 +1,4 @@
-package briefs
+package extractive
 
 import (
 	"cmp"
@@ -23,7 +23,7 @@ import (
 // full name ("Vladimir Putin") it abbreviates; headlines only add weight to
 // names found in the body.
 
-// MaxEntities is how many entities a Summary carries.
+// MaxEntities is how many entities a briefs.Summary carries.
 const MaxEntities = 10
 
 // Entities returns the names in text (people, places, organisations as

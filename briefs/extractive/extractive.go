@@ -1,4 +1,4 @@
-package briefs
+package extractive
 
 import (
 	"math"
@@ -8,6 +8,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"briefbot/briefs"
 )
 
 // Extractive is the summarizer that picks sentences of the article itself:
@@ -67,14 +69,14 @@ import (
 //
 // An Extractive is safe for concurrent use: per-call scratch space comes from
 // a sync.Pool.
-type Extractive struct {
-	p extractiveParams
+type Summarizer struct {
+	p params
 }
 
-// extractiveParams are the knobs of the scoring. They were tuned on the
+// params are the knobs of the scoring. They were tuned on the
 // CNN/DailyMail development articles of shared/evaldata for ROUGE against
 // human highlights, with the brief format as a hard constraint.
-type extractiveParams struct {
+type params struct {
 	bullets   int     // bullets to pick when the article has enough usable sentences
 	leadLen   int     // the best-placed bullet is cut only beyond this many runes
 	softLen   int     // other bullets longer than this (runes) are cut at a clause boundary
@@ -93,10 +95,10 @@ type extractiveParams struct {
 // three bullets (the count that scored best; a fourth sentence costs more
 // precision than it adds recall), the first one whole, the others cut to
 // about 120 characters at a clause boundary.
-func NewExtractive() *Extractive {
-	return &Extractive{p: extractiveParams{
+func New() *Summarizer {
+	return &Summarizer{p: params{
 		bullets:   3,
-		leadLen:   MaxBulletLen,
+		leadLen:   briefs.MaxBulletLen,
 		softLen:   120,
 		cutFrom:   60,
 		minWords:  6,
@@ -112,7 +114,7 @@ func NewExtractive() *Extractive {
 
 // Version names the algorithm and its settings; bump it when the output
 // changes so that cached briefs are rebuilt.
-func (x *Extractive) Version() string { return "extractive/3" }
+func (x *Summarizer) Version() string { return "extractive/3" }
 
 // sentence is the per-sentence state of one Summarize call.
 type sentence struct {
@@ -161,11 +163,11 @@ func (sc *scratch) release() {
 	scratchPool.Put(sc)
 }
 
-// Summarize builds the summary of doc. Errors: EINVALID when the text is
+// Summarize builds the summary of doc. Errors: briefs.EINVALID when the text is
 // empty, not UTF-8 or binary, or has no sentences once boilerplate is gone.
-func (x *Extractive) Summarize(doc Document) (Summary, error) {
+func (x *Summarizer) Summarize(doc briefs.Document) (briefs.Summary, error) {
 	if err := checkText(doc.Text); err != nil {
-		return Summary{}, err
+		return briefs.Summary{}, err
 	}
 	cd := Clean(doc.Text)
 	sc := scratchPool.Get().(*scratch)
@@ -174,17 +176,17 @@ func (x *Extractive) Summarize(doc Document) (Summary, error) {
 	sc.sents = appendSentences(sc.sents[:0], cd.Body)
 	if len(sc.sents) == 0 {
 		if cd.Dropped > 0 || len(cd.Headlines) > 0 {
-			return Summary{}, Errorf(EINVALID, "The text holds only headlines and page boilerplate (captions, app prompts, share buttons), no story to summarize.")
+			return briefs.Summary{}, briefs.Errorf(briefs.EINVALID, "The text holds only headlines and page boilerplate (captions, app prompts, share buttons), no story to summarize.")
 		}
-		return Summary{}, Errorf(EINVALID, "The text has no sentences to summarize.")
+		return briefs.Summary{}, briefs.Errorf(briefs.EINVALID, "The text has no sentences to summarize.")
 	}
 	words := x.analyse(sc)
 	picked := x.pick(sc)
 	if len(picked) == 0 {
-		return Summary{}, Errorf(EINVALID, "The text has no complete sentences to summarize.")
+		return briefs.Summary{}, briefs.Errorf(briefs.EINVALID, "The text has no complete sentences to summarize.")
 	}
 
-	sum := Summary{
+	sum := briefs.Summary{
 		Byline:      cd.Byline,
 		PublishedAt: cd.PublishedAt,
 		Words:       words,
@@ -192,49 +194,50 @@ func (x *Extractive) Summarize(doc Document) (Summary, error) {
 	}
 	for _, k := range picked {
 		b := x.bullet(&sc.info[k])
-		if utf8.RuneCountInString(b) > MaxBulletLen {
-			b = clauseTrim(b, MaxBulletLen, MaxBulletLen)
+		if utf8.RuneCountInString(b) > briefs.MaxBulletLen {
+			b = clauseTrim(b, briefs.MaxBulletLen, briefs.MaxBulletLen)
 		}
-		if !HasDanglingOpener(b) {
+		if !briefs.HasDanglingOpener(b) {
 			sum.Bullets = append(sum.Bullets, b)
 		}
 	}
 	if len(sum.Bullets) == 0 {
-		return Summary{}, Errorf(EINVALID, "The text has no sentences that stand on their own to summarize.")
+		return briefs.Summary{}, briefs.Errorf(briefs.EINVALID, "The text has no sentences that stand on their own to summarize.")
 	}
 	sum.Gist = x.gist(sc, picked)
 	sum.Title = x.title(doc.Title, cd.Headlines, sc, picked)
 	sum.Entities = entitiesOf(cd.Headlines, sc.sents, MaxEntities)
+	sum.Slug = GenerateSlug(sum.Title, sum.Entities)
 	return sum, nil
 }
 
 // checkText rejects what cannot be an article before any work is done.
 func checkText(text string) error {
 	if strings.TrimSpace(text) == "" {
-		return Errorf(EINVALID, "The article text is empty.")
+		return briefs.Errorf(briefs.EINVALID, "The article text is empty.")
 	}
 	if !utf8.ValidString(text) {
-		return Errorf(EINVALID, "The text is not valid UTF-8 (binary data or another encoding); paste plain text.")
+		return briefs.Errorf(briefs.EINVALID, "The text is not valid UTF-8 (binary data or another encoding); paste plain text.")
 	}
 	ctrl := 0
 	for i := 0; i < len(text); i++ {
 		c := text[i]
 		if c == 0 {
-			return Errorf(EINVALID, "The text holds binary data (NUL bytes); paste plain text.")
+			return briefs.Errorf(briefs.EINVALID, "The text holds binary data (NUL bytes); paste plain text.")
 		}
 		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' {
 			ctrl++
 		}
 	}
 	if ctrl > 8 && ctrl*20 > len(text) {
-		return Errorf(EINVALID, "The text looks like binary data (control characters); paste plain text.")
+		return briefs.Errorf(briefs.EINVALID, "The text looks like binary data (control characters); paste plain text.")
 	}
 	return nil
 }
 
 // analyse tokenizes the sentences, builds TF-IDF vectors, the similarity
 // graph and the scores. It returns the word count of the body.
-func (x *Extractive) analyse(sc *scratch) int {
+func (x *Summarizer) analyse(sc *scratch) int {
 	n := len(sc.sents)
 	sc.info = slices.Grow(sc.info[:0], n)[:n]
 	sc.terms, sc.weights = sc.terms[:0], sc.weights[:0]
@@ -293,10 +296,10 @@ func (x *Extractive) analyse(sc *scratch) int {
 }
 
 // tokenize adds the terms of sentence i to the term lists (raw term
-// frequencies in weights) and returns its word count. Terms are lower-cased
+// frequencies in weights) and returns its word count. briefs.Terms are lower-cased
 // words without stopwords, with a possessive "'s" and a plural "s" removed,
 // enough to match "Putin's"/"Putin" and "talks"/"talk" without a stemmer.
-// Terms are identified by a 64-bit hash, so no term string is allocated.
+// briefs.Terms are identified by a 64-bit hash, so no term string is allocated.
 func (sc *scratch) tokenize(s string, i int) int {
 	words := 0
 	for p := 0; p < len(s); {
@@ -387,7 +390,7 @@ func stemBytes(b []byte) []byte {
 // graph, Erkan & Radev 2004) for the first sentences of the article and
 // stores it normalised to [0,1]. Later sentences get no centrality: with the
 // position prior they cannot win anyway, and the graph stays small.
-func (x *Extractive) lexRank(sc *scratch) {
+func (x *Summarizer) lexRank(sc *scratch) {
 	n := min(len(sc.info), x.p.graph)
 	if n < 2 {
 		for i := range sc.info {
@@ -509,7 +512,7 @@ func (sc *scratch) cosine(a, b *sentence) float64 {
 
 // pick chooses the bullets: the best-scoring usable sentences that do not
 // repeat one another, returned in article order.
-func (x *Extractive) pick(sc *scratch) []int {
+func (x *Summarizer) pick(sc *scratch) []int {
 	order := sc.order[:0]
 	for i := range sc.info {
 		if sc.info[i].cand != "" {
@@ -522,7 +525,7 @@ func (x *Extractive) pick(sc *scratch) []int {
 		for i := range sc.info {
 			si := &sc.info[i]
 			r := firstRune(si.text)
-			if si.words >= 2 && !HasDanglingOpener(si.text) && hasLower(si.text) &&
+			if si.words >= 2 && !briefs.HasDanglingOpener(si.text) && hasLower(si.text) &&
 				(unicode.IsUpper(r) || unicode.IsDigit(r) || isOpenQuote(r)) {
 				si.cand, si.lead = si.text, true
 				order = append(order, i)
@@ -563,7 +566,7 @@ func (x *Extractive) pick(sc *scratch) []int {
 	// briefs with fewer than 3 bullets 7 -> 3 of 251; CNN/DailyMail
 	// unchanged (every brief already had 3).
 	for i := range sc.info {
-		if len(picked) >= x.p.bullets || len(picked) >= MinBullets {
+		if len(picked) >= x.p.bullets || len(picked) >= briefs.MinBullets {
 			break
 		}
 		si := &sc.info[i]
@@ -591,9 +594,9 @@ func (x *Extractive) pick(sc *scratch) []int {
 // strict rules may still serve when the article has too few that are: a
 // whole sentence of a reasonable length that does not open with a
 // dangling pronoun or connective.
-func (x *Extractive) fallback(si *sentence) bool {
+func (x *Summarizer) fallback(si *sentence) bool {
 	s := si.text
-	if si.words < x.p.minWords || si.words > x.p.maxWords || HasDanglingOpener(s) || !hasLower(s) {
+	if si.words < x.p.minWords || si.words > x.p.maxWords || briefs.HasDanglingOpener(s) || !hasLower(s) {
 		return false
 	}
 	if !endsTerminal(s) || strings.HasSuffix(strings.TrimRight(s, `"')`), "?") {
@@ -611,7 +614,7 @@ func (x *Extractive) fallback(si *sentence) bool {
 // needs the sentence before it. A leading connective ("But,", "However,") is
 // dropped when the rest stands alone. It does not allocate unless it has to
 // re-capitalise.
-func (x *Extractive) candidate(si *sentence) string {
+func (x *Summarizer) candidate(si *sentence) string {
 	s := si.text
 	if si.words < x.p.minWords || si.words > x.p.maxWords {
 		return ""
@@ -650,7 +653,7 @@ func (x *Extractive) candidate(si *sentence) string {
 	if si.subst != "" {
 		return s
 	}
-	if openerDangles(s) && !(isOpenQuote(firstRune(s)) && !HasDanglingOpener(s) && attributedQuote(s)) {
+	if openerDangles(s) && !(isOpenQuote(firstRune(s)) && !briefs.HasDanglingOpener(s) && attributedQuote(s)) {
 		rest, ok := dropConnective(s)
 		if !ok {
 			rest, ok = dropFrame(s)
@@ -683,13 +686,13 @@ func (si *sentence) source() string {
 // bullet cuts a picked sentence to bullet length: the lead sentence only
 // beyond the bullet limit, the others at the first clause boundary past
 // cutFrom when they run over softLen (highlights keep the main clause and
-// drop the rest), and every bullet within MaxBulletLen.
-func (x *Extractive) bullet(si *sentence) string {
+// drop the rest), and every bullet within briefs.MaxBulletLen.
+func (x *Summarizer) bullet(si *sentence) string {
 	s := si.source()
 	s = dropAttribution(s)
 	s = dropPictureAsides(s)
 	if !si.lead && utf8.RuneCountInString(s) > x.p.softLen {
-		hi := runeOffset(s, MaxBulletLen-2)
+		hi := runeOffset(s, briefs.MaxBulletLen-2)
 		if cut := firstBoundary(s, x.p.cutFrom, hi, clauseMarks); cut > 0 {
 			return endSentence(s[:cut])
 		}
@@ -698,7 +701,7 @@ func (x *Extractive) bullet(si *sentence) string {
 	if si.lead {
 		soft = x.p.leadLen
 	}
-	return terminate(clauseTrim(s, soft, MaxBulletLen), MaxBulletLen)
+	return terminate(clauseTrim(s, soft, briefs.MaxBulletLen), briefs.MaxBulletLen)
 }
 
 // terminate ends s with a full stop when it has no terminal punctuation (a
@@ -736,7 +739,7 @@ func firstBoundary(s string, lo, hi int, marks []string) int {
 }
 
 // openerDangles reports whether s opens with a word that leans on the
-// sentence before it: the pronouns and connectives of HasDanglingOpener, and
+// sentence before it: the pronouns and connectives of briefs.HasDanglingOpener, and
 // the weaker ones of weakOpeners (first and second person, "That",
 // "Meanwhile"). It looks at the first word without allocating.
 func openerDangles(s string) bool {
@@ -753,12 +756,12 @@ func openerDangles(s string) bool {
 	return false
 }
 
-// danglers mirrors the words of HasDanglingOpener (format.go), which gives
+// danglers mirrors the words of briefs.HasDanglingOpener (format.go), which gives
 // the final verdict on each bullet; this copy lets the candidate filter run
 // without allocating.
 var danglers = setOf("he", "she", "it", "they", "but", "however", "also", "this")
 
-// weakOpeners, like the pronouns HasDanglingOpener knows, point back to a
+// weakOpeners, like the pronouns briefs.HasDanglingOpener knows, point back to a
 // sentence the reader has not seen, or open an unattributed quote.
 var weakOpeners = setOf("that", "these", "those", "such", "and", "so", "yet", "still", "then",
 	"there", "his", "her", "their", "its", "it's", "that's", "he's", "she's", "they're",
@@ -1108,7 +1111,7 @@ func runeOffset(s string, n int) int {
 // XSum gain. Pools of 4-6 sentences score within 0.1 of each other
 // on XSum; an all-article pool loses 0.1-0.2 and drifts into the middle of
 // the story; a position penalty of 0.05 per sentence halves the gain.
-func (x *Extractive) gist(sc *scratch, picked []int) string {
+func (x *Summarizer) gist(sc *scratch, picked []int) string {
 	best, bv := picked[0], -1.0
 	for _, k := range picked {
 		if sc.info[k].score > sc.info[best].score {
@@ -1124,12 +1127,12 @@ func (x *Extractive) gist(sc *scratch, picked []int) string {
 			best, bv = i, si.centroid
 		}
 	}
-	return terminate(clauseTrim(dropPictureAsides(sc.info[best].source()), MaxGistLen, MaxGistLen), MaxGistLen)
+	return terminate(clauseTrim(dropPictureAsides(sc.info[best].source()), briefs.MaxGistLen, briefs.MaxGistLen), briefs.MaxGistLen)
 }
 
-// title picks the headline: the Document's title when given, else the first
+// title picks the headline: the briefs.Document's title when given, else the first
 // headline line of the text, else the best short sentence.
-func (x *Extractive) title(given string, headlines []string, sc *scratch, picked []int) string {
+func (x *Summarizer) title(given string, headlines []string, sc *scratch, picked []int) string {
 	if t := squeezeSpaces(given); t != "" {
 		return cutTitle(t)
 	}
@@ -1166,17 +1169,17 @@ func (x *Extractive) title(given string, headlines []string, sc *scratch, picked
 		}
 	}
 	if t == "" {
-		t = clauseTrim(sc.info[picked[0]].source(), 150, MaxTitleLen)
+		t = clauseTrim(sc.info[picked[0]].source(), 150, briefs.MaxTitleLen)
 	}
 	return cutTitle(strings.TrimRight(t, "."))
 }
 
-// cutTitle keeps a title within MaxTitleLen runes, cutting at a word.
+// cutTitle keeps a title within briefs.MaxTitleLen runes, cutting at a word.
 func cutTitle(t string) string {
-	if utf8.RuneCountInString(t) <= MaxTitleLen {
+	if utf8.RuneCountInString(t) <= briefs.MaxTitleLen {
 		return t
 	}
-	cut := runeOffset(t, MaxTitleLen-1)
+	cut := runeOffset(t, briefs.MaxTitleLen-1)
 	if i := strings.LastIndexByte(t[:cut], ' '); i > 0 {
 		cut = i
 	}

@@ -1,4 +1,4 @@
-package briefs
+package extractive
 
 import (
 	"html"
@@ -44,7 +44,7 @@ type CleanDoc struct {
 // prompts, share widgets, photo credits, "Scroll down for video", "(More ...
 // stories.)"), and separates the headline, byline, date and dateline from the
 // body. Clean never fails: text with nothing left gives an empty Body, which
-// the summarizer reports as EINVALID.
+// the summarizer reports as briefs.EINVALID.
 func Clean(text string) CleanDoc {
 	var doc CleanDoc
 	if looksHTML(text) {

@@ -1,4 +1,4 @@
-package briefs
+package extractive
 
 import (
 	"strings"
