@@ -1,0 +1,250 @@
+package extractive
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"briefbot/briefs"
+)
+
+// candidate returns the sentence as bullet material, or "" when it is not:
+// too short, too long (a run-on of captions), a question, a label, a
+// fragment, or one that opens with a pronoun or a first-person voice that
+// needs the sentence before it. A leading connective ("But,", "However,") is
+// dropped when the rest stands alone. It does not allocate unless it has to
+// re-capitalise.
+func (x *Summarizer) candidate(si *sentence) string {
+	s := si.text
+	if si.words < x.p.minWords || si.words > x.p.maxWords {
+		return ""
+	}
+	last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(s, `"')`))
+	if last == '?' || last == ':' || last == ',' {
+		return ""
+	}
+	if r := firstRune(s); !unicode.IsUpper(r) && !unicode.IsDigit(r) && !isOpenQuote(r) {
+		return "" // a fragment
+	}
+	if !hasLower(s) {
+		return "" // ALL CAPS shouting or a label
+	}
+	if strings.Count(s, `"`)%2 == 1 {
+		return "" // a piece of a quotation split across sentences
+	}
+	if strings.IndexByte(s, '"') < 0 && firstPerson(s) {
+		return "" // a quotation whose quote marks are in another sentence
+	}
+	if k := captionLabel(s); k > 0 && strings.Count(s[k:], " ") >= 5 {
+		// A photo caption's label ("Wanted: Police in Maryland have ...")
+		// says nothing the text after it does not. Measured with briefbot
+		// eval: CNN/DailyMail bullets R1 41.99 -> 42.01, gist R1 +0.03;
+		// XSum unchanged. Skipping caption sentences instead lost 1.3 gist
+		// R1 (a caption often opens a Daily Mail story), and cutting a
+		// caption where it runs into the next sentence without a full stop
+		// lost 0.03 bullets R1.
+		s = s[k:]
+		si.recap = unicode.IsLower(firstRune(s))
+		if openerDangles(s) || !unicode.IsUpper(firstRune(s)) && !unicode.IsDigit(firstRune(s)) && !si.recap {
+			return ""
+		}
+		return s
+	}
+	if si.subst != "" {
+		return s
+	}
+	if openerDangles(s) && !(isOpenQuote(firstRune(s)) && !briefs.HasDanglingOpener(s) && attributedQuote(s)) {
+		rest, ok := dropConnective(s)
+		if !ok {
+			rest, ok = dropFrame(s)
+		}
+		if !ok || openerDangles(rest) {
+			return ""
+		}
+		s = rest
+		si.recap = unicode.IsLower(firstRune(rest))
+	}
+	return s
+}
+
+// source is the candidate text with its first letter capitalised when a
+// dropped connective left it in lower case ("but engineers found" ->
+// "Engineers found"). Done only for text that is shown, to save the
+// allocation on the many candidates that are not.
+func (si *sentence) source() string {
+	if si.subst != "" {
+		_, rest, _ := strings.Cut(si.cand, " ")
+		return si.subst + " " + rest
+	}
+	if !si.recap {
+		return si.cand
+	}
+	r, size := utf8.DecodeRuneInString(si.cand)
+	return string(unicode.ToUpper(r)) + si.cand[size:]
+}
+
+// openerDangles reports whether s opens with a word that leans on the
+// sentence before it: the pronouns and connectives of briefs.HasDanglingOpener, and
+// the weaker ones of weakOpeners (first and second person, "That",
+// "Meanwhile"). It looks at the first word without allocating.
+func openerDangles(s string) bool {
+	var buf [16]byte
+	w := firstWordLower(buf[:0], s)
+	if danglers[string(w)] || weakOpeners[string(w)] {
+		return true
+	}
+	for i, c := range w {
+		if c == '\'' {
+			return danglers[string(w[:i])] // "They've", "It'll"
+		}
+	}
+	return false
+}
+
+// danglers mirrors the words of briefs.HasDanglingOpener (format.go), which gives
+// the final verdict on each bullet; this copy lets the candidate filter run
+// without allocating.
+var danglers = setOf("he", "she", "it", "they", "but", "however", "also", "this")
+
+// weakOpeners, like the pronouns briefs.HasDanglingOpener knows, point back to a
+// sentence the reader has not seen, or open an unattributed quote.
+var weakOpeners = setOf("that", "these", "those", "such", "and", "so", "yet", "still", "then",
+	"there", "his", "her", "their", "its", "it's", "that's", "he's", "she's", "they're",
+	"instead", "meanwhile", "nevertheless", "moreover", "furthermore", "besides", "likewise",
+	"otherwise", "thus", "hence", "therefore", "again", "too",
+	// First and second person: an unattributed quote.
+	"i", "i'm", "i've", "i'd", "i'll", "we", "we've", "we're", "we'll", "we'd", "you", "you're",
+	"you've", "you'll", "your", "our", "my", "us")
+
+// connectives can be cut from the start of a sentence without changing what
+// it asserts.
+var connectives = setOf("but", "however", "also", "and", "yet", "still", "so", "moreover",
+	"furthermore", "meanwhile", "nevertheless", "besides", "thus", "instead")
+
+// dropConnective removes a leading connective ("But, ...", "However, ...",
+// "And ...") and returns the rest, which may start in lower case (see
+// sentence.source). ok is false when there is no connective to drop or the
+// rest is too short to stand alone.
+func dropConnective(s string) (string, bool) {
+	var buf [16]byte
+	w := string(firstWordLower(buf[:0], s))
+	if !connectives[w] {
+		return s, false
+	}
+	i := strings.IndexByte(s, ' ')
+	if i < 1 {
+		return s, false
+	}
+	if s[i-1] != ',' && (w == "however" || w == "meanwhile" || w == "nevertheless" || w == "instead") {
+		return s, false // "However much ...": not a connective
+	}
+	rest := strings.TrimLeft(s[i+1:], " ,")
+	if !unicode.IsLetter(firstRune(rest)) || strings.Count(rest, " ") < 4 {
+		return s, false
+	}
+	return rest, true
+}
+
+// firstWordLower appends the first word of s (ASCII letters and
+// apostrophes, after opening quotes) in lower case to dst. A word longer
+// than dst's capacity or with other letters gives an empty result.
+func firstWordLower(dst []byte, s string) []byte {
+	s = strings.TrimLeft(s, `"'( `)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z' || c == '\'':
+			dst = append(dst, c)
+		case c >= 'A' && c <= 'Z':
+			dst = append(dst, c+'a'-'A')
+		case c >= utf8.RuneSelf:
+			if r, _ := utf8.DecodeRuneInString(s[i:]); unicode.IsLetter(r) {
+				return dst[:0]
+			}
+			return dst
+		default:
+			return dst
+		}
+		if len(dst) == cap(dst) {
+			return dst[:0]
+		}
+	}
+	return dst
+}
+
+// firstPerson reports whether s speaks in the first person singular ("I",
+// "my", "me"): in news copy, outside quote marks, that is a quotation that
+// lost its attribution.
+func firstPerson(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] != ' ' {
+			continue
+		}
+		w := s[i+1:]
+		switch w[0] {
+		case 'I': // "I", "I'm", "I've", "I'd", "I'll"
+			if len(w) == 1 || w[1] == ' ' || w[1] == '\'' {
+				return true
+			}
+		case 'm': // "my", "me", "myself"
+			if len(w) >= 2 && (w[1] == 'y' || w[1] == 'e') {
+				if len(w) == 2 || !isASCIIAlnum(w[2]) || strings.HasPrefix(w, "myself") {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func hasLower(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'a' && c <= 'z' {
+			return true
+		} else if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsLower(r) {
+				return true
+			}
+			i += size - 1
+		}
+	}
+	return false
+}
+
+// attributedQuote reports whether a sentence that opens with a quotation
+// names its speaker after the quote closes ("'We will win,' the minister
+// said.", "\"...within 20 to 30 years,\" NASA chief scientist Ellen Stofan
+// said"): such a sentence stands on its own even when the quote opens with
+// "I" or "We", so neither the weak-opener rule nor the quote penalty
+// applies. A bare pronoun as the speaker ("..., she said") does not count.
+// Measured with briefbot eval (against the rule switched off): CNN/DailyMail
+// bullets R1 +0.02, gist R1 +0.18; XSum gist R1 -0.05; noise-sized, kept
+// because the bullets it admits are sound.
+func attributedQuote(s string) bool {
+	if s == "" || s[0] != '"' && s[0] != '\'' {
+		return false
+	}
+	q := s[0]
+	rest := ""
+	for i := 2; i+1 < len(s); i++ {
+		if s[i] == q && s[i+1] == ' ' && strings.IndexByte(",.!?", s[i-1]) >= 0 {
+			rest = s[i+2:]
+			break
+		}
+	}
+	if rest == "" {
+		return false
+	}
+	var buf [16]byte
+	if w := firstWordLower(buf[:0], rest); danglers[string(w)] || weakOpeners[string(w)] {
+		return false // "..., she said": whose words, the reader cannot tell
+	}
+	rest = " " + rest
+	for _, w := range [...]string{" said", " says", " told", " added", " explained", " according to", " wrote", " insisted", " claimed", " warned", " admitted"} {
+		if strings.Contains(rest, w) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,317 @@
+package extractive
+
+import (
+	"math"
+	"slices"
+	"unicode"
+	"unicode/utf8"
+)
+
+// analyse tokenizes the sentences, builds TF-IDF vectors, the similarity
+// graph and the scores. It returns the word count of the body.
+func (x *Summarizer) analyse(sc *scratch) int {
+	n := len(sc.sents)
+	sc.info = slices.Grow(sc.info[:0], n)[:n]
+	sc.terms, sc.weights = sc.terms[:0], sc.weights[:0]
+	sc.df, sc.mark, sc.at = sc.df[:0], sc.mark[:0], sc.at[:0]
+	words := 0
+	for i, s := range sc.sents {
+		si := &sc.info[i]
+		*si = sentence{text: s, lo: len(sc.terms)}
+		si.words = sc.tokenize(s, i)
+		si.hi = len(sc.terms)
+		words += si.words
+	}
+	// TF-IDF weights, with sentences as the documents: (1+ln tf)·ln(1+N/df).
+	sc.idf = slices.Grow(sc.idf[:0], len(sc.df))[:len(sc.df)]
+	nf := float64(n)
+	for t, df := range sc.df {
+		sc.idf[t] = math.Log(1 + nf/float64(df))
+	}
+	for i := range sc.info {
+		si := &sc.info[i]
+		var sq float64
+		for k := si.lo; k < si.hi; k++ {
+			w := sc.idf[sc.terms[k]]
+			if tf := sc.weights[k]; tf > 1 {
+				w *= 1 + math.Log(tf)
+			}
+			sc.weights[k] = w
+			sq += w * w
+		}
+		si.norm = math.Sqrt(sq)
+	}
+	x.lexRank(sc)
+	sc.centroid()
+	// Score usable sentences. The position prior counts usable sentences
+	// only, so that a skipped caption or pronoun sentence does not push the
+	// story's next sentence down.
+	rank := 0
+	for i := range sc.info {
+		si := &sc.info[i]
+		if i > 0 {
+			si.subst = pronounName(si.text, sc.sents[i-1])
+		}
+		si.cand = x.candidate(si)
+		if si.cand == "" {
+			continue
+		}
+		si.lead = rank == 0
+		si.rank = rank
+		si.score = math.Pow(1+float64(rank), -x.p.decay) + x.p.central*si.central
+		rank++
+		if isOpenQuote(firstRune(si.text)) && !attributedQuote(si.text) {
+			si.score -= x.p.quote
+		}
+	}
+	return words
+}
+
+// tokenize adds the terms of sentence i to the term lists (raw term
+// frequencies in weights) and returns its word count. briefs.Terms are lower-cased
+// words without stopwords, with a possessive "'s" and a plural "s" removed,
+// enough to match "Putin's"/"Putin" and "talks"/"talk" without a stemmer.
+// briefs.Terms are identified by a 64-bit hash, so no term string is allocated.
+func (sc *scratch) tokenize(s string, i int) int {
+	words := 0
+	for p := 0; p < len(s); {
+		c := s[p]
+		if c < utf8.RuneSelf {
+			if !isASCIIAlnum(c) {
+				p++
+				continue
+			}
+		} else if r, size := utf8.DecodeRuneInString(s[p:]); !isWordRune(r) {
+			p += size
+			continue
+		}
+		buf := sc.lower[:0]
+	word:
+		for p < len(s) {
+			c := s[p]
+			switch {
+			case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+				buf = append(buf, c)
+				p++
+			case c >= 'A' && c <= 'Z':
+				buf = append(buf, c+'a'-'A')
+				p++
+			case c == '\'' && p+1 < len(s) && isASCIIAlnum(s[p+1]):
+				buf = append(buf, c)
+				p++
+			case c >= utf8.RuneSelf:
+				r, size := utf8.DecodeRuneInString(s[p:])
+				if !isWordRune(r) {
+					break word
+				}
+				buf = utf8.AppendRune(buf, unicode.ToLower(r))
+				p += size
+			default:
+				break word
+			}
+		}
+		sc.lower = buf
+		words++
+		key := stemBytes(buf)
+		if len(key) < 2 || stopwords[string(key)] {
+			continue
+		}
+		h := uint64(14695981039346656037) // FNV-1a
+		for _, b := range key {
+			h ^= uint64(b)
+			h *= 1099511628211
+		}
+		id, ok := sc.vocab[h]
+		if !ok {
+			id = int32(len(sc.df))
+			sc.vocab[h] = id
+			sc.df = append(sc.df, 0)
+			sc.mark = append(sc.mark, 0)
+			sc.at = append(sc.at, 0)
+		}
+		if sc.mark[id] == int32(i+1) {
+			sc.weights[sc.at[id]]++
+			continue
+		}
+		sc.mark[id] = int32(i + 1)
+		sc.at[id] = int32(len(sc.terms))
+		sc.df[id]++
+		sc.terms = append(sc.terms, id)
+		sc.weights = append(sc.weights, 1)
+	}
+	return words
+}
+
+func isASCIIAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// stemBytes strips a possessive and a plural "s" from a lower-case word.
+func stemBytes(b []byte) []byte {
+	n := len(b)
+	if n > 2 && b[n-2] == '\'' && b[n-1] == 's' {
+		n -= 2
+	}
+	if n > 4 && b[n-1] == 's' && b[n-2] != 's' && b[n-2] != 'u' && b[n-2] != 'i' {
+		n--
+	}
+	return b[:n]
+}
+
+// lexRank computes continuous LexRank (PageRank over the cosine similarity
+// graph, Erkan & Radev 2004) for the first sentences of the article and
+// stores it normalised to [0,1]. Later sentences get no centrality: with the
+// position prior they cannot win anyway, and the graph stays small.
+func (x *Summarizer) lexRank(sc *scratch) {
+	n := min(len(sc.info), x.p.graph)
+	if n < 2 {
+		for i := range sc.info {
+			sc.info[i].central = 1
+		}
+		return
+	}
+	if cap(sc.dense) < len(sc.df) {
+		sc.dense = make([]float64, len(sc.df))
+	}
+	dense := sc.dense[:len(sc.df)]
+	sc.sim = slices.Grow(sc.sim[:0], n*n)[:n*n]
+	sim := sc.sim
+	clear(sim)
+	for i := 0; i < n; i++ {
+		si := &sc.info[i]
+		if si.norm == 0 {
+			continue
+		}
+		for k := si.lo; k < si.hi; k++ {
+			dense[sc.terms[k]] = sc.weights[k]
+		}
+		for j := i + 1; j < n; j++ {
+			sj := &sc.info[j]
+			if sj.norm == 0 {
+				continue
+			}
+			var dot float64
+			for k := sj.lo; k < sj.hi; k++ {
+				dot += dense[sc.terms[k]] * sc.weights[k]
+			}
+			if dot != 0 {
+				c := dot / (si.norm * sj.norm)
+				sim[i*n+j], sim[j*n+i] = c, c
+			}
+		}
+		for k := si.lo; k < si.hi; k++ {
+			dense[sc.terms[k]] = 0
+		}
+	}
+	// Row-normalise into a transition matrix; a sentence with no edges
+	// spreads its rank evenly (the "dangling" mass).
+	sc.rank = slices.Grow(sc.rank[:0], n)[:n]
+	sc.next = slices.Grow(sc.next[:0], n)[:n]
+	rank, next := sc.rank, sc.next
+	for i := 0; i < n; i++ {
+		row := sim[i*n : i*n+n]
+		var sum float64
+		for _, v := range row {
+			sum += v
+		}
+		rank[i] = 1 / float64(n)
+		if sum > 0 {
+			inv := 1 / sum
+			for j := range row {
+				row[j] *= inv
+			}
+		}
+	}
+	const d = 0.85
+	for it := 0; it < 30; it++ {
+		var dangling float64
+		clear(next)
+		for i := 0; i < n; i++ {
+			ri := rank[i]
+			row := sim[i*n : i*n+n]
+			empty := true
+			for j, v := range row {
+				if v != 0 {
+					next[j] += ri * v
+					empty = false
+				}
+			}
+			if empty {
+				dangling += ri
+			}
+		}
+		var delta float64
+		base := (1-d)/float64(n) + d*dangling/float64(n)
+		for i := 0; i < n; i++ {
+			v := base + d*next[i]
+			delta += math.Abs(v - rank[i])
+			rank[i] = v
+		}
+		if delta < 1e-5 {
+			break
+		}
+	}
+	var hi float64
+	for _, v := range rank {
+		hi = max(hi, v)
+	}
+	for i := range sc.info {
+		if i < n && hi > 0 {
+			sc.info[i].central = rank[i] / hi
+		} else {
+			sc.info[i].central = 0
+		}
+	}
+}
+
+// cosine is the TF-IDF cosine similarity of sentences a and b.
+func (sc *scratch) cosine(a, b *sentence) float64 {
+	if a.norm == 0 || b.norm == 0 {
+		return 0
+	}
+	var dot float64
+	for i := a.lo; i < a.hi; i++ {
+		t := sc.terms[i]
+		for j := b.lo; j < b.hi; j++ {
+			if sc.terms[j] == t {
+				dot += sc.weights[i] * sc.weights[j]
+				break
+			}
+		}
+	}
+	return dot / (a.norm * b.norm)
+}
+
+// centroid sets each sentence's cosine similarity with the rest of the
+// article (the sum of the other sentences' TF-IDF vectors).
+func (sc *scratch) centroid() {
+	if cap(sc.dense) < len(sc.df) {
+		sc.dense = make([]float64, len(sc.df))
+	}
+	cent := sc.dense[:len(sc.df)]
+	clear(cent)
+	for k, t := range sc.terms {
+		cent[t] += sc.weights[k]
+	}
+	var cc float64
+	for _, v := range cent {
+		cc += v * v
+	}
+	for i := range sc.info {
+		si := &sc.info[i]
+		if si.norm == 0 {
+			continue
+		}
+		var dot float64
+		for k := si.lo; k < si.hi; k++ {
+			dot += sc.weights[k] * cent[sc.terms[k]]
+		}
+		ss := si.norm * si.norm
+		rest := cc - 2*dot + ss
+		dot -= ss
+		if rest > 1e-12 && dot > 0 {
+			si.centroid = dot / (si.norm * math.Sqrt(rest))
+		}
+	}
+	clear(cent)
+}
