@@ -29,6 +29,12 @@ func (x *Summarizer) candidate(si *sentence) string {
 	if !hasLower(s) {
 		return "" // ALL CAPS shouting or a label
 	}
+	if si.label || titleCase(s) {
+		return "" // a heading, a label or a list item
+	}
+	if furnitureRule(s) != "" {
+		return ""
+	}
 	if strings.Count(s, `"`)%2 == 1 {
 		return "" // a piece of a quotation split across sentences
 	}
@@ -36,19 +42,19 @@ func (x *Summarizer) candidate(si *sentence) string {
 		return "" // a quotation whose quote marks are in another sentence
 	}
 	if k := captionLabel(s); k > 0 && strings.Count(s[k:], " ") >= 5 {
-		// A photo caption's label ("Wanted: Police in Maryland have ...")
-		// says nothing the text after it does not. Measured with briefbot
-		// eval: CNN/DailyMail bullets R1 41.99 -> 42.01, gist R1 +0.03;
-		// XSum unchanged. Skipping caption sentences instead lost 1.3 gist
-		// R1 (a caption often opens a Daily Mail story), and cutting a
-		// caption where it runs into the next sentence without a full stop
-		// lost 0.03 bullets R1.
+		// A label ("Wanted: Police in Maryland have ...", "Putin's words:
+		// ...") says nothing the text after it does not, and is page
+		// furniture in a brief.
 		s = s[k:]
 		si.recap = unicode.IsLower(firstRune(s))
-		if openerDangles(s) || !unicode.IsUpper(firstRune(s)) && !unicode.IsDigit(firstRune(s)) && !si.recap {
+		r := firstRune(s)
+		if openerDangles(s) || !unicode.IsUpper(r) && !unicode.IsDigit(r) && !si.recap && !(isOpenQuote(r) && attributedQuote(s)) {
 			return ""
 		}
 		return s
+	}
+	if isOpenQuote(firstRune(s)) && !attributedQuote(s) {
+		return "" // a quotation without its speaker: whose words, the reader cannot tell
 	}
 	if si.subst != "" {
 		return s
@@ -135,7 +141,7 @@ func dropConnective(s string) (string, bool) {
 	if i < 1 {
 		return s, false
 	}
-	if s[i-1] != ',' && (w == "however" || w == "meanwhile" || w == "nevertheless" || w == "instead") {
+	if s[i-1] != ',' && (w == "however" || w == "meanwhile" || w == "nevertheless" || w == "instead" || w == "so" || w == "still" || w == "yet") {
 		return s, false // "However much ...": not a connective
 	}
 	rest := strings.TrimLeft(s[i+1:], " ,")
@@ -241,7 +247,7 @@ func attributedQuote(s string) bool {
 		return false // "..., she said": whose words, the reader cannot tell
 	}
 	rest = " " + rest
-	for _, w := range [...]string{" said", " says", " told", " added", " explained", " according to", " wrote", " insisted", " claimed", " warned", " admitted"} {
+	for _, w := range [...]string{" said", " says", " told", " added", " explained", " according to", " wrote", " insisted", " claimed", " warned", " admitted", " per ", " writes", " notes", " noted"} {
 		if strings.Contains(rest, w) {
 			return true
 		}

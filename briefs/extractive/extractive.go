@@ -58,7 +58,10 @@ type params struct {
 	quote     float64 // penalty for a sentence that opens with a quotation
 	redundant float64 // cosine similarity above which a sentence repeats a chosen one
 	graph     int     // sentences that take part in the similarity graph
-	gistPool  int     // the gist is the most central of this many first usable sentences
+	gistPool  int     // the gist is one of this many first sentences that report news
+	gistLead  float64 // ... the first of them unless a later one is closer to the article by this much
+	gistTitle float64 // weight of the headline's words in that comparison
+	gistWords float64 // sentences shorter than this many words count less in it
 }
 
 // NewExtractive returns the extractive summarizer with its tuned settings:
@@ -79,12 +82,15 @@ func New() *Summarizer {
 		redundant: 0.4,
 		graph:     40,
 		gistPool:  5,
+		gistLead:  0.05,
+		gistTitle: 0.3,
+		gistWords: 20,
 	}}
 }
 
 // Version names the algorithm and its settings; bump it when the output
 // changes so that cached briefs are rebuilt.
-func (x *Summarizer) Version() string { return "extractive/3" }
+func (x *Summarizer) Version() string { return "extractive/4" }
 
 // Summarize builds the summary of doc. Errors: briefs.EINVALID when the text is
 // empty, not UTF-8 or binary, or has no sentences once boilerplate is gone.
@@ -103,32 +109,38 @@ func (x *Summarizer) Summarize(doc briefs.Document) (briefs.Summary, error) {
 		}
 		return briefs.Summary{}, briefs.Errorf(briefs.EINVALID, "The text has no sentences to summarize.")
 	}
-	words := x.analyse(sc)
-	picked := x.pick(sc)
-	if len(picked) == 0 {
-		return briefs.Summary{}, briefs.Errorf(briefs.EINVALID, "The text has no complete sentences to summarize.")
+	labels := unfinishedLines(cd.Body)
+	for i, s := range sc.sents {
+		sc.sents[i] = stripLeadFurniture(s)
 	}
-
+	words := x.analyse(sc)
+	for i := range sc.info {
+		sc.info[i].label = labels[sc.sents[i]]
+	}
+	given := squeezeSpaces(doc.Title)
+	if given == "" && len(cd.Headlines) > 0 {
+		given = cd.Headlines[0]
+	}
+	if given == "" && titleCase(sc.sents[0]) && sc.info[0].words <= 20 {
+		// Text pasted on one line: its headline is the first "sentence".
+		given = strings.TrimRight(sc.sents[0], ".")
+		cd.Headlines = append(cd.Headlines, given)
+	}
+	g := x.chooseGist(sc, headlineTerms(given))
+	if g < 0 {
+		g = x.fallbackGist(sc)
+	}
+	if g < 0 {
+		return briefs.Summary{}, briefs.Errorf(briefs.EINVALID, "The text has no complete sentences that stand on their own to summarize.")
+	}
 	sum := briefs.Summary{
 		Byline:      cd.Byline,
 		PublishedAt: cd.PublishedAt,
 		Words:       words,
-		Bullets:     make([]string, 0, len(picked)),
+		Gist:        x.point(&sc.info[g]),
 	}
-	for _, k := range picked {
-		b := x.bullet(&sc.info[k])
-		if utf8.RuneCountInString(b) > briefs.MaxBulletLen {
-			b = clauseTrim(b, briefs.MaxBulletLen, briefs.MaxBulletLen)
-		}
-		if !briefs.HasDanglingOpener(b) {
-			sum.Bullets = append(sum.Bullets, b)
-		}
-	}
-	if len(sum.Bullets) == 0 {
-		return briefs.Summary{}, briefs.Errorf(briefs.EINVALID, "The text has no sentences that stand on their own to summarize.")
-	}
-	sum.Gist = x.gist(sc, picked)
-	sum.Title = x.title(doc.Title, cd.Headlines, sc, picked)
+	_, sum.Bullets = x.pick(sc, g, points(words))
+	sum.Title = x.title(doc.Title, cd.Headlines, sum.Gist)
 	sum.Entities = entitiesOf(cd.Headlines, sc.sents, MaxEntities)
 	sum.Slug = GenerateSlug(sum.Title, sum.Entities)
 	return sum, nil

@@ -2,46 +2,148 @@ package extractive
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"briefbot/briefs"
 )
 
-// gist is the one-line summary: of the first gistPool usable sentences,
-// the one closest to the article as a whole (TF-IDF cosine with the sum of
-// the other sentences), whole when it fits the gist limit. The lead states
-// the news, but often only its newest turn ("Police have named ...") while a
-// sentence or two later says what the story is about; a one-line reader
-// wants the latter. Measured with briefbot eval, this change alone: XSum
-// gist R1 16.96 -> 18.17 (Lead-1 16.63; 21.3 -> 23.1 words), CNN/DailyMail
-// gist R1 30.81 -> 36.67 (Lead-1 29.65); bullets unchanged. Adding the same
-// centrality to the bullet scores loses R1 at every weight tried (0.2-3),
-// and a bonus for the lead in this choice (0.02-0.1) gives back most of the
-// XSum gain. Pools of 4-6 sentences score within 0.1 of each other
-// on XSum; an all-article pool loses 0.1-0.2 and drifts into the middle of
-// the story; a position penalty of 0.05 per sentence halves the gain.
-func (x *Summarizer) gist(sc *scratch, picked []int) string {
-	best, bv := picked[0], -1.0
-	for _, k := range picked {
-		if sc.info[k].score > sc.info[best].score {
-			best = k
-		}
-	}
+// chooseGist returns the sentence that says what happened, or -1. News
+// puts it first, so it is the first sentence of the body that stands alone
+// and reports the story: not a question, a teaser, a quotation, a caption or
+// scene-setting without a name or a number in it. Among the first gistPool
+// such sentences a later one wins only when it is clearly closer to the
+// article as a whole and to its headline (a feature's "nut graf" after an
+// anecdote), by more than gistLead of cosine similarity.
+func (x *Summarizer) chooseGist(sc *scratch, title []string) int {
+	lead, best, bestScore, leadScore, pool := -1, -1, 0.0, 0.0, 0
 	for i := range sc.info {
 		si := &sc.info[i]
-		if si.cand == "" || si.rank >= x.p.gistPool {
+		if si.cand == "" || !reportsNews(si) {
 			continue
 		}
-		if si.centroid > bv {
-			best, bv = i, si.centroid
+		if pool == x.p.gistPool {
+			break
+		}
+		pool++
+		if x.point(si) == "" {
+			continue // too long to show whole, and no safe cut
+		}
+		// A short sentence is rarely the whole news: similarity is scaled
+		// down below gistWords words.
+		score := si.centroid*min(1, float64(si.words)/x.p.gistWords) + x.p.gistTitle*titleOverlap(si.text, title)
+		if lead < 0 {
+			lead, best, leadScore, bestScore = i, i, score, score
+			continue
+		}
+		if score > bestScore && !restates(sc, i) {
+			best, bestScore = i, score
 		}
 	}
-	return terminate(clauseTrim(dropPictureAsides(sc.info[best].source()), briefs.MaxGistLen, briefs.MaxGistLen), briefs.MaxGistLen)
+	if best != lead && bestScore < leadScore+x.p.gistLead {
+		return lead
+	}
+	return best
 }
 
-// title picks the headline: the briefs.Document's title when given, else the first
-// headline line of the text, else the best short sentence.
-func (x *Summarizer) title(given string, headlines []string, sc *scratch, picked []int) string {
+// restates reports whether sentence i mostly repeats an earlier sentence:
+// a photo caption that retells the lead, a recap. It cannot be the news
+// when the news came before it.
+func restates(sc *scratch, i int) bool {
+	for j := range i {
+		if sc.covered(&sc.info[i], &sc.info[j]) {
+			return true
+		}
+	}
+	return false
+}
+
+// reportsNews reports whether a usable sentence can serve as the gist: it
+// is not a quotation, a caption, a teaser or scene-setting.
+func reportsNews(si *sentence) bool {
+	s := si.text
+	if isOpenQuote(firstRune(s)) || captionLabel(s) > 0 || strings.IndexByte(s, '(') >= 0 && pictureAside.MatchString(s) {
+		return false
+	}
+	if teaser(s) {
+		return false
+	}
+	return specific(s)
+}
+
+// teaser matches sentences that point at the story instead of telling it:
+// "Here's what we know.", "Find out how ...", "Imagine ...", second-person
+// address ("You may have noticed ...").
+func teaser(s string) bool {
+	var buf [16]byte
+	switch string(firstWordLower(buf[:0], s)) {
+	case "here's", "here", "find", "imagine", "picture", "watch", "read", "scroll", "click", "you", "your", "what", "why", "how", "who", "when":
+		return true
+	}
+	return strings.Contains(s, " you ") || strings.Contains(s, " your ") || strings.HasSuffix(s, "...") || strings.HasSuffix(s, "\u2026")
+}
+
+// specific reports whether s names something: a capitalised word after its
+// first, or a digit. Scene-setting ("The morning was cold and grey.") names
+// nothing; news names who, where or how many.
+func specific(s string) bool {
+	first := true
+	for f := range strings.FieldsSeq(s) {
+		if first {
+			first = false
+			continue
+		}
+		r := firstRune(strings.TrimLeft(f, `"'(`))
+		if unicode.IsUpper(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return wordless(s)
+}
+
+// titleOverlap is the share of the headline's content words that s uses.
+func titleOverlap(s string, title []string) float64 {
+	if len(title) == 0 {
+		return 0
+	}
+	n := 0
+	for _, t := range title {
+		if containsWordFold(s, t) {
+			n++
+		}
+	}
+	return float64(n) / float64(len(title))
+}
+
+// containsWordFold reports whether w occurs in s as a word or the start of
+// one ("talk" in "talks"), ignoring case, without allocating.
+func containsWordFold(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		if (i == 0 || !isWordByte(s[i-1])) && strings.EqualFold(s[i:i+len(w)], w) {
+			return true
+		}
+	}
+	return false
+}
+
+func isWordByte(c byte) bool { return isASCIIAlnum(c) || c >= utf8.RuneSelf }
+
+// headlineTerms are the content words of a headline, for titleOverlap.
+func headlineTerms(title string) []string {
+	var out []string
+	for _, t := range briefs.Terms(title) {
+		if len(t) > 2 && !stopwords[t] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// title picks the headline: the briefs.Document's title when given, else the
+// first headline line of the text, else a short form of the gist: its main
+// clause when the gist is long, so that headline and gist never print the
+// same sentence twice.
+func (x *Summarizer) title(given string, headlines []string, gist string) string {
 	if t := squeezeSpaces(given); t != "" {
 		return cutTitle(t)
 	}
@@ -53,44 +155,98 @@ func (x *Summarizer) title(given string, headlines []string, sc *scratch, picked
 	if len(headlines) > 0 {
 		return cutTitle(headlines[0])
 	}
-	// The best short sentence: among the three best-scoring sentences the
-	// first (by score) that is short enough to read as a headline or can be
-	// cut to that length at a clause boundary. A sentence further down the
-	// article, however short, does not say what the story is.
-	top := sc.order // candidates by score, from pick
-	if len(top) > 3 {
-		top = top[:3]
-	}
-	t := ""
-	for _, i := range top {
-		c := sc.info[i].source()
-		if utf8.RuneCountInString(c) <= 150 {
-			t = c
-			break
-		}
-		if cut := lastBoundary(c, 50, runeOffset(c, 150), clauseMarks); cut > 0 {
-			t = c[:cut]
-			break
-		}
-		if i == top[0] && utf8.RuneCountInString(c) <= 200 {
-			t = c
-			break
-		}
-	}
-	if t == "" {
-		t = clauseTrim(sc.info[picked[0]].source(), 150, briefs.MaxTitleLen)
-	}
-	return cutTitle(strings.TrimRight(t, "."))
+	return shortHeadline(gist)
 }
+
+// shortHeadline makes a headline of a gist: the gist without a trailing
+// attribution (", police said"), cut before an added clause ("...,
+// closing hundreds of schools") when that leaves 30 to 120 characters that
+// hold a verb; else the gist itself when it is short enough (renderers
+// print the sentence once), or its first words with an ellipsis.
+func shortHeadline(gist string) string {
+	t := strings.TrimRight(dropAttribution(gist), ".")
+	hi := runeOffset(t, 120)
+	lo := runeOffset(t, 30)
+	best := -1
+	for _, m := range headlineMarks {
+		for off := lo; off < hi; {
+			i := strings.Index(t[off:hi], m)
+			if i < 0 {
+				break
+			}
+			i += off
+			if i > best && cutKeeps(t[:i], t[i:]) && !interrupts(t, i, m) {
+				best = i
+			}
+			off = i + 1
+		}
+	}
+	// A participle clause after a comma adds circumstances too: ", cutting
+	// power to ...", ", leaving ...".
+	for off := lo; off < hi; {
+		i := strings.Index(t[off:hi], ", ")
+		if i < 0 {
+			break
+		}
+		i += off
+		w, _, _ := strings.Cut(t[i+2:], " ")
+		if i > best && len(w) > 4 && strings.HasSuffix(w, "ing") && unicode.IsLower(firstRune(w)) && cutKeeps(t[:i], t[i:]) {
+			best = i
+		}
+		off = i + 1
+	}
+	if best > 0 {
+		return strings.TrimRight(t[:best], " ,;:")
+	}
+	if utf8.RuneCountInString(t) <= 120 {
+		return t
+	}
+	return wordCut(t, 100)
+}
+
+// wordCut cuts s to at most n runes at a word boundary, with an ellipsis
+// (and a closing quote when the cut left one open).
+func wordCut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	cut := runeOffset(s, n-2)
+	if i := strings.LastIndexByte(s[:cut], ' '); i > 0 {
+		cut = i
+	}
+	return closeQuote(strings.TrimRight(s[:cut], " ,;:-\u2014\u2013") + "\u2026")
+}
+
+// headlineMarks end a main clause: what follows adds circumstances.
+var headlineMarks = []string{"; ", ", which ", ", while ", ", as ", ", after ", ", with ", ", according to ",
+	" \u2014 ", ", but ", ", amid ", ", in a ", ", in what "}
 
 // cutTitle keeps a title within briefs.MaxTitleLen runes, cutting at a word.
 func cutTitle(t string) string {
-	if utf8.RuneCountInString(t) <= briefs.MaxTitleLen {
-		return t
+	return wordCut(t, briefs.MaxTitleLen)
+}
+
+// fallbackGist is the gist of a text where no sentence reports news by the
+// rules of chooseGist (a very short text, a list of quotes): the first
+// usable sentence, else the first sentence of a few words that does not
+// lean on another. -1 when there is none.
+func (x *Summarizer) fallbackGist(sc *scratch) int {
+	for i := range sc.info {
+		if si := &sc.info[i]; si.cand != "" && x.point(si) != "" {
+			return i
+		}
 	}
-	cut := runeOffset(t, briefs.MaxTitleLen-1)
-	if i := strings.LastIndexByte(t[:cut], ' '); i > 0 {
-		cut = i
+	for i := range sc.info {
+		si := &sc.info[i]
+		r := firstRune(si.text)
+		if si.words >= 2 && !briefs.HasDanglingOpener(si.text) && hasLower(si.text) &&
+			(unicode.IsUpper(r) || unicode.IsDigit(r) || isOpenQuote(r)) {
+			si.cand = si.text
+			if x.point(si) != "" {
+				return i
+			}
+			si.cand = ""
+		}
 	}
-	return strings.TrimRight(t[:cut], " ,;:-") + "\u2026"
+	return -1
 }

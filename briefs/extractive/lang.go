@@ -15,3 +15,6 @@ func DetectLanguage(text string) string {
 func Dangles(lang, s string) bool {
 	return briefs.HasDanglingOpener(s)
 }
+
+// wordless reports whether s is written without spaces between words.
+func wordless(s string) bool { return false }

@@ -8,27 +8,28 @@ import (
 	"briefbot/briefs"
 )
 
-// pick chooses the bullets: the best-scoring usable sentences that do not
-// repeat one another, returned in article order.
-func (x *Summarizer) pick(sc *scratch) []int {
+// points is how many points an article of the given length gets after the
+// gist: three for a short item, four for a standard story, five for a long
+// read. A reader of a short item wants its three facts; a long read has
+// more distinct things to say.
+func points(words int) int {
+	switch {
+	case words < 450:
+		return 3
+	case words < 900:
+		return 4
+	}
+	return briefs.MaxBullets
+}
+
+// pick chooses up to n points after the gist: the best-scoring usable
+// sentences that repeat neither the gist nor one another and that fit a
+// point whole (or cut safely), returned in article order with their text.
+func (x *Summarizer) pick(sc *scratch, gist, n int) ([]int, []string) {
 	order := sc.order[:0]
 	for i := range sc.info {
-		if sc.info[i].cand != "" {
+		if sc.info[i].cand != "" && i != gist {
 			order = append(order, i)
-		}
-	}
-	if len(order) == 0 {
-		// Nothing passes the quality bar (a very short text): fall back to
-		// the first sentence of a few words that does not dangle.
-		for i := range sc.info {
-			si := &sc.info[i]
-			r := firstRune(si.text)
-			if si.words >= 2 && !briefs.HasDanglingOpener(si.text) && hasLower(si.text) &&
-				(unicode.IsUpper(r) || unicode.IsDigit(r) || isOpenQuote(r)) {
-				si.cand, si.lead = si.text, true
-				order = append(order, i)
-				break
-			}
 		}
 	}
 	slices.SortStableFunc(order, func(a, b int) int {
@@ -41,51 +42,83 @@ func (x *Summarizer) pick(sc *scratch) []int {
 		}
 		return a - b
 	})
-	picked := make([]int, 0, x.p.bullets)
-	for _, i := range order {
-		if len(picked) == x.p.bullets {
-			break
-		}
-		si := &sc.info[i]
-		dup := false
-		for _, j := range picked {
-			if sc.info[j].cand == si.cand || sc.cosine(si, &sc.info[j]) > x.p.redundant {
-				dup = true
-				break
-			}
-		}
-		if !dup {
+	picked := make([]int, 0, n)
+	text := make(map[int]string, n)
+	take := func(i int) {
+		if p := x.point(&sc.info[i]); p != "" {
 			picked = append(picked, i)
+			text[i] = p
 		}
 	}
-	// Too few bullets for the format: admit, in article order, sentences
+	for _, i := range order {
+		if len(picked) == n {
+			break
+		}
+		if !x.repeats(sc, i, gist, picked) {
+			take(i)
+		}
+	}
+	// Too few points for the format: admit, in article order, sentences
 	// that were passed over only for a softer reason (a quotation, a weak
-	// opener such as "We" or "There") but do not dangle. Measured: XSum
-	// briefs with fewer than 3 bullets 7 -> 3 of 251; CNN/DailyMail
-	// unchanged (every brief already had 3).
+	// opener such as "We" or "There") but do not dangle.
 	for i := range sc.info {
-		if len(picked) >= x.p.bullets || len(picked) >= briefs.MinBullets {
+		if len(picked) >= min(n, briefs.MinBullets) {
 			break
 		}
 		si := &sc.info[i]
-		if si.cand != "" || !x.fallback(si) {
+		if si.cand != "" || i == gist || !x.fallback(si) || x.repeats(sc, i, gist, picked) {
 			continue
 		}
-		dup := false
-		for _, j := range picked {
-			if sc.cosine(si, &sc.info[j]) > x.p.redundant {
-				dup = true
-				break
-			}
-		}
-		if !dup {
-			si.cand, si.rank = si.text, len(sc.info) // bullet material, but never the gist
-			picked = append(picked, i)
-		}
+		si.cand = si.text
+		take(i)
 	}
 	sc.order = order
 	slices.Sort(picked)
-	return picked
+	out := make([]string, len(picked))
+	for k, i := range picked {
+		out[k] = text[i]
+	}
+	return picked, out
+}
+
+// repeats reports whether sentence i says again what the gist or a picked
+// point says: the same text, a high TF-IDF cosine, or most of its content
+// terms already in one of them.
+func (x *Summarizer) repeats(sc *scratch, i, gist int, picked []int) bool {
+	si := &sc.info[i]
+	if gist >= 0 {
+		g := &sc.info[gist]
+		if sc.cosine(si, g) > x.p.redundant || sc.covered(si, g) {
+			return true
+		}
+	}
+	for _, j := range picked {
+		if sc.info[j].cand == si.cand || sc.cosine(si, &sc.info[j]) > x.p.redundant || sc.covered(si, &sc.info[j]) {
+			return true
+		}
+	}
+	return false
+}
+
+// covered reports whether most of a's content terms (at least 60%) occur in
+// b: a shorter restatement of b that cosine similarity, diluted by b's
+// other terms, can miss.
+func (sc *scratch) covered(a, b *sentence) bool {
+	n := a.hi - a.lo
+	if n == 0 {
+		return false
+	}
+	shared := 0
+	for i := a.lo; i < a.hi; i++ {
+		t := sc.terms[i]
+		for j := b.lo; j < b.hi; j++ {
+			if sc.terms[j] == t {
+				shared++
+				break
+			}
+		}
+	}
+	return shared*10 >= n*6
 }
 
 // fallback reports whether a sentence that is not bullet material by the

@@ -18,6 +18,7 @@ type sentence struct {
 	score    float64
 	recap    bool   // cand starts in lower case after a dropped connective
 	subst    string // a name that replaces the opening pronoun of cand ("He" -> "Gordon Brown")
+	label    bool   // a line of its own without a full stop: a heading, a label, a list item
 }
 
 // scratch is the reusable memory of one Summarize call.

@@ -8,25 +8,17 @@ import (
 	"briefbot/briefs"
 )
 
-// bullet cuts a picked sentence to bullet length: the lead sentence only
-// beyond the bullet limit, the others at the first clause boundary past
-// cutFrom when they run over softLen (highlights keep the main clause and
-// drop the rest), and every bullet within briefs.MaxBulletLen.
-func (x *Summarizer) bullet(si *sentence) string {
-	s := si.source()
-	s = dropAttribution(s)
-	s = dropPictureAsides(s)
-	if !si.lead && utf8.RuneCountInString(s) > x.p.softLen {
-		hi := runeOffset(s, briefs.MaxBulletLen-2)
-		if cut := firstBoundary(s, x.p.cutFrom, hi, clauseMarks); cut > 0 {
-			return endSentence(s[:cut])
+// point is a picked sentence as shown: whole, without photo pointers,
+// with a dropped connective's capital restored, cut only safely when it is
+// longer than a point may be, and "" when it cannot be shown whole.
+func (x *Summarizer) point(si *sentence) string {
+	s := dropPictureAsides(si.source())
+	if utf8.RuneCountInString(s) > briefs.MaxBulletLen {
+		if s = safeCut(s, briefs.MaxBulletLen); s == "" {
+			return ""
 		}
 	}
-	soft := x.p.softLen
-	if si.lead {
-		soft = x.p.leadLen
-	}
-	return terminate(clauseTrim(s, soft, briefs.MaxBulletLen), briefs.MaxBulletLen)
+	return terminate(s, briefs.MaxBulletLen)
 }
 
 // terminate ends s with a full stop when it has no terminal punctuation (a
@@ -37,95 +29,6 @@ func terminate(s string, limit int) string {
 		return s
 	}
 	return s + "."
-}
-
-// firstBoundary returns the byte offset of the first mark in s[lo:hi] that
-// is not inside parentheses, a quotation or a dash pair, or -1.
-func firstBoundary(s string, lo, hi int, marks []string) int {
-	best := -1
-	for _, m := range marks {
-		for off := lo; off < hi; {
-			i := strings.Index(s[off:], m)
-			if i < 0 {
-				break
-			}
-			i += off
-			if i > hi || best >= 0 && i >= best {
-				break
-			}
-			if balanced(s[:i]) && !interrupts(s, i, m) {
-				best = i
-				break
-			}
-			off = i + 1
-		}
-	}
-	return best
-}
-
-// clauseTrim shortens s when it is longer than soft runes: it cuts at the
-// last clause boundary ("; ", " — ", ", which", ", while", ...) within soft
-// runes that leaves at least a third of the soft length, and ends the cut
-// with a full stop. A sentence longer than hard with no such boundary is cut
-// at a comma or, as a last resort, at a word boundary with an ellipsis. It
-// never cuts inside a word and closes a quotation it cut open.
-func clauseTrim(s string, soft, hard int) string {
-	if len(s) <= soft || utf8.RuneCountInString(s) <= soft {
-		return s
-	}
-	minCut := soft / 3
-	limit := runeOffset(s, soft)
-	if cut := lastBoundary(s, minCut, limit, clauseMarks); cut > 0 {
-		return endSentence(s[:cut])
-	}
-	if utf8.RuneCountInString(s) <= hard {
-		return s
-	}
-	limit = runeOffset(s, hard-2)
-	if cut := lastBoundary(s, minCut, limit, clauseMarks); cut > 0 {
-		return endSentence(s[:cut])
-	}
-	if cut := lastBoundary(s, minCut, limit, commaMarks); cut > 0 {
-		return endSentence(s[:cut])
-	}
-	cut := strings.LastIndexByte(s[:limit], ' ')
-	if cut <= 0 {
-		cut = limit
-	}
-	out := strings.TrimRight(s[:cut], " ,;:-\u2014\u2013") + "\u2026"
-	return closeQuote(out)
-}
-
-// clauseMarks are places where a sentence can end without losing what its
-// main clause says.
-var clauseMarks = []string{"; ", " \u2014 ", " \u2013 ", " -- ", " - ", ", which ", ", while ",
-	", whereas ", ", although ", ", though ", ", but ", ", who ", ", as ", ", after ", ", according to ",
-	", saying ", ", adding ", ", with ", " (", ", and ", ", amid "}
-
-var commaMarks = []string{", "}
-
-// lastBoundary returns the byte offset of the last mark in s[lo:hi] that is
-// not inside parentheses or a quotation, or -1.
-func lastBoundary(s string, lo, hi int, marks []string) int {
-	best := -1
-	for _, m := range marks {
-		off := 0
-		for {
-			i := strings.Index(s[off:], m)
-			if i < 0 {
-				break
-			}
-			i += off
-			if i > hi {
-				break
-			}
-			if i >= lo && i > best && balanced(s[:i]) && !interrupts(s, i, m) {
-				best = i
-			}
-			off = i + 1
-		}
-	}
-	return best
 }
 
 // balanced reports whether s has no open parenthesis, double quotation or

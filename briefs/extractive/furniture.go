@@ -1,0 +1,296 @@
+package extractive
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Page furniture is text that sits among the story's sentences without
+// being one: captions and credits, gallery and section labels, editor's
+// notes, bylines, and the dateline that opens a wire story. Clean removes
+// the furniture it can see on a line of its own; these rules catch what
+// survives inside sentences, where a reader would notice it in a brief.
+
+// furnitureRule names the rule that marks s as furniture, or "" when s
+// reads as a sentence of the story. The names appear in tests and in the
+// evaluation's fault lists.
+func furnitureRule(s string) string {
+	switch {
+	case creditLine(s):
+		return "credit"
+	case galleryLabel(s):
+		return "gallery label"
+	case notePrefix(s):
+		return "editor's note"
+	case bylineSentence(s):
+		return "byline"
+	}
+	return ""
+}
+
+// galleryLabel matches a gallery or media label: "Xbox One X | 14 Photos.",
+// "In pictures | The week in photos", "Video: ...", "Gallery: ...".
+func galleryLabel(s string) bool {
+	if i := strings.Index(s, " | "); i >= 0 && utf8.RuneCountInString(s) < 120 {
+		return true // section | title: navigation, not prose
+	}
+	t := strings.TrimRight(s, ". ")
+	if countWords(s) <= 8 && hasSuffixFold(t, " photos", " pictures", " images", " slides", " videos") {
+		return true
+	}
+	return hasPrefixFold(s, "video:", "gallery:", "watch:", "photos:", "in pictures:", "listen:", "graphic:")
+}
+
+// notePrefix matches the notes editors and translators put around a story:
+// "Editor's note: ...", "Translator's note", "Correction: ...", "Update: ...".
+func notePrefix(s string) bool {
+	s = strings.ReplaceAll(strings.TrimLeft(s, `"'(*[ `), "\u2019", "'")
+	return hasPrefixFold(s, "editor's note", "editors' note", "editor note", "translator's note",
+		"note:", "correction:", "clarification:", "update:", "updated:", "disclaimer:", "disclosure:",
+		"this story has been updated", "this article has been updated", "this article was",
+		"this story was", "an earlier version of this", "a version of this")
+}
+
+// creditLine matches a photo or source credit: "Photo by Jane Doe/AFP.",
+// "Credit: Reuters", "Provided by XYZ.", "(Image: Getty)".
+func creditLine(s string) bool {
+	s = strings.TrimLeft(s, `"'( `)
+	return countWords(s) <= 20 && hasPrefixFold(s, "photo by ", "photos by ", "photograph by ", "image by ",
+		"images by ", "picture by ", "pictures by ", "video by ", "credit:", "credits:", "image:", "photo:",
+		"picture:", "source:", "provided by ", "courtesy of ", "illustration by ", "graphic by ")
+}
+
+// hasPrefixFold reports whether s starts with one of the lower-case
+// prefixes, ignoring case, without allocating.
+func hasPrefixFold(s string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasSuffixFold is hasPrefixFold for the end of s.
+func hasSuffixFold(s string, suffixes ...string) bool {
+	for _, p := range suffixes {
+		if len(s) >= len(p) && strings.EqualFold(s[len(s)-len(p):], p) {
+			return true
+		}
+	}
+	return false
+}
+
+// bylineSentence matches a byline that reached the body: "By Jane Doe and
+// John Roe, Reuters." A short "By ..." line of names, no verb.
+func bylineSentence(s string) bool {
+	if !strings.HasPrefix(s, "By ") || countWords(s) > 10 {
+		return false
+	}
+	for f := range strings.FieldsSeq(s[3:]) {
+		f = strings.Trim(f, ",.;:()")
+		if f == "" || f == "and" || f == "&" || f == "in" || f == "for" || f == "|" {
+			continue
+		}
+		if !unicode.IsUpper(firstRune(f)) {
+			return false
+		}
+	}
+	return true
+}
+
+// stripDateline removes the dateline that opens a wire story's sentence:
+// "LONDON —", "ZÜRICH —", "WASHINGTON, June 5 —", "Feb. 23, 2015 --",
+// "WASHINGTON (Reuters) -", "(CNN) --", "BERLIN (dpa) -". It returns s
+// unchanged when s opens otherwise. Only a place in capitals or a date
+// before a dash counts, so "Brussels - the city ..." and "Apple - the
+// company ..." stay whole.
+func stripDateline(s string) string {
+	if dl, rest := splitDateline(s); dl != "" {
+		return rest
+	}
+	// The dash: "—", "–", "--" or " - " within the first 60 bytes.
+	i, n := -1, 0
+	for _, d := range [...]string{" \u2014", " \u2013", " --", " - ", "\u2014 "} {
+		if k := strings.Index(s, d); k > 0 && k <= 60 && (i < 0 || k < i) {
+			i, n = k, len(d)
+		}
+	}
+	if i < 0 {
+		return s
+	}
+	prefix, rest := strings.TrimRight(s[:i], " ,"), strings.TrimLeft(s[i+n:], " -\u2014\u2013")
+	if r := firstRune(rest); !unicode.IsUpper(r) && !unicode.IsDigit(r) && !isOpenQuote(r) {
+		return s
+	}
+	if countWords(rest) < 4 {
+		return s
+	}
+	if datelinePlace(prefix) || datelineDate(prefix) {
+		return rest
+	}
+	return s
+}
+
+// datelinePlace reports whether p is a dateline place: words in capitals
+// ("LONDON", "NEW DELHI", "ZÜRICH", "ST. LOUIS"), optionally followed by a
+// state or country and a date after commas ("WASHINGTON, D.C.",
+// "SAN JOSE, Calif., June 5").
+func datelinePlace(p string) bool {
+	head, tail, _ := strings.Cut(p, ",")
+	head = strings.TrimSpace(head)
+	if head == "" || countWords(head) > 4 {
+		return false
+	}
+	letters := 0
+	for _, r := range head {
+		switch {
+		case unicode.IsLower(r):
+			return false
+		case unicode.IsUpper(r):
+			letters++
+		case r == ' ' || r == '.' || r == '-' || r == '\'':
+		default:
+			return false
+		}
+	}
+	if letters < 3 {
+		return false
+	}
+	// What follows the place: a state, a country, a date; short and capitalised.
+	if tail = strings.TrimSpace(tail); tail != "" {
+		if countWords(tail) > 5 {
+			return false
+		}
+		for _, w := range strings.Fields(tail) {
+			w = strings.Trim(w, ",.")
+			if w != "" && !unicode.IsUpper(firstRune(w)) && !isNumber(w) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// datelineDate reports whether p is a date as datelines print it:
+// "Feb. 23, 2015", "23 February 2015", "June 5", "2015-02-23".
+func datelineDate(p string) bool {
+	words := strings.Fields(strings.ReplaceAll(p, ",", " "))
+	if len(words) == 0 || len(words) > 4 {
+		return false
+	}
+	month, num := false, false
+	for _, w := range words {
+		lw := strings.ToLower(strings.TrimSuffix(w, "."))
+		switch {
+		case isNumber(w) || isISODate(w):
+			num = true
+		case monthAbbrevs[lw] || monthNames[lw] || lw == "may" || lw == "sept":
+			month = true
+		case weekdayNames[lw]:
+		default:
+			return false
+		}
+	}
+	return num && (month || len(words) == 1 && isISODate(words[0]))
+}
+
+// isISODate matches "2015-02-23".
+func isISODate(w string) bool {
+	if len(w) != 10 || w[4] != '-' || w[7] != '-' {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if i != 4 && i != 7 && (w[i] < '0' || w[i] > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+var monthNames = setOf("january", "february", "march", "april", "may", "june", "july", "august",
+	"september", "october", "november", "december")
+
+var weekdayNames = setOf("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+	"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun")
+
+// countWords counts space-separated words.
+func countWords(s string) int {
+	n := 0
+	for range strings.FieldsSeq(s) {
+		n++
+	}
+	return n
+}
+
+// unfinishedLines returns the lines of body that stand alone without
+// terminal punctuation: headings, labels and list items ("Pros", "Fast
+// charging and a bright screen"). A sentence equal to one of them is not a
+// point. A sentence split off inside a line (a caption run into the text)
+// is not such a line.
+func unfinishedLines(body string) map[string]bool {
+	var out map[string]bool
+	for line := range strings.SplitSeq(body, "\n") {
+		line = squeezeSpaces(line)
+		if item, ok := stripListMarker(line); ok {
+			line = item
+		}
+		if line == "" || endsTerminal(line) {
+			continue
+		}
+		if out == nil {
+			out = make(map[string]bool)
+		}
+		out[line] = true
+	}
+	return out
+}
+
+// titleCase reports whether s is written as a headline: four or more
+// words, every one that is not a short function word capitalised
+// ("Russia's Deal With North Korea Is 'Ominously Ambiguous'"). Story
+// sentences have lower-case verbs and nouns ("Putin and Kim met in
+// Pyongyang.").
+func titleCase(s string) bool {
+	words := 0
+	for f := range strings.FieldsSeq(s) {
+		w := strings.Trim(f, `"'()[],.:;!?`)
+		if w == "" {
+			continue
+		}
+		words++
+		r := firstRune(w)
+		if unicode.IsUpper(r) || unicode.IsDigit(r) || !unicode.IsLetter(r) {
+			continue
+		}
+		if len(w) <= 4 && stopwords[strings.ToLower(w)] {
+			continue
+		}
+		return false
+	}
+	return words >= 4
+}
+
+// stripLeadFurniture removes what page furniture glued to the start of a
+// sentence when text was pasted without its line breaks: a dateline
+// ("LONDON —"), a photo credit in parentheses ("(Jane Doe/AP) ..."), a
+// list bullet and the label before it ("Coverage: • ...").
+func stripLeadFurniture(s string) string {
+	for range 3 {
+		t := stripDateline(s)
+		if strings.HasPrefix(t, "(") {
+			if j := strings.IndexByte(t, ')'); j > 0 && hasPhotoCredit(t[:j+1]) {
+				t = strings.TrimLeft(t[j+1:], " ")
+			}
+		}
+		if i := strings.Index(t, "\u2022 "); i >= 0 && i <= 40 && countWords(t[:i]) <= 4 {
+			t = t[i+len("\u2022 "):]
+		}
+		if t == s || countWords(t) < 3 {
+			return s
+		}
+		s = t
+	}
+	return s
+}

@@ -1,0 +1,90 @@
+package extractive
+
+import (
+	"strings"
+	"testing"
+
+	"briefbot/briefs"
+)
+
+func TestFurnitureRule(t *testing.T) {
+	tests := []struct{ s, want string }{
+		{"Xbox One X | 14 Photos.", "gallery label"},
+		{"In pictures | The week in photos", "gallery label"},
+		{"Video: Firefighters battle the blaze near Athens.", "gallery label"},
+		{"Editor's note: This story has been updated with the minister's reply.", "editor's note"},
+		{"Translator's note: the quotes were translated from Greek.", "editor's note"},
+		{"Correction: An earlier version misstated the minister's title.", "editor's note"},
+		{"Photo by Jane Doe/AFP via Getty Images.", "credit"},
+		{"Provided by Yonhap News Agency.", "credit"},
+		{"Credit: Reuters", "credit"},
+		{"By Jane Doe and John Roe, Reuters.", "byline"},
+		// Story sentences stay.
+		{"The fire started on Sunday near the town of Varnavas.", ""},
+		{"By Monday night the fire had burned 10,000 hectares.", ""},
+		{"Photos taken by residents show the flames reaching the houses.", ""},
+		{"Prices rose 3% in May, the statistics office said.", ""},
+	}
+	for _, tt := range tests {
+		if got := furnitureRule(tt.s); got != tt.want {
+			t.Errorf("furnitureRule(%q) = %q, want %q", tt.s, got, tt.want)
+		}
+	}
+}
+
+func TestStripDateline(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"LONDON — The Bank of England raised rates on Thursday.", "The Bank of England raised rates on Thursday."},
+		{"ZÜRICH — The zoo welcomed a baby elephant on Monday.", "The zoo welcomed a baby elephant on Monday."},
+		{"Feb. 23, 2015 -- Scientists reported a new species of frog.", "Scientists reported a new species of frog."},
+		{"WASHINGTON (Reuters) - The Senate passed the bill late on Friday.", "The Senate passed the bill late on Friday."},
+		{"WASHINGTON, June 5 — The Senate passed the bill late on Friday.", "The Senate passed the bill late on Friday."},
+		{"SAN JOSE, Calif. — Apple unveiled a new phone on Tuesday.", "Apple unveiled a new phone on Tuesday."},
+		{"(CNN) -- Two people died in the storm.", "Two people died in the storm."},
+		{"2015-02-23 — The market fell sharply in early trading.", "The market fell sharply in early trading."},
+		// Not datelines: a capitalised word in a sentence, a name, an aside.
+		{"Brussels — the city of the EU institutions — was quiet.", "Brussels — the city of the EU institutions — was quiet."},
+		{"Apple - the company that makes the iPhone - reported record sales.", "Apple - the company that makes the iPhone - reported record sales."},
+		{"NATO — which has 32 members — met on Monday.", "NATO — which has 32 members — met on Monday."},
+		{"The vote — 52 to 48 — was close.", "The vote — 52 to 48 — was close."},
+	}
+	for _, tt := range tests {
+		if got := stripDateline(tt.in); got != tt.want {
+			t.Errorf("stripDateline(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestNoFurnitureInBriefs runs whole texts with furniture among the story
+// and checks that none of it reaches the gist or a point.
+func TestNoFurnitureInBriefs(t *testing.T) {
+	text := "ATHENS — A wildfire forced the evacuation of several villages north of Athens on Monday, officials said.\n\n" +
+		"Xbox One X | 14 Photos.\n\n" +
+		"What we know\n\n" +
+		"The fire started on Sunday near the town of Varnavas, about 35 kilometers north of the capital.\n\n" +
+		"Firefighters' words: \"We have never seen wind like this,\" a fire service spokesman told state television.\n\n" +
+		"Photo by Jane Doe/AFP via Getty Images.\n\n" +
+		"More than 600 firefighters and 20 aircraft were battling the flames on Monday evening.\n\n" +
+		"Editor's note: This story has been updated with the latest figures.\n\n" +
+		"Pros\n\n- Fast charging\n- Bright screen\n\n" +
+		"The government declared a state of emergency in the region and opened shelters for residents."
+	sum, err := New().Summarize(briefs.Document{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "A wildfire forced the evacuation of several villages north of Athens on Monday, officials said."; sum.Gist != want {
+		t.Errorf("Gist = %q, want %q", sum.Gist, want)
+	}
+	for _, s := range append([]string{sum.Title, sum.Gist}, sum.Bullets...) {
+		for _, bad := range []string{"ATHENS —", "Photos", "What we know", "words:", "Photo by", "Editor's note", "Pros", "Fast charging"} {
+			if strings.Contains(s, bad) {
+				t.Errorf("furniture %q in %q", bad, s)
+			}
+		}
+	}
+	// A short item gets three points: the three story sentences after the
+	// gist that fit, the quote without its label.
+	if len(sum.Bullets) != 3 {
+		t.Errorf("Bullets = %q, want three", sum.Bullets)
+	}
+}
