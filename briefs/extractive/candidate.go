@@ -23,7 +23,7 @@ func (x *Summarizer) candidate(si *sentence) string {
 	if last == '?' || last == ':' || last == ',' {
 		return ""
 	}
-	if r := firstRune(s); !unicode.IsUpper(r) && !unicode.IsDigit(r) && !isOpenQuote(r) {
+	if r := firstRune(s); !opensSentence(r) && !isOpenQuote(r) {
 		return "" // a fragment
 	}
 	if !hasLower(s) {
@@ -48,7 +48,7 @@ func (x *Summarizer) candidate(si *sentence) string {
 		s = s[k:]
 		si.recap = unicode.IsLower(firstRune(s))
 		r := firstRune(s)
-		if openerDangles(s) || !unicode.IsUpper(r) && !unicode.IsDigit(r) && !si.recap && !(isOpenQuote(r) && attributedQuote(s)) {
+		if openerDangles(s) || !opensSentence(r) && !si.recap && !(isOpenQuote(r) && attributedQuote(s)) {
 			return ""
 		}
 		return s
@@ -209,13 +209,26 @@ func hasLower(s string) bool {
 			return true
 		} else if c >= utf8.RuneSelf {
 			r, size := utf8.DecodeRuneInString(s[i:])
-			if unicode.IsLower(r) {
+			if unicode.IsLower(r) || caseless(r) {
 				return true
 			}
 			i += size - 1
 		}
 	}
 	return false
+}
+
+// caseless reports whether r is a letter of a script without capitals
+// (Han, Kana, Hangul, Arabic, Hebrew, Thai, Devanagari, ...): rules that
+// look for a capital letter do not apply to it.
+func caseless(r rune) bool {
+	return r >= utf8.RuneSelf && unicode.IsLetter(r) && !unicode.IsUpper(r) && !unicode.IsLower(r) && !unicode.IsTitle(r)
+}
+
+// opensSentence reports whether r can open a sentence: a capital, a digit,
+// or a letter of a script without capitals.
+func opensSentence(r rune) bool {
+	return unicode.IsUpper(r) || unicode.IsDigit(r) || caseless(r)
 }
 
 // attributedQuote reports whether a sentence that opens with a quotation

@@ -94,8 +94,8 @@ func specific(s string) bool {
 			continue
 		}
 		r := firstRune(strings.TrimLeft(f, `"'(`))
-		if unicode.IsUpper(r) || unicode.IsDigit(r) {
-			return true
+		if opensSentence(r) {
+			return true // a name, a number, or a script where capitals cannot tell
 		}
 	}
 	return wordless(s)
@@ -240,7 +240,7 @@ func (x *Summarizer) fallbackGist(sc *scratch) int {
 		si := &sc.info[i]
 		r := firstRune(si.text)
 		if si.words >= 2 && !briefs.HasDanglingOpener(si.text) && hasLower(si.text) &&
-			(unicode.IsUpper(r) || unicode.IsDigit(r) || isOpenQuote(r)) {
+			(opensSentence(r) || isOpenQuote(r)) {
 			si.cand = si.text
 			if x.point(si) != "" {
 				return i

@@ -3,7 +3,6 @@ package extractive
 import (
 	"slices"
 	"strings"
-	"unicode"
 
 	"briefbot/briefs"
 )
@@ -133,7 +132,7 @@ func (x *Summarizer) fallback(si *sentence) bool {
 	if !endsTerminal(s) || strings.HasSuffix(strings.TrimRight(s, `"')`), "?") {
 		return false
 	}
-	if r := firstRune(s); !unicode.IsUpper(r) && !unicode.IsDigit(r) && !isOpenQuote(r) {
+	if r := firstRune(s); !opensSentence(r) && !isOpenQuote(r) {
 		return false
 	}
 	return strings.Count(s, `"`)%2 == 0
