@@ -45,8 +45,9 @@ import (
 
 // Config says what to evaluate and how.
 type Config struct {
-	// Summarize makes the brief of one article; ROUGE uses Gist and
-	// Bullets, the format and reader checks Title too. Nil leaves the "ours" systems out.
+	// Summarize makes the brief of one article: ROUGE and the reader
+	// checks use Gist and Bullets, the format faults Title too, and
+	// RunPages prints Entities and Slug. Nil leaves the "ours" systems out.
 	Summarize func(title, article string) (briefs.Brief, error)
 
 	// Lead returns the first n sentences of an article, for the Lead-3 and
@@ -94,6 +95,14 @@ type Config struct {
 	// Show is how many briefs with reader faults the report keeps
 	// (ReaderReport.Shown), in input order.
 	Show int
+
+	// Extract turns a web page (its URL and its HTML) into the article as
+	// the bot would extract it when adding by link; RunPages needs it.
+	Extract func(pageURL string, html []byte) (briefs.WebPage, error)
+
+	// Out, when not nil, receives every brief RunPages makes, in a plain
+	// text layout for people to read.
+	Out io.Writer
 }
 
 // System names, in table order.
