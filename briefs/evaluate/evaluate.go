@@ -25,6 +25,12 @@
 // average with 0 for both "ours" systems, so that all systems are averaged
 // over the same documents and the paired differences stay paired; the
 // failures are counted in the report.
+//
+// Every brief also goes through the reader checks (CheckBrief, ReaderRules):
+// points per brief, the gist repeated as a point, near-duplicate points,
+// cut sentences, dangling openers and page furniture, reported per rule in
+// Report.Reader. RunPages runs the same checks on real web pages, which
+// have no reference summaries.
 package evaluate
 
 import (

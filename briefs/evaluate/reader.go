@@ -439,8 +439,9 @@ func (s *sourceText) startsSentence(i int, lowered bool) (bool, string) {
 }
 
 // datelineGap matches what may precede the first sentence of a story on its
-// line: a dateline ending in a dash or "(CNN)", or a numbered list mark.
-var datelineGap = regexp.MustCompile(`(?:--|—|–| -|:|\((?:CNN|AP|Reuters|AFP|UPI)[^()]{0,20}\))$`)
+// line: a dateline ending in a dash, a colon or "(CNN)", or a source in
+// brackets ("(The Hollywood Reporter)").
+var datelineGap = regexp.MustCompile(`(?:--|—|–| -|:|\((?:CNN|AP|Reuters|AFP|UPI)[^()]{0,20}\))$|^\([^()]{1,40}\)$`)
 
 // shareGap matches inline boilerplate that may precede a sentence.
 var shareGap = regexp.MustCompile(`(?i)(?:scroll down for video|share this (?:article|story)|copy this link|this link|advertisement)$`)
@@ -505,12 +506,13 @@ func (s *sourceText) endsSentence(j int, addedStop bool) (bool, string) {
 	return false, goesOn
 }
 
-// unpunctuatedEnd reports whether the text before j ends with a word and
+// unpunctuatedEnd reports whether the text before j ends with a word (and
+// maybe a closing quote or bracket) and
 // the article goes on with a capitalised word after a space: the article
 // has no sentence boundary there (a caption run into the story), so the
 // stop the text adds does not cut anything.
 func (s *sourceText) unpunctuatedEnd(j int, after string) bool {
-	last, _ := utf8.DecodeLastRuneInString(s.norm[:j])
+	last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(s.norm[:j], `"')`))
 	if !unicode.IsLetter(last) && !unicode.IsDigit(last) || !strings.HasPrefix(after, " ") {
 		return false
 	}

@@ -99,6 +99,13 @@ func TestWholeSentences(t *testing.T) {
 			t.Errorf("%q: cut = %v, want %v", tc.text, got, tc.cut)
 		}
 	}
+	// Captions run into the story without a stop; a source in brackets.
+	glued := "(The Daily Reporter) The film is dubbed 'The Great Escape' The story begins in 1940 Critics loved it."
+	for _, text := range []string{"The film is dubbed 'The Great Escape'.", "The story begins in 1940."} {
+		if slices.Contains(bulletRules(t, glued, text), RuleCut) {
+			t.Errorf("%q is a cut of %q", text, glued)
+		}
+	}
 }
 
 func TestCutChecks(t *testing.T) {
