@@ -145,7 +145,7 @@ func CheckBrief(source string, b briefs.Brief, lang string, dangles func(lang, s
 		m := src.locate(text)
 		if !m.whole {
 			add(RuleCut, where, text, m.note)
-			if english && !hasFiniteVerb(text) {
+			if english && !hasFiniteVerb(mainClause(text)) {
 				add(RuleCutNoVerb, where, text, "")
 			}
 			if m.end >= 0 {
@@ -616,13 +616,15 @@ var numberNext = regexp.MustCompile(`(?i)^[,\s(]*(?:[$£€¥]?\d|(?:one|two|thr
 
 // hasFiniteVerb is a heuristic for English: s has a finite verb when a word
 // is a common auxiliary or verb form (is, was, has, will, said, says, made,
-// ...), or is a common verb in its base form ("think", "cost") or ends in
-// -ed or -s (-s not after a number) right after a noun-ish word (a word
-// that is not a determiner, preposition, conjunction or object pronoun) - "the
-// company's profits rose" has "rose"; "police arrested" has "arrested";
-// "Officials warns" has "warns". It errs on the side of finding a verb
-// ("the new rules" counts "rules"), so cuts without a verb are
-// under-counted rather than invented.
+// ...), or, in lower case right after a noun-ish word (a word that is not
+// a determiner, preposition, conjunction or object pronoun), is a common
+// verb in its base form ("Germans think"), or ends in -ed (not hyphenated:
+// "career-oriented") or -s (not after a number, not a possessive): "the
+// company's profits rose" has "rose"; "police arrested" has "arrested". It
+// errs on the side of finding a verb ("the new rules" counts "rules"), so
+// cuts without a verb are under-counted rather than invented. The cut
+// check looks at the main clause only (mainClause), so "the actor, who
+// stars in the show" has no verb.
 func hasFiniteVerb(s string) bool {
 	words := wordsOf(s)
 	for i, w := range words {
@@ -637,7 +639,10 @@ func hasFiniteVerb(s string) bool {
 		if nonNouns[prev] {
 			continue
 		}
-		if baseVerbs[lw] || strings.HasSuffix(lw, "ed") || !isNumber(prev) && strings.HasSuffix(lw, "s") && !strings.HasSuffix(lw, "ss") && !strings.HasSuffix(lw, "us") && !strings.HasSuffix(lw, "is") {
+		plural := strings.HasSuffix(lw, "s") && !strings.HasSuffix(lw, "ss") && !strings.HasSuffix(lw, "us") && !strings.HasSuffix(lw, "is")
+		if baseVerbs[lw] ||
+			strings.HasSuffix(lw, "ed") && !strings.Contains(lw, "-") ||
+			plural && !isNumber(prev) && !strings.Contains(lw, "'") {
 			if unicode.IsUpper([]rune(w)[0]) {
 				continue // a name, not a verb
 			}
@@ -645,6 +650,16 @@ func hasFiniteVerb(s string) bool {
 		}
 	}
 	return false
+}
+
+// relativeClause matches a relative clause set off by a comma: ", who
+// stars in the show," (up to the next comma or the end).
+var relativeClause = regexp.MustCompile(`, (?:who|whom|whose|which|where|when)\b[^,]*(?:,|$)`)
+
+// mainClause drops the relative clauses of s, so that the verb test looks
+// for the main verb: "the actor, who stars in the show" has none.
+func mainClause(s string) string {
+	return relativeClause.ReplaceAllString(strings.TrimRight(s, "."), " ")
 }
 
 // contraction reports whether w holds a verb after an apostrophe:
