@@ -60,8 +60,8 @@ const (
 	// RuleGalleryLabel: gallery and slideshow labels: "Xbox One X | 14
 	// Photos.", "View gallery".
 	RuleGalleryLabel = "gallery-label"
-	// RuleHeading: a section heading: 2 to 8 words, no verb (hasPlainVerb),
-	// Title Case.
+	// RuleHeading: a section heading (2 to 8 words, no verb as hasPlainVerb
+	// sees it, Title Case) or a breadcrumb trail ("News » Science").
 	RuleHeading = "section-heading"
 	// RuleLabel: a label before a colon at the start: "Putin's words: ...",
 	// "WATCH: ...", "Pictured: ..." (at most 4 words, no verb).
@@ -71,10 +71,12 @@ const (
 	RuleDateline = "dateline"
 	// RuleByline: "By John Smith" (a name, not "By Tuesday, ...").
 	RuleByline = "byline"
-	// RuleSharePrompt: share, app and newsletter prompts: "Share this", "Tap
-	// to install", "Click here", "Sign up".
+	// RuleSharePrompt: share, app and newsletter prompts and other page
+	// calls to action: "Share this", "Tap to install", "Click here", "Sign
+	// up", "delivered to your inbox", "Advertisement".
 	RuleSharePrompt = "share-prompt"
-	// RuleEditorNote: "Editor's note:", "Translator's note", corrections.
+	// RuleEditorNote: "Editor's note:", "Translator's note", corrections,
+	// sponsorship and affiliate disclosures ("All opinions are mine", "#ad").
 	RuleEditorNote = "editor-note"
 	// RuleGluedLines: two lines of the article (list items, a heading and a
 	// paragraph) glued into one point: the text runs over a line break of
@@ -865,14 +867,18 @@ var furniture = []furnitureRule{
 	{RuleLabel, isLabel},
 	re(RuleDateline, `^\((?:CNN|AP|Reuters|AFP|UPI|EW\.com)[^()]{0,20}\)|^\p{Lu}[\p{Lu}\p{Lu}'.\- ]+(?:, [\p{Lu}][\p{L}.]+)*(?: \([^)]{1,30}\))?\s*(?:--|—|–|-)\s|^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? \d{4}\s*(?:--|—|–|-)|^\p{Lu}[\p{L}.' ]{1,30} \((?:AP|Reuters|AFP|CNN|UPI|dpa|Xinhua|Bloomberg)\)\s*(?:--|—|–|-|:)`),
 	{RuleByline, isByline},
-	re(RuleSharePrompt, `(?i)^(?:share this|share on|tap to|click here|sign up|subscribe|follow us|download (?:the|our)|get the app|read more|scroll down|watch the video|like us on)\b|(?i)\b(?:tap to install|click here to|share this with|sign up for our|subscribe to our|download our app|follow us on)\b`),
-	re(RuleEditorNote, `(?i)\b(?:editor'?s'? note|translator'?s'? note|this (?:article|story) (?:has been|was) (?:updated|amended|corrected)|^correction:)`),
+	re(RuleSharePrompt, `(?i)^(?:share this|share on|tap to|click here|sign up|subscribe|follow us|download (?:the|our)|get the app|read more|scroll down|watch the video|like us on)\b|(?i)\b(?:tap to install|click here to|share this with|sign up for our|subscribe to our|download our app|follow us on)\b|(?i)\bdelivered (?:to|through) your (?:inbox|letterbox|door)|(?i)^(?:advertisement|sponsored|related articles?|recommended(?: for you)?|most read)\.?$`),
+	re(RuleEditorNote, `(?i)\b(?:editor'?s'? note|translator'?s'? note|this (?:article|story) (?:has been|was) (?:updated|amended|corrected)|^correction:|\ball opinions are (?:mine|my own)|\bthis (?:post|article) (?:is|was|contains) (?:sponsored|affiliate)|(?:^|\s)#ad\b|\baffiliate links?\b)`),
 }
 
-// isHeading: 2 to 8 words, no verb (hasPlainVerb), no closing "!" or "?", and
-// Title Case (at least two thirds of the words that are not short function
-// words start with a capital).
+// isHeading: a breadcrumb trail ("News » Science"), or 2 to 8 words, no
+// verb (hasPlainVerb), no closing "!" or "?", and Title Case (at least two
+// thirds of the words that are not short function words start with a
+// capital).
 func isHeading(s string, english bool) (string, bool) {
+	if breadcrumb.MatchString(s) { // before normalize makes "»" a quote
+		return "breadcrumb", true
+	}
 	t := strings.TrimSpace(normalize(s, false))
 	if !english || strings.HasSuffix(t, "?") || strings.HasSuffix(t, "!") || strings.HasSuffix(t, `"`) {
 		return "", false
@@ -893,6 +899,9 @@ func isHeading(s string, english bool) (string, bool) {
 	}
 	return "", n >= 2 && 3*caps >= 2*n
 }
+
+// breadcrumb matches a navigation trail: "News » Science » Space".
+var breadcrumb = regexp.MustCompile(`\S (?:»|›|>) \S`)
 
 var titleSmall = setOf(`a an the and or but nor of in on at for to from with by as vs via per into over`)
 

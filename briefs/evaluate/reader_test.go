@@ -182,7 +182,7 @@ func TestFurnitureRules(t *testing.T) {
 			[]string{"Xbox One X | 14 Photos.", "View gallery of the storm damage."},
 			[]string{"She took 14 photos of the storm."}},
 		{RuleHeading,
-			[]string{"Meal Prep Menu for Eating Plan A.", "The Best Budget Phones"},
+			[]string{"Meal Prep Menu for Eating Plan A.", "The Best Budget Phones", "Messages » Self-esteem » Quotes"},
 			[]string{"Meal prep saves time.", "The Mayor Opened The Bridge."}},
 		{RuleLabel,
 			[]string{"Putin's words: the West is to blame.", "WATCH: the bridge opens."},
@@ -194,10 +194,10 @@ func TestFurnitureRules(t *testing.T) {
 			[]string{"By John Smith", "By Matthew Digby, Minh Do on Monday.", "By Jane Roe and John Doe"},
 			[]string{"By Tuesday, officials had left.", "By the end of the year, prices rose."}},
 		{RuleSharePrompt,
-			[]string{"Share this article with friends.", "Tap to install our app.", "Click here to read more.", "Sign up for our newsletter."},
+			[]string{"Share this article with friends.", "Tap to install our app.", "Click here to read more.", "Sign up for our newsletter.", "Get the magazine delivered to your inbox every week.", "Advertisement"},
 			[]string{"Thousands of people sign up each year for the race.", "Residents share this view of the plan."}},
 		{RuleEditorNote,
-			[]string{"Editor's note: this story was updated.", "Translator's note: the original says otherwise."},
+			[]string{"Editor's note: this story was updated.", "Translator's note: the original says otherwise.", "All opinions are mine alone. #HealthyHydration #ad."},
 			[]string{"The editor noted the error."}},
 	} {
 		for _, s := range tc.yes {
