@@ -480,6 +480,22 @@ func TestEvalPagesReadsRealPageFolders(t *testing.T) {
 	}
 }
 
+// TestEvalPagesOnSharedPages runs eval --pages over the shared folder of
+// real pages when it is there (CI has it).
+func TestEvalPagesOnSharedPages(t *testing.T) {
+	dir := "../../../shared/evaldata/extraction"
+	if _, err := os.Stat(filepath.Join(dir, "ground-truth.json")); err != nil {
+		t.Skip("no shared pages:", err)
+	}
+	if testing.Short() {
+		t.Skip("summarizes 181 pages")
+	}
+	out := newCLI(t).mustRun("", "eval", "--pages", dir).stdout
+	if !strings.Contains(out, "extraction: 181 pages") || !strings.Contains(out, "reader checks (") {
+		t.Errorf("eval --pages on the shared pages:\n%s", out)
+	}
+}
+
 // newsPage is a small article page as a news site serves it.
 const newsPage = `<!doctype html><html><head><meta charset="utf-8">
 <title>Harbour Strike Ends After Ten Days | Coast Times</title>
