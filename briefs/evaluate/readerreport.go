@@ -166,8 +166,12 @@ func (r *ReaderReport) write(bw *bufio.Writer) {
 }
 
 // WriteFaults writes the briefs of r.Shown: for each, the document, the
-// rules that fired, and every hit with its offending text.
+// rules that fired, and every hit with its offending text. A nil report
+// writes nothing.
 func (r *ReaderReport) WriteFaults(w io.Writer) error {
+	if r == nil {
+		return nil
+	}
 	bw := bufio.NewWriter(w)
 	if len(r.Shown) > 0 {
 		fmt.Fprintf(bw, "\nbriefs with reader faults (first %d of %d)\n", len(r.Shown), r.FaultyBriefs)
