@@ -25,6 +25,12 @@
 // average with 0 for both "ours" systems, so that all systems are averaged
 // over the same documents and the paired differences stay paired; the
 // failures are counted in the report.
+//
+// Every brief also goes through the reader checks (CheckBrief, ReaderRules):
+// points per brief, the gist repeated as a point, near-duplicate points,
+// cut sentences, dangling openers and page furniture, reported per rule in
+// Report.Reader. RunPages runs the same checks on real web pages, which
+// have no reference summaries.
 package evaluate
 
 import (
@@ -45,8 +51,9 @@ import (
 
 // Config says what to evaluate and how.
 type Config struct {
-	// Summarize makes the brief of one article; only Title, Gist and
-	// Bullets are used. Nil leaves the "ours" systems out.
+	// Summarize makes the brief of one article: ROUGE and the reader
+	// checks use Gist and Bullets, the format faults Title too, and
+	// RunPages prints Entities and Slug. Nil leaves the "ours" systems out.
 	Summarize func(title, article string) (briefs.Brief, error)
 
 	// Lead returns the first n sentences of an article, for the Lead-3 and
@@ -70,7 +77,8 @@ type Config struct {
 	// every score (P, R, F in [0, 1], rounded to 6 decimals; keys r1, r2,
 	// rl, rlsum) of every system that produced a summary (keys
 	// ours_bullets, ours_gist, lead3, lead1), the bullet count, format
-	// faults and the summarizer error, if any.
+	// faults, the summarizer error, if any, the detected language (lang)
+	// and the reader-check hits (reader: rule, where, text, note).
 	PerDoc io.Writer
 
 	// Workers is the number of documents processed at once; 0 means
@@ -80,6 +88,27 @@ type Config struct {
 
 	// Name labels the run in the table header, e.g. the input file name.
 	Name string
+
+	// DetectLanguage returns the ISO 639-1 code of an article's language,
+	// "" when unknown, for the reader checks. Nil: every article is "".
+	DetectLanguage func(text string) string
+
+	// Dangles reports whether sentence s, in language lang, opens with a
+	// word that leans on the sentence before it. Nil skips the
+	// dangling-opener reader check.
+	Dangles func(lang, s string) bool
+
+	// Show is how many briefs with reader faults the report keeps
+	// (ReaderReport.Shown), in input order.
+	Show int
+
+	// Extract turns a web page (its URL and its HTML) into the article as
+	// the bot would extract it when adding by link; RunPages needs it.
+	Extract func(pageURL string, html []byte) (briefs.WebPage, error)
+
+	// Out, when not nil, receives every brief RunPages makes, in a plain
+	// text layout for people to read.
+	Out io.Writer
 }
 
 // System names, in table order.
@@ -155,6 +184,10 @@ type Report struct {
 
 	Failed   int       // documents Summarize failed on (error or panic)
 	Failures []Failure // the first few of them, in input order
+
+	// Reader holds the reader checks of the briefs (see CheckBrief); nil
+	// when Summarize is nil.
+	Reader *ReaderReport
 }
 
 // maxFailures is how many failures a Report keeps.
@@ -199,6 +232,8 @@ type scored struct {
 	err      string
 	bullets  int
 	faults   []string
+	lang     string
+	hits     []Hit
 	panicked error // Lead panicked: the run fails
 }
 
@@ -421,6 +456,10 @@ func process(cfg Config, j *job) (res *scored) {
 			res.bullets = len(b.Bullets)
 			res.faults = briefs.FormatFaults(b)
 		}
+		res.lang = detect(cfg, j.text)
+		if !res.failed {
+			res.hits = CheckBrief(j.text, b, res.lang, cfg.Dangles)
+		}
 	}
 	if cfg.Lead != nil {
 		defer func() {
@@ -432,6 +471,14 @@ func process(cfg Config, j *job) (res *scored) {
 		score(sysLead1, strings.Join(cfg.Lead(j.text, 1), "\n"))
 	}
 	return res
+}
+
+// detect is cfg.DetectLanguage, or "" without one.
+func detect(cfg Config, text string) string {
+	if cfg.DetectLanguage == nil {
+		return ""
+	}
+	return cfg.DetectLanguage(text)
 }
 
 // summarize calls fn, turning a panic into an error.

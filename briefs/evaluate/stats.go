@@ -22,6 +22,7 @@ type aggregator struct {
 	faults map[string]*Fault
 	out    *bufio.Writer
 	enc    *json.Encoder
+	reader *readerAgg
 }
 
 func newAggregator(cfg Config, rep *Report) *aggregator {
@@ -30,6 +31,10 @@ func newAggregator(cfg Config, rep *Report) *aggregator {
 	a.active[sysOursGist] = cfg.Summarize != nil
 	a.active[sysLead3] = cfg.Lead != nil
 	a.active[sysLead1] = cfg.Lead != nil
+	if cfg.Summarize != nil {
+		a.reader = newReaderAgg(cfg.Show)
+		rep.Reader = a.reader.rep
+	}
 	if cfg.PerDoc != nil {
 		a.out = bufio.NewWriter(cfg.PerDoc)
 		a.enc = json.NewEncoder(a.out)
@@ -62,6 +67,8 @@ type docJSON struct {
 	Error   string             `json:"error,omitempty"`
 	Bullets *int               `json:"bullets,omitempty"`
 	Faults  []string           `json:"faults,omitempty"`
+	Lang    *string            `json:"lang,omitempty"`
+	Reader  []Hit              `json:"reader,omitempty"`
 	Scores  map[string]sysJSON `json:"scores"`
 }
 
@@ -88,10 +95,13 @@ func (a *aggregator) add(d *scored) error {
 	if a.active[sysOursBullets] {
 		if d.failed {
 			rep.Failed++
+			f := Failure{Line: d.job.line, ID: d.job.id, Err: d.err}
 			if len(rep.Failures) < maxFailures {
-				rep.Failures = append(rep.Failures, Failure{Line: d.job.line, ID: d.job.id, Err: d.err})
+				rep.Failures = append(rep.Failures, f)
 			}
+			a.reader.refused(f, d.lang)
 		} else {
+			a.reader.brief(d.job.id, d.job.line, d.lang, d.bullets, d.hits)
 			rep.Briefs++
 			rep.BulletCounts[d.bullets]++
 			if len(d.faults) > 0 {
@@ -116,9 +126,14 @@ func (a *aggregator) add(d *scored) error {
 		return nil
 	}
 	line := docJSON{ID: d.job.id, Line: d.job.line, Refs: len(d.job.refs), Error: d.err, Faults: d.faults, Scores: map[string]sysJSON{}}
-	if a.active[sysOursBullets] && !d.failed {
-		n := d.bullets
-		line.Bullets = &n
+	if a.active[sysOursBullets] {
+		lang := d.lang
+		line.Lang = &lang
+		line.Reader = d.hits
+		if !d.failed {
+			n := d.bullets
+			line.Bullets = &n
+		}
 	}
 	for sys := range numSystems {
 		if r := d.sys[sys]; a.active[sys] && r.ok {

@@ -81,6 +81,10 @@ func (rep *Report) WriteTable(w io.Writer) error {
 		p("  %-*s  %6d  (%s of briefs)\n", fw, "any fault", rep.FaultyBriefs, percent(rep.FaultyBriefs, rep.Briefs))
 	}
 
+	if rep.Reader != nil {
+		rep.Reader.write(bw)
+	}
+
 	// Failures and skipped rows.
 	if rep.Failed > 0 {
 		p("\nsummarizer failures: %d (scored 0 for ours)\n", rep.Failed)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -395,6 +396,103 @@ func TestEvalPrintsTableBesideLeadBaselines(t *testing.T) {
 	}
 	if r := c.run("", "eval", "--data", filepath.Join(dir, "missing.jsonl")); r.err == nil {
 		t.Error("a missing data file was accepted")
+	}
+}
+
+// evalTestPages are small web pages for eval --pages: an article with a
+// dateline and a list, a second article, and a page with no article text.
+var evalTestPages = map[string]string{
+	"harbour": `<!doctype html><html><head><meta charset="utf-8"><title>Harbour Strike Ends | Coast Times</title></head>
+<body><nav><a href="/">Home</a></nav><article><h1>Harbour Strike Ends</h1>
+<p>KELBY — Dock workers at the port of Kelby voted on Sunday to end a strike that had halted shipping for ten days.</p>
+<p>The union said members accepted a pay rise of 6 percent over two years and new rules on night shifts.</p>
+<p>Port officials expect the backlog of more than 80 container ships to clear by the end of the month.</p>
+<p>Retailers had warned that shelves would empty before the holidays if the dispute continued.</p>
+</article></body></html>`,
+	"library": `<!doctype html><html><head><meta charset="utf-8"><title>New Library Opens in Ashby</title></head>
+<body><article><h1>New Library Opens in Ashby</h1>
+<p>The town of Ashby opened its new public library on Saturday after three years of building work.</p>
+<p>The library holds forty thousand books and a room for children, and it stays open until nine in the evening.</p>
+<p>The mayor thanked the volunteers who moved the old collection across town in a single weekend.</p>
+<p>Visitors queued around the block before the doors opened at ten in the morning.</p>
+</article></body></html>`,
+	"empty": `<!doctype html><html><head><title>Sign in</title></head><body><form>Sign in to continue.</form></body></html>`,
+}
+
+func TestEvalPagesReadsRealPageFolders(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "html"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	truth := map[string]map[string]string{}
+	for id, page := range evalTestPages {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		zw.Write([]byte(page))
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "html", id+".html.gz"), buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		truth[id] = map[string]string{"url": "https://news.example.com/" + id, "articleBody": "not used"}
+	}
+	b, _ := json.Marshal(truth)
+	if err := os.WriteFile(filepath.Join(dir, "ground-truth.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, perDoc := filepath.Join(t.TempDir(), "briefs.txt"), filepath.Join(t.TempDir(), "pages.jsonl")
+	c := newCLI(t)
+	stdout := c.mustRun("", "eval", "--pages", dir, "--out", out, "--per-doc", perDoc, "--show", "5").stdout
+	for _, want := range []string{
+		"3 pages, 2 extracted, 1 not extracted",
+		"refused with at least 300 characters of extracted text: 0",
+		"reader checks (2 briefs, 0 refused)",
+		"points shown per brief:",
+		"languages: en:2",
+		"any reader fault",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("eval --pages output lacks %q:\n%s", want, stdout)
+		}
+	}
+	text, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"title: Harbour Strike Ends", "title: New Library Opens in Ashby", "gist: ", "  - ", "entities: ", "slug ", "not extracted: "} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("--out file lacks %q:\n%s", want, text)
+		}
+	}
+	if b, err := os.ReadFile(perDoc); err != nil || strings.Count(string(b), "\n") != 3 || !strings.Contains(string(b), `"extract_error"`) {
+		t.Errorf("per-doc file: %v, %s", err, b)
+	}
+
+	if r := c.run("", "eval", "--pages", dir, "--data", "x.jsonl"); r.err == nil {
+		t.Error("--pages with --data was accepted")
+	}
+	if r := c.run("", "eval", "--data", "x.jsonl", "--out", out); r.err == nil {
+		t.Error("--out without --pages was accepted")
+	}
+	if r := c.run("", "eval", "--pages", t.TempDir()); r.err == nil {
+		t.Error("a folder without ground-truth.json was accepted")
+	}
+}
+
+// TestEvalPagesOnSharedPages runs eval --pages over the shared folder of
+// real pages when it is there (CI has it).
+func TestEvalPagesOnSharedPages(t *testing.T) {
+	dir := "../../../shared/evaldata/extraction"
+	if _, err := os.Stat(filepath.Join(dir, "ground-truth.json")); err != nil {
+		t.Skip("no shared pages:", err)
+	}
+	if testing.Short() {
+		t.Skip("summarizes 181 pages")
+	}
+	out := newCLI(t).mustRun("", "eval", "--pages", dir).stdout
+	if !strings.Contains(out, "extraction: 181 pages") || !strings.Contains(out, "reader checks (") {
+		t.Errorf("eval --pages on the shared pages:\n%s", out)
 	}
 }
 
