@@ -16,7 +16,9 @@
 // ROUGE-Lsum F1 ×100 averaged over documents (package rouge, ROUGE-1.5.5
 // settings; ROUGE-Lsum on newline-separated sentences):
 //
-//   - "ours bullets": the brief's bullets joined by "\n";
+//   - "ours first view": what a reader sees first, the gist and the first two
+//     points, joined by "\n" (the count that Lead-3 is compared with);
+//   - "ours bullets": the brief's points joined by "\n";
 //   - "ours gist": the brief's gist;
 //   - "Lead-3": the first 3 sentences of the article (Config.Lead), joined by "\n";
 //   - "Lead-1": the first sentence.
@@ -76,7 +78,7 @@ type Config struct {
 	// input order: id, input line number, number of references, words and
 	// every score (P, R, F in [0, 1], rounded to 6 decimals; keys r1, r2,
 	// rl, rlsum) of every system that produced a summary (keys
-	// ours_bullets, ours_gist, lead3, lead1), the bullet count, format
+	// ours_first_view, ours_bullets, ours_gist, lead3, lead1), the bullet count, format
 	// faults, the summarizer error, if any, the detected language (lang)
 	// and the reader-check hits (reader: rule, where, text, note).
 	PerDoc io.Writer
@@ -113,8 +115,9 @@ type Config struct {
 
 // System names, in table order.
 const (
-	OursBullets = "ours bullets"
-	OursGist    = "ours gist"
+	OursFirstView = "ours first view"
+	OursBullets   = "ours bullets"
+	OursGist      = "ours gist"
 	Lead3       = "Lead-3"
 	Lead1       = "Lead-1"
 )
@@ -173,7 +176,7 @@ type Report struct {
 	SkippedNoReference int // rows with an article but no reference
 
 	Systems []System // in the order OursBullets, OursGist, Lead3, Lead1 (those configured)
-	Diffs   []Diff   // ours bullets - Lead-3 and ours gist - Lead-1, when both sides are configured
+	Diffs   []Diff   // ours first view and ours bullets - Lead-3, ours gist - Lead-1, when both sides are configured
 
 	// Briefs made (documents minus failures), their bullet counts and their
 	// format faults; zero (Faults nil) when Summarize is nil.
@@ -244,14 +247,15 @@ type sysResult struct {
 }
 
 const (
-	sysOursBullets = iota
+	sysOursFirstView = iota
+	sysOursBullets
 	sysOursGist
 	sysLead3
 	sysLead1
 	numSystems
 )
 
-var systemNames = [numSystems]string{OursBullets, OursGist, Lead3, Lead1}
+var systemNames = [numSystems]string{OursFirstView, OursBullets, OursGist, Lead3, Lead1}
 
 // Run reads JSONL documents from r, summarizes and scores them, and returns
 // the report. It stops at the first read, parse or PerDoc write error, and
@@ -451,6 +455,7 @@ func process(cfg Config, j *job) (res *scored) {
 			res.failed = true
 			res.err = err.Error()
 		} else {
+			score(sysOursFirstView, strings.Join(FirstView(b), "\n"))
 			score(sysOursBullets, strings.Join(b.Bullets, "\n"))
 			score(sysOursGist, b.Gist)
 			res.bullets = len(b.Bullets)
@@ -512,4 +517,10 @@ func best(cand rouge.Text, refs []rouge.Text) rouge.Scores {
 		pick(&out.RLsum, s.RLsum)
 	}
 	return out
+}
+
+// FirstView is what a reader of a brief sees first: the gist and the first
+// two points. It is compared with Lead-3, the first three sentences.
+func FirstView(b briefs.Brief) []string {
+	return append([]string{b.Gist}, b.Bullets[:min(2, len(b.Bullets))]...)
 }

@@ -120,6 +120,9 @@ func system(t *testing.T, rep *Report, name string) System {
 //	Lead-3, Lead-1: the mirror images            -> 50/50/50, 25/20/25
 //	differences per document: ±100 (bullets), ±50/±40/±50 (gist)
 //	    -> mean 0, SE = sd/sqrt(2) = 100 (bullets), 50/40/50 (gist)
+//	ours first view (gist "r1 r2 r3" + bullets 1-2) on A: 9 tokens, 6 of
+//	    them hits -> R1 66.67; 8 bigrams, 5 hits -> R2 62.5; RLsum 66.67;
+//	    on B 0                                    -> mean 33.33/31.25/33.33
 func TestRunHandComputed(t *testing.T) {
 	input := jsonl(t,
 		testRow{ID: "A", Title: "Title A", Article: junkX + "\n" + refABC, ReferenceSummary: refABC},
@@ -133,9 +136,10 @@ func TestRunHandComputed(t *testing.T) {
 		t.Errorf("counts: rows %d docs %d skipped %d+%d failed %d, want 4 2 1+1 0",
 			rep.Rows, rep.Documents, rep.SkippedNoArticle, rep.SkippedNoReference, rep.Failed)
 	}
-	if len(rep.Systems) != 4 {
+	if len(rep.Systems) != 5 {
 		t.Fatalf("systems %+v", rep.Systems)
 	}
+	checkMetrics(t, OursFirstView, system(t, rep, OursFirstView).Mean, 100.0/3, 31.25, 100.0/3)
 	checkMetrics(t, OursBullets, system(t, rep, OursBullets).Mean, 50, 50, 50)
 	checkMetrics(t, OursGist, system(t, rep, OursGist).Mean, 25, 20, 25)
 	checkMetrics(t, Lead3, system(t, rep, Lead3).Mean, 50, 50, 50)
@@ -146,16 +150,16 @@ func TestRunHandComputed(t *testing.T) {
 		}
 	}
 
-	if len(rep.Diffs) != 2 {
+	if len(rep.Diffs) != 3 || rep.Diffs[0].Name != "ours first view - Lead-3" {
 		t.Fatalf("diffs %+v", rep.Diffs)
 	}
-	d := rep.Diffs[0]
+	d := rep.Diffs[1]
 	if d.Name != "ours bullets - Lead-3" || d.Documents != 2 || d.ABetter != 1 || d.BBetter != 1 {
 		t.Errorf("diff 0: %+v", d)
 	}
 	checkMetrics(t, "bullets-Lead3 mean", d.Mean, 0, 0, 0)
 	checkMetrics(t, "bullets-Lead3 SE", d.SE, 100, 100, 100)
-	d = rep.Diffs[1]
+	d = rep.Diffs[2]
 	if d.Name != "ours gist - Lead-1" {
 		t.Errorf("diff 1: %+v", d)
 	}

@@ -27,6 +27,7 @@ type aggregator struct {
 
 func newAggregator(cfg Config, rep *Report) *aggregator {
 	a := &aggregator{rep: rep, faults: map[string]*Fault{}}
+	a.active[sysOursFirstView] = cfg.Summarize != nil
 	a.active[sysOursBullets] = cfg.Summarize != nil
 	a.active[sysOursGist] = cfg.Summarize != nil
 	a.active[sysLead3] = cfg.Lead != nil
@@ -44,7 +45,7 @@ func newAggregator(cfg Config, rep *Report) *aggregator {
 }
 
 // perDocKeys name the systems in PerDoc lines.
-var perDocKeys = [numSystems]string{"ours_bullets", "ours_gist", "lead3", "lead1"}
+var perDocKeys = [numSystems]string{"ours_first_view", "ours_bullets", "ours_gist", "lead3", "lead1"}
 
 type prf struct {
 	P float64 `json:"p"`
@@ -165,7 +166,7 @@ func (a *aggregator) finish() error {
 		}
 		rep.Systems = append(rep.Systems, s)
 	}
-	for _, p := range [][2]int{{sysOursBullets, sysLead3}, {sysOursGist, sysLead1}} {
+	for _, p := range [][2]int{{sysOursFirstView, sysLead3}, {sysOursBullets, sysLead3}, {sysOursGist, sysLead1}} {
 		x, y := p[0], p[1]
 		if a.active[x] && a.active[y] {
 			rep.Diffs = append(rep.Diffs, pairedDiff(systemNames[x], systemNames[y], a.f[x], a.f[y]))

@@ -35,7 +35,7 @@ func (x *Summarizer) candidate(si *sentence) string {
 	if furnitureRule(s) != "" {
 		return ""
 	}
-	if strings.Count(s, `"`)%2 == 1 {
+	if strings.Count(s, `"`)%2 == 1 || openSingleQuote(s) {
 		return "" // a piece of a quotation split across sentences
 	}
 	if strings.IndexByte(s, '"') < 0 && firstPerson(s) {
@@ -266,4 +266,26 @@ func attributedQuote(s string) bool {
 		}
 	}
 	return false
+}
+
+// openSingleQuote reports whether s opens a quotation in single quotes that
+// it does not close (Mr Davey said: 'If you look back ... knew everything.),
+// a quote that goes on in the next sentence. Apostrophes inside words
+// ("don't", "Putin's") and after a plural ("teachers'") are not quotes.
+func openSingleQuote(s string) bool {
+	open := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\'' {
+			continue
+		}
+		before := i == 0 || s[i-1] == ' ' || s[i-1] == '(' || s[i-1] == ':'
+		after := i+1 < len(s) && (isASCIIAlnum(s[i+1]) || s[i+1] >= utf8.RuneSelf)
+		switch {
+		case before && after:
+			open++
+		case open > 0 && !after:
+			open--
+		}
+	}
+	return open > 0
 }

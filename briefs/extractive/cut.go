@@ -60,7 +60,10 @@ func cutKeeps(kept, dropped string) bool {
 	if listOpen(kept, dropped) {
 		return false
 	}
-	return true
+	// "... is now 10 and" + ", according to ...": a clause cannot end on a
+	// conjunction, a preposition or an article.
+	last := strings.ToLower(strings.Trim(lastWord(kept), `"'(),.;:`))
+	return !stopwords[last] || last == "it" || last == "them" || last == "us" || last == "him" || last == "her"
 }
 
 // listOpen reports whether kept ends inside a list that dropped finishes:

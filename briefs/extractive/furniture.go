@@ -25,8 +25,68 @@ func furnitureRule(s string) string {
 		return "editor's note"
 	case bylineSentence(s):
 		return "byline"
+	case promo(s):
+		return "promotion"
+	case linkText(s):
+		return "link"
+	case dataLabel(s):
+		return "data label"
 	}
 	return ""
+}
+
+// promo matches the site talking about itself: newsletter and subscription
+// prompts, "Related post: ...", "See ... coverage at ...", disclosures and
+// hashtag sign-offs ("#ad").
+func promo(s string) bool {
+	if hasPrefixFold(s, "related", "see also", "read more", "read also", "more:", "sign up", "subscribe",
+		"click ", "clique ", "cliquez ", "klicken sie", "haga clic", "follow us", "follow @", "don't miss",
+		"leia também", "lesen sie auch", "lire aussi", "lee también", "leggi anche", "get the ", "download the ",
+		"this post may contain", "all opinions are", "disclosure") {
+		return true
+	}
+	words := countWords(s)
+	if words <= 25 && (containsFold(s, "newsletter") || containsFold(s, "subscri") || containsFold(s, "sign up") ||
+		containsFold(s, "#ad") || containsFold(s, "#sponsored") || containsFold(s, "delivered to your") ||
+		containsFold(s, "through your letterbox")) {
+		return true
+	}
+	return words <= 10 && hasPrefixFold(s, "see ") && strings.Contains(s, " at ")
+}
+
+// linkText matches text that is mostly a link or markup: a bare URL, a
+// "pic.twitter.com" embed, a WordPress shortcode ("[button link=...]").
+func linkText(s string) bool {
+	return strings.Contains(s, "http://") || strings.Contains(s, "https://") || strings.Contains(s, "www.") ||
+		strings.Contains(s, "pic.twitter.com") || strings.Contains(s, "[/") || strings.Contains(s, "=\"")
+}
+
+// dataLabel matches a line of data rather than prose: a scoreboard or
+// results line ("Palm Bay (1-0): Tolivert 25 points.", "5-1A: ..."), a
+// list of quantities ("1 sack, 1 TFL, 2 QH.").
+func dataLabel(s string) bool {
+	if i := strings.Index(s, ": "); i > 0 && i <= 40 && countWords(s[:i]) <= 4 && strings.ContainsAny(s[:i], "0123456789") {
+		return true
+	}
+	digits, words := 0, 0
+	for f := range strings.FieldsSeq(s) {
+		words++
+		if unicode.IsDigit(firstRune(f)) {
+			digits++
+		}
+	}
+	return words <= 12 && digits >= 2 && digits*3 >= words && !hasVerb(s)
+}
+
+// containsFold reports whether s contains the lower-case sub, ignoring
+// case, without allocating.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // galleryLabel matches a gallery or media label: "Xbox One X | 14 Photos.",
@@ -85,15 +145,21 @@ func hasSuffixFold(s string, suffixes ...string) bool {
 // bylineSentence matches a byline that reached the body: "By Jane Doe and
 // John Roe, Reuters." A short "By ..." line of names, no verb.
 func bylineSentence(s string) bool {
-	if !strings.HasPrefix(s, "By ") || countWords(s) > 10 {
+	if containsFold(s, "posted by") || containsFold(s, "publicado por") || containsFold(s, "publié par") ||
+		containsFold(s, "veröffentlicht von") || containsFold(s, "tags:") || containsFold(s, "category:") ||
+		containsFold(s, "categoria:") {
+		return true
+	}
+	if !strings.HasPrefix(s, "By ") || countWords(s) > 16 {
 		return false
 	}
 	for f := range strings.FieldsSeq(s[3:]) {
 		f = strings.Trim(f, ",.;:()")
-		if f == "" || f == "and" || f == "&" || f == "in" || f == "for" || f == "|" {
+		switch f {
+		case "", "and", "&", "in", "for", "of", "on", "at", "|", "a.m", "p.m", "am", "pm":
 			continue
 		}
-		if !unicode.IsUpper(firstRune(f)) {
+		if r := firstRune(f); !unicode.IsUpper(r) && !unicode.IsDigit(r) {
 			return false
 		}
 	}

@@ -239,7 +239,7 @@ func (x *Summarizer) fallbackGist(sc *scratch) int {
 	for i := range sc.info {
 		si := &sc.info[i]
 		r := firstRune(si.text)
-		if si.words >= 2 && !briefs.HasDanglingOpener(si.text) && hasLower(si.text) &&
+		if si.words >= 2 && !briefs.HasDanglingOpener(si.text) && hasLower(si.text) && furnitureRule(si.text) == "" &&
 			(opensSentence(r) || isOpenQuote(r)) {
 			si.cand = si.text
 			if x.point(si) != "" {
