@@ -118,8 +118,8 @@ const (
 	OursFirstView = "ours first view"
 	OursBullets   = "ours bullets"
 	OursGist      = "ours gist"
-	Lead3       = "Lead-3"
-	Lead1       = "Lead-1"
+	Lead3         = "Lead-3"
+	Lead1         = "Lead-1"
 )
 
 // Metrics holds one number per reported metric.
