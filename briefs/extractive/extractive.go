@@ -60,7 +60,7 @@ type params struct {
 	graph     int     // sentences that take part in the similarity graph
 	gistPool  int     // the gist is one of this many first sentences that report news
 	gistLead  float64 // ... the first of them unless a later one is closer to the article by this much
-	gistTitle float64 // weight of the headline's words in that comparison
+	gistTitle float64 // ... plus this much times the share of the headline's words the first one uses
 	gistWords float64 // sentences shorter than this many words count less in it
 }
 
@@ -83,7 +83,7 @@ func New() *Summarizer {
 		graph:     40,
 		gistPool:  5,
 		gistLead:  0.05,
-		gistTitle: 0.3,
+		gistTitle: 0.6,
 		gistWords: 20,
 	}}
 }

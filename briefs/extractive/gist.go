@@ -16,7 +16,7 @@ import (
 // article as a whole and to its headline (a feature's "nut graf" after an
 // anecdote), by more than gistLead of cosine similarity.
 func (x *Summarizer) chooseGist(sc *scratch, title []string) int {
-	lead, best, bestScore, leadScore, pool := -1, -1, 0.0, 0.0, 0
+	lead, best, bestScore, pool := -1, -1, 0.0, 0
 	for i := range sc.info {
 		si := &sc.info[i]
 		if si.cand == "" || !reportsNews(si) {
@@ -31,17 +31,18 @@ func (x *Summarizer) chooseGist(sc *scratch, title []string) int {
 		}
 		// A short sentence is rarely the whole news: similarity is scaled
 		// down below gistWords words.
-		score := si.centroid*min(1, float64(si.words)/x.p.gistWords) + x.p.gistTitle*titleOverlap(si.text, title)
+		score := si.centroid * min(1, float64(si.words)/x.p.gistWords)
 		if lead < 0 {
-			lead, best, leadScore, bestScore = i, i, score, score
+			// The lead keeps its place unless a later sentence beats it
+			// by a margin, which grows with how much of the headline the
+			// lead says.
+			score += x.p.gistLead + x.p.gistTitle*titleOverlap(si.text, title)
+			lead, best, bestScore = i, i, score
 			continue
 		}
 		if score > bestScore && !restates(sc, i) {
 			best, bestScore = i, score
 		}
-	}
-	if best != lead && bestScore < leadScore+x.p.gistLead {
-		return lead
 	}
 	return best
 }
@@ -65,11 +66,43 @@ func reportsNews(si *sentence) bool {
 	if isOpenQuote(firstRune(s)) || captionLabel(s) > 0 || strings.IndexByte(s, '(') >= 0 && pictureAside.MatchString(s) {
 		return false
 	}
-	if teaser(s) {
+	if teaser(s) || refersBack(s) {
 		return false
 	}
 	return specific(s)
 }
+
+// refersBack reports whether an English sentence points at something said
+// before it, so that it cannot open a brief: "The Pentagon rejected these
+// accusations", "In it, the royal denied ...", "Richardson, however,
+// decided ...". Time phrases ("this week", "that day") do not count.
+func refersBack(s string) bool {
+	n := 0
+	prev := ""
+	for f := range strings.FieldsSeq(s) {
+		if n == 6 {
+			break
+		}
+		w := strings.ToLower(strings.Trim(f, `"'(),;:`))
+		switch w {
+		case "these", "those", "such":
+			return true
+		case "however", "though", "too", "instead", "also":
+			if n > 0 && strings.HasSuffix(f, ",") && strings.HasSuffix(prev, ",") {
+				return true // "X, however, ..."
+			}
+		case "it", "this", "that", "them", "him", "her":
+			if n == 1 && prepositions[prev] {
+				return true // "In it, ...", "Of that, ..."
+			}
+		}
+		prev = w
+		n++
+	}
+	return false
+}
+
+var prepositions = setOf("in", "of", "on", "at", "by", "for", "with", "from", "after", "before", "despite", "like", "unlike", "besides")
 
 // teaser matches sentences that point at the story instead of telling it:
 // "Here's what we know.", "Find out how ...", "Imagine ...", second-person
