@@ -130,7 +130,7 @@ func (x *Summarizer) Summarize(doc briefs.Document) (briefs.Summary, error) {
 	sum.Gist = x.gist(sc, picked)
 	sum.Title = x.title(doc.Title, cd.Headlines, sc, picked)
 	sum.Entities = entitiesOf(DetectLanguage(cd.Body), cd.Headlines, sc.sents, MaxEntities)
-	sum.Slug = GenerateSlug(sum.Title, sum.Entities)
+	sum.Slug, sum.SlugTopic = slugParts(sum.Title, sum.Entities)
 	return sum, nil
 }
 
