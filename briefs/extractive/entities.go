@@ -106,6 +106,7 @@ func entitiesOf(lang string, headlines, sents []string, limit int) []string {
 			f.scan(s)
 		}
 	}
+	f.dropLabels()
 	f.dropOpeners(sents)
 	f.dropCommon()
 	f.merge()
@@ -253,6 +254,10 @@ func (f *entityFinder) scan(s string) {
 			continue
 		}
 		cs, ce, lead, trail, colon := wordCore(s, i, j)
+		if j == len(s) && ce-cs == 2 && s[ce-1] == '.' {
+			ce-- // "Xbox One X.": the last full stop ends the sentence
+			trail = true
+		}
 		i = j
 		if cs == ce {
 			if lead || trail {
@@ -350,6 +355,18 @@ func wordCore(s string, i, j int) (cs, ce int, lead, trail, colon bool) {
 		case strings.HasSuffix(w, "s\u2019"):
 			ce -= len("\u2019")
 			trail = true
+		}
+	}
+	// "PCの起動": a name in Latin letters ends where Chinese, Japanese or
+	// Korean script begins, as those are written without spaces.
+	for k, r := range s[cs:ce] {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) || r >= 0x3000 && r <= 0x303f || r >= 0xff00 && r <= 0xffef {
+			if k == 0 {
+				return cs, cs, true, true, false
+			}
+			ce = cs + k
+			trail = true
+			break
 		}
 	}
 	// "War-era": keep the capitalised parts of a hyphenated word, and a
@@ -512,8 +529,12 @@ peeled:
 		for t < len(run)-1 && is(nameTitles, t) {
 			t++
 		}
-		run = f.afterTitle(s, run[t:])
-		initial = false
+		// "Chief Executive Carrie Lam", "President Putin", but not
+		// "Executive Council".
+		if rest := run[t:]; len(rest) > 1 || !is(nonPersonWords, t) || nameConnectors[string(f.low(s[rest[0].start:rest[0].end]))] {
+			run = f.afterTitle(s, rest)
+			initial = false
+		}
 	} else if k > 0 && personLike(s, run[k:]) {
 		run = run[k:] // "Australian Timothy Weeks"
 		initial = false
@@ -807,6 +828,53 @@ func (f *entityFinder) dropOpeners(sents []string) {
 		f.index[rest] = len(f.ents)
 		f.ents = append(f.ents, entity{name: rest, count: count, first: first, words: strings.Count(rest, " ") + 1,
 			mid: count, outlet: isOutlet(rest), subject: e.subject})
+	}
+}
+
+// dropLabels peels a word that starts three or more different multi-word
+// names seen only at the start of sentences, and never starts a name inside
+// a sentence: a label glued to what follows ("Summary Studies", "Summary
+// Yoga", "Summary Fiber"), unlike a brand ("Apple Watch", "Apple AirPods").
+func (f *entityFinder) dropLabels() {
+	firsts := map[string]int{}
+	for _, e := range f.ents {
+		if e.count == 0 {
+			continue
+		}
+		first, _, _ := strings.Cut(e.name, " ")
+		switch {
+		case e.opener && e.words > 1:
+			if firsts[first] >= 0 {
+				firsts[first]++
+			}
+		case e.mid > 0:
+			firsts[first] = -1 << 20 // seen inside a sentence: a name
+		}
+	}
+	for i := range len(f.ents) {
+		e := &f.ents[i]
+		if !e.opener || e.count == 0 || e.words < 2 {
+			continue
+		}
+		sp := strings.IndexByte(e.name, ' ')
+		if firsts[e.name[:sp]] < 3 {
+			continue
+		}
+		rest := e.name[sp+1:]
+		count, first := e.count, e.first
+		e.count = 0
+		if k, ok := f.index[rest]; ok {
+			f.ents[k].count += count
+			f.ents[k].first = min(f.ents[k].first, first)
+			f.ents[k].initial = false
+			continue
+		}
+		f.index[rest] = len(f.ents)
+		words := strings.Count(rest, " ") + 1
+		// After a label, the word that starts the sentence proper needs a
+		// mention elsewhere, as at any sentence start.
+		f.ents = append(f.ents, entity{name: rest, count: count, first: first, words: words,
+			mid: count, outlet: isOutlet(rest), initial: words == 1})
 	}
 }
 

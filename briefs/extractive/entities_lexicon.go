@@ -67,7 +67,7 @@ var nameTitles = setOf("president", "vice", "prime", "minister", "chancellor", "
 	"spokeswoman", "spokesperson", "hon", "rev", "atty", "supt", "adm", "maj", "cpl", "pvt", "cmdr",
 	"brig", "insp", "det", "msgr", "fr", "reps", "pres", "lieut", "chancellor", "councillor",
 	"councilman", "councilwoman", "alderman", "rabbi", "imam",
-	"cardinal", "reverend", "founder", "cofounder", "co-founder", "cfo", "coo",
+	"cardinal", "reverend", "founder", "cofounder", "co-founder", "executive", "administrator", "cfo", "coo",
 	"cto", "gm", "dl", "qb", "wr", "rb")
 
 // outlets are news organisations, written in lower case.

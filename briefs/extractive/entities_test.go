@@ -162,3 +162,39 @@ func TestEntitiesAtMostLimit(t *testing.T) {
 		t.Errorf("got %d entities, want at most %d", len(got), MaxEntities)
 	}
 }
+
+func TestEntitiesMoreFaults(t *testing.T) {
+	tests := []struct {
+		name      string
+		in        string
+		want, not []string
+	}{
+		{"a name ends where Japanese starts",
+			"Kindle for PCの起動は遅い。 Kindle for PC、Amazonのアプリです。 The app from Amazon runs on Windows.",
+			[]string{"Amazon", "Windows"}, []string{"PC、Amazon", "PCの起動は遅い。"}},
+		{"a label glued to sentences",
+			"Summary Yoga helps. Summary Fiber helps too. Summary Sleep matters. Researchers at Leeds University agree.",
+			[]string{"Leeds University"}, []string{"Summary Yoga", "Summary Fiber", "Summary Sleep", "Yoga"}},
+		{"a sentence-final initial is a full stop",
+			"Reviewers tried the Xbox One X. Later the Xbox One X sold out.",
+			[]string{"Xbox One X"}, []string{"Xbox One X."}},
+		{"two titles before a name",
+			"Hong Kong Chief Executive Carrie Lam spoke, and the Executive Council met.",
+			[]string{"Carrie Lam", "Executive Council"}, []string{"Executive Carrie Lam", "Council"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := entitiesOf("en", nil, Sentences(tt.in), MaxEntities)
+			for _, w := range tt.want {
+				if !slices.Contains(got, w) {
+					t.Errorf("entities = %q, missing %q", got, w)
+				}
+			}
+			for _, b := range tt.not {
+				if slices.Contains(got, b) {
+					t.Errorf("entities = %q, should not hold %q", got, b)
+				}
+			}
+		})
+	}
+}
