@@ -648,11 +648,15 @@ func (f *entityFinder) afterTitle(s string, run []span) []span {
 	return run[1:]
 }
 
-// prepositionBefore reports whether the word before s[start:] is a
-// preposition ("ambassador to Ukraine Marie Yovanovitch").
+// prepositionBefore reports whether the word before s[start:], or before
+// its "the", is a preposition ("ambassador to Ukraine Marie Yovanovitch").
 func prepositionBefore(s string, start int) bool {
 	before := strings.TrimRight(s[:start], " ")
 	w := before[strings.LastIndexByte(before, ' ')+1:]
+	if w == "the" { // "ambassador to the Ukraine Marie Yovanovitch"
+		before = strings.TrimRight(before[:len(before)-len(w)], " ")
+		w = before[strings.LastIndexByte(before, ' ')+1:]
+	}
 	switch w {
 	case "to", "in", "from", "for", "of", "at", "with", "by", "on":
 		return true

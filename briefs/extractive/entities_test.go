@@ -100,7 +100,7 @@ func TestEntitiesFaults(t *testing.T) {
 			"The vote in Congress Syria called a sham. Officials said Iran agreed with Syria.",
 			[]string{"Congress", "Syria", "Iran"}, []string{"Congress Syria"}},
 		{"a place before a person", "en",
-			"The former ambassador to Ukraine Marie Yovanovitch testified on Friday. Yovanovitch said little.",
+			"The former ambassador to Ukraine Marie Yovanovitch testified on Friday. Yovanovitch, once envoy to the Ukraine Marie Yovanovitch, said little.",
 			[]string{"Marie Yovanovitch", "Ukraine"}, []string{"Ukraine Marie Yovanovitch"}},
 		{"hyphenated name parts stay whole", "en",
 			"Opposition leader Lee Jae-myung spoke in Seoul. Later Lee Jae-myung said the vote was unfair under a Cold War-era rule and an X-ray showed it.",

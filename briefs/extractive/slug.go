@@ -158,8 +158,9 @@ func titleTopic(terms, entities []string, slug string) string {
 	}
 	topic := ""
 	for i, t := range terms {
-		ok := !skip[t] && isTopicWord(t) && !(i > 0 && verbBefore[terms[i-1]])
-		if s := briefs.Slugify(t, 24); ok && s != "" && !strings.Contains(s, "-") {
+		s := briefs.Slugify(t, 24) // "kindle書籍を" -> "kindle"
+		ok := !skip[t] && !skip[s] && isTopicWord(t) && !(i > 0 && verbBefore[terms[i-1]])
+		if ok && s != "" && !strings.Contains(s, "-") {
 			topic = s
 			continue
 		}

@@ -37,6 +37,7 @@ func TestGenerateSlug(t *testing.T) {
 		// Wordless scripts: Latin-script names, else "article".
 		{"普京与金正恩签署协议", []string{"普京", "Kim Jong Un"}, "kim", ""},
 		{"普京与金正恩签署协议", []string{"普京", "金正恩"}, "article", ""},
+		{"Kindle書籍をパソコンで読む", []string{"PC"}, "kindle", ""},
 		{"", nil, "article", ""},
 		{"🎸🚀 !!!", nil, "article", ""},
 	}
