@@ -379,8 +379,8 @@ func itemURL(it briefs.DigestItem) string {
 // itemGist is the gist with the command that shows the whole brief.
 func itemGist(it briefs.DigestItem) string {
 	more := fmt.Sprintf("`/brief %s`", it.Listing.Slug)
-	if it.Brief == nil || it.Brief.Gist == "" {
-		return more
+	if it.Brief == nil || it.Brief.Gist == "" || SameSentence(itemTitle(it), it.Brief.Gist) {
+		return more // a gist that only repeats the title is not printed twice
 	}
 	return it.Brief.Gist + "\n" + more
 }
@@ -393,7 +393,7 @@ func compactEntry(it briefs.DigestItem) string {
 		title = "**[" + escapeMarkdown(itemTitle(it)) + "](" + linkTarget(u) + ")**"
 	}
 	gist := fmt.Sprintf("`/brief %s`", it.Listing.Slug)
-	if it.Brief != nil && it.Brief.Gist != "" {
+	if it.Brief != nil && it.Brief.Gist != "" && !SameSentence(itemTitle(it), it.Brief.Gist) {
 		gist = it.Brief.Gist + " " + gist
 	}
 	return title + "\n" + gist

@@ -351,6 +351,25 @@ func TestDigestMessage(t *testing.T) {
 		}
 	})
 
+	t.Run("a gist that is the title is printed once", func(t *testing.T) {
+		it := digestItem("snow", "Snow closed schools across Denver.", "")
+		it.Brief.Title = "Snow closed schools across Denver"
+		m := bot.DigestMessage(briefs.Digest{Total: 1, Items: []briefs.DigestItem{it}}, at, berlin)
+		if e := m.Embeds[0]; e.Title != it.Brief.Title || e.Description != "`/brief snow`" {
+			t.Errorf("embed = %+v", e)
+		}
+		d := briefs.Digest{Total: 12}
+		for range 12 {
+			d.Items = append(d.Items, it)
+		}
+		m = bot.DigestMessage(d, at, berlin)
+		digestJSON(t, m)
+		all, _ := json.Marshal(m)
+		if n := strings.Count(string(all), "Snow closed schools across Denver"); n != 12 {
+			t.Errorf("compact digest shows the sentence %d times for 12 briefs:\n%s", n, all)
+		}
+	})
+
 	t.Run("compact when many, within the limits", func(t *testing.T) {
 		long := strings.Repeat("word ", 59) + "end." // 300 characters
 		d := briefs.Digest{Total: 40}

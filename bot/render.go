@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"briefbot/briefs"
@@ -30,25 +31,34 @@ const (
 	listingsPageSize = 10
 )
 
-// BriefEmbed renders a brief: title linked to the source, gist, bullets, and a
-// footer with site, date, reading time and slug.
+// BriefEmbed renders a brief: title linked to the source, gist (left out when
+// it is the title again), bullets, the people and places named, and a footer
+// with site, date, reading time and slug.
 func BriefEmbed(b briefs.Brief) *discordgo.MessageEmbed {
 	var desc strings.Builder
-	desc.WriteString(b.Gist)
-	if len(b.Bullets) > 0 {
-		desc.WriteString("\n")
+	if !SameSentence(b.Title, b.Gist) {
+		desc.WriteString(b.Gist)
+		if len(b.Bullets) > 0 && b.Gist != "" {
+			desc.WriteString("\n")
+		}
 	}
 	for _, bl := range b.Bullets {
 		if repeatsGist(bl, b.Gist) {
 			continue
 		}
-		desc.WriteString("\n• ")
+		if desc.Len() > 0 {
+			desc.WriteString("\n")
+		}
+		desc.WriteString("• ")
 		desc.WriteString(bl)
 	}
 	e := &discordgo.MessageEmbed{
 		Title:       b.Title,
 		Description: desc.String(),
 		Footer:      &discordgo.MessageEmbedFooter{Text: briefFooter(b)},
+	}
+	if names := namedList(b.Entities, maxFieldValue); names != "" {
+		e.Fields = []*discordgo.MessageEmbedField{{Name: namedFieldName, Value: names}}
 	}
 	if isWebURL(b.SourceURL) {
 		e.URL = b.SourceURL
@@ -57,6 +67,74 @@ func BriefEmbed(b briefs.Brief) *discordgo.MessageEmbed {
 		e.Author = &discordgo.MessageEmbedAuthor{Name: b.Byline}
 	}
 	return e
+}
+
+// namedFieldName heads the embed field that lists the entities of a brief.
+const namedFieldName = "People & places"
+
+// namedList joins the names a brief mentions with " · ", as many whole names
+// as fit in limit characters; "" when there are none.
+func namedList(names []string, limit int) string {
+	var b strings.Builder
+	n := 0
+	for _, name := range names {
+		name = strings.Join(strings.Fields(name), " ")
+		if name == "" {
+			continue
+		}
+		add := utf8.RuneCountInString(name)
+		if n > 0 {
+			add += len(" · ") - 1 // "·" is one character
+		}
+		if n+add > limit {
+			break
+		}
+		if n > 0 {
+			b.WriteString(" · ")
+		}
+		b.WriteString(name)
+		n += add
+	}
+	return b.String()
+}
+
+// SameSentence reports whether a brief's title and gist say the same thing,
+// so that only the title is shown: equal once case, punctuation and white
+// space are ignored, or the title (three words or more) is the start of the
+// gist cut short with "…". A complete shorter headline above the whole
+// sentence ("Storm closes Denver schools" over "A storm closed schools ...
+// on Monday, snarling the commute.") is a headline and its lede: both show.
+func SameSentence(title, gist string) bool {
+	t, g := sentenceKey(title), sentenceKey(gist)
+	if t == "" || g == "" {
+		return false
+	}
+	if t == g {
+		return true
+	}
+	cut := strings.HasSuffix(strings.TrimSpace(title), "\u2026") || strings.HasSuffix(strings.TrimSpace(title), "...")
+	return cut && strings.Count(t, " ") >= 2 && strings.HasPrefix(g, t+" ")
+}
+
+// sentenceKey is s in lower case with punctuation dropped and white space
+// collapsed: "Putin, Kim sign pact…" -> "putin kim sign pact".
+func sentenceKey(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		case unicode.IsSpace(r) || r == '-' || r == '\u2013' || r == '\u2014' || r == '/':
+			space = true
+		}
+		// Other punctuation (quotes, commas, "…") is dropped.
+	}
+	return b.String()
 }
 
 // repeatsGist reports whether a bullet says nothing the gist above it has not

@@ -119,3 +119,94 @@ func TestBriefEmbedDoesNotRepeatTheGist(t *testing.T) {
 		t.Errorf("other bullets lost:\n%s", desc)
 	}
 }
+
+func TestBriefEmbedNamesPeopleAndPlaces(t *testing.T) {
+	b := briefs.Brief{Title: "Pact", Gist: "Putin and Kim signed a pact.", Bullets: []string{"The text is unpublished."},
+		Entities: []string{"Vladimir Putin", "Kim Jong Un", "North Korea"}, Slug: "putin-kim"}
+	e := BriefEmbed(b)
+	if len(e.Fields) != 1 || e.Fields[0].Name != "People & places" || e.Fields[0].Value != "Vladimir Putin · Kim Jong Un · North Korea" {
+		t.Fatalf("fields = %+v", e.Fields)
+	}
+	text := BriefText(b)
+	if !strings.Contains(text, "\nPeople & places: Vladimir Putin · Kim Jong Un · North Korea\n") {
+		t.Errorf("text lacks the names:\n%s", text)
+	}
+	b.Entities = nil
+	if e := BriefEmbed(b); len(e.Fields) != 0 {
+		t.Errorf("a brief without names has fields %+v (Discord rejects an empty field)", e.Fields)
+	}
+}
+
+func TestBriefEmbedNamesWithinLimits(t *testing.T) {
+	var names []string
+	for i := range 10 {
+		names = append(names, strings.Repeat(string(rune('A'+i)), 300)) // 3000 characters in all
+	}
+	long := strings.Repeat("word ", 2000)
+	b := briefs.Brief{Title: strings.Repeat("T", 400), Gist: long, Bullets: []string{long, long, long},
+		Entities: names, Byline: strings.Repeat("B", 300), Slug: "s"}
+	d := &discordgo.InteractionResponseData{Embeds: []*discordgo.MessageEmbed{BriefEmbed(b)}}
+	fitMessage(d)
+	e := d.Embeds[0]
+	if len(e.Fields) != 1 {
+		t.Fatalf("fields = %d, want 1", len(e.Fields))
+	}
+	v := e.Fields[0].Value
+	if runes(v) > 1024 {
+		t.Errorf("field value has %d characters, over 1024", runes(v))
+	}
+	// Whole names only: three of 300 with two separators.
+	if want := strings.Join(names[:3], " · "); v != want {
+		t.Errorf("field value is not the first whole names (%d characters)", runes(v))
+	}
+	if n := embedLength(e); n > 6000 {
+		t.Errorf("embed has %d characters, over 6000", n)
+	}
+}
+
+func TestSameSentence(t *testing.T) {
+	tests := []struct {
+		title, gist string
+		want        bool
+	}{
+		{"Putin and Kim sign a pact", "Putin and Kim sign a pact.", true},
+		{"PUTIN AND KIM SIGN A PACT", "putin and kim  sign a pact!", true},
+		{"Putin, Kim sign pact…", "Putin, Kim sign pact in Pyongyang on Wednesday.", true},
+		{"“Putin and Kim” sign pact", "\"Putin and Kim\" sign pact.", true},
+		{"Putin and Kim sign a pact", "The leaders met in Pyongyang.", false},
+		{"Putin", "Putin met Kim in Pyongyang.", false}, // a short title is not the gist cut short
+		{"Putin and Kim sign", "Putin and Kimberly signed nothing.", false},
+		// A complete headline over its longer lede: both are shown.
+		{"A storm dumped a foot of snow on Denver", "A storm dumped a foot of snow on Denver, closing schools.", false},
+		{"", "Putin met Kim.", false},
+	}
+	for _, tt := range tests {
+		if got := SameSentence(tt.title, tt.gist); got != tt.want {
+			t.Errorf("SameSentence(%q, %q) = %v, want %v", tt.title, tt.gist, got, tt.want)
+		}
+	}
+}
+
+func TestBriefShowsTheTitleOnceWhenTheGistIsTheTitle(t *testing.T) {
+	b := briefs.Brief{
+		Title:   "Gaming used to be so simple",
+		Gist:    "Gaming used to be so simple.",
+		Bullets: []string{"Now we spend money over and over.", "We play on phones."},
+		Slug:    "gaming",
+	}
+	e := BriefEmbed(b)
+	if strings.Contains(e.Description, "Gaming used to be so simple") {
+		t.Errorf("gist repeats the title:\n%s", e.Description)
+	}
+	if !strings.HasPrefix(e.Description, "• Now we spend money over and over.\n• We play on phones.") {
+		t.Errorf("bullets lost or misplaced:\n%s", e.Description)
+	}
+	if n := strings.Count(strings.ToLower(BriefText(b)), "gaming used to be so simple"); n != 1 {
+		t.Errorf("text shows the sentence %d times, want once:\n%s", n, BriefText(b))
+	}
+	// A different gist still shows, above the bullets.
+	b.Gist = "Games now cost money over and over."
+	if d := BriefEmbed(b).Description; !strings.HasPrefix(d, b.Gist+"\n\n• Now we spend") {
+		t.Errorf("gist missing:\n%s", d)
+	}
+}

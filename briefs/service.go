@@ -102,8 +102,9 @@ func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 		return AddResult{}, fmt.Errorf("add article: %w", err)
 	}
 	title := firstNonEmpty(strings.TrimSpace(in.Title), sum.Title)
+	topic := ""
 	if slug == "" {
-		slug = firstNonEmpty(sum.Slug, "article")
+		slug, topic = firstNonEmpty(sum.Slug, "article"), sum.SlugTopic
 	}
 	hash := ContentHash(in.Text)
 	a := Article{
@@ -128,6 +129,7 @@ func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 		Article:   a,
 		Brief:     b,
 		ExactSlug: exact,
+		SlugTopic: topic,
 		Terms:     IndexTerms(a.Slug, a.Title, b.Entities),
 		BriefTTL:  s.BriefTTL,
 	})

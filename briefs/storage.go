@@ -10,9 +10,13 @@ type AddRequest struct {
 	Article Article
 	Brief   Brief
 	// ExactSlug is true when an admin chose Article.Slug: a taken slug is then
-	// an ECONFLICT error. Otherwise the store makes it unique by appending
-	// -2, -3, ... as needed.
+	// an ECONFLICT error. Otherwise the store makes it unique: with the
+	// SlugTopic word first ("putin-kim-deal"), then by appending -2, -3, ...
 	ExactSlug bool
+	// SlugTopic is a word about the story (Summary.SlugTopic) that the store
+	// appends to a taken slug before it tries numbers; "" for none. Ignored
+	// with ExactSlug.
+	SlugTopic string
 	// Terms are the search terms (from IndexTerms) that find this article.
 	Terms []string
 	// BriefTTL is how long the brief stays cached.

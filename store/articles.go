@@ -21,7 +21,8 @@ const maxSlugAttempts = 10
 // script: after a crash either all of it exists or none of it. An article
 // with the same normalised source URL, the same content hash or the same id
 // in the guild is returned as it is stored, with created == false. Without
-// ExactSlug a taken slug gets -2, -3, ... appended. An empty ID is derived
+// ExactSlug a taken slug gets the SlugTopic word appended ("putin-kim-deal"),
+// and when that is taken too (or there is no topic) -2, -3, ... An empty ID is derived
 // from the content hash; a zero AddedAt is now; empty Terms are computed
 // like briefs.IndexTerms. The brief is cached when it names its Summarizer,
 // for BriefTTL (<= 0: until the article is removed). Errors: EINVALID (no
@@ -65,6 +66,7 @@ func (db *DB) AddArticle(ctx context.Context, req briefs.AddRequest) (briefs.Art
 	keys := k.indexKeys()
 	urlKey := sourceURLKey(a.SourceURL)
 	wanted, exact := a.Slug, req.ExactSlug
+	topical := topicSlug(wanted, req.SlugTopic) // tried first when wanted is taken
 
 	defer db.mutating()()
 	for range maxSlugAttempts {
@@ -118,13 +120,33 @@ func (db *DB) AddArticle(ctx context.Context, req briefs.AddRequest) (briefs.Art
 			}
 			// Re-encode with the free slug and try again; a concurrent add
 			// may take it first, in which case the script offers the next.
+			// The topic word comes before numbers: the script only knows
+			// numbers, so it is tried once, when the wanted slug is taken.
 			a.Slug = res[1]
+			if topical != "" && !exact && a.Slug != topical {
+				a.Slug, topical = topical, ""
+			}
 		default:
 			return briefs.Article{}, false, fmt.Errorf("add article: unexpected script reply %q", res[0])
 		}
 	}
 	return briefs.Article{}, false, fmt.Errorf("add article: %w",
 		briefs.Errorf(briefs.ECONFLICT, "no free slug found for %q; please choose one", wanted))
+}
+
+// topicSlug is slug with the topic word appended ("putin-kim" + "deal" ->
+// "putin-kim-deal"), or "" when there is no topic or the result is not a
+// valid slug of at most briefs.MaxSlugLen bytes.
+func topicSlug(slug, topic string) string {
+	topic = briefs.Slugify(topic, briefs.MaxSlugLen)
+	if topic == "" || slug == "" || strings.HasSuffix(slug, "-"+topic) {
+		return ""
+	}
+	s := slug + "-" + topic
+	if len(s) > briefs.MaxSlugLen || checkSlug(s) != nil {
+		return ""
+	}
+	return s
 }
 
 // ArticleBySlug returns the article with that slug, in one round trip.

@@ -22,6 +22,7 @@ func TestStorage(t *testing.T) {
 		t.Run("DedupByURL", func(t *testing.T) { testDedupByURL(t, open(t)) })
 		t.Run("DedupByHash", func(t *testing.T) { testDedupByHash(t, open(t)) })
 		t.Run("SlugSuffix", func(t *testing.T) { testSlugSuffix(t, open(t)) })
+		t.Run("SlugTopic", func(t *testing.T) { testSlugTopic(t, open(t)) })
 		t.Run("ExactSlugConflict", func(t *testing.T) { testExactSlugConflict(t, open(t)) })
 		t.Run("InvalidInput", func(t *testing.T) { testInvalidInput(t, open(t)) })
 		t.Run("GuildIsolation", func(t *testing.T) { testGuildIsolation(t, open(t)) })
@@ -157,6 +158,51 @@ func testSlugSuffix(t *testing.T, db *store.DB) {
 	}
 	if a := mustAdd(t, db, addReq("g1", "news", "News", "Text number 9.")); a.Slug != "news-2" {
 		t.Errorf("slug after removing news-2 = %q, want news-2", a.Slug)
+	}
+}
+
+func testSlugTopic(t *testing.T, db *store.DB) {
+	add := func(text, topic string) string {
+		req := addReq("g1", "putin-kim", "Putin and Kim", text)
+		req.SlugTopic = topic
+		return mustAdd(t, db, req).Slug
+	}
+	var got []string
+	for i, topic := range []string{"deal", "deal", "deal", "pact", "", "Große Pläne!"} {
+		got = append(got, add(fmt.Sprintf("Story number %d.", i), topic))
+	}
+	// The topic word first, numbers once it is taken too; a topic is
+	// folded into a slug word.
+	want := []string{"putin-kim", "putin-kim-deal", "putin-kim-2", "putin-kim-pact", "putin-kim-3", "putin-kim-grosse-plane"}
+	if !slices.Equal(got, want) {
+		t.Errorf("slugs = %q, want %q", got, want)
+	}
+	// The stored article and brief carry the final slug.
+	a, err := db.ArticleBySlug(context.Background(), "g1", "putin-kim-deal")
+	if err != nil || a.Text != "Story number 1." {
+		t.Errorf("ArticleBySlug(putin-kim-deal) = %+v, %v", a, err)
+	}
+	b, ok, err := db.CachedBrief(context.Background(), "g1", "putin-kim-deal", testVersion)
+	if err != nil || !ok || b.Slug != "putin-kim-deal" {
+		t.Errorf("CachedBrief(putin-kim-deal) = %+v, %v, %v", b, ok, err)
+	}
+	// A free slug ignores the topic; an exact slug never takes it.
+	req := addReq("g1", "fresh", "Fresh", "A fresh story.")
+	req.SlugTopic = "deal"
+	if a := mustAdd(t, db, req); a.Slug != "fresh" {
+		t.Errorf("free slug = %q, want fresh", a.Slug)
+	}
+	req = addReq("g1", "fresh", "Fresh", "Another fresh story.")
+	req.SlugTopic, req.ExactSlug = "deal", true
+	_, _, err = db.AddArticle(context.Background(), req)
+	wantCode(t, err, briefs.ECONFLICT)
+	// A topic that would make the slug too long is skipped.
+	long := strings.Repeat("a", briefs.MaxSlugLen-3)
+	mustAdd(t, db, addReq("g1", long, "Long", "Long one."))
+	req = addReq("g1", long, "Long", "Long two.")
+	req.SlugTopic = "deal"
+	if a := mustAdd(t, db, req); a.Slug != long+"-2" {
+		t.Errorf("long slug = %q, want %q", a.Slug, long+"-2")
 	}
 }
 

@@ -29,7 +29,7 @@ func (x *Summarizer) candidate(si *sentence) string {
 	if !hasLower(s) {
 		return "" // ALL CAPS shouting or a label
 	}
-	if si.label || titleCase(s) {
+	if si.label || headlineCase(s) {
 		return "" // a heading, a label or a list item
 	}
 	if furnitureRule(s) != "" {

@@ -15,39 +15,52 @@ import (
 // capitalised words in the middle of a sentence is almost always a name
 // ("Vladimir Putin", "Far Eastern Federal University"). The weak spots are
 // the first word of a sentence (always capitalised), titles and demonyms
-// glued to names ("Russian President Vladimir Putin") and title-case
-// headlines (every word capitalised). So: runs are taken from body sentences
-// only; leading function words, titles and demonyms are peeled off; a
-// sentence-initial single word counts only when the same word is known as a
-// name from elsewhere; a single-name mention ("Putin") is credited to the
-// full name ("Vladimir Putin") it abbreviates; headlines only add weight to
-// names found in the body.
+// glued to names ("Russian President Vladimir Putin", "Maryland Gov. Wes
+// Moore"), two names that meet across a phrase ("ambassador to Ukraine Marie
+// Yovanovitch"), title-case lines (every word capitalised), outlets that are
+// only cited as sources ("per Reuters") and languages that capitalise every
+// noun (German). So: runs are taken from body sentences that are not in
+// title case; leading function words, sentence openers, titles and demonyms
+// are peeled off; a run that holds a title or a place before a person is
+// split; a word capitalised only at the start of sentences, or used in lower
+// case elsewhere in the text, is not a name; a single-name mention ("Putin")
+// is credited to the full name ("Vladimir Putin") it abbreviates; an outlet
+// counts only when the story is about it; headlines and title-case lines
+// only add weight to names found in the body.
 
 // MaxEntities is how many entities a briefs.Summary carries.
 const MaxEntities = 10
 
 // Entities returns the names in text (people, places, organisations as
-// written), most mentioned first, at most limit.
+// written), most salient first, at most limit.
 func Entities(text string, limit int) []string {
 	doc := Clean(text)
-	return entitiesOf(doc.Headlines, Sentences(doc.Body), limit)
+	return entitiesOf(DetectLanguage(doc.Body), doc.Headlines, Sentences(doc.Body), limit)
 }
 
 type entity struct {
-	name    string
-	count   int
-	first   int  // order of first mention
-	words   int  // number of words
-	initial bool // seen only sentence-initially (not yet confirmed as a name)
-	opener  bool // a multi-word name seen only at the start of sentences
+	name     string
+	count    int
+	first    int  // order of first mention
+	words    int  // number of words
+	mid      int  // mentions not at the start of a sentence
+	initial  bool // seen only sentence-initially (not yet confirmed as a name)
+	opener   bool // a multi-word name seen only at the start of sentences
+	outlet   bool // the name of a news outlet
+	subject  bool // mentioned at least once other than as a cited source
+	common   bool // seen after an article or adjective (German): a common noun
+	plain    int  // mentions not after an article (German)
+	headline bool // named in a headline
 }
 
 type entityFinder struct {
 	index map[string]int // name -> position in ents
 	byEnd map[string]int // first or last word of a multi-word name -> its position
+	lower map[string]int // words written in lower case -> occurrences
 	ents  []entity
 	order int
 	buf   []byte
+	lang  string
 }
 
 // low lower-cases the ASCII letters of w into the finder's buffer, with a
@@ -68,32 +81,58 @@ func (f *entityFinder) low(w string) []byte {
 }
 
 var entityPool = sync.Pool{New: func() any {
-	return &entityFinder{index: make(map[string]int, 64), byEnd: make(map[string]int, 64)}
+	return &entityFinder{index: make(map[string]int, 64), byEnd: make(map[string]int, 64), lower: make(map[string]int, 256)}
 }}
 
-// entitiesOf finds entities in body sentences and weighs them by the
-// headlines.
-func entitiesOf(headlines, sents []string, limit int) []string {
+// entitiesOf finds entities in body sentences, written in language lang
+// ("en", "de", ...; "" when unknown), and weighs them by the headlines.
+func entitiesOf(lang string, headlines, sents []string, limit int) []string {
 	f := entityPool.Get().(*entityFinder)
 	defer func() {
 		clear(f.index)
 		clear(f.byEnd)
+		clear(f.lower)
 		clear(f.ents) // drop references to the article text
 		f.ents = f.ents[:0]
 		f.order = 0
 		entityPool.Put(f)
 	}()
+	f.lang = lang
 	for _, s := range sents {
-		f.scan(s)
+		f.noteLower(s)
 	}
+	for _, s := range sents {
+		if !titleCase(s) {
+			f.scan(s)
+		}
+	}
+	f.dropLabels()
 	f.dropOpeners(sents)
+	f.dropCommon()
 	f.merge()
 	for _, h := range headlines {
 		f.boost(h)
 	}
+	for _, s := range sents {
+		if titleCase(s) {
+			f.boost(s)
+		}
+	}
+	foreign := lang != "" && lang != "en"
 	ents := f.ents[:0:0]
 	for _, e := range f.ents {
-		if e.count > 0 && !e.initial {
+		switch {
+		case e.count <= 0 || e.initial:
+		case e.outlet && !e.subject && !e.headline:
+			// Only cited as a source ("per Reuters", "told CNN").
+		case foreign && e.opener:
+			// Only ever at the start of a sentence: in most languages
+			// other than English that is no evidence of a name.
+		case lang == "de" && e.words == 1 && !isAcronym(e.name) && (e.common || e.count < 2 && !e.headline || germanNoun(e.name)),
+			lang == "de" && e.words > 1 && (e.plain == 0 || germanNounIn(e.name)):
+			// German capitalises every noun: a single word needs to be
+			// repeated or in the headline, and never after an article.
+		default:
 			ents = append(ents, e)
 		}
 	}
@@ -111,6 +150,42 @@ func entitiesOf(headlines, sents []string, limit int) []string {
 		out[i] = e.name
 	}
 	return out
+}
+
+// noteLower counts the words of s written in lower case.
+func (f *entityFinder) noteLower(s string) {
+	for i := 0; i < len(s); {
+		for i < len(s) && !isWordByte(s, i) {
+			i++
+		}
+		j := i
+		for j < len(s) && isWordByte(s, j) {
+			j++
+		}
+		if i < j {
+			if r, _ := utf8.DecodeRuneInString(s[i:j]); unicode.IsLower(r) {
+				f.lower[s[i:j]]++
+			}
+		}
+		i = j
+	}
+}
+
+// isWordByte reports whether s[i] belongs to a word: an ASCII letter or
+// apostrophe, or any byte of a multi-byte rune (letters of other scripts).
+func isWordByte(s string, i int) bool {
+	c := s[i]
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80 && !isSpacePunct(s, i)
+}
+
+// isSpacePunct reports whether the multi-byte rune at or around s[i] is
+// punctuation or space (curly quotes, dashes).
+func isSpacePunct(s string, i int) bool {
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 }
 
 // span is a word of a run: s[start:end].
@@ -136,12 +211,30 @@ func (f *entityFinder) scan(s string) {
 		}
 		j := i
 		for j < len(s) && s[j] != ' ' {
+			// "Colorado,Washington": a comma without a space still
+			// separates words.
+			if s[j] == ',' && j+1 < len(s) && s[j+1] != ' ' && !(s[j+1] >= '0' && s[j+1] <= '9') {
+				j++
+				break
+			}
 			j++
 		}
 		if i == j {
 			break
 		}
+		if isDash(s[i:j]) {
+			// "BUFFALO, N.Y. — Hours before": a dash after a dateline
+			// starts the sentence again.
+			emit()
+			initial = true
+			i = j
+			continue
+		}
 		cs, ce, lead, trail, colon := wordCore(s, i, j)
+		if j == len(s) && ce-cs == 2 && s[ce-1] == '.' {
+			ce-- // "Xbox One X.": the last full stop ends the sentence
+			trail = true
+		}
 		i = j
 		if cs == ce {
 			if lead || trail {
@@ -158,7 +251,7 @@ func (f *entityFinder) scan(s string) {
 		w := s[cs:ce]
 		switch {
 		case isCapWord(w):
-			if n > 0 && w == "The" {
+			if n > 0 && (w == "The" || f.lang == "de" && germanArticles[strings.ToLower(w)]) {
 				emit() // "Flinck The FBI": two names run together
 			}
 			if n == 0 {
@@ -169,7 +262,7 @@ func (f *entityFinder) scan(s string) {
 				n++
 			}
 			conn = 0
-		case n > 0 && !trail && nameConnectors[w] && connectorFits(s, run[:n], conn):
+		case n > 0 && !trail && nameConnectors[w] && !(f.lang == "de" && w != "von") && connectorFits(s, run[:n], conn):
 			if n < len(run) {
 				run[n] = span{cs, ce}
 				n++
@@ -186,20 +279,32 @@ func (f *entityFinder) scan(s string) {
 	emit()
 }
 
+func isDash(w string) bool { return w == "-" || w == "--" || w == "\u2014" || w == "\u2013" }
+
 // wordCore returns the core of the word s[i:j]: opening quotes and brackets,
 // closing punctuation and a possessive "'s" removed; an initial's full stop
-// ("M.") and a dotted acronym ("U.S.") are kept. lead and trail report
-// punctuation that separates the word from its neighbours; colon reports a
-// trailing ":" (a label: the next word opens a clause).
+// ("M."), a dotted acronym ("U.S.") and an abbreviated title ("Gov.") are
+// kept. lead and trail report punctuation that separates the word from its
+// neighbours; colon reports a trailing ":" (a label: the next word opens a
+// clause).
 func wordCore(s string, i, j int) (cs, ce int, lead, trail, colon bool) {
 	cs, ce = i, j
 	for cs < ce && strings.IndexByte(`"'([{`, s[cs]) >= 0 {
 		cs++
 		lead = true
 	}
+	for cs < ce && strings.HasPrefix(s[cs:ce], "\u201c") || strings.HasPrefix(s[cs:ce], "\u2018") {
+		cs += len("\u201c")
+		lead = true
+	}
 	for ce > cs {
+		if strings.HasSuffix(s[cs:ce], "\u201d") || strings.HasSuffix(s[cs:ce], "\u2019") && !strings.HasSuffix(s[cs:ce], "s\u2019") {
+			ce -= len("\u201d")
+			trail = true
+			continue
+		}
 		c := s[ce-1]
-		if c == '.' && isInitialOrDotted(s[cs:ce]) {
+		if c == '.' && (isInitialOrDotted(s[cs:ce]) || isTitleAbbrev(s[cs:ce-1])) {
 			break
 		}
 		if strings.IndexByte(`"')]},;:!?.`, c) < 0 {
@@ -211,31 +316,91 @@ func wordCore(s string, i, j int) (cs, ce int, lead, trail, colon bool) {
 		ce--
 		trail = true
 	}
-	if ce-cs > 2 && (strings.HasSuffix(s[cs:ce], "'s") || strings.HasSuffix(s[cs:ce], "s'")) {
-		if s[ce-1] == 's' {
-			ce -= 2
-		} else {
-			ce--
+	if ce-cs > 2 {
+		w := s[cs:ce]
+		switch {
+		case strings.HasSuffix(w, "'s"), strings.HasSuffix(w, "s'"):
+			if s[ce-1] == 's' {
+				ce -= 2
+			} else {
+				ce--
+			}
+			trail = true
+		case strings.HasSuffix(w, "\u2019s") && ce-cs > 4:
+			ce -= len("\u2019s")
+			trail = true
+		case strings.HasSuffix(w, "s\u2019"):
+			ce -= len("\u2019")
+			trail = true
 		}
-		trail = true
 	}
-	// "War-era": keep the capitalised parts of a hyphenated word.
+	// "PCの起動": a name in Latin letters ends where Chinese, Japanese or
+	// Korean script begins, as those are written without spaces.
+	for k, r := range s[cs:ce] {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) || r >= 0x3000 && r <= 0x303f || r >= 0xff00 && r <= 0xffef {
+			if k == 0 {
+				return cs, cs, true, true, false
+			}
+			ce = cs + k
+			trail = true
+			break
+		}
+	}
+	// "War-era": keep the capitalised parts of a hyphenated word, and a
+	// lower-case part that is a name's ("Lee Jae-myung"), not an English
+	// compound ("-era", "-based", "-led").
 	if h := strings.IndexByte(s[cs:ce], '-'); h > 0 {
 		for k := cs + h; k < ce; {
 			next := k + 1
-			if next < ce && unicode.IsLower(firstRune(s[next:ce])) {
+			m := strings.IndexByte(s[next:ce], '-')
+			end := ce
+			if m >= 0 {
+				end = next + m
+			}
+			if next < ce && unicode.IsLower(firstRune(s[next:ce])) && (!namePart(s[next:end]) || k-cs < 2 || hyphenPrefixes[strings.ToLower(s[cs:k])]) {
 				ce = k
 				trail = true
 				break
 			}
-			m := strings.IndexByte(s[next:ce], '-')
 			if m < 0 {
 				break
 			}
-			k = next + m
+			k = end
 		}
 	}
 	return cs, ce, lead, trail, colon
+}
+
+// namePart reports whether the lower-case part of a hyphenated word belongs
+// to a name ("myung" in "Jae-myung", "un" in "Jong-un"): a short word of
+// letters that is not an English word used in compounds.
+func namePart(p string) bool {
+	if len(p) < 2 || len(p) > 6 || hyphenWords[p] {
+		return false
+	}
+	for k := 0; k < len(p); k++ {
+		if c := p[k]; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return !strings.HasSuffix(p, "ed") && !strings.HasSuffix(p, "ing") && !strings.HasSuffix(p, "ly")
+}
+
+// isTitleAbbrev reports whether w is an abbreviated title written with a
+// full stop ("Gov", "Sen", "Dr").
+func isTitleAbbrev(w string) bool {
+	if len(w) < 2 || len(w) > 5 || !isCapWord(w) {
+		return false
+	}
+	var b [5]byte
+	for k := 0; k < len(w); k++ {
+		c := w[k]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[k] = c
+	}
+	return titleAbbrevs[string(b[:len(w)])]
 }
 
 // isInitialOrDotted reports whether w (ending in ".") is an initial ("M.")
@@ -259,6 +424,20 @@ func isCapWord(w string) bool {
 	return unicode.IsUpper(r)
 }
 
+// isAcronym reports whether w is written in capitals ("NASA", "U.S.").
+func isAcronym(w string) bool {
+	letters := 0
+	for _, r := range w {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	return letters > 0
+}
+
 // connectorFits reports whether a connector may extend the run: after one
 // word ("Bank of England", "Charles de Gaulle") or after an organisation word
 // ("Federal Bureau of Investigation"), but not after a person's name
@@ -279,54 +458,108 @@ func connectorFits(s string, run []span, conn int) bool {
 // Gaulle", "Osama bin Laden".
 var nameConnectors = setOf("of", "de", "da", "di", "du", "del", "der", "van", "von", "bin", "al", "la", "le", "y")
 
-// emit records one run of capitalised words.
+// emit records one run of capitalised words, after peeling what is not part
+// of the name and splitting what holds two names.
 func (f *entityFinder) emit(s string, run []span, initial bool) {
-	word := func(k int) []byte { return f.low(s[run[k].start:run[k].end]) }
-	// Peel off leading function words ("The"), and a title with the
-	// nationality before it ("Russian President", "North Korean leader").
+	word := func(k int) string { return string(f.low(s[run[k].start:run[k].end])) }
+	is := func(set map[string]bool, k int) bool { return set[string(f.low(s[run[k].start:run[k].end]))] }
+	// Headline shouting and table headers ("SCORES QUARANTINED", "HD THE
+	// HOME DEPOT INC"): two or more long words in capitals.
+	shout := 0
+	for k := range run {
+		if w := s[run[k].start:run[k].end]; len(w) >= 4 && isAcronym(w) && !strings.Contains(w, ".") {
+			shout++
+		}
+	}
+	if shout >= 2 {
+		return
+	}
+	// Peel off leading function words ("The"), words that open sentences
+	// ("According", "Despite") or are used in lower case elsewhere
+	// ("Officials", "Veteran"), and a German article ("Die Daten").
+	afterArticle := false
 	for len(run) > 0 {
 		lw := word(0)
-		if (stopwords[string(lw)] && string(lw) != "new") || commonCaps[string(lw)] {
-			run = run[1:]
-			initial = false
-			continue
+		switch {
+		case f.lang == "de" && germanArticles[lw]:
+			afterArticle = true
+		case stopwords[lw] && lw != "new" || commonCaps[lw]:
+		case initial && len(run) > 1 && (sentenceOpeners[lw] || f.lower[lw] > 0):
+		default:
+			goto peeled
 		}
-		break
-	}
-	k := 0
-	for k < len(run)-1 && compass[string(word(k))] && demonyms[string(word(k+1))] {
-		k++
-	}
-	for k < len(run)-1 && demonyms[string(word(k))] {
-		k++
-	}
-	if t := k; t < len(run)-1 && nameTitles[string(word(t))] {
-		for t < len(run)-1 && nameTitles[string(word(t))] {
-			t++
-		}
-		run = run[t:]
+		run = run[1:]
 		initial = false
 	}
-	// A title inside the run starts the name ("Superior Court Judge Arnold
-	// O. Jones" -> "Arnold O. Jones").
-	for t := len(run) - 3; t >= 1; t-- {
-		if nameTitles[string(word(t))] {
+peeled:
+	if len(run) == 0 {
+		return
+	}
+	k := 0
+	for k < len(run)-1 && is(compass, k) && is(demonyms, k+1) {
+		k++
+	}
+	for k < len(run)-1 && is(demonyms, k) {
+		k++
+	}
+	if t := k; t < len(run)-1 && is(nameTitles, t) {
+		for t < len(run)-1 && is(nameTitles, t) {
+			t++
+		}
+		// "Chief Executive Carrie Lam", "President Putin", but not
+		// "Executive Council".
+		if rest := run[t:]; len(rest) > 1 || !is(nonPersonWords, t) || nameConnectors[string(f.low(s[rest[0].start:rest[0].end]))] {
+			run = f.afterTitle(s, rest)
+			initial = false
+		}
+	} else if k > 0 && personLike(s, run[k:]) {
+		run = run[k:] // "Australian Timothy Weeks"
+		initial = false
+	}
+	// A title inside the run starts the name; what comes before it is a
+	// name of its own ("Maryland Gov. Wes Moore", "Superior Court Judge
+	// Arnold O. Jones").
+	for t := len(run) - 2; t >= 1; t-- {
+		if is(nameTitles, t) && !is(nameTitles, t-1) && !is(nameConnectors, t-1) &&
+			(personLike(s, run[t+1:]) || t == len(run)-2 && is(trailingTitles, t)) {
+			if is(countries, t-1) || is(placeWords, t-1) || is(usStates, t-1) {
+				f.emit(s, run[:t], initial) // "Maryland", not "Superior Court"
+			}
 			run = run[t+1:]
+			for len(run) > 1 && is(nameTitles, 0) {
+				run = run[1:]
+			}
+			run = f.afterTitle(s, run)
 			initial = false
 			break
 		}
 	}
-	// And trailing verbs and function words ("Putin Is" in a title-case line).
-	for len(run) > 0 && trailingPeel[string(word(len(run)-1))] {
+	// And trailing verbs, function words, titles and dates ("Putin Is" in a
+	// title-case line, "South Dakota Gov", "Argus Leader Monday").
+	for len(run) > 0 && (is(trailingPeel, len(run)-1) || len(run) > 1 && is(trailingTitles, len(run)-1) || len(run) > 2 && is(dateWords, len(run)-1)) {
 		run = run[:len(run)-1]
 	}
 	if len(run) == 0 {
 		return
 	}
+	// A place before a person ("ambassador to Ukraine Marie Yovanovitch")
+	// or two names side by side across a lost line break ("Congress
+	// Syria").
+	if len(run) >= 3 && is(countries, 0) && personLike(s, run[1:]) && prepositionBefore(s, run[0].start) {
+		f.emit(s, run[:1], initial)
+		run = run[1:]
+		initial = false
+	}
+	if n := len(run); n >= 2 && is(countries, n-1) && !is(compass, n-2) && !is(demonyms, n-2) && !is(nameConnectors, n-2) &&
+		!is(countryLead, n-2) && (n == 2 && (is(bodyWords, 0) || is(countries, 0)) || personLike(s, run[:n-1])) {
+		f.emit(s, run[:n-1], initial)
+		f.emit(s, run[n-1:], false)
+		return
+	}
 	allAdj := true
 	for k := range run {
 		lw := word(k)
-		if !demonyms[string(lw)] && !compass[string(lw)] && !nameTitles[string(lw)] && !commonCaps[string(lw)] {
+		if !demonyms[lw] && !compass[lw] && !nameTitles[lw] && !commonCaps[lw] {
 			allAdj = false
 			break
 		}
@@ -334,7 +567,8 @@ func (f *entityFinder) emit(s string, run []span, initial bool) {
 	if allAdj {
 		return // "Russian", "North Korean", "President"
 	}
-	name := s[run[0].start:run[len(run)-1].end]
+	start, end := run[0].start, run[len(run)-1].end
+	name := s[start:end]
 	if utf8.RuneCountInString(name) < 2 {
 		return
 	}
@@ -343,17 +577,195 @@ func (f *entityFinder) emit(s string, run []span, initial bool) {
 	if !ok {
 		idx = len(f.ents)
 		f.index[name] = idx
-		f.ents = append(f.ents, entity{name: name, first: f.order, words: len(run), initial: true, opener: true})
+		f.ents = append(f.ents, entity{name: name, first: f.order, words: len(run), initial: true, opener: true, outlet: isOutlet(name)})
 		f.order++
 	}
 	e := &f.ents[idx]
 	e.count++
+	if !initial {
+		e.mid++
+	}
 	if !(initial && single) {
 		e.initial = false
 	}
 	if !initial || single {
 		e.opener = false
 	}
+	if e.outlet && !e.subject && !citedAt(s, start, end) {
+		e.subject = true
+	}
+	if f.lang == "de" {
+		if afterArticle || germanDetBefore(s, start) {
+			e.common = true
+		} else {
+			e.plain++
+		}
+	}
+}
+
+// afterTitle drops the object of a title from the start of a name
+// ("Secretary of State Mike Pompeo" -> "Mike Pompeo") and a connector left
+// in front ("Officer of Hipcricket" -> "Hipcricket").
+func (f *entityFinder) afterTitle(s string, run []span) []span {
+	if len(run) == 0 || !nameConnectors[string(f.low(s[run[0].start:run[0].end]))] {
+		return run
+	}
+	// Keep the name at the end: two words, or three with an initial or a
+	// particle in the middle ("Richard R. Thornton", "Siem de Jong").
+	keep := 2
+	if n := len(run); n >= 4 {
+		mid := s[run[n-2].start:run[n-2].end]
+		if len(mid) <= 3 && (strings.HasSuffix(mid, ".") || nameConnectors[mid]) {
+			keep = 3
+		}
+	}
+	if len(run)-1 > keep {
+		return run[len(run)-keep:]
+	}
+	return run[1:]
+}
+
+// prepositionBefore reports whether the word before s[start:], or before
+// its "the", is a preposition ("ambassador to Ukraine Marie Yovanovitch").
+func prepositionBefore(s string, start int) bool {
+	before := strings.TrimRight(s[:start], " ")
+	w := before[strings.LastIndexByte(before, ' ')+1:]
+	if w == "the" { // "ambassador to the Ukraine Marie Yovanovitch"
+		before = strings.TrimRight(before[:len(before)-len(w)], " ")
+		w = before[strings.LastIndexByte(before, ' ')+1:]
+	}
+	switch w {
+	case "to", "in", "from", "for", "of", "at", "with", "by", "on":
+		return true
+	}
+	return false
+}
+
+// personLike reports whether a run reads as a person's full name: two to
+// four words, none of which marks a place or an organisation.
+func personLike(s string, run []span) bool {
+	if len(run) < 2 || len(run) > 4 {
+		return false
+	}
+	return isPersonName(s[run[0].start:run[len(run)-1].end])
+}
+
+// citedAt reports whether the mention s[start:end] of an outlet cites it as
+// a source ("per Reuters", "told CNN", "reports the New York Times", "CNN's
+// Jake Tapper", "(AP)") rather than telling news about it.
+func citedAt(s string, start, end int) bool {
+	before := strings.TrimRight(s[:start], " ")
+	after := s[end:]
+	if strings.HasSuffix(before, "(") || strings.HasPrefix(after, ")") {
+		return true
+	}
+	if strings.HasPrefix(after, "'s") || strings.HasPrefix(after, "\u2019s") {
+		return true
+	}
+	// The next word.
+	a := strings.TrimLeft(after, ` ,"'`)
+	if i := strings.IndexAny(a, " ,.;:"); i >= 0 {
+		a = a[:i]
+	}
+	if citeAfter[strings.ToLower(a)] {
+		return true
+	}
+	// The three words before.
+	for range 3 {
+		before = strings.TrimRight(before, ` ,"'`)
+		i := strings.LastIndexByte(before, ' ')
+		w := strings.ToLower(strings.Trim(before[i+1:], `"'(),.:;`))
+		if citeBefore[w] {
+			return true
+		}
+		if w != "the" && w != "a" && w != "an" && w != "to" && w != "in" {
+			return false
+		}
+		if i < 0 {
+			return false
+		}
+		before = before[:i]
+	}
+	return false
+}
+
+// isOutlet reports whether name is a news outlet: a known one, or a name
+// ending in a masthead word ("Los Angeles Times", "Pittsburgh
+// Post-Gazette").
+func isOutlet(name string) bool {
+	lw := strings.ToLower(name)
+	if outlets[lw] {
+		return true
+	}
+	sp := strings.LastIndexAny(lw, " -")
+	if sp < 0 {
+		return false
+	}
+	return mastheads[lw[sp+1:]]
+}
+
+// germanDetBefore reports whether the word before s[start:] is a German
+// article or determiner ("die Patientenakte"), an inflected adjective
+// ("elektronische Akten", "viele Befunde") or an article and an adjective
+// ("die elektronische Patientenakte").
+func germanDetBefore(s string, start int) bool {
+	before := strings.TrimRight(s[:start], " ")
+	for k := range 2 {
+		i := strings.LastIndexByte(before, ' ')
+		w := before[i+1:]
+		if w == "" || !unicode.IsLower(firstRune(w)) {
+			return false
+		}
+		if germanArticles[strings.ToLower(w)] {
+			return true
+		}
+		if k == 0 && germanAdjective(w) {
+			return true
+		}
+		if k == 1 || i < 0 {
+			return false
+		}
+		before = before[:i]
+	}
+	return false
+}
+
+// germanAdjective guesses that a lower-case German word is an inflected
+// adjective ("neue", "digitalen", "großer"): not a past-tense verb ("sagte
+// Merkel", "betonten") nor a preposition or adverb ("gegen", "heute").
+func germanAdjective(w string) bool {
+	if len(w) < 4 || germanNotAdjectives[w] || strings.HasSuffix(w, "te") || strings.HasSuffix(w, "ten") {
+		return false
+	}
+	for _, suf := range []string{"e", "en", "er", "es", "em"} {
+		if strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// germanNoun reports whether a capitalised German word ends like a common
+// noun ("Digitalisierung", "Gesundheit", "Qualität").
+func germanNoun(w string) bool {
+	lw := strings.ToLower(w)
+	for _, suf := range germanNounEndings {
+		if strings.HasSuffix(lw, suf) && len(lw) > len(suf)+2 {
+			return true
+		}
+	}
+	return false
+}
+
+// germanNounIn reports whether a word of a multi-word German name ends like
+// a common noun ("Herstellung von Interoperabilität").
+func germanNounIn(name string) bool {
+	for _, w := range strings.Fields(name) {
+		if !isAcronym(w) && germanNoun(w) {
+			return true
+		}
+	}
+	return false
 }
 
 // dropOpeners fixes multi-word names that were only seen at the start of a
@@ -364,7 +776,7 @@ func (f *entityFinder) dropOpeners(sents []string) {
 	checked := 0
 	for i := range len(f.ents) {
 		e := &f.ents[i]
-		if !e.opener || e.count == 0 {
+		if !e.opener || e.count == 0 || e.words < 2 {
 			continue
 		}
 		if checked++; checked > 20 {
@@ -372,12 +784,15 @@ func (f *entityFinder) dropOpeners(sents []string) {
 		}
 		sp := strings.IndexByte(e.name, ' ')
 		lw := string(f.low(e.name[:sp]))
-		found := false
+		// In languages other than English, where this rule was not tuned,
+		// the first word of such a name is always suspect ("Selon Emmanuel
+		// Macron", "Technische Standards").
+		found := f.lower[lw] > 0 || f.lang != "" && f.lang != "en"
 		for _, s := range sents[:min(len(sents), 200)] {
-			if containsWord(s, lw) {
-				found = true
+			if found {
 				break
 			}
+			found = containsWord(s, lw)
 		}
 		if !found {
 			continue
@@ -392,7 +807,70 @@ func (f *entityFinder) dropOpeners(sents []string) {
 			continue
 		}
 		f.index[rest] = len(f.ents)
-		f.ents = append(f.ents, entity{name: rest, count: count, first: first, words: strings.Count(rest, " ") + 1})
+		f.ents = append(f.ents, entity{name: rest, count: count, first: first, words: strings.Count(rest, " ") + 1,
+			mid: count, outlet: isOutlet(rest), subject: e.subject})
+	}
+}
+
+// dropLabels peels a word that starts three or more different multi-word
+// names seen only at the start of sentences, and never starts a name inside
+// a sentence: a label glued to what follows ("Summary Studies", "Summary
+// Yoga", "Summary Fiber"), unlike a brand ("Apple Watch", "Apple AirPods").
+func (f *entityFinder) dropLabels() {
+	firsts := map[string]int{}
+	for _, e := range f.ents {
+		if e.count == 0 {
+			continue
+		}
+		first, _, _ := strings.Cut(e.name, " ")
+		switch {
+		case e.opener && e.words > 1:
+			if firsts[first] >= 0 {
+				firsts[first]++
+			}
+		case e.mid > 0:
+			firsts[first] = -1 << 20 // seen inside a sentence: a name
+		}
+	}
+	for i := range len(f.ents) {
+		e := &f.ents[i]
+		if !e.opener || e.count == 0 || e.words < 2 {
+			continue
+		}
+		sp := strings.IndexByte(e.name, ' ')
+		if firsts[e.name[:sp]] < 3 {
+			continue
+		}
+		rest := e.name[sp+1:]
+		count, first := e.count, e.first
+		e.count = 0
+		if k, ok := f.index[rest]; ok {
+			f.ents[k].count += count
+			f.ents[k].first = min(f.ents[k].first, first)
+			f.ents[k].initial = false
+			continue
+		}
+		f.index[rest] = len(f.ents)
+		words := strings.Count(rest, " ") + 1
+		// After a label, the word that starts the sentence proper needs a
+		// mention elsewhere, as at any sentence start.
+		f.ents = append(f.ents, entity{name: rest, count: count, first: first, words: words,
+			mid: count, outlet: isOutlet(rest), initial: words == 1})
+	}
+}
+
+// dropCommon drops single words that the text also uses in lower case at
+// least as often as it capitalises them mid-sentence ("Hours", "Current",
+// "Meth"): capitalised only where a sentence or a slogan starts.
+func (f *entityFinder) dropCommon() {
+	for i := range f.ents {
+		e := &f.ents[i]
+		if e.words != 1 || e.count == 0 || isAcronym(e.name) {
+			continue
+		}
+		if lc := f.lower[strings.ToLower(e.name)]; lc > 0 && lc >= e.mid {
+			e.count = 0
+		}
 	}
 }
 
@@ -411,8 +889,8 @@ func (f *entityFinder) merge() {
 	}
 	for k := range f.ents {
 		m := &f.ents[k]
-		if m.words < 2 || m.count == 0 {
-			continue
+		if m.words < 2 || m.count == 0 || f.lang == "de" && !isPersonName(m.name) {
+			continue // German: "Daten" does not abbreviate "Nutzen von Daten"
 		}
 		better(k, m.name[:strings.IndexByte(m.name, ' ')])
 		better(k, m.name[strings.LastIndexByte(m.name, ' ')+1:])
@@ -426,6 +904,9 @@ func (f *entityFinder) merge() {
 			m := &f.ents[k]
 			m.count += e.count
 			m.first = min(m.first, e.first)
+			m.subject = m.subject || e.subject
+			m.common = m.common && e.common
+			m.plain += e.plain
 			e.count = 0
 		}
 	}
@@ -441,16 +922,26 @@ func (f *entityFinder) boost(h string) {
 		}
 		if containsWord(h, e.name) {
 			e.count++
+			e.headline = true
 			continue
 		}
 		if e.words > 1 {
 			first := e.name[:strings.IndexByte(e.name, ' ')]
 			last := e.name[strings.LastIndexByte(e.name, ' ')+1:]
-			if len(last) > 2 && containsWord(h, last) || len(first) > 2 && !compass[strings.ToLower(first)] && containsWord(h, first) {
+			if len(last) > 2 && partName(last) && containsWord(h, last) || len(first) > 2 && partName(first) && containsWord(h, first) {
 				e.count++
+				e.headline = true
 			}
 		}
 	}
+}
+
+// partName reports whether one word of a multi-word name stands for the
+// name in a headline: "Putin" does for "Vladimir Putin", "New" does not
+// for "New York Times".
+func partName(w string) bool {
+	lw := strings.ToLower(w)
+	return !stopwords[lw] && !nonPersonWords[lw] && !compass[lw] && !demonyms[lw]
 }
 
 // containsWord reports whether w occurs in s with no letter or digit on
@@ -473,30 +964,6 @@ func containsWord(s, w string) bool {
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
-
-// commonCaps are capitalised words that are not names on their own.
-var commonCaps = setOf("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-	"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-	"november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
-	"nov", "dec", "i", "i'm", "i've", "i'd", "i'll", "mr", "mrs", "ms", "dr", "prof", "sir", "ok",
-	"according", "last", "next", "former", "ex", "many", "several", "some",
-	"yes", "no", "oh", "meanwhile", "still", "now", "earlier", "later", "today", "yesterday", "tomorrow",
-	"tonight", "despite", "instead", "even", "like", "unlike", "speaking", "asked", "read", "click",
-	"photo", "video", "pictured", "above", "below", "left", "right", "update", "updated", "breaking",
-	"exclusive", "watch", "see", "getty", "images", "why", "how", "what", "who", "when", "where",
-	"well", "so", "yet", "though", "although", "while", "if", "unless", "because", "since",
-	"however", "also", "meanwhile", "first", "second", "third", "finally", "here", "there")
-
-// nameTitles precede names and are not part of them.
-var nameTitles = setOf("president", "vice", "prime", "minister", "chancellor", "secretary", "senator",
-	"sen", "gov", "governor", "rep", "representative", "congressman", "congresswoman", "mayor",
-	"king", "queen", "prince", "princess", "pope", "general", "gen", "colonel", "col", "captain",
-	"capt", "lieutenant", "lt", "sergeant", "sgt", "officer", "detective", "judge", "justice",
-	"chief", "director", "chairman", "chairwoman", "ceo", "coach", "manager", "leader", "lord",
-	"lady", "dame", "saint", "sheikh", "ayatollah", "archbishop", "bishop", "father", "sister",
-	"brother", "uncle", "aunt", "professor", "doctor", "dr", "mr", "mrs", "ms", "miss", "sir",
-	"ambassador", "commissioner", "inspector", "superintendent", "sheriff", "deputy", "former",
-	"acting", "interim", "senior", "attorney", "late")
 
 // demonyms are adjectives of nationality: "Russian" alone is not an entity.
 var demonyms = setOf("american", "british", "english", "scottish", "welsh", "irish", "french",

@@ -121,7 +121,7 @@ func (x *Summarizer) Summarize(doc briefs.Document) (briefs.Summary, error) {
 	if given == "" && len(cd.Headlines) > 0 {
 		given = cd.Headlines[0]
 	}
-	if given == "" && titleCase(sc.sents[0]) && sc.info[0].words <= 20 {
+	if given == "" && headlineCase(sc.sents[0]) && sc.info[0].words <= 20 {
 		// Text pasted on one line: its headline is the first "sentence".
 		given = strings.TrimRight(sc.sents[0], ".")
 		cd.Headlines = append(cd.Headlines, given)
@@ -141,8 +141,8 @@ func (x *Summarizer) Summarize(doc briefs.Document) (briefs.Summary, error) {
 	}
 	_, sum.Bullets = x.pick(sc, g, points(words))
 	sum.Title = x.title(doc.Title, cd.Headlines, sum.Gist)
-	sum.Entities = entitiesOf(cd.Headlines, sc.sents, MaxEntities)
-	sum.Slug = GenerateSlug(sum.Title, sum.Entities)
+	sum.Entities = entitiesOf(DetectLanguage(cd.Body), cd.Headlines, sc.sents, MaxEntities)
+	sum.Slug, sum.SlugTopic = slugParts(sum.Title, sum.Entities)
 	return sum, nil
 }
 

@@ -313,12 +313,13 @@ func unfinishedLines(body string) map[string]bool {
 	return out
 }
 
-// titleCase reports whether s is written as a headline: four or more
-// words, every one that is not a short function word capitalised
-// ("Russia's Deal With North Korea Is 'Ominously Ambiguous'"). Story
-// sentences have lower-case verbs and nouns ("Putin and Kim met in
-// Pyongyang.").
-func titleCase(s string) bool {
+// headlineCase reports whether s is written as a headline, not as a
+// sentence of the story: four or more words, every one that is not a short
+// function word capitalised ("Russia's Deal With North Korea Is 'Ominously
+// Ambiguous'"). Story sentences have lower-case verbs and nouns ("Putin and
+// Kim met in Pyongyang."). Looser than titleCase, which the entity finder
+// uses to skip lines: a headline need not hold a capitalised function word.
+func headlineCase(s string) bool {
 	words := 0
 	for f := range strings.FieldsSeq(s) {
 		w := strings.Trim(f, `"'()[],.:;!?`)
@@ -336,6 +337,29 @@ func titleCase(s string) bool {
 		return false
 	}
 	return words >= 4
+}
+
+// titleCase reports whether s reads as a title-case line (a heading or a
+// headline inside the body: "Provided You Have A Solid Internet Connection,
+// The Streaming Works"): at least four words, four in five capitalised, and
+// a capitalised function word after the first word.
+func titleCase(s string) bool {
+	words, caps, capFn := 0, 0, false
+	for i, w := range strings.Fields(s) {
+		w = strings.Trim(w, `"'(),.:;!?`+"\u201c\u201d\u2018\u2019")
+		r := firstRune(w)
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		words++
+		if unicode.IsUpper(r) {
+			caps++
+			if i > 0 && len(w) <= 5 && titleFnWords[w] {
+				capFn = true
+			}
+		}
+	}
+	return words >= 4 && capFn && caps*5 >= words*4
 }
 
 // stripLeadFurniture removes what page furniture glued to the start of a

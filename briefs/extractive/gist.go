@@ -152,14 +152,12 @@ func titleOverlap(s string, title []string) float64 {
 // one ("talk" in "talks"), ignoring case, without allocating.
 func containsWordFold(s, w string) bool {
 	for i := 0; i+len(w) <= len(s); i++ {
-		if (i == 0 || !isWordByte(s[i-1])) && strings.EqualFold(s[i:i+len(w)], w) {
+		if (i == 0 || !isWordByte(s, i-1)) && strings.EqualFold(s[i:i+len(w)], w) {
 			return true
 		}
 	}
 	return false
 }
-
-func isWordByte(c byte) bool { return isASCIIAlnum(c) || c >= utf8.RuneSelf }
 
 // headlineTerms are the content words of a headline, for titleOverlap.
 func headlineTerms(title string) []string {

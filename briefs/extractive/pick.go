@@ -132,7 +132,7 @@ func (x *Summarizer) fallback(si *sentence) bool {
 	if !endsTerminal(s) || strings.HasSuffix(strings.TrimRight(s, `"')`), "?") {
 		return false
 	}
-	if si.label || titleCase(s) || furnitureRule(s) != "" || openSingleQuote(s) {
+	if si.label || headlineCase(s) || furnitureRule(s) != "" || openSingleQuote(s) {
 		return false
 	}
 	if r := firstRune(s); !opensSentence(r) && !isOpenQuote(r) {

@@ -1,21 +1,39 @@
 package extractive
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"unicode"
 
 	"briefbot/briefs"
 )
 
-// GenerateSlug makes a slug for an article from its title and entities (most
-// mentioned first): two or three key terms, lower-case ASCII with hyphens.
-// People come first because a story is remembered by who it is about:
-// people named in the title, then the leading people of the story (the top
-// five entities), then other names in the title, then the title's content
-// words, then the remaining entities. A person counts by surname ("Vladimir
-// Putin" -> "putin"). The result is never empty: "article" is the fallback.
-// Uniqueness (-2, -3) is the store's business.
+// GenerateSlug makes the slug people would type for an article: one to three
+// words from its most salient names (entities, most salient first), lower-case
+// ASCII with hyphens. A person counts by surname ("Vladimir Putin" ->
+// "putin", "Kim Jong Un" -> "kim"), a place or organisation by its whole name
+// ("north-korea"). People come first, because a story is remembered by who it
+// is about: people named in the title, then the leading people of the story;
+// with fewer than two people, the leading place or organisation follows.
+// Without names the title's nouns are used, and "article" when nothing fits
+// in a slug (a title and names in Chinese or Japanese only). Uniqueness is the
+// store's business: see SlugTopic for the word it adds first.
 func GenerateSlug(title string, entities []string) string {
+	slug, _ := slugParts(title, entities)
+	return slug
+}
+
+// SlugTopic returns the topic word that the store adds to the slug of
+// GenerateSlug when that is taken in the guild ("putin-kim" ->
+// "putin-kim-deal"); "" when the title has none.
+func SlugTopic(title string, entities []string) string {
+	_, topic := slugParts(title, entities)
+	return topic
+}
+
+// slugParts returns the slug and the topic word of an article.
+func slugParts(title string, entities []string) (slug, topic string) {
 	titleTerms := briefs.Terms(title)
 	inTitle := func(t string) bool {
 		for _, tt := range titleTerms {
@@ -28,113 +46,237 @@ func GenerateSlug(title string, entities []string) string {
 	var picked []string
 	used := map[string]bool{}
 	nwords := 0
-	add := func(term string) {
-		if len(picked) >= 3 || term == "" {
-			return
+	add := func(key string) bool {
+		if len(picked) >= 2 || key == "" {
+			return false
 		}
-		words := briefs.Terms(term)
-		if len(words) == 0 || nwords > 0 && nwords+len(words) > 4 {
-			return // keep slugs short: at most four words
+		words := strings.Split(key, "-")
+		if nwords > 0 && nwords+len(words) > 3 {
+			return false // keep slugs short: at most three words
 		}
 		for _, w := range words {
 			if used[w] {
-				return
+				return false
 			}
 		}
 		for _, w := range words {
 			used[w] = true
 		}
 		nwords += len(words)
-		picked = append(picked, strings.Join(words, "-"))
+		picked = append(picked, key)
+		return true
 	}
+	top := entities[:min(len(entities), 5)]
 	// People named in the title, then the leading people of the story.
+	people := 0
 	for _, e := range entities {
 		if isPersonName(e) {
-			if key := personKey(e, inTitle); key != "" && inTitle(key) {
-				add(key)
+			if key := personKey(e, inTitle); key != "" && inTitle(key) && add(key) {
+				people++
 			}
 		}
 	}
-	for i, e := range entities {
-		if i >= 5 {
-			break
-		}
-		if isPersonName(e) {
-			add(personKey(e, inTitle))
+	for _, e := range top {
+		if isPersonName(e) && add(personKey(e, inTitle)) {
+			people++
 		}
 	}
-	// Other names in the title.
-	for _, e := range entities {
-		if len(picked) >= 3 {
-			break
+	// With at most one person, the leading place or organisation: one named
+	// in the title first, then the most salient. Two-letter names ("US",
+	// "TV") say little about a story and only come last.
+	if people < 2 {
+		// Names in the title in title order (its subject first), then the
+		// most salient.
+		inTop := slices.Clone(top)
+		slices.SortStableFunc(inTop, func(a, b string) int {
+			return cmp.Compare(titlePos(nameKey(a), titleTerms), titlePos(nameKey(b), titleTerms))
+		})
+		for _, strong := range []bool{true, false} {
+			cands := top
+			if strong && people == 0 {
+				cands = inTop
+			}
+			for _, e := range cands {
+				if len(picked) >= 2 || people > 0 && len(picked) > people {
+					break
+				}
+				key := nameKey(e)
+				if isPersonName(e) || len(key) <= 2 {
+					continue
+				}
+				if people == 0 && len(picked) == 1 && (!strong || nwords+strings.Count(key, "-")+1 > 2) {
+					continue // a second place or organisation: only from the title, two words at most
+				}
+				if !strong || allInTitle(key, inTitle) {
+					add(key)
+				}
+			}
 		}
-		if isPersonName(e) {
-			continue
-		}
-		all := true
-		for _, t := range briefs.Terms(e) {
-			if !inTitle(t) {
-				all = false
+	}
+	// No names: the title's nouns.
+	if len(picked) == 0 {
+		for _, t := range titleTerms {
+			if nwords >= 2 {
 				break
 			}
-		}
-		if all {
-			add(e)
-		}
-	}
-	// The title's content words, then the remaining entities.
-	if len(picked) < 2 {
-		for _, t := range titleTerms {
-			if !stopwords[t] && !slugNoise[t] && len(t) > 2 && !notNoun(t) {
-				add(t)
+			if isTopicWord(t) {
+				add(briefs.Slugify(t, briefs.MaxSlugLen))
 			}
 		}
 	}
 	for _, e := range entities {
-		if len(picked) >= 2 {
+		if len(picked) > 0 {
 			break
 		}
-		if isPersonName(e) {
-			add(personKey(e, inTitle))
-		} else {
-			add(e)
-		}
+		add(nameKey(e)) // short names, when nothing else fits
 	}
-	slug := briefs.Slugify(strings.Join(picked, "-"), briefs.MaxSlugLen)
+	slug = briefs.Slugify(strings.Join(picked, "-"), briefs.MaxSlugLen)
 	if slug == "" {
-		return "article"
+		slug = "article"
 	}
-	return slug
+	return slug, titleTopic(titleTerms, entities, slug)
 }
 
-// notNoun guesses that a word is an adverb, a past tense or a participle,
-// which make poor slug terms ("worryingly", "warned", "saying").
-func notNoun(w string) bool {
-	return len(w) > 5 && (strings.HasSuffix(w, "ly") || strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ing"))
+// titleTopic is the topic word of a title: the head of its first noun
+// phrase ("baby elephant" -> "elephant", "Deal With North Korea" -> "deal"),
+// skipping the names it holds, words of the slug, verbs, adjectives, adverbs, function
+// words and the verb after "to" or "will".
+func titleTopic(terms, entities []string, slug string) string {
+	skip := map[string]bool{}
+	title := " " + strings.Join(terms, " ") + " "
+	for _, e := range entities {
+		// The words of a name the title holds ("Zurich Zoo"), but not a
+		// common noun that some name ends with ("bridge").
+		if ws := briefs.Terms(e); len(ws) > 0 && strings.Contains(title, " "+strings.Join(ws, " ")+" ") {
+			for _, w := range ws {
+				skip[w] = true
+			}
+		}
+	}
+	for _, w := range strings.Split(slug, "-") {
+		skip[w] = true
+	}
+	topic := ""
+	for i, t := range terms {
+		s := briefs.Slugify(t, 24) // "kindle書籍を" -> "kindle"
+		ok := !skip[t] && !skip[s] && isTopicWord(t) && !(i > 0 && verbBefore[terms[i-1]])
+		if ok && s != "" && !strings.Contains(s, "-") {
+			topic = s
+			continue
+		}
+		if topic != "" {
+			break
+		}
+	}
+	return topic
 }
+
+// verbBefore are words after which a verb comes ("to rebuild", "will win").
+var verbBefore = setOf("to", "will", "would", "can", "could", "may", "might", "must", "should",
+	"shall", "won't", "can't", "cannot", "didn't", "doesn't", "don't")
+
+// isTopicWord guesses whether a lower-case title word is a noun worth a slug:
+// long enough, not a function word, and not shaped like a verb, adverb or
+// adjective ("welcomes", "warned", "saying", "worryingly", "ambiguous").
+func isTopicWord(w string) bool {
+	if len(w) < 3 || stopwords[w] || slugNoise[w] || titleVerbs[w] || commonCaps[w] || demonyms[w] || nameTitles[w] {
+		return false
+	}
+	for _, r := range w {
+		if unicode.IsDigit(r) {
+			return false
+		}
+	}
+	if len(w) > 5 {
+		if strings.HasSuffix(w, "ing") && !ingNouns[w] {
+			return false
+		}
+		for _, suf := range []string{"ly", "ed", "ous", "ful", "ive", "able", "ible", "less", "est"} {
+			if strings.HasSuffix(w, suf) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// ingNouns are nouns ending in "-ing", which is otherwise a verb's ending.
+var ingNouns = setOf("listing", "meeting", "building", "shooting", "bombing", "wedding", "hearing",
+	"ruling", "funding", "ceiling", "warning", "briefing", "stabbing", "killing", "landing",
+	"spending", "housing", "training", "clothing", "painting", "offering", "pricing", "ranking",
+	"rating", "recording", "setting", "spring", "string", "thing", "evening", "morning", "earnings")
 
 // slugNoise are title words that say nothing about the story.
 var slugNoise = setOf("report", "reports", "says", "said", "new", "update", "live", "watch",
-	"video", "photos", "breaking", "exclusive", "opinion", "analysis", "how", "why", "what")
+	"video", "photos", "breaking", "exclusive", "opinion", "analysis", "how", "why", "what",
+	"latest", "news", "story", "stories", "things", "thing", "way", "ways", "time", "times", "year",
+	"years", "day", "days", "week", "weeks", "people", "man", "woman", "big", "more", "less", "top")
+
+// titleVerbs are verbs that headlines use in the present tense.
+var titleVerbs = setOf("welcomes", "welcome", "say", "says", "warns", "warn", "calls", "call",
+	"slams", "hits", "hit", "wins", "win", "beats", "beat", "unveils", "launches", "announces",
+	"reveals", "claims", "denies", "plans", "faces", "gets", "get", "makes", "make", "takes", "take",
+	"gives", "shows", "finds", "seeks", "urges", "vows", "backs", "blasts", "rejects", "approves",
+	"signs", "meets", "meet", "visits", "tells", "asks", "sues", "kills", "dies", "die", "opens",
+	"closes", "joins", "leaves", "quits", "returns", "agrees", "becomes", "remains", "goes", "comes",
+	"sees", "set", "sets", "puts", "cuts", "raises", "lifts", "drops", "falls", "rises", "soars",
+	"slumps", "jumps", "hires", "fires", "buys", "sells", "wants", "needs", "looks", "helps",
+	"holds", "keeps", "lets", "lead", "leads", "tops", "nears", "eyes", "mulls", "weighs", "used",
+	"simple", "first", "last", "next", "latest", "former", "amid", "could", "would", "should",
+	"gone", "spent", "paid", "fell", "led", "made", "took", "gave", "went", "came", "saw", "told",
+	"found", "left", "won", "lost", "kept", "held", "sent", "built", "bought", "sold", "brought",
+	"thought", "caught", "ran", "began", "became", "grew", "knew", "rose", "wrote", "drove",
+	"broke", "spoke", "chose", "felt", "stood", "met", "read", "put", "cut", "shut", "been", "being",
+	"done", "seen", "taken", "given", "known", "shown", "grown", "risen", "fallen", "driven",
+	"remember", "long", "online", "younger", "older", "strange", "three", "four", "five", "six",
+	"seven", "eight", "nine", "ten", "one", "two", "several", "many", "much", "another", "other",
+	"every", "each", "whose", "which", "while", "where", "there", "here", "just", "ever", "never",
+	"always", "also", "still", "already", "again", "case", "chances", "inch", "whether")
+
+// titlePos is the position of the first word of key among the title's
+// terms, or len(terms) when the title does not hold it.
+func titlePos(key string, terms []string) int {
+	first, _, _ := strings.Cut(key, "-")
+	if i := slices.Index(terms, first); i >= 0 {
+		return i
+	}
+	return len(terms)
+}
+
+// nameKey is the slug form of a place or organisation ("North Korea" ->
+// "north-korea", "U.S." -> "us").
+func nameKey(name string) string {
+	return briefs.Slugify(strings.ReplaceAll(name, ".", ""), briefs.MaxSlugLen)
+}
+
+// allInTitle reports whether every word of a slug key occurs in the title.
+func allInTitle(key string, inTitle func(string) bool) bool {
+	for _, w := range strings.Split(key, "-") {
+		if !inTitle(w) {
+			return false
+		}
+	}
+	return true
+}
 
 // personKey is the word a person is known by: the surname, or for a name
 // whose last part is short ("Kim Jong Un", "Martin Luther King Jr") the first
 // word; a part the title names wins.
 func personKey(name string, inTitle func(string) bool) string {
-	words := briefs.Terms(name)
+	words := briefs.Terms(strings.ReplaceAll(name, ".", ""))
 	if len(words) == 0 {
 		return ""
 	}
 	for i := len(words) - 1; i >= 0; i-- {
 		if len(words[i]) > 2 && !stopwords[words[i]] && inTitle(words[i]) {
-			return words[i]
+			return briefs.Slugify(words[i], briefs.MaxSlugLen)
 		}
 	}
 	last := words[len(words)-1]
 	if len(last) <= 2 || last == "jr" || last == "sr" || last == "iii" {
-		return words[0]
+		return briefs.Slugify(words[0], briefs.MaxSlugLen)
 	}
-	return last
+	return briefs.Slugify(last, briefs.MaxSlugLen)
 }
 
 // isPersonName guesses whether an entity is a person's name: two to four
@@ -154,7 +296,7 @@ func isPersonName(e string) bool {
 			return false
 		}
 		lw := strings.ToLower(strings.TrimSuffix(w, "."))
-		if nonPersonWords[lw] || compass[lw] || demonyms[lw] || placeWords[lw] {
+		if nonPersonWords[lw] || compass[lw] || demonyms[lw] || placeWords[lw] || countries[lw] || usStates[lw] {
 			return false
 		}
 	}
@@ -179,7 +321,19 @@ var nonPersonWords = setOf("new", "united", "states", "kingdom", "republic", "un
 	"society", "federation", "organisation", "organization", "commission", "authority", "board",
 	"region", "district", "town", "village", "capital", "gulf", "peninsula", "strait", "canal",
 	"east", "west", "north", "south", "eastern", "western", "far", "middle", "great", "saint", "st",
-	"fort", "port", "mount", "cape", "san", "santa", "los", "las", "el", "le", "la", "de")
+	"fort", "port", "mount", "cape", "san", "santa", "los", "las", "el", "le", "la", "de", "zoo",
+	"aquarium", "garden", "gardens", "theatre", "theater", "cathedral", "temple", "mosque", "mall",
+	"market", "prison", "jail", "base", "camp", "plaza", "pier", "harbour", "harbor", "field", "pro",
+	"max", "mini", "plus", "air", "series", "edition", "brothers", "bros", "order", "bang", "depot",
+	"machine", "music", "keyboard", "book", "books", "studio", "studios", "records", "entertainment",
+	"pictures", "films", "labs", "systems", "technologies", "solutions", "software", "death",
+	"preservation", "money", "phone", "watch", "store", "app", "apps", "card", "car", "cars",
+	"engine", "project", "program", "programme", "plan", "act", "bill", "law", "treaty", "accord",
+	"deal", "pact", "summit", "conference", "show", "expo", "fair", "tour", "concert", "album",
+	"song", "movie", "film", "game", "edition", "version", "model", "equities", "capital", "partners",
+	"holdings", "industries", "energy", "oil", "gas", "power", "electric", "airlines", "rail",
+	"railway", "railways", "express", "airways", "logistics", "pharma", "pharmaceuticals", "therapeutics",
+	"light", "night", "star", "stars", "space", "station", "center", "centre", "shop", "sale", "sales")
 
 // placeWords are countries and regions that appear as two words.
 var placeWords = setOf("america", "africa", "asia", "europe", "australia", "korea", "arabia",

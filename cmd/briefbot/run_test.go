@@ -109,7 +109,7 @@ func checkSampleBrief(t *testing.T, out string) {
 	if !strings.HasPrefix(out, "# Russia's Deal With North Korea Is 'Ominously Ambiguous'\n") {
 		t.Errorf("brief is not titled with the headline:\n%s", out)
 	}
-	for _, want := range []string{"mutual assistance", "text"} {
+	for _, want := range []string{"mutual assistance", "text", "\nPeople & places: Vladimir Putin · North Korea · Russia · Kim Jong Un"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("brief lacks %q:\n%s", want, out)
 		}
@@ -298,6 +298,7 @@ func TestConsoleUsesTheRouter(t *testing.T) {
 	for _, want := range []string{
 		"Added `pact`",
 		"# Russia's Deal With North Korea Is 'Ominously Ambiguous'",
+		"People & places: Vladimir Putin · North Korea",
 		`No brief matches "nothing-like-this"`,
 		"Recent briefs",
 		"Removed `pact`",
