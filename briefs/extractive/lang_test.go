@@ -1,0 +1,302 @@
+package extractive
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDetectLanguageSamples(t *testing.T) {
+	per := map[string][2]int{}
+	for _, s := range langSamples {
+		got := DetectLanguage(s.text)
+		c := per[s.lang]
+		c[1]++
+		if got == s.lang {
+			c[0]++
+		} else {
+			t.Errorf("DetectLanguage(%.50q...) = %q, want %q", s.text, got, s.lang)
+		}
+		per[s.lang] = c
+		if l, ok := fastLanguage(s.text); !ok {
+			t.Logf("fallback for %s: %.40q (vote %q)", s.lang, s.text, l)
+		}
+	}
+	t.Logf("accuracy per language: %v", per)
+}
+
+// BenchmarkDetectLanguage measures an ordinary article: the prefix that is
+// read (3 KB) settles the vote.
+func BenchmarkDetectLanguage(b *testing.B) {
+	text := strings.Repeat(langSamples[5].text+" ", 20)
+	b.ReportAllocs()
+	for b.Loop() {
+		DetectLanguage(text)
+	}
+}
+
+// BenchmarkDetectLanguageFallback measures a text the vote leaves to the
+// trigram detector (a one-line French headline).
+func BenchmarkDetectLanguageFallback(b *testing.B) {
+	text := langSamples[6].text
+	if _, ok := fastLanguage(text); ok {
+		b.Fatal("the vote settles it")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		DetectLanguage(text)
+	}
+}
+
+func BenchmarkDetectLanguageCJK(b *testing.B) {
+	text := strings.Repeat(langSamples[29].text, 20)
+	b.ReportAllocs()
+	for b.Loop() {
+		DetectLanguage(text)
+	}
+}
+
+func TestDetectLanguageGuards(t *testing.T) {
+	for _, s := range []string{
+		"", "   ", "Hello.", "The end of it", "12 345 678 90.1 2.3", "\x00\x01\x02\x03 binary \x04\x05\x06\x07\x08",
+		"\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8 garbage \xff\xff\xff\xff\xff\xff", "中国。", "東京へ",
+		strings.Repeat("\x00", 5000),
+	} {
+		if got := DetectLanguage(s); got != "" {
+			t.Errorf("DetectLanguage(%q) = %q, want \"\"", s, got)
+		}
+	}
+	// A long text is cut at a rune boundary, whatever the prefix size.
+	long := strings.Repeat("Der Bundestag hat am Donnerstag über das Gesetz abgestimmt, und die Mehrheit war knapp. ", 200)
+	for i := 0; i < 8; i++ {
+		s := strings.Repeat("ü", i) + long
+		if got := DetectLanguage(s); got != "de" {
+			t.Errorf("DetectLanguage(long German, offset %d) = %q", i, got)
+		}
+	}
+}
+
+func TestDetectLanguageCJK(t *testing.T) {
+	for s, want := range map[string]string{
+		"東京都は、新型ウイルスの感染者が新たに500人確認されたと発表した。":    "ja",
+		"北京时间周二晚间，国家足球队在世界杯预选赛中以二比一战胜对手。":       "zh",
+		"香港特區政府今日公布最新的施政報告，重點包括房屋及醫療政策。":        "zh",
+		"서울시는 내년부터 대중교통 요금을 인상하기로 했다고 밝혔다.":     "ko",
+		"岸田首相は記者会見で「経済対策を急ぐ」と述べ、補正予算案の編成を指示した。": "ja",
+	} {
+		if got := DetectLanguage(s); got != want {
+			t.Errorf("DetectLanguage(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func TestDetectLanguageOthers(t *testing.T) {
+	// Languages without a lexicon go to the trigram detector.
+	for s, want := range map[string]string{
+		"Президент России заявил во вторник, что переговоры с Украиной зашли в тупик, а санкции Запада не достигли своей цели.": "ru",
+		"Rząd przyjął we wtorek projekt ustawy budżetowej na przyszły rok, który zakłada wyższy deficyt niż się spodziewano.":   "pl",
+		"Regeringen presenterade på tisdagen en ny budget som innehåller stora satsningar på försvaret och sjukvården.":         "sv",
+	} {
+		if got := DetectLanguage(s); got != want {
+			t.Errorf("DetectLanguage(%.40q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func TestDangles(t *testing.T) {
+	tests := []struct {
+		lang, s string
+		want    bool
+	}{
+		// English
+		{"en", "He said the talks had failed.", true},
+		{"en", "However, the deal still stands.", true},
+		{"en", "They've already left the country.", true},
+		{"en", "It'll take years to rebuild the bridge.", true},
+		{"en", "He's expected to resign on Monday.", true},
+		{"en", "\u201cThis is a disaster,\u201d she said.", true},
+		{"en", "In addition, the company will cut 500 jobs.", true},
+		{"en", "On the other hand, exports grew.", true},
+		{"en", "This week the central bank raised rates again.", false},
+		{"en", "The president said the talks had failed.", false},
+		{"en", "Theirs was the biggest win of the season.", false},
+		{"en", "Italy won the final on penalties.", false},
+		{"en", "I think we can win.", false},
+		{"", "She was released on bail.", true},
+		{"xx", "Thus the plan failed.", true},
+		// German
+		{"de", "Er sagte, die Verhandlungen seien gescheitert.", true},
+		{"de", "Sie will im Herbst erneut kandidieren.", true},
+		{"de", "Zudem sollen die Steuern steigen.", true},
+		{"de", "Darüber hinaus plant die Regierung neue Schulden.", true},
+		{"de", "Das ist ein schwerer Schlag für die Partei.", true},
+		{"de", "Dies gilt auch für Rentner.", true},
+		{"de", "Außerdem wurden drei Menschen verletzt.", true},
+		{"de", "Seine Frau bestätigte den Tod.", true},
+		{"de", "Es ist unklar, wann die Brücke wieder öffnet.", true},
+		{"de", "Es gibt keine Hinweise auf einen Anschlag.", false},
+		{"de", "Das Gesetz tritt im Januar in Kraft.", false},
+		{"de", "Die Polizei nahm zwei Verdächtige fest.", false},
+		{"de", "Der Bundestag stimmte am Donnerstag zu.", false},
+		{"de", "Diese Woche beginnt der Prozess gegen den Ex-Minister.", false},
+		{"de", "Ich habe keine Angst, sagte er.", false},
+		// French
+		{"fr", "Il a démissionné mardi soir.", true},
+		{"fr", "Elles ont été évacuées vers l'hôpital.", true},
+		{"fr", "Cependant, le gouvernement refuse de reculer.", true},
+		{"fr", "En outre, les prix de l'énergie ont augmenté.", true},
+		{"fr", "De plus, la grève pourrait durer.", true},
+		{"fr", "C'est un coup dur pour la majorité.", true},
+		{"fr", "C\u2019était la première fois depuis 2010.", true},
+		{"fr", "Ce n'est pas la première fois.", true},
+		{"fr", "Cette décision a surpris les marchés.", true},
+		{"fr", "Par ailleurs, trois personnes ont été blessées.", true},
+		{"fr", "\u00ab Cela change tout \u00bb, a-t-il déclaré.", true},
+		{"fr", "Il y a eu trois morts selon la préfecture.", false},
+		{"fr", "Il faut encore attendre les résultats.", false},
+		{"fr", "C'est à Lyon que le sommet se tiendra.", false},
+		{"fr", "Ce que l'on sait de l'attaque.", false},
+		{"fr", "L'entreprise a annoncé 300 suppressions de postes.", false},
+		{"fr", "Le gouvernement a présenté son budget.", false},
+		{"fr", "La police a ouvert une enquête.", false},
+		{"fr", "Cette semaine, le Parlement examine le texte.", false},
+		{"fr", "Nous ne céderons pas, a dit le ministre.", false},
+		// Spanish
+		{"es", "Él mismo lo confirmó en una entrevista.", true},
+		{"es", "Sin embargo, el Gobierno no ha dado detalles.", true},
+		{"es", "Esto supone un duro golpe para la oposición.", true},
+		{"es", "Además, la inflación sigue alta.", true},
+		{"es", "No obstante, el plan sigue adelante.", true},
+		{"es", "Por otra parte, las exportaciones crecieron.", true},
+		{"es", "\u00bfPor eso? Por eso se fue.", true},
+		{"es", "Su abogado pidió la libertad.", true},
+		{"es", "Esta semana el Congreso vota la reforma.", false},
+		{"es", "El Gobierno aprobó la reforma.", false},
+		{"es", "No hubo heridos en el incendio.", false},
+		{"es", "Por la tarde llegaron los bomberos.", false},
+		{"es", "Aunque llovía, miles de personas salieron a la calle.", false},
+		{"es", "Nosotros no vamos a parar, dijo el sindicato.", false},
+		// Portuguese
+		{"pt", "Ele foi preso na segunda-feira.", true},
+		{"pt", "No entanto, a polícia não confirmou a informação.", true},
+		{"pt", "Além disso, o governo vai cortar impostos.", true},
+		{"pt", "Isso significa que os preços vão subir.", true},
+		{"pt", "Porém, a decisão ainda pode ser revista.", true},
+		{"pt", "Também foram detidas outras duas pessoas.", true},
+		{"pt", "No domingo, milhares de pessoas protestaram.", false},
+		{"pt", "O presidente vetou o projeto.", false},
+		{"pt", "Esta semana o Senado vota a reforma.", false},
+		{"pt", "A polícia abriu um inquérito.", false},
+		// Italian
+		{"it", "Lui ha negato ogni accusa.", true},
+		{"it", "Tuttavia, il governo non ha cambiato idea.", true},
+		{"it", "Inoltre, i prezzi dell'energia sono aumentati.", true},
+		{"it", "Questo significa che i tassi resteranno alti.", true},
+		{"it", "Ciò non è bastato a evitare la crisi.", true},
+		{"it", "Nel frattempo, la polizia ha arrestato due persone.", true},
+		{"it", "Il governo ha approvato la manovra.", false},
+		{"it", "L'azienda ha annunciato nuovi tagli.", false},
+		{"it", "Questa settimana il Parlamento vota la legge.", false},
+		{"it", "La polizia ha aperto un'indagine.", false},
+		// Dutch
+		{"nl", "Hij werd dinsdag gearresteerd.", true},
+		{"nl", "Ze wil volgend jaar opnieuw meedoen.", true},
+		{"nl", "Het is de derde keer dit jaar.", true},
+		{"nl", "Bovendien stijgen de prijzen.", true},
+		{"nl", "Dat blijkt uit nieuwe cijfers.", true},
+		{"nl", "Daarnaast raakten drie mensen gewond.", true},
+		{"nl", "Het kabinet wil miljarden extra uitgeven.", false},
+		{"nl", "De politie heeft twee verdachten aangehouden.", false},
+		{"nl", "Deze week stemt de Tweede Kamer over het plan.", false},
+		{"nl", "Zo'n 200 mensen moesten hun huis verlaten.", false},
+		{"nl", "Wij gaan door, zei de minister.", false},
+		// Czech
+		{"cs", "On sám to odmítl komentovat.", true},
+		{"cs", "To znamená, že ceny porostou.", true},
+		{"cs", "Přesto vláda návrh schválila.", true},
+		{"cs", "Navíc se zvýší daně.", true},
+		{"cs", "Kromě toho bylo zraněno pět lidí.", true},
+		{"cs", "Tento týden vláda projedná rozpočet.", false},
+		{"cs", "Vláda ve středu schválila rozpočet.", false},
+		{"cs", "Policie zadržela dva podezřelé.", false},
+		{"cs", "My to nevzdáme, řekl ministr.", false},
+		// Edge cases
+		{"en", "", false},
+		{"de", "\u201e\u201c", false},
+		{"fr", "Il", true},
+		{"en", strings.Repeat("x", 100) + " he said.", false},
+	}
+	for _, tt := range tests {
+		if got := Dangles(tt.lang, tt.s); got != tt.want {
+			t.Errorf("Dangles(%q, %q) = %v, want %v", tt.lang, tt.s, got, tt.want)
+		}
+	}
+}
+
+func TestOpenerWeak(t *testing.T) {
+	tests := []struct {
+		lang, s string
+		want    bool
+	}{
+		{"en", "I think we can win.", true},
+		{"en", "We've done nothing wrong.", true},
+		{"en", "He said we can win.", false},
+		{"de", "Wir werden nicht nachgeben.", true},
+		{"de", "Ich habe keine Angst.", true},
+		{"de", "Ihr Mann bestätigte den Tod.", false},
+		{"fr", "Nous ne céderons pas.", true},
+		{"fr", "J'ai toujours dit la vérité.", true},
+		{"fr", "Le ministre a parlé.", false},
+		{"es", "Nosotros no vamos a parar.", true},
+		{"es", "Yo no sabía nada.", true},
+		{"pt", "Eu não sabia de nada.", true},
+		{"pt", "Nós vamos continuar.", true},
+		{"it", "Io non ho fatto nulla.", true},
+		{"it", "Noi andremo avanti.", true},
+		{"nl", "Wij gaan door.", true},
+		{"nl", "We gaan door.", true},
+		{"nl", "Ik heb niets gedaan.", true},
+		{"cs", "Já jsem nic neudělal.", true},
+		{"cs", "My to nevzdáme.", true},
+		{"cs", "Ty domy spadly.", false},
+	}
+	for _, tt := range tests {
+		if got := lexiconFor(tt.lang).openerWeak(tt.s); got != tt.want {
+			t.Errorf("openerWeak(%q, %q) = %v, want %v", tt.lang, tt.s, got, tt.want)
+		}
+	}
+}
+
+func TestLexicons(t *testing.T) {
+	for i, code := range voters {
+		lx := lexiconFor(code)
+		if i < nLexicons && lx.lang != code {
+			t.Errorf("lexiconFor(%q) is %q", code, lx.lang)
+		}
+	}
+	if lexiconFor("").lang != "en" || lexiconFor("zz").lang != "en" {
+		t.Error("unknown languages should read as English")
+	}
+	for _, tt := range []struct{ lang, w string }{{"en", "the"}, {"de", "und"}, {"fr", "les"}, {"es", "los"}, {"pt", "não"}, {"it", "della"}, {"nl", "het"}, {"cs", "že"}} {
+		if !lexiconFor(tt.lang).isStopword(tt.w) {
+			t.Errorf("%q is not a %s stopword", tt.w, tt.lang)
+		}
+	}
+	if lexiconFor("de").isStopword("regierung") {
+		t.Error("regierung is a stopword")
+	}
+}
+
+func TestDanglesNoAlloc(t *testing.T) {
+	lx := lexiconFor("es")
+	s := "Sin embargo, el Gobierno no ha dado detalles."
+	if n := testing.AllocsPerRun(100, func() { lx.openerDangles(s); lx.openerWeak(s) }); n != 0 {
+		t.Errorf("openerDangles allocates %v times", n)
+	}
+}
+
+func BenchmarkDangles(b *testing.B) {
+	lx := lexiconFor("fr")
+	for b.Loop() {
+		lx.openerDangles("C'est à Lyon que le sommet se tiendra.")
+	}
+}
