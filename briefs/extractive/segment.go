@@ -154,14 +154,14 @@ func isHeadingLine(s string) bool {
 }
 
 // endsTerminal reports whether s ends with terminal punctuation, possibly
-// followed by closing quotes or brackets (`said."`, `(sic.)`).
+// followed by closing quotes or brackets (`said."`, `(sic.)`, "。」").
 func endsTerminal(s string) bool {
 	s = strings.TrimRight(s, `"')]`+"\u201d\u2019")
 	if s == "" {
 		return false
 	}
 	last, _ := utf8.DecodeLastRuneInString(s)
-	return last == '.' || last == '!' || last == '?' || last == '\u2026'
+	return last == '.' || last == '!' || last == '?' || last == '\u2026' || last >= 0x3000 && endsCJKTerminal(s)
 }
 
 func lastWord(s string) string {

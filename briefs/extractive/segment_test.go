@@ -223,3 +223,15 @@ func TestWordlessAndTextLen(t *testing.T) {
 		}
 	}
 }
+
+func TestEndsTerminalCJK(t *testing.T) {
+	for s, want := range map[string]bool{
+		"台风已经登陆。": true, "真的吗？": true, "太好了！": true, "「維持する。」": true,
+		"他说：“我们会继续努力。”": true, "北京时间今晚八点": false, "数据显示，": false,
+		"He said.": true, "He said": false, `"Go."`: true,
+	} {
+		if got := endsTerminal(s); got != want {
+			t.Errorf("endsTerminal(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
