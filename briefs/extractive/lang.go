@@ -2,6 +2,7 @@ package extractive
 
 import (
 	"math/bits"
+	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -301,17 +302,25 @@ func (lx *lexicon) openerDangles(s string) bool {
 	if lx.dangle[string(w)] {
 		return lx.condHolds(w, next)
 	}
-	for i, c := range w {
-		if c == '\'' && i > 0 {
-			// "they've", "it'll", "c'est": the part before the
-			// apostrophe decides ("l'entreprise" does not dangle).
-			if lx.dangle[string(w[:i])] {
-				return lx.condHolds(w[:i], next)
-			}
-			break
-		}
+	if stem := lx.cliticOf(w); stem != nil && lx.dangle[string(stem)] {
+		return lx.condHolds(stem, next) // "they've", "it'll", "c'est"
 	}
 	return false
+}
+
+// cliticOf returns the part of w before an apostrophe when it is a word
+// that contracts with the next ("they" of "they've", "c" of "c'est"), or
+// nil: "Still's" and "l'entreprise" are not contractions of a pronoun.
+func (lx *lexicon) cliticOf(w []byte) []byte {
+	for i, c := range w {
+		if c == '\'' {
+			if i > 0 && lx.clitic[string(w[:i])] {
+				return w[:i]
+			}
+			return nil
+		}
+	}
+	return nil
 }
 
 // openerWeak reports whether s opens with a first or second person pronoun
@@ -327,12 +336,63 @@ func (lx *lexicon) openerWeak(s string) bool {
 	if lx.weak[string(w)] {
 		return true
 	}
-	for i, c := range w {
-		if c == '\'' && i > 0 {
-			return lx.weak[string(w[:i])] // "I'm", "we've", "j'ai"
+	stem := lx.cliticOf(w) // "I'm", "we've", "j'ai"
+	return stem != nil && lx.weak[string(stem)]
+}
+
+// dropConnective removes a leading connective that can go without changing
+// what the sentence asserts ("But ...", "However, ...", "Sin embargo, ...",
+// "Mais ...", "Aber ...") and returns the rest, which may start in lower
+// case. ok is false when there is no such connective, when one that must be
+// followed by a comma is not ("However much ..."), or when the rest is too
+// short to stand alone (fewer than five words) or does not start with a
+// letter. German and Dutch drop only coordinating conjunctions ("Aber",
+// "Maar"): an adverb there holds the first place before the verb, and the
+// rest would not be a sentence ("Zudem sollen ..." -> "sollen ..."); Czech,
+// for its clitics, likewise.
+func (lx *lexicon) dropConnective(s string) (string, bool) {
+	var buf [64]byte
+	b, ends := openerWords(buf[:0], s)
+	n := -1 // index of the connective's last word
+	for k := len(ends) - 1; k >= 0; k-- {
+		if ends[k] > 0 && lx.drop[string(b[:ends[k]])] {
+			n = k
+			break
 		}
 	}
-	return false
+	if n < 0 {
+		return s, false
+	}
+	needComma := lx.comma[string(b[:ends[n]])]
+	// Find the end of word n in s: skip the opening punctuation, then n
+	// spaces.
+	i := 0
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isOpenerPunct(r) {
+			break
+		}
+		i += size
+	}
+	for k := 0; ; k++ {
+		j := strings.IndexByte(s[i:], ' ')
+		if j < 0 {
+			return s, false
+		}
+		i += j
+		if k == n {
+			break
+		}
+		i++
+	}
+	if needComma && s[i-1] != ',' {
+		return s, false
+	}
+	rest := strings.TrimLeft(s[i:], " ,")
+	if !unicode.IsLetter(firstRune(rest)) || strings.Count(rest, " ") < 4 {
+		return s, false
+	}
+	return rest, true
 }
 
 // condHolds applies the context rule of a dangling word w, if it has one,

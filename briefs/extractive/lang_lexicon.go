@@ -43,6 +43,9 @@ type lexicon struct {
 	weak   map[string]bool // first and second person openers
 	cond   map[string]cond // context rules for some dangling words
 	elide  bool            // words take elided articles ("l'", "d'", "dell'"): tokenize drops them
+	clitic map[string]bool // words that contract with the next one ("they've", "c'est"): the part before the apostrophe decides
+	drop   map[string]bool // connectives that can be cut from the start of a sentence (dropConnective)
+	comma  map[string]bool // ... only when a comma follows them ("However, ...")
 }
 
 // cond is the context rule of a dangling word: with only set it dangles only
@@ -111,11 +114,16 @@ func phrases(s string) map[string]bool {
 var lexEN = &lexicon{
 	lang: "en",
 	stop: stopwords, // the summarizer's English list (entities.go)
-	dangle: phrases(`he|she|it|they|this|these|that|those|such|there|his|her|its|their|it's|that's|he's|she's|they're|
+	dangle: phrases(`he|she|it|they|this|these|that|those|such|his|her|its|their|
 		but|however|also|and|so|yet|still|then|instead|meanwhile|nevertheless|moreover|furthermore|besides|likewise|
 		otherwise|thus|hence|therefore|again|too|additionally|nonetheless|in addition|on the other hand`),
-	weak: words(`i i'm i've i'd i'll we we've we're we'll we'd you you're you've you'll your our my us`),
-	cond: withTime("en", nil, "this", "that", "these", "those"),
+	// "There" is weak rather than dangling: "There were ..." states a fact
+	// but reads as the middle of a story.
+	weak:   words(`i we you your our my us there`),
+	clitic: words(`he she it they that this there i we you`),
+	cond:   withTime("en", nil, "this", "that", "these", "those"),
+	drop:   words(`but however also and yet still so moreover furthermore meanwhile nevertheless besides thus instead`),
+	comma:  words(`however meanwhile nevertheless instead`),
 }
 
 var lexicons = map[string]*lexicon{
@@ -142,6 +150,8 @@ var lexicons = map[string]*lexicon{
 			"es": unless(words(`gibt gab geben kam kommt`)),
 			"so": unless(words(`genannte genannten genannter`)),
 		}, "diese", "dieser", "dieses", "diesem", "diesen"),
+		drop:  phrases(`aber|und|sondern`),
+		comma: phrases(``),
 	},
 	"fr": {
 		lang: "fr",
@@ -154,13 +164,16 @@ var lexicons = map[string]*lexicon{
 			mais|cependant|toutefois|aussi|en outre|de plus|par ailleurs|pourtant|néanmoins|donc|ainsi|
 			en revanche|et|or|puis|alors|enfin|du coup|par conséquent|d'ailleurs|en effet|malgré tout|
 			de son côté|de leur côté|pour autant|là|lui|eux`),
-		weak: words(`je j nous vous moi`),
+		weak:   words(`je j nous vous moi`),
+		clitic: words(`c j`),
 		cond: withTime("fr", map[string]cond{
 			"il": unless(words(`y faut fallait faudra faudrait s'agit reste convient`)),
 			"c":  unless(words(`à au aux en dans lors grâce`)),
 			"ce": unless(words(`que qui qu dont`)),
 		}, "cette", "cet", "ce", "ces"),
 		elide: true,
+		drop:  phrases(`mais|et|cependant|toutefois|en outre|de plus|par ailleurs|pourtant|néanmoins|en revanche|d'ailleurs|en effet`),
+		comma: phrases(`cependant|toutefois|en outre|de plus|par ailleurs|pourtant|néanmoins|en revanche|d'ailleurs|en effet`),
 	},
 	"es": {
 		lang: "es",
@@ -172,8 +185,10 @@ var lexicons = map[string]*lexicon{
 		dangle: phrases(`él|ella|ellos|ellas|esto|eso|este|esta|estos|estas|ese|esa|esos|esas|aquello|aquel|aquella|su|sus|
 			pero|sin embargo|además|también|por eso|no obstante|asimismo|por otra parte|por otro lado|por lo tanto|
 			por tanto|así|entonces|incluso|y|tampoco|en cambio|de hecho|es decir|mientras tanto|por su parte|con todo`),
-		weak: words(`yo nosotros nosotras usted ustedes vosotros`),
-		cond: withTime("es", nil, "este", "esta", "estos", "estas", "ese", "esa", "aquel", "aquella"),
+		weak:  words(`yo nosotros nosotras usted ustedes vosotros`),
+		cond:  withTime("es", nil, "este", "esta", "estos", "estas", "ese", "esa", "aquel", "aquella"),
+		drop:  phrases(`pero|y|sin embargo|además|no obstante|asimismo|por otra parte|por otro lado|en cambio|de hecho`),
+		comma: phrases(`sin embargo|además|no obstante|asimismo|por otra parte|por otro lado|en cambio|de hecho`),
 	},
 	"pt": {
 		lang: "pt",
@@ -185,8 +200,10 @@ var lexicons = map[string]*lexicon{
 		dangle: phrases(`ele|ela|eles|elas|isso|isto|este|esta|estes|estas|esse|essa|esses|essas|aquilo|aquele|aquela|
 			seu|sua|seus|suas|mas|porém|contudo|além disso|também|no entanto|todavia|entretanto|por isso|
 			assim|então|ainda assim|por outro lado|ou seja|de fato|e|por sua vez|mesmo assim|inclusive`),
-		weak: words(`eu nós você vocês`),
-		cond: withTime("pt", nil, "este", "esta", "esse", "essa", "aquele", "aquela"),
+		weak:  words(`eu nós você vocês`),
+		cond:  withTime("pt", nil, "este", "esta", "esse", "essa", "aquele", "aquela"),
+		drop:  phrases(`mas|e|porém|contudo|além disso|no entanto|todavia|entretanto|por outro lado|de fato`),
+		comma: phrases(`porém|contudo|além disso|no entanto|todavia|entretanto|por outro lado|de fato`),
 	},
 	"it": {
 		lang: "it",
@@ -198,13 +215,11 @@ var lexicons = map[string]*lexicon{
 		dangle: phrases(`lui|lei|esso|essa|essi|esse|ciò|questo|questa|questi|queste|quello|quella|quelli|quelle|loro|
 			ma|però|tuttavia|inoltre|anche|invece|comunque|quindi|infatti|pertanto|dunque|eppure|e|poi|allora|
 			intanto|nel frattempo|d'altra parte|in ogni caso|oltre a ciò|per questo|così`),
-		weak: words(`io noi voi`),
-		cond: withTime("it", map[string]cond{
-			// "Loro" opens a sentence as the pronoun ("Loro hanno ..."),
-			// not in "Loro Piana"-like names, which are capitalised words.
-			"loro": unless(words(`piana`)),
-		}, "questo", "questa", "questi", "queste", "quello", "quella"),
+		weak:  words(`io noi voi`),
+		cond:  withTime("it", nil, "questo", "questa", "questi", "queste", "quello", "quella"),
 		elide: true,
+		drop:  phrases(`ma|e|però|tuttavia|inoltre|invece|comunque|infatti|nel frattempo|d'altra parte`),
+		comma: phrases(`però|tuttavia|inoltre|invece|comunque|infatti|nel frattempo|d'altra parte`),
 	},
 	"nl": {
 		lang: "nl",
@@ -221,6 +236,8 @@ var lexicons = map[string]*lexicon{
 			"het": only(words(`is was wordt werd zal zou gaat ging heeft had kan kon moet moest lijkt leek blijkt
 				bleek komt kwam staat stond betreft betrof gebeurde gebeurt zijn waren worden werden hebben`)),
 		}, "dit", "dat", "deze"),
+		drop:  phrases(`maar|en`),
+		comma: phrases(``),
 	},
 	"cs": {
 		lang: "cs",
@@ -231,8 +248,10 @@ var lexicons = map[string]*lexicon{
 		dangle: phrases(`on|ona|ono|oni|ony|to|tento|tato|toto|tyto|tito|ten|ta|ty|tím|jeho|její|jejich|
 			ale|však|také|navíc|přesto|proto|tedy|rovněž|avšak|zároveň|a|dále|pak|tak|navzdory tomu|
 			kromě toho|mimo to|naopak|ovšem|nicméně|přitom|tudíž`),
-		weak: words(`já my vy`),
-		cond: withTime("cs", nil, "tento", "tato", "toto", "tyto", "ten", "ta", "to"),
+		weak:  words(`já my vy`),
+		cond:  withTime("cs", nil, "tento", "tato", "toto", "tyto", "ten", "ta", "to"),
+		drop:  phrases(`ale|a|avšak`),
+		comma: phrases(``),
 	},
 }
 

@@ -121,6 +121,8 @@ func TestDangles(t *testing.T) {
 		{"en", "Theirs was the biggest win of the season.", false},
 		{"en", "Italy won the final on penalties.", false},
 		{"en", "I think we can win.", false},
+		{"en", "Still's side have struggled in attack all season.", false},
+		{"en", "There's no reason to panic, the minister said.", false},
 		{"", "She was released on bail.", true},
 		{"xx", "Thus the plan failed.", true},
 		// German
@@ -240,6 +242,8 @@ func TestOpenerWeak(t *testing.T) {
 		{"en", "I think we can win.", true},
 		{"en", "We've done nothing wrong.", true},
 		{"en", "He said we can win.", false},
+		{"en", "There's no reason to panic.", true},
+		{"en", "Still's side have struggled.", false},
 		{"de", "Wir werden nicht nachgeben.", true},
 		{"de", "Ich habe keine Angst.", true},
 		{"de", "Ihr Mann bestätigte den Tod.", false},
@@ -298,5 +302,55 @@ func BenchmarkDangles(b *testing.B) {
 	lx := lexiconFor("fr")
 	for b.Loop() {
 		lx.openerDangles("C'est à Lyon que le sommet se tiendra.")
+	}
+}
+
+func TestDetectLanguageDeterministic(t *testing.T) {
+	// Short texts go to the trigram detector, whose profiles are walked in
+	// map order: the answer must not depend on it.
+	for _, s := range []string{langSamples[6].text, langSamples[9].text, "Era una notte buia e tempestosa.", "Ik weet het niet, zei hij toen."} {
+		first := DetectLanguage(s)
+		for range 30 {
+			if got := DetectLanguage(s); got != first {
+				t.Fatalf("DetectLanguage(%q) = %q, then %q", s, first, got)
+			}
+		}
+	}
+}
+
+func TestDropConnective(t *testing.T) {
+	tests := []struct {
+		lang, s, rest string // rest "" when nothing is dropped
+	}{
+		{"en", "But engineers found the fault within hours.", "engineers found the fault within hours."},
+		{"en", "However, the deal still stands after the vote.", "the deal still stands after the vote."},
+		{"en", "However much they try, the deal will not pass.", ""},
+		{"en", "But it failed.", ""},
+		{"en", "The deal still stands after the vote.", ""},
+		{"de", "Aber die Regierung lehnt den Vorschlag weiterhin ab.", "die Regierung lehnt den Vorschlag weiterhin ab."},
+		{"de", "Zudem sollen die Steuern im kommenden Jahr steigen.", ""},
+		{"fr", "Mais le gouvernement refuse toujours de reculer.", "le gouvernement refuse toujours de reculer."},
+		{"fr", "En outre, les prix de l'énergie ont encore augmenté.", "les prix de l'énergie ont encore augmenté."},
+		{"fr", "Cependant le gouvernement refuse toujours de reculer.", ""},
+		{"es", "Sin embargo, el Gobierno no ha dado más detalles.", "el Gobierno no ha dado más detalles."},
+		{"es", "Por otra parte, las exportaciones crecieron un cinco por ciento.", "las exportaciones crecieron un cinco por ciento."},
+		{"es", "Por la tarde llegaron los bomberos al lugar.", ""},
+		{"pt", "No entanto, a polícia não confirmou a informação.", "a polícia não confirmou a informação."},
+		{"pt", "No domingo, milhares de pessoas protestaram em Lisboa.", ""},
+		{"it", "Tuttavia, il governo non ha cambiato idea sulla riforma.", "il governo non ha cambiato idea sulla riforma."},
+		{"it", "Nel frattempo, la polizia ha arrestato due persone.", "la polizia ha arrestato due persone."},
+		{"nl", "Maar de politie heeft nog niemand aangehouden.", "de politie heeft nog niemand aangehouden."},
+		{"nl", "Bovendien stijgen de prijzen volgend jaar verder.", ""},
+		{"cs", "Ale vláda návrh nakonec ve středu schválila.", "vláda návrh nakonec ve středu schválila."},
+		{"cs", "Navíc se v příštím roce zvýší daně.", ""},
+	}
+	for _, tt := range tests {
+		rest, ok := lexiconFor(tt.lang).dropConnective(tt.s)
+		if ok != (tt.rest != "") || ok && rest != tt.rest {
+			t.Errorf("dropConnective(%q, %q) = %q, %v; want %q", tt.lang, tt.s, rest, ok, tt.rest)
+		}
+		if !ok && rest != tt.s {
+			t.Errorf("dropConnective(%q, %q) changed the sentence to %q", tt.lang, tt.s, rest)
+		}
 	}
 }
