@@ -283,6 +283,10 @@ func (lx *lexicon) isStopword(w string) bool {
 // "C'est"). Words that are also articles or start impersonal phrases
 // dangle only in context (see the lexicon's cond). It does not allocate.
 func (lx *lexicon) openerDangles(s string) bool {
+	if lx.prefixDangle != nil {
+		t := trimOpener(s)
+		return hasAnyPrefix(t, lx.prefixDangle) != "" && hasAnyPrefix(t, lx.prefixKeep) == ""
+	}
 	var buf [64]byte
 	b, ends := openerWords(buf[:0], s)
 	if ends[0] == 0 {
@@ -327,6 +331,9 @@ func (lx *lexicon) cliticOf(w []byte) []byte {
 // ("I", "We", "Ich", "Nous", "Wij"): in news copy a quotation that lost its
 // quote marks or attribution. Matching is as in openerDangles.
 func (lx *lexicon) openerWeak(s string) bool {
+	if lx.prefixWeak != nil {
+		return hasAnyPrefix(trimOpener(s), lx.prefixWeak) != ""
+	}
 	var buf [64]byte
 	b, ends := openerWords(buf[:0], s)
 	if ends[0] == 0 {
@@ -351,6 +358,14 @@ func (lx *lexicon) openerWeak(s string) bool {
 // rest would not be a sentence ("Zudem sollen ..." -> "sollen ..."); Czech,
 // for its clitics, likewise.
 func (lx *lexicon) dropConnective(s string) (string, bool) {
+	if lx.prefixDrop != nil {
+		t := trimOpener(s)
+		p := hasAnyPrefix(t, lx.prefixDrop)
+		if p == "" || textLen(t[len(p):]) < 5 {
+			return s, false
+		}
+		return t[len(p):], true
+	}
 	var buf [64]byte
 	b, ends := openerWords(buf[:0], s)
 	n := -1 // index of the connective's last word
@@ -393,6 +408,28 @@ func (lx *lexicon) dropConnective(s string) (string, bool) {
 		return s, false
 	}
 	return rest, true
+}
+
+// trimOpener drops the opening quotes, brackets and dashes of s.
+func trimOpener(s string) string {
+	for len(s) > 0 {
+		r, size := utf8.DecodeRuneInString(s)
+		if !isOpenerPunct(r) {
+			break
+		}
+		s = s[size:]
+	}
+	return s
+}
+
+// hasAnyPrefix returns the first of prefixes that s starts with, or "".
+func hasAnyPrefix(s string, prefixes []string) string {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return p
+		}
+	}
+	return ""
 }
 
 // condHolds applies the context rule of a dangling word w, if it has one,

@@ -46,6 +46,13 @@ type lexicon struct {
 	clitic map[string]bool // words that contract with the next one ("they've", "c'est"): the part before the apostrophe decides
 	drop   map[string]bool // connectives that can be cut from the start of a sentence (dropConnective)
 	comma  map[string]bool // ... only when a comma follows them ("However, ...")
+
+	// Chinese and Japanese have no spaces to find the first word by: their
+	// openers are prefixes of the sentence, matched in order.
+	prefixDangle []string
+	prefixWeak   []string
+	prefixDrop   []string // connectives with their comma ("但是，", "しかし、")
+	prefixKeep   []string // openers that start like a dangling one but are not ("これまで", so far)
 }
 
 // cond is the context rule of a dangling word: with only set it dangles only
@@ -253,6 +260,45 @@ var lexicons = map[string]*lexicon{
 		drop:  phrases(`ale|a|avšak`),
 		comma: phrases(``),
 	},
+}
+
+// withEnglish adds the English stopwords to a list: Chinese and Japanese
+// text quotes English names and titles.
+func withEnglish(words ...string) map[string]bool {
+	m := maps.Clone(stopwords)
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+func init() {
+	// Chinese: pronouns, demonstratives ("这", "该公司": the said company)
+	// and connectives. "此前" (before this) and "也" (also; and the first
+	// character of 也门, Yemen) are left out.
+	lexicons["zh"] = &lexicon{
+		lang: "zh",
+		stop: withEnglish(strings.Fields(`的 了 是 在 和 与 及 或 等 也 都 就 被 把 将 对 于 而 之 其 着 这 那 个
+			我 你 他 她 它 们 有 为 以 从 但 并 很 还 又 所 地 得 中`)...),
+		prefixDangle: strings.Fields(`他 她 它 这 那些 那个 那是 该 此外 此举 此次 另外 但 然而 不过 同时 因此
+			所以 因而 而且 并且 对此 其中 与此同时 尽管如此 此后`),
+		prefixWeak: strings.Fields(`我 你`),
+		prefixDrop: strings.Fields(`但是， 但， 然而， 不过， 此外， 另外， 同时， 因此， 所以， 与此同时， 而且，`),
+	}
+	// Japanese: pronouns, demonstratives ("この", "その後"), connectives, and
+	// the anaphoric "同" + noun ("同社", the company just named) for the
+	// common nouns; "同時", "同性" and other "同" words are not anaphoric.
+	lexicons["ja"] = &lexicon{
+		lang: "ja",
+		stop: withEnglish(strings.Fields(`の に は を た が で て と し れ さ ある いる も な か から まで より へ や
+			など こと これ それ その この ため よう する した という れる られる`)...),
+		prefixDangle: strings.Fields(`彼 彼女 彼ら これ それ この その あの しかし だが だけど ただ、 また、
+			さらに 一方、 一方で そのため このため なお、 ところが それでも 同社 同氏 同省 同市 同県 同国
+			同党 同日 同年 同月 同署 同容疑者 同被告`),
+		prefixWeak: strings.Fields(`私 僕 我々 わたし`),
+		prefixKeep: strings.Fields(`これまで 彼岸`),
+		prefixDrop: strings.Fields(`しかし、 ただ、 また、 さらに、 一方、 なお、 ところが、`),
+	}
 }
 
 // Languages of the detection vote: the lexicon languages first, then close

@@ -221,6 +221,24 @@ func TestDangles(t *testing.T) {
 		{"cs", "Vláda ve středu schválila rozpočet.", false},
 		{"cs", "Policie zadržela dva podezřelé.", false},
 		{"cs", "My to nevzdáme, řekl ministr.", false},
+		// Chinese
+		{"zh", "他表示，公司将继续扩大投资。", true},
+		{"zh", "但是，房地产市场仍然低迷。", true},
+		{"zh", "此外，出口也出现了下降。", true},
+		{"zh", "该公司周二发布了财报。", true},
+		{"zh", "“这是一个艰难的决定。”", true},
+		{"zh", "国家统计局周一公布了最新数据。", false},
+		{"zh", "北京时间周二晚间，国家队战胜了对手。", false},
+		// Japanese
+		{"ja", "彼は記者団に対し、辞任を否定した。", true},
+		{"ja", "しかし、野党は反発している。", true},
+		{"ja", "同社は2025年3月期の決算を発表した。", true},
+		{"ja", "その後、警察が男を逮捕した。", true},
+		{"ja", "一方、円相場は小幅に下落した。", true},
+		{"ja", "これまでに300人以上が避難した。", false},
+		{"ja", "政府は22日、予算案を閣議決定した。", false},
+		{"ja", "同時多発テロから20年が経った。", false},
+		{"ja", "「財政健全化の目標は維持する」と財務相は述べた。", false},
 		// Edge cases
 		{"en", "", false},
 		{"de", "\u201e\u201c", false},
@@ -262,6 +280,10 @@ func TestOpenerWeak(t *testing.T) {
 		{"cs", "Já jsem nic neudělal.", true},
 		{"cs", "My to nevzdáme.", true},
 		{"cs", "Ty domy spadly.", false},
+		{"zh", "我们不会放弃。", true},
+		{"zh", "政府表示我们不会放弃。", false},
+		{"ja", "私は何も知らなかった。", true},
+		{"ja", "首相は私見を述べた。", false},
 	}
 	for _, tt := range tests {
 		if got := lexiconFor(tt.lang).openerWeak(tt.s); got != tt.want {
@@ -343,6 +365,11 @@ func TestDropConnective(t *testing.T) {
 		{"nl", "Bovendien stijgen de prijzen volgend jaar verder.", ""},
 		{"cs", "Ale vláda návrh nakonec ve středu schválila.", "vláda návrh nakonec ve středu schválila."},
 		{"cs", "Navíc se v příštím roce zvýší daně.", ""},
+		{"zh", "但是，房地产市场仍然低迷，投资继续减少。", "房地产市场仍然低迷，投资继续减少。"},
+		{"zh", "但是，低迷。", ""},
+		{"zh", "国家统计局周一公布了最新数据。", ""},
+		{"ja", "しかし、野党は予算案に強く反発している。", "野党は予算案に強く反発している。"},
+		{"ja", "しかし野党は予算案に強く反発している。", ""},
 	}
 	for _, tt := range tests {
 		rest, ok := lexiconFor(tt.lang).dropConnective(tt.s)
