@@ -18,7 +18,8 @@ import (
 // Thai Thai. Latin text then goes through a vote over the function words of
 // the languages this package has lexicons for (and of a few close neighbours
 // it has none for, so that Catalan does not pass for Spanish or Slovak for
-// Czech): a clear winner is the answer. What the vote cannot settle (very
+// Czech): a clear winner is the answer (a neighbour only on stronger
+// evidence). What the vote cannot settle (very
 // short text, other scripts, languages without a lexicon) goes to the
 // trigram detector of github.com/abadojack/whatlanggo, which knows 84
 // languages but costs a few hundred microseconds and some thousand
@@ -33,14 +34,27 @@ import (
 // detectPrefix bounds the text DetectLanguage looks at, in bytes.
 const detectPrefix = 3072
 
+// minFallbackWords is the least text, in words, handed to whatlanggo: on
+// a shorter line its confidence means little ("Era una notte buia e
+// tempestosa." is Portuguese to it, with full confidence).
+const minFallbackWords = 10
+
+// minConfidence is the least confidence of whatlanggo taken as an answer.
+// Its own threshold for a reliable answer (0.8) rejects one correct
+// sentence in two of Russian or Swedish (0.6-0.65); below 0.5 its answers
+// are mostly wrong. A language it does not know (Welsh) may still come back
+// as some other language.
+const minConfidence = 0.5
+
 // fallbackPrefix bounds the text handed to whatlanggo, in bytes: its cost
 // grows with the text.
 const fallbackPrefix = 512
 
 // DetectLanguage returns the ISO 639-1 code of the language text is written
 // in ("en", "de", "zh", ...), or "" when it cannot tell: too little text
-// (fewer than five words, or eight CJK characters), binary-looking text, or
-// no confident answer. Only the first few kilobytes of text are read.
+// (fewer than five words, or eight CJK characters; fewer than ten words
+// unless their function words leave no doubt), binary-looking text, or no
+// confident answer. Only the first few kilobytes of text are read.
 func DetectLanguage(text string) string {
 	if lang, ok := fastLanguage(text); ok {
 		return lang
@@ -62,45 +76,30 @@ func fastLanguage(text string) (lang string, ok bool) {
 		han, kana, hangul, thai, latin, other, bad, runes int
 		votes, unique                                     [nVoters]int
 		words                                             int
-		buf                                               [24]byte
-		n                                                 int
-		long                                              bool
+		buf                                               [maxVoteWord]byte
+		n                                                 int // bytes of the current word in buf; -1 when it is too long
 	)
-	endWord := func() {
-		if n > 0 && !long {
-			words++
-			if m := voteWords[string(buf[:n])]; m != 0 {
-				single := bits.OnesCount32(m) == 1
-				for m != 0 {
-					l := bits.TrailingZeros32(m)
-					m &= m - 1
-					votes[l]++
-					if single {
-						unique[l]++
-					}
+	for p := 0; p < len(text); {
+		c := text[p]
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(text[p:])
+		}
+		p += size
+		runes++
+		inWord := false
+		switch {
+		case r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z':
+			latin++
+			inWord = true
+			if n >= 0 {
+				if n < len(buf) {
+					buf[n] = byte(r) | 0x20
+					n++
+				} else {
+					n = -1
 				}
 			}
-		}
-		n, long = 0, false
-	}
-	add := func(r rune) {
-		if n+utf8.UTFMax > len(buf) {
-			long = true
-			return
-		}
-		n += utf8.EncodeRune(buf[n:], r)
-	}
-	for _, r := range text {
-		runes++
-		switch {
-		case r >= 'a' && r <= 'z':
-			latin++
-			add(r)
-			continue
-		case r >= 'A' && r <= 'Z':
-			latin++
-			add(r + 'a' - 'A')
-			continue
 		case r < utf8.RuneSelf:
 			if r < 0x20 && r != '\n' && r != '\r' && r != '\t' {
 				bad++
@@ -118,18 +117,70 @@ func fastLanguage(text string) (lang string, ok bool) {
 		case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r):
 			if r < 0x250 || r >= 0x1E00 && r <= 0x1EFF {
 				latin++
+				inWord = true
 				r = unicode.ToLower(r)
 				if l := markLetter(r); l >= 0 {
 					unique[l]++
 				}
-				add(r)
-				continue
+				if n >= 0 {
+					if n+utf8.RuneLen(r) <= len(buf) {
+						n += utf8.EncodeRune(buf[n:], r)
+					} else {
+						n = -1
+					}
+				}
+			} else {
+				other++
 			}
-			other++
 		}
-		endWord()
+		if runes&127 == 0 && han+kana >= 300 && (han+kana)*4 > runes*3 {
+			// Plenty of Chinese or Japanese text: the rest will not
+			// change the verdict.
+			break
+		}
+		if inWord || n == 0 {
+			continue
+		}
+		// The end of a word: count it and its votes.
+		words++
+		if n > 0 {
+			if m := voteWords[string(buf[:n])]; m != 0 {
+				single := bits.OnesCount32(m) == 1
+				for m != 0 {
+					l := bits.TrailingZeros32(m)
+					m &= m - 1
+					votes[l]++
+					if single {
+						unique[l]++
+					}
+				}
+			}
+		}
+		n = 0
+		// A long text stops being read once the vote is settled by a wide
+		// margin.
+		if words&31 == 0 && words >= 64 && bad == 0 && latin*8 > runes*5 {
+			if l := voteWinner(&votes, &unique, words); l >= 0 && unique[l] >= 12 {
+				return voters[l], true
+			}
+		}
 	}
-	endWord()
+	if n != 0 {
+		words++
+		if n > 0 {
+			if m := voteWords[string(buf[:n])]; m != 0 {
+				single := bits.OnesCount32(m) == 1
+				for m != 0 {
+					l := bits.TrailingZeros32(m)
+					m &= m - 1
+					votes[l]++
+					if single {
+						unique[l]++
+					}
+				}
+			}
+		}
+	}
 	letters := han + kana + hangul + thai + latin + other
 	if runes == 0 || bad*20 > runes || letters*2 < runes {
 		return "", true // binary data, or numbers and punctuation
@@ -160,6 +211,11 @@ func fastLanguage(text string) (lang string, ok bool) {
 		if l := voteWinner(&votes, &unique, words); l >= 0 {
 			return voters[l], true
 		}
+		if words < minFallbackWords {
+			return "", true // the trigram detector guesses wildly on a line
+		}
+	case letters < 3*minFallbackWords:
+		return "", true
 	}
 	return "", false
 }
@@ -201,8 +257,11 @@ func voteWinner(votes, unique *[nVoters]int, words int) int {
 			second = l
 		}
 	}
-	if best >= nLexicons || votes[best]*8 < words || unique[best] < 2 || unique[best] < 2*unique[second] {
+	if votes[best]*8 < words || unique[best] < 2 || unique[best] < 2*unique[second] {
 		return -1
+	}
+	if best >= nLexicons && unique[best] < 3 {
+		return -1 // a neighbour's short list needs more evidence
 	}
 	// The winner must also lead on all votes: shared words count too.
 	for l := range votes {
@@ -224,7 +283,7 @@ func fallbackDetect(text string) string {
 		text = text[:k]
 	}
 	info := whatlanggo.Detect(text)
-	if info.Lang < 0 || info.Confidence < 0.5 {
+	if info.Lang < 0 || info.Confidence < minConfidence {
 		return ""
 	}
 	return isoCodes()[info.Lang]

@@ -302,9 +302,10 @@ func init() {
 }
 
 // Languages of the detection vote: the lexicon languages first, then close
-// neighbours that have no lexicon, whose words only keep the vote from
-// settling on a neighbour (the trigram detector decides those).
-var voters = [...]string{"en", "de", "fr", "es", "pt", "it", "nl", "cs", "ca", "sk", "pl", "ro", "sv", "da"}
+// neighbours that have no lexicon, whose words keep the vote from settling
+// on the wrong one of two neighbours; a neighbour wins only on more evidence.
+// whatlanggo knows neither Catalan, Slovak nor Welsh.
+var voters = [...]string{"en", "de", "fr", "es", "pt", "it", "nl", "cs", "ca", "sk", "pl", "ro", "sv", "da", "cy"}
 
 const (
 	vEN = iota
@@ -321,21 +322,27 @@ const (
 	vRO
 	vSV
 	vDA
+	vCY
 )
 
 const (
-	nVoters   = len(voters)
-	nLexicons = 8
+	maxVoteWord = 16 // bytes: longer words are not looked up
+	nVoters     = len(voters)
+	nLexicons   = 8
 )
 
 var voteWords = func() map[string]uint32 {
 	extra := map[string]string{
-		"ca": `el la els les i de del dels que a en per amb un una és va van al pel seu seva però més aquest aquesta també han ha`,
-		"sk": `a v na sa je aj že ako do z zo pre to ktorý ktorá ktoré alebo sú bol bola už sme ich jeho podľa`,
+		"ca": `el la els les i de del dels que a en per amb un una és va van al pel pels seu seus seva seves però més
+			aquest aquesta aquests aquestes també han ha molt fins després perquè quan hi ho li són dues altres així`,
+		"sk": `a v vo na sa je aj že ako do z zo s so o k ku od po za pri pre to ktorý ktorá ktoré ktorí alebo sú bol
+			bola bolo by aby keď len ešte nie má majú tak však ale už sme ich jeho podľa`,
 		"pl": `i w na z się że nie do jest to o od po jak za przez dla są był była który która które oraz także ale jego`,
 		"ro": `și în de la cu pe a al ai ale că este sunt fost un o care din pentru mai nu se sau au fi`,
 		"sv": `och i att det som en på är av för med till den har inte om ett de var från han hon men`,
 		"da": `og i at det som en på er af for med til den har ikke om et de var fra han hun men`,
+		// Welsh, which whatlanggo does not know (BBC Cymru copy).
+		"cy": `y yr a ac yn i o ar mae wedi ei eu gan am bod fod hefyd ond gyda mewn oedd fel dros roedd hyn ni nad`,
 	}
 	m := map[string]uint32{}
 	for l, code := range voters {

@@ -60,6 +60,7 @@ func TestDetectLanguageGuards(t *testing.T) {
 		"", "   ", "Hello.", "The end of it", "12 345 678 90.1 2.3", "\x00\x01\x02\x03 binary \x04\x05\x06\x07\x08",
 		"\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8 garbage \xff\xff\xff\xff\xff\xff", "中国。", "東京へ",
 		strings.Repeat("\x00", 5000),
+		"Era una notte buia e tempestosa.", // the trigram detector says Portuguese
 	} {
 		if got := DetectLanguage(s); got != "" {
 			t.Errorf("DetectLanguage(%q) = %q, want \"\"", s, got)
@@ -92,9 +93,15 @@ func TestDetectLanguageCJK(t *testing.T) {
 func TestDetectLanguageOthers(t *testing.T) {
 	// Languages without a lexicon go to the trigram detector.
 	for s, want := range map[string]string{
-		"Президент России заявил во вторник, что переговоры с Украиной зашли в тупик, а санкции Запада не достигли своей цели.": "ru",
-		"Rząd przyjął we wtorek projekt ustawy budżetowej na przyszły rok, który zakłada wyższy deficyt niż się spodziewano.":   "pl",
-		"Regeringen presenterade på tisdagen en ny budget som innehåller stora satsningar på försvaret och sjukvården.":         "sv",
+		"Президент России заявил во вторник, что переговоры с Украиной зашли в тупик, а санкции Запада не достигли своей цели.":                                                                                                                                            "ru",
+		"Rząd przyjął we wtorek projekt ustawy budżetowej na przyszły rok, który zakłada wyższy deficyt niż się spodziewano.":                                                                                                                                              "pl",
+		"Regeringen presenterade på tisdagen en ny budget som innehåller stora satsningar på försvaret och sjukvården.":                                                                                                                                                    "sv",
+		"Η κυβέρνηση ανακοίνωσε την Τρίτη νέα μέτρα για τη στήριξη των νοικοκυριών απέναντι στην ακρίβεια.":                                                                                                                                                                "el",
+		"El Govern ha aprovat aquest dimarts el projecte de pressupostos per a l'any vinent, que inclou més diners per a la sanitat i l'educació. La consellera ha explicat que els comptes també preveuen una rebaixa d'impostos per a les famílies amb menys ingressos.": "ca",
+		"Vláda v stredu schválila návrh rozpočtu na budúci rok, ktorý počíta s vyšším deficitom, ako sa očakávalo. Minister financií povedal, že krajina musí viac investovať do obrany aj do zdravotníctva, ale opozícia návrh ostro kritizuje.":                          "sk",
+		"Guvernul a aprobat marți proiectul de buget pentru anul viitor, care prevede un deficit mai mare decât se aștepta.":                                                                                                                                               "ro",
+		"Regeringen fremlagde tirsdag et nyt budget, som indeholder store investeringer i forsvaret og sundhedsvæsenet, og det er ikke billigt.":                                                                                                                           "da",
+		"Mae criwiau tân wedi cael eu galw i stad ddiwydiannol ym Mae Cinmel nos Fawrth. Dywedodd yr heddlu fod y ffordd ar gau am rai oriau ac roedd pobl yn cael eu cynghori i gadw draw.":                                                                               "cy",
 	} {
 		if got := DetectLanguage(s); got != want {
 			t.Errorf("DetectLanguage(%.40q) = %q, want %q", s, got, want)
@@ -299,6 +306,11 @@ func TestLexicons(t *testing.T) {
 			t.Errorf("lexiconFor(%q) is %q", code, lx.lang)
 		}
 	}
+	for w := range voteWords {
+		if len(w) > maxVoteWord {
+			t.Errorf("vote word %q is longer than %d bytes", w, maxVoteWord)
+		}
+	}
 	if lexiconFor("").lang != "en" || lexiconFor("zz").lang != "en" {
 		t.Error("unknown languages should read as English")
 	}
@@ -379,5 +391,22 @@ func TestDropConnective(t *testing.T) {
 		if !ok && rest != tt.s {
 			t.Errorf("dropConnective(%q, %q) changed the sentence to %q", tt.lang, tt.s, rest)
 		}
+	}
+}
+
+// BenchmarkDetectLanguageDev detects the language of the CNN/DailyMail
+// development articles, one per iteration.
+func BenchmarkDetectLanguageDev(b *testing.B) {
+	rows := devRows(b, "cnndm_frank.jsonl")
+	if len(rows) == 0 {
+		b.Skip("no evaluation data found (../shared/evaldata next to the module)")
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if DetectLanguage(rows[i%len(rows)].Article) != "en" {
+			b.Fatal("not English")
+		}
+		i++
 	}
 }
