@@ -19,6 +19,12 @@ import (
 // handle text that lost its punctuation in copying: a photo caption glued
 // to the story without a full stop ("...than a colleague The cost of...")
 // and paragraphs glued without a space ("...in 2011.On Friday...").
+//
+// Chinese and Japanese need none of this: a sentence ends at "。", "！" or
+// "？" (with the closing quotes or brackets after it), the next one follows
+// without a space, and there are no capital letters to look at. Their
+// lines are joined without a space, and a short line without punctuation
+// is a heading.
 
 // Sentences splits text into sentences, in order. Line structure matters: a
 // blank line, a list item ("•", "-", "1.") or a short heading line ends a
@@ -102,6 +108,15 @@ func lineEndsSentence(prev, next string) bool {
 		return true // "。" needs no capital letter after it
 	}
 	r, _ := utf8.DecodeRuneInString(next)
+	if last, _ := utf8.DecodeLastRuneInString(prev); isWideRune(last) && (isWideRune(r) || isOpenQuote(r)) {
+		// Chinese or Japanese on both sides: a line that stops at a comma
+		// goes on; a short one without punctuation is a heading ("经济数据").
+		switch last {
+		case '\uff0c', '\u3001', '\uff1a', '\uff1b', '\u300c', '\u300e', '\uff08':
+			return false
+		}
+		return utf8.RuneCountInString(prev) <= 40
+	}
 	if !unicode.IsUpper(r) && !unicode.IsDigit(r) && !isOpenQuote(r) {
 		// Lower case or punctuation: the sentence goes on ("...drinking
 		// supply\ncould cause", "...Lyon\n: "We're").
