@@ -410,3 +410,26 @@ func BenchmarkDetectLanguageDev(b *testing.B) {
 		i++
 	}
 }
+
+func FuzzLanguage(f *testing.F) {
+	for _, s := range langSamples {
+		f.Add(s.text)
+	}
+	f.Add("\xff\xfe C'est « Sin embargo, » — l\u2019entreprise")
+	f.Add(strings.Repeat("a'b ", 40))
+	f.Fuzz(func(t *testing.T, s string) {
+		if l := DetectLanguage(s); len(l) > 3 {
+			t.Fatalf("DetectLanguage(%q) = %q", s, l)
+		}
+		for _, code := range []string{"en", "de", "fr", "es", "pt", "it", "nl", "cs", "zh", "ja"} {
+			lx := lexiconFor(code)
+			lx.openerDangles(s)
+			lx.openerWeak(s)
+			if rest, ok := lx.dropConnective(s); ok && !strings.HasSuffix(s, rest) {
+				t.Fatalf("dropConnective(%q, %q) = %q, not a suffix", code, s, rest)
+			}
+		}
+		_ = textLen(s)
+		_ = wordless(s)
+	})
+}
