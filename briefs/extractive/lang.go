@@ -16,20 +16,20 @@ import (
 // steps. The script comes first: text that is mostly Han with some kana is
 // Japanese, mostly Han without kana Chinese, mostly Hangul Korean, mostly
 // Thai Thai. Latin text then goes through a vote over the function words of
-// the languages this package has lexicons for (and of a few close neighbours
-// it has none for, so that Catalan does not pass for Spanish or Slovak for
-// Czech): a clear winner is the answer (a neighbour only on stronger
-// evidence). What the vote cannot settle (very
-// short text, other scripts, languages without a lexicon) goes to the
-// trigram detector of github.com/abadojack/whatlanggo, which knows 84
-// languages but costs a few hundred microseconds and some thousand
-// allocations per call; the vote costs a few microseconds and none, and
-// settles ordinary news paragraphs in the eight lexicon languages.
+// the languages this package has lexicons for, and of a few neighbours it
+// has none for (so that Catalan does not pass for Spanish, or Slovak for
+// Czech): a clear winner is the answer, a neighbour only on stronger
+// evidence. What the vote cannot settle (short text, other scripts, other
+// languages) goes to the trigram detector of github.com/abadojack/whatlanggo,
+// which knows 84 languages but costs a few hundred microseconds and a few
+// hundred allocations per call; the vote costs a few microseconds and none,
+// and settles ordinary news articles in the lexicon languages after a few
+// hundred words.
 //
 // Every step is deterministic: the vote has no ties (a tie is indecisive),
-// and whatlanggo's answer is taken only when its confidence is positive,
-// which it is not when its two best languages tie (the one place where its
-// map iteration order could show).
+// and whatlanggo's answer is taken only with a confidence of 0.5 or more,
+// which it does not give when its two best languages tie (the one place
+// where its map iteration order could show).
 
 // detectPrefix bounds the text DetectLanguage looks at, in bytes.
 const detectPrefix = 3072
@@ -100,6 +100,8 @@ func fastLanguage(text string) (lang string, ok bool) {
 					n = -1
 				}
 			}
+		case r >= 0x300 && r <= 0x36F && n != 0:
+			inWord = true // a combining accent (decomposed text) inside a word
 		case r < utf8.RuneSelf:
 			if r < 0x20 && r != '\n' && r != '\r' && r != '\t' {
 				bad++
@@ -144,17 +146,7 @@ func fastLanguage(text string) (lang string, ok bool) {
 		// The end of a word: count it and its votes.
 		words++
 		if n > 0 {
-			if m := voteWords[string(buf[:n])]; m != 0 {
-				single := bits.OnesCount32(m) == 1
-				for m != 0 {
-					l := bits.TrailingZeros32(m)
-					m &= m - 1
-					votes[l]++
-					if single {
-						unique[l]++
-					}
-				}
-			}
+			vote(buf[:n], &votes, &unique)
 		}
 		n = 0
 		// A long text stops being read once the vote is settled by a wide
@@ -168,17 +160,7 @@ func fastLanguage(text string) (lang string, ok bool) {
 	if n != 0 {
 		words++
 		if n > 0 {
-			if m := voteWords[string(buf[:n])]; m != 0 {
-				single := bits.OnesCount32(m) == 1
-				for m != 0 {
-					l := bits.TrailingZeros32(m)
-					m &= m - 1
-					votes[l]++
-					if single {
-						unique[l]++
-					}
-				}
-			}
+			vote(buf[:n], &votes, &unique)
 		}
 	}
 	letters := han + kana + hangul + thai + latin + other
@@ -218,6 +200,21 @@ func fastLanguage(text string) (lang string, ok bool) {
 		return "", true
 	}
 	return "", false
+}
+
+// vote counts word w (lower case) for the languages it is a function word
+// of, and as unique evidence when it is one of only one language.
+func vote(w []byte, votes, unique *[nVoters]int) {
+	m := voteWords[string(w)]
+	single := bits.OnesCount32(m) == 1
+	for m != 0 {
+		l := bits.TrailingZeros32(m)
+		m &= m - 1
+		votes[l]++
+		if single {
+			unique[l]++
+		}
+	}
 }
 
 // markLetter returns the voter whose orthography alone uses letter r (in

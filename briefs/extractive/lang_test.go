@@ -433,3 +433,11 @@ func FuzzLanguage(f *testing.F) {
 		_ = wordless(s)
 	})
 }
+
+func TestDetectLanguageDecomposed(t *testing.T) {
+	// "é" as "e" and a combining acute accent.
+	s := "Le gouvernement a pre\u0301sente\u0301 mercredi un projet de loi. Les syndicats ont de\u0301nonce\u0301 une re\u0301forme injuste et ils appellent a\u0300 la gre\u0300ve pour la semaine prochaine dans tout le pays."
+	if got := DetectLanguage(s); got != "fr" {
+		t.Errorf("DetectLanguage(decomposed French) = %q", got)
+	}
+}
