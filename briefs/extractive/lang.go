@@ -146,7 +146,7 @@ func fastLanguage(text string) (lang string, ok bool) {
 		// The end of a word: count it and its votes.
 		words++
 		if n > 0 {
-			vote(buf[:n], &votes, &unique)
+			langVote(buf[:n], &votes, &unique)
 		}
 		n = 0
 		// A long text stops being read once the vote is settled by a wide
@@ -160,7 +160,7 @@ func fastLanguage(text string) (lang string, ok bool) {
 	if n != 0 {
 		words++
 		if n > 0 {
-			vote(buf[:n], &votes, &unique)
+			langVote(buf[:n], &votes, &unique)
 		}
 	}
 	letters := han + kana + hangul + thai + latin + other
@@ -202,9 +202,9 @@ func fastLanguage(text string) (lang string, ok bool) {
 	return "", false
 }
 
-// vote counts word w (lower case) for the languages it is a function word
+// langVote counts word w (lower case) for the languages it is a function word
 // of, and as unique evidence when it is one of only one language.
-func vote(w []byte, votes, unique *[nVoters]int) {
+func langVote(w []byte, votes, unique *[nVoters]int) {
 	m := voteWords[string(w)]
 	single := bits.OnesCount32(m) == 1
 	for m != 0 {

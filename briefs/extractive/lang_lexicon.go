@@ -38,14 +38,14 @@ import (
 //     words ("There's").
 type lexicon struct {
 	lang   string
-	stop   map[string]bool // function words, lower case
-	dangle map[string]bool // dangling openers: pronouns, demonstratives, connectives; up to four words
-	weak   map[string]bool // first and second person openers
-	cond   map[string]cond // context rules for some dangling words
-	elide  bool            // words take elided articles ("l'", "d'", "dell'"): tokenize drops them
-	clitic map[string]bool // words that contract with the next one ("they've", "c'est"): the part before the apostrophe decides
-	drop   map[string]bool // connectives that can be cut from the start of a sentence (dropConnective)
-	comma  map[string]bool // ... only when a comma follows them ("However, ...")
+	stop   map[string]bool       // function words, lower case
+	dangle map[string]bool       // dangling openers: pronouns, demonstratives, connectives; up to four words
+	weak   map[string]bool       // first and second person openers
+	cond   map[string]openerCond // context rules for some dangling words
+	elide  bool                  // words take elided articles ("l'", "d'", "dell'"): tokenize drops them
+	clitic map[string]bool       // words that contract with the next one ("they've", "c'est"): the part before the apostrophe decides
+	drop   map[string]bool       // connectives that can be cut from the start of a sentence (dropConnective)
+	comma  map[string]bool       // ... only when a comma follows them ("However, ...")
 
 	// Chinese and Japanese have no spaces to find the first word by: their
 	// openers are prefixes of the sentence, matched in order.
@@ -55,9 +55,10 @@ type lexicon struct {
 	prefixKeep   []string // openers that start like a dangling one but are not ("これまで", so far)
 }
 
-// cond is the context rule of a dangling word: with only set it dangles only
-// when the next word is in next, otherwise it dangles unless it is.
-type cond struct {
+// openerCond is the context rule of a dangling word: with only set it
+// dangles only when the next word is in next, otherwise it dangles unless
+// it is.
+type openerCond struct {
 	only bool
 	next map[string]bool
 }
@@ -85,14 +86,14 @@ func timeWords(lang string) map[string]bool {
 	return nil
 }
 
-func unless(words map[string]bool) cond { return cond{next: words} }
-func only(words map[string]bool) cond   { return cond{only: true, next: words} }
+func condUnless(words map[string]bool) openerCond { return openerCond{next: words} }
+func condOnly(words map[string]bool) openerCond   { return openerCond{only: true, next: words} }
 
 // withTime gives each of the demonstrative determiners the time-adverbial
 // exception.
-func withTime(lang string, c map[string]cond, dets ...string) map[string]cond {
+func withTime(lang string, c map[string]openerCond, dets ...string) map[string]openerCond {
 	if c == nil {
-		c = map[string]cond{}
+		c = map[string]openerCond{}
 	}
 	for _, d := range dets {
 		next := timeWords(lang)
@@ -100,15 +101,15 @@ func withTime(lang string, c map[string]cond, dets ...string) map[string]cond {
 			next = maps.Clone(next)
 			maps.Copy(next, old.next)
 		}
-		c[d] = unless(next)
+		c[d] = condUnless(next)
 	}
 	return c
 }
 
-func words(s string) map[string]bool { return setOf(strings.Fields(s)...) }
+func lexWords(s string) map[string]bool { return setOf(strings.Fields(s)...) }
 
-// phrases splits s at "|" into entries of one or more words.
-func phrases(s string) map[string]bool {
+// lexPhrases splits s at "|" into entries of one or more words.
+func lexPhrases(s string) map[string]bool {
 	m := map[string]bool{}
 	for _, p := range strings.Split(s, "|") {
 		if p = strings.Join(strings.Fields(p), " "); p != "" {
@@ -121,23 +122,23 @@ func phrases(s string) map[string]bool {
 var lexEN = &lexicon{
 	lang: "en",
 	stop: stopwords, // the summarizer's English list (entities.go)
-	dangle: phrases(`he|she|it|they|this|these|that|those|such|his|her|its|their|
+	dangle: lexPhrases(`he|she|it|they|this|these|that|those|such|his|her|its|their|
 		but|however|also|and|so|yet|still|then|instead|meanwhile|nevertheless|moreover|furthermore|besides|likewise|
 		otherwise|thus|hence|therefore|again|too|additionally|nonetheless|in addition|on the other hand`),
 	// "There" is weak rather than dangling: "There were ..." states a fact
 	// but reads as the middle of a story.
-	weak:   words(`i we you your our my us there`),
-	clitic: words(`he she it they that this there i we you`),
+	weak:   lexWords(`i we you your our my us there`),
+	clitic: lexWords(`he she it they that this there i we you`),
 	cond:   withTime("en", nil, "this", "that", "these", "those"),
-	drop:   words(`but however also and yet still so moreover furthermore meanwhile nevertheless besides thus instead`),
-	comma:  words(`however meanwhile nevertheless instead`),
+	drop:   lexWords(`but however also and yet still so moreover furthermore meanwhile nevertheless besides thus instead`),
+	comma:  lexWords(`however meanwhile nevertheless instead`),
 }
 
 var lexicons = map[string]*lexicon{
 	"en": lexEN,
 	"de": {
 		lang: "de",
-		stop: words(`der die das den dem des ein eine einer eines einem einen und oder aber doch sondern denn
+		stop: lexWords(`der die das den dem des ein eine einer eines einem einen und oder aber doch sondern denn
 			in im ins an am auf aus bei beim mit nach von vom zu zum zur für über unter vor hinter neben zwischen
 			durch gegen ohne um bis seit als wie wenn dass daß ob weil da so auch noch nur schon sehr mehr nicht
 			kein keine keinen keiner ist sind war waren wird werden wurde wurden worden sein seine seiner seinen
@@ -145,120 +146,120 @@ var lexicons = map[string]*lexicon{
 			muss müssen will wollen er sie es wir ich du man sich uns ihm ihn ihnen dies diese dieser dieses
 			diesem diesen jetzt dann bereits laut sowie etwa rund nun wo was wer dabei damit dazu daran darauf
 			davon hier dort alle allem allen aller alles einmal immer`),
-		dangle: phrases(`er|sie|es|dies|diese|dieser|dieses|diesem|diesen|das|sein|seine|seinen|seinem|seiner|ihr|ihre|ihren|ihrem|ihrer|
+		dangle: lexPhrases(`er|sie|es|dies|diese|dieser|dieses|diesem|diesen|das|sein|seine|seinen|seinem|seiner|ihr|ihre|ihren|ihrem|ihrer|
 			aber|doch|zudem|außerdem|jedoch|allerdings|dennoch|trotzdem|deshalb|deswegen|daher|auch|dabei|damit|
 			darüber hinaus|stattdessen|ebenfalls|immerhin|und|so|dann|danach|somit|folglich|zugleich|gleichzeitig|
 			andererseits|hingegen|dagegen|indes|indessen|ferner|überdies`),
-		weak: words(`ich wir du`),
-		cond: withTime("de", map[string]cond{
-			"das": only(words(`ist war sei wäre hat hatte habe hätte wird wurde würde kann könnte soll sollte muss
+		weak: lexWords(`ich wir du`),
+		cond: withTime("de", map[string]openerCond{
+			"das": condOnly(lexWords(`ist war sei wäre hat hatte habe hätte wird wurde würde kann könnte soll sollte muss
 				müsste darf will wollte bedeutet bedeutete zeigt zeigte geht ging gilt galt heißt hieß sagt sagte
 				betrifft betraf führt führte macht machte bestätigte erklärte teilte sorgt sorgte stößt stieß`)),
-			"es": unless(words(`gibt gab geben kam kommt`)),
-			"so": unless(words(`genannte genannten genannter`)),
+			"es": condUnless(lexWords(`gibt gab geben kam kommt`)),
+			"so": condUnless(lexWords(`genannte genannten genannter`)),
 		}, "diese", "dieser", "dieses", "diesem", "diesen"),
-		drop:  phrases(`aber|und|sondern`),
-		comma: phrases(``),
+		drop:  lexPhrases(`aber|und|sondern`),
+		comma: lexPhrases(``),
 	},
 	"fr": {
 		lang: "fr",
-		stop: words(`le la les l un une des du de d et ou mais donc or ni car à au aux en dans par pour sur sous
+		stop: lexWords(`le la les l un une des du de d et ou mais donc or ni car à au aux en dans par pour sur sous
 			avec sans chez entre vers contre depuis pendant selon est sont été être a ont avait avaient sera seront
 			fait il elle ils elles on nous vous je tu se s sa son ses leur leurs ce cet cette ces cela ça qui que
 			qu quoi dont où ne n pas plus moins très aussi déjà encore y lui eux même tout tous toute toutes si
 			comme après avant lors c j m t avoir mme deux trois`),
-		dangle: phrases(`il|elle|ils|elles|cela|ceci|ça|celui|celle|ceux|celles|ce|cet|cette|ces|c|son|sa|ses|leur|leurs|
+		dangle: lexPhrases(`il|elle|ils|elles|cela|ceci|ça|celui|celle|ceux|celles|ce|cet|cette|ces|c|son|sa|ses|leur|leurs|
 			mais|cependant|toutefois|aussi|en outre|de plus|par ailleurs|pourtant|néanmoins|donc|ainsi|
 			en revanche|et|or|puis|alors|enfin|du coup|par conséquent|d'ailleurs|en effet|malgré tout|
 			de son côté|de leur côté|pour autant|là|lui|eux`),
-		weak:   words(`je j nous vous moi`),
-		clitic: words(`c j`),
-		cond: withTime("fr", map[string]cond{
-			"il": unless(words(`y faut fallait faudra faudrait s'agit reste convient`)),
-			"c":  unless(words(`à au aux en dans lors grâce`)),
-			"ce": unless(words(`que qui qu dont`)),
+		weak:   lexWords(`je j nous vous moi`),
+		clitic: lexWords(`c j`),
+		cond: withTime("fr", map[string]openerCond{
+			"il": condUnless(lexWords(`y faut fallait faudra faudrait s'agit reste convient`)),
+			"c":  condUnless(lexWords(`à au aux en dans lors grâce`)),
+			"ce": condUnless(lexWords(`que qui qu dont`)),
 		}, "cette", "cet", "ce", "ces"),
 		elide: true,
-		drop:  phrases(`mais|et|cependant|toutefois|en outre|de plus|par ailleurs|pourtant|néanmoins|en revanche|d'ailleurs|en effet`),
-		comma: phrases(`cependant|toutefois|en outre|de plus|par ailleurs|pourtant|néanmoins|en revanche|d'ailleurs|en effet`),
+		drop:  lexPhrases(`mais|et|cependant|toutefois|en outre|de plus|par ailleurs|pourtant|néanmoins|en revanche|d'ailleurs|en effet`),
+		comma: lexPhrases(`cependant|toutefois|en outre|de plus|par ailleurs|pourtant|néanmoins|en revanche|d'ailleurs|en effet`),
 	},
 	"es": {
 		lang: "es",
-		stop: words(`el la los las lo un una unos unas y e o u ni pero sino que de del a al en con por para sin
+		stop: lexWords(`el la los las lo un una unos unas y e o u ni pero sino que de del a al en con por para sin
 			sobre entre desde hasta hacia según durante contra ante bajo es son fue fueron era ser sido está
 			están estaba ha han había haber se su sus le les me te nos mi tu yo él ella ellos ellas este esta
 			estos estas ese esa esos esas esto eso como más muy ya también no si sí cuando donde porque aunque
 			todo todos toda todas otro otra otros otras cual cuales quien quienes qué cómo hay tras dos tres`),
-		dangle: phrases(`él|ella|ellos|ellas|esto|eso|este|esta|estos|estas|ese|esa|esos|esas|aquello|aquel|aquella|su|sus|
+		dangle: lexPhrases(`él|ella|ellos|ellas|esto|eso|este|esta|estos|estas|ese|esa|esos|esas|aquello|aquel|aquella|su|sus|
 			pero|sin embargo|además|también|por eso|no obstante|asimismo|por otra parte|por otro lado|por lo tanto|
 			por tanto|así|entonces|incluso|y|tampoco|en cambio|de hecho|es decir|mientras tanto|por su parte|con todo`),
-		weak:  words(`yo nosotros nosotras usted ustedes vosotros`),
+		weak:  lexWords(`yo nosotros nosotras usted ustedes vosotros`),
 		cond:  withTime("es", nil, "este", "esta", "estos", "estas", "ese", "esa", "aquel", "aquella"),
-		drop:  phrases(`pero|y|sin embargo|además|no obstante|asimismo|por otra parte|por otro lado|en cambio|de hecho`),
-		comma: phrases(`sin embargo|además|no obstante|asimismo|por otra parte|por otro lado|en cambio|de hecho`),
+		drop:  lexPhrases(`pero|y|sin embargo|además|no obstante|asimismo|por otra parte|por otro lado|en cambio|de hecho`),
+		comma: lexPhrases(`sin embargo|además|no obstante|asimismo|por otra parte|por otro lado|en cambio|de hecho`),
 	},
 	"pt": {
 		lang: "pt",
-		stop: words(`o a os as um uma uns umas e ou mas que de do da dos das em no na nos nas ao aos à às por
+		stop: lexWords(`o a os as um uma uns umas e ou mas que de do da dos das em no na nos nas ao aos à às por
 			pelo pela pelos pelas para com sem sobre entre até desde contra é são foi foram era ser sido está
 			estão estava tem têm tinha ter há se seu sua seus suas lhe lhes ele ela eles elas este esta estes
 			estas esse essa esses essas isso isto como mais muito já também não quando onde porque todo todos
 			toda todas outro outra outros outras qual quais quem segundo num numa dois três`),
-		dangle: phrases(`ele|ela|eles|elas|isso|isto|este|esta|estes|estas|esse|essa|esses|essas|aquilo|aquele|aquela|
+		dangle: lexPhrases(`ele|ela|eles|elas|isso|isto|este|esta|estes|estas|esse|essa|esses|essas|aquilo|aquele|aquela|
 			seu|sua|seus|suas|mas|porém|contudo|além disso|também|no entanto|todavia|entretanto|por isso|
 			assim|então|ainda assim|por outro lado|ou seja|de fato|e|por sua vez|mesmo assim|inclusive`),
-		weak:  words(`eu nós você vocês`),
+		weak:  lexWords(`eu nós você vocês`),
 		cond:  withTime("pt", nil, "este", "esta", "esse", "essa", "aquele", "aquela"),
-		drop:  phrases(`mas|e|porém|contudo|além disso|no entanto|todavia|entretanto|por outro lado|de fato`),
-		comma: phrases(`porém|contudo|além disso|no entanto|todavia|entretanto|por outro lado|de fato`),
+		drop:  lexPhrases(`mas|e|porém|contudo|além disso|no entanto|todavia|entretanto|por outro lado|de fato`),
+		comma: lexPhrases(`porém|contudo|além disso|no entanto|todavia|entretanto|por outro lado|de fato`),
 	},
 	"it": {
 		lang: "it",
-		stop: words(`il lo la i gli le l un uno una e ed o ma che di del dello della dei degli delle dell a al allo
+		stop: lexWords(`il lo la i gli le l un uno una e ed o ma che di del dello della dei degli delle dell a al allo
 			alla ai agli alle all da dal dalla dai dalle dall in nel nello nella nei negli nelle nell con su sul
 			sulla sui sulle per tra fra è sono era erano stato stata stati essere ha hanno aveva avere si suo sua
 			suoi sue loro lui lei questo questa questi queste quello quella come più molto già anche non quando
 			dove perché se tutto tutti tutta tutte altro altra altri altre cui chi ci ne c d un' due tre`),
-		dangle: phrases(`lui|lei|esso|essa|essi|esse|ciò|questo|questa|questi|queste|quello|quella|quelli|quelle|loro|
+		dangle: lexPhrases(`lui|lei|esso|essa|essi|esse|ciò|questo|questa|questi|queste|quello|quella|quelli|quelle|loro|
 			ma|però|tuttavia|inoltre|anche|invece|comunque|quindi|infatti|pertanto|dunque|eppure|e|poi|allora|
 			intanto|nel frattempo|d'altra parte|in ogni caso|oltre a ciò|per questo|così`),
-		weak:  words(`io noi voi`),
+		weak:  lexWords(`io noi voi`),
 		cond:  withTime("it", nil, "questo", "questa", "questi", "queste", "quello", "quella"),
 		elide: true,
-		drop:  phrases(`ma|e|però|tuttavia|inoltre|invece|comunque|infatti|nel frattempo|d'altra parte`),
-		comma: phrases(`però|tuttavia|inoltre|invece|comunque|infatti|nel frattempo|d'altra parte`),
+		drop:  lexPhrases(`ma|e|però|tuttavia|inoltre|invece|comunque|infatti|nel frattempo|d'altra parte`),
+		comma: lexPhrases(`però|tuttavia|inoltre|invece|comunque|infatti|nel frattempo|d'altra parte`),
 	},
 	"nl": {
 		lang: "nl",
-		stop: words(`de het een en of maar dat die dit deze van in op te aan met voor door bij naar uit over om tot
+		stop: lexWords(`de het een en of maar dat die dit deze van in op te aan met voor door bij naar uit over om tot
 			onder tegen na sinds zonder is zijn was waren wordt worden werd werden heeft hebben had hadden kan
 			kunnen zal zullen moet moeten hij zij ze we wij ik je u men zich haar hun hem er niet geen ook nog al
 			wel meer dan als toen wanneer waar omdat zo nu volgens wat wie twee drie`),
-		dangle: phrases(`hij|zij|ze|het|dit|dat|deze|haar|hun|
+		dangle: lexPhrases(`hij|zij|ze|het|dit|dat|deze|haar|hun|
 			maar|echter|ook|bovendien|daarom|toch|wel|daarnaast|verder|en|dus|daardoor|daarbij|daarmee|
 			tegelijk|tegelijkertijd|intussen|inmiddels|wel|evenwel|desondanks|niettemin|anderzijds|vervolgens|
 			daarna|eveneens`),
-		weak: words(`ik wij we jij je jullie u`),
-		cond: withTime("nl", map[string]cond{
-			"het": only(words(`is was wordt werd zal zou gaat ging heeft had kan kon moet moest lijkt leek blijkt
+		weak: lexWords(`ik wij we jij je jullie u`),
+		cond: withTime("nl", map[string]openerCond{
+			"het": condOnly(lexWords(`is was wordt werd zal zou gaat ging heeft had kan kon moet moest lijkt leek blijkt
 				bleek komt kwam staat stond betreft betrof gebeurde gebeurt zijn waren worden werden hebben`)),
 		}, "dit", "dat", "deze"),
-		drop:  phrases(`maar|en`),
-		comma: phrases(``),
+		drop:  lexPhrases(`maar|en`),
+		comma: lexPhrases(``),
 	},
 	"cs": {
 		lang: "cs",
-		stop: words(`a i o u v ve na s se z ze k ke do od po pro při za před nad pod mezi bez je jsou byl byla bylo
+		stop: lexWords(`a i o u v ve na s se z ze k ke do od po pro při za před nad pod mezi bez je jsou byl byla bylo
 			byli by být má mají mít jak že ale však také jen už ještě není nebo ani to ten ta ty tento tato toto
 			tyto jeho její jejich on ona ono oni ony jsem jsme který která které kteří kterou podle jako aby když
 			kde tak již si jsi dva tři`),
-		dangle: phrases(`on|ona|ono|oni|ony|to|tento|tato|toto|tyto|tito|ten|ta|ty|tím|jeho|její|jejich|
+		dangle: lexPhrases(`on|ona|ono|oni|ony|to|tento|tato|toto|tyto|tito|ten|ta|ty|tím|jeho|její|jejich|
 			ale|však|také|navíc|přesto|proto|tedy|rovněž|avšak|zároveň|a|dále|pak|tak|navzdory tomu|
 			kromě toho|mimo to|naopak|ovšem|nicméně|přitom|tudíž`),
-		weak:  words(`já my vy`),
+		weak:  lexWords(`já my vy`),
 		cond:  withTime("cs", nil, "tento", "tato", "toto", "tyto", "ten", "ta", "to"),
-		drop:  phrases(`ale|a|avšak`),
-		comma: phrases(``),
+		drop:  lexPhrases(`ale|a|avšak`),
+		comma: lexPhrases(``),
 	},
 }
 
