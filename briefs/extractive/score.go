@@ -1,6 +1,7 @@
 package extractive
 
 import (
+	"bytes"
 	"math"
 	"slices"
 	"unicode"
@@ -68,12 +69,23 @@ func (x *Summarizer) analyse(sc *scratch) int {
 }
 
 // tokenize adds the terms of sentence i to the term lists (raw term
-// frequencies in weights) and returns its word count. briefs.Terms are lower-cased
-// words without stopwords, with a possessive "'s" and a plural "s" removed,
-// enough to match "Putin's"/"Putin" and "talks"/"talk" without a stemmer.
-// briefs.Terms are identified by a 64-bit hash, so no term string is allocated.
+// frequencies in weights) and returns its length in words (textLen).
+// Terms are lower-cased words without the stopwords of the article's
+// language (sc.lang, English when nil), with a possessive "'s" and a plural
+// "s" removed, enough to match "Putin's"/"Putin" and "talks"/"talk" without
+// a stemmer; in French and Italian an elided article goes too
+// ("l'entreprise" is "entreprise"). Chinese and Japanese have no spaces to
+// find words by, so runs of Han and katakana give character bigrams
+// ("国内生产" gives "国内", "内生", "生产"), or the character alone when it
+// stands by itself; hiragana (Japanese particles and endings) and a few
+// Chinese function characters ("的", "了", "是") break the runs. Terms are
+// identified by a 64-bit hash, so no term string is allocated.
 func (sc *scratch) tokenize(s string, i int) int {
-	words := 0
+	lx := sc.lang
+	if lx == nil {
+		lx = lexEN
+	}
+	words, wide := 0, 0
 	for p := 0; p < len(s); {
 		c := s[p]
 		if c < utf8.RuneSelf {
@@ -83,6 +95,9 @@ func (sc *scratch) tokenize(s string, i int) int {
 			}
 		} else if r, size := utf8.DecodeRuneInString(s[p:]); !isWordRune(r) {
 			p += size
+			continue
+		} else if isBigramRune(r) {
+			p = sc.bigrams(s, p, i, &wide)
 			continue
 		}
 		buf := sc.lower[:0]
@@ -101,7 +116,7 @@ func (sc *scratch) tokenize(s string, i int) int {
 				p++
 			case c >= utf8.RuneSelf:
 				r, size := utf8.DecodeRuneInString(s[p:])
-				if !isWordRune(r) {
+				if !isWordRune(r) || isBigramRune(r) {
 					break word
 				}
 				buf = utf8.AppendRune(buf, unicode.ToLower(r))
@@ -112,8 +127,18 @@ func (sc *scratch) tokenize(s string, i int) int {
 		}
 		sc.lower = buf
 		words++
+		if lx != lexEN {
+			if lx.elide {
+				if k := bytes.IndexByte(buf, '\''); k > 0 && k <= 4 {
+					buf = buf[k+1:] // "l'entreprise", "dell'anno"
+				}
+			}
+			if lx.stop[string(buf)] {
+				continue
+			}
+		}
 		key := stemBytes(buf)
-		if len(key) < 2 || stopwords[string(key)] {
+		if len(key) < 2 || lx.stop[string(key)] {
 			continue
 		}
 		h := uint64(14695981039346656037) // FNV-1a
@@ -121,25 +146,95 @@ func (sc *scratch) tokenize(s string, i int) int {
 			h ^= uint64(b)
 			h *= 1099511628211
 		}
-		id, ok := sc.vocab[h]
-		if !ok {
-			id = int32(len(sc.df))
-			sc.vocab[h] = id
-			sc.df = append(sc.df, 0)
-			sc.mark = append(sc.mark, 0)
-			sc.at = append(sc.at, 0)
+		sc.addTerm(h, i)
+	}
+	return words + (wide+1)/2
+}
+
+// bigrams adds the terms of the run of Han and kana that starts at s[p]
+// (see tokenize), counts its characters in *wide and returns the index after
+// the run.
+func (sc *scratch) bigrams(s string, p, i int, wide *int) int {
+	var prev [4]byte // the previous term character, UTF-8
+	np := 0          // its length; 0 when the last character broke the run
+	alone := false   // the previous character has no bigram yet
+	for p < len(s) {
+		r, size := utf8.DecodeRuneInString(s[p:])
+		if !isBigramRune(r) {
+			break
 		}
-		if sc.mark[id] == int32(i+1) {
-			sc.weights[sc.at[id]]++
+		*wide++
+		cur := s[p : p+size]
+		p += size
+		if r >= 0x3040 && r <= 0x309F || hanStop(r) {
+			if alone {
+				sc.addTerm(hashBytes(fnvOffset, prev[:np]), i)
+			}
+			np, alone = 0, false
 			continue
 		}
-		sc.mark[id] = int32(i + 1)
-		sc.at[id] = int32(len(sc.terms))
-		sc.df[id]++
-		sc.terms = append(sc.terms, id)
-		sc.weights = append(sc.weights, 1)
+		if np > 0 {
+			sc.addTerm(hashString(hashBytes(fnvOffset, prev[:np]), cur), i)
+			alone = false
+		} else {
+			alone = true
+		}
+		np = copy(prev[:], cur)
 	}
-	return words
+	if alone {
+		sc.addTerm(hashBytes(fnvOffset, prev[:np]), i)
+	}
+	return p
+}
+
+// hanStop reports whether r is a Chinese function character, which breaks
+// a run of bigrams like a space: particles, the copula, common prepositions
+// and conjunctions.
+func hanStop(r rune) bool {
+	switch r {
+	case '的', '了', '是', '在', '和', '与', '及', '或', '等', '也', '都', '就', '被', '把', '将', '对', '于', '而', '之', '其', '着', '这', '那', '个':
+		return true
+	}
+	return false
+}
+
+const fnvOffset = uint64(14695981039346656037)
+
+func hashBytes(h uint64, b []byte) uint64 {
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return h
+}
+
+func hashString(h uint64, s string) uint64 {
+	for k := 0; k < len(s); k++ {
+		h ^= uint64(s[k])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// addTerm counts the term with hash h in sentence i.
+func (sc *scratch) addTerm(h uint64, i int) {
+	id, ok := sc.vocab[h]
+	if !ok {
+		id = int32(len(sc.df))
+		sc.vocab[h] = id
+		sc.df = append(sc.df, 0)
+		sc.mark = append(sc.mark, 0)
+		sc.at = append(sc.at, 0)
+	}
+	if sc.mark[id] == int32(i+1) {
+		sc.weights[sc.at[id]]++
+		return
+	}
+	sc.mark[id] = int32(i + 1)
+	sc.at[id] = int32(len(sc.terms))
+	sc.df[id]++
+	sc.terms = append(sc.terms, id)
+	sc.weights = append(sc.weights, 1)
 }
 
 func isASCIIAlnum(c byte) bool {

@@ -38,6 +38,7 @@ type scratch struct {
 	next    []float64
 	lower   []byte
 	order   []int
+	lang    *lexicon // the article's language, for stopwords (nil: English)
 }
 
 var scratchPool = sync.Pool{New: func() any {

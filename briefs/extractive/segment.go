@@ -19,6 +19,12 @@ import (
 // handle text that lost its punctuation in copying: a photo caption glued
 // to the story without a full stop ("...than a colleague The cost of...")
 // and paragraphs glued without a space ("...in 2011.On Friday...").
+//
+// Chinese and Japanese need none of this: a sentence ends at "。", "！" or
+// "？" (with the closing quotes or brackets after it), the next one follows
+// without a space, and there are no capital letters to look at. Their
+// lines are joined without a space, and a short line without punctuation
+// is a heading.
 
 // Sentences splits text into sentences, in order. Line structure matters: a
 // blank line, a list item ("•", "-", "1.") or a short heading line ends a
@@ -60,7 +66,7 @@ func appendSentences(dst []string, text string) []string {
 		case 1:
 			dst = splitBlock(dst, block[0])
 		default:
-			dst = splitBlock(dst, strings.Join(block, " "))
+			dst = splitBlock(dst, joinLines(block))
 		}
 		block = block[:0]
 	}
@@ -98,7 +104,19 @@ func appendSentences(dst []string, text string) []string {
 // lineEndsSentence decides whether the line break between prev and next ends
 // a sentence (both lines non-blank, next not a list item).
 func lineEndsSentence(prev, next string) bool {
+	if endsCJKTerminal(prev) {
+		return true // "。" needs no capital letter after it
+	}
 	r, _ := utf8.DecodeRuneInString(next)
+	if last, _ := utf8.DecodeLastRuneInString(prev); isWideRune(last) && (isWideRune(r) || isOpenQuote(r)) {
+		// Chinese or Japanese on both sides: a line that stops at a comma
+		// goes on; a short one without punctuation is a heading ("经济数据").
+		switch last {
+		case '\uff0c', '\u3001', '\uff1a', '\uff1b', '\u300c', '\u300e', '\uff08':
+			return false
+		}
+		return utf8.RuneCountInString(prev) <= 40
+	}
 	if !unicode.IsUpper(r) && !unicode.IsDigit(r) && !isOpenQuote(r) {
 		// Lower case or punctuation: the sentence goes on ("...drinking
 		// supply\ncould cause", "...Lyon\n: "We're").
@@ -151,14 +169,14 @@ func isHeadingLine(s string) bool {
 }
 
 // endsTerminal reports whether s ends with terminal punctuation, possibly
-// followed by closing quotes or brackets (`said."`, `(sic.)`).
+// followed by closing quotes or brackets (`said."`, `(sic.)`, "。」").
 func endsTerminal(s string) bool {
 	s = strings.TrimRight(s, `"')]`+"\u201d\u2019")
 	if s == "" {
 		return false
 	}
 	last, _ := utf8.DecodeLastRuneInString(s)
-	return last == '.' || last == '!' || last == '?' || last == '\u2026'
+	return last == '.' || last == '!' || last == '?' || last == '\u2026' || last >= 0x3000 && endsCJKTerminal(s)
 }
 
 func lastWord(s string) string {
@@ -273,6 +291,27 @@ func splitBlock(dst []string, s string) []string {
 			}
 		case c == 0xE2 && strings.HasPrefix(s[i:], "\u2026"): // …
 			j = i + len("\u2026")
+		case (c == 0xE3 || c == 0xEF) && cjkTerminalAt(s, i) > 0:
+			// "。", "！", "？": Chinese and Japanese sentences end there and
+			// the next one follows without a space or a capital letter.
+			j = i
+			for n := cjkTerminalAt(s, j); n > 0 || j < len(s) && (s[j] == '!' || s[j] == '?'); n = cjkTerminalAt(s, j) {
+				j += max(n, 1)
+			}
+			k := skipCJKClosers(s, j)
+			if k >= len(s) {
+				i = len(s) // the end of the block
+				continue
+			}
+			if r, _ := utf8.DecodeRuneInString(s[k:]); k > j && (r == 'と' || r == 'っ' || r == '、' || r == '，' || r == ',') {
+				// "「…する。」と述べた": the quote goes on into the sentence.
+				i = k - 1
+				continue
+			}
+			dst = appendSentence(dst, s[start:k])
+			start = k
+			i = k - 1
+			continue
 		default:
 			continue
 		}
@@ -404,8 +443,8 @@ func boundaryAt(s string, start, i, j, next int) bool {
 		return true
 	}
 	digit := unicode.IsDigit(r)
-	if !unicode.IsUpper(r) && !digit {
-		return false
+	if !unicode.IsUpper(r) && !digit && !isWideRune(r) {
+		return false // a Chinese or Japanese sentence needs no capital
 	}
 	if j-i != 1 || s[i] != '.' {
 		return true // "!", "?", "...", "…": upper case next is enough
@@ -530,4 +569,176 @@ func setOf(words ...string) map[string]bool {
 		m[w] = true
 	}
 	return m
+}
+
+// CJK sentence boundaries.
+
+// cjkTerminalAt returns the byte length of the full-width sentence
+// terminator at s[i] ("。", "！", "？"), or 0.
+func cjkTerminalAt(s string, i int) int {
+	if i+3 > len(s) {
+		return 0
+	}
+	switch s[i : i+3] {
+	case "\u3002", "\uff01", "\uff1f":
+		return 3
+	}
+	return 0
+}
+
+// skipCJKClosers returns the index after the closing quotes and brackets at
+// j ("」", "』", "”", "’", "）", "》", "】" and the ASCII ones) and any
+// spaces after them.
+func skipCJKClosers(s string, j int) int {
+	for j < len(s) {
+		r, n := utf8.DecodeRuneInString(s[j:])
+		switch r {
+		case '\u300d', '\u300f', '\u201d', '\u2019', '\uff09', '\u300b', '\u3011', '\u3009', '\u3015', '\uff63',
+			'"', '\'', ')', ']':
+			j += n
+		default:
+			for j < len(s) && s[j] == ' ' {
+				j++
+			}
+			return j
+		}
+	}
+	return j
+}
+
+// endsCJKTerminal reports whether s ends with "。", "！" or "？", possibly
+// followed by closing quotes or brackets.
+func endsCJKTerminal(s string) bool {
+	for len(s) > 0 {
+		r, n := utf8.DecodeLastRuneInString(s)
+		switch r {
+		case '\u3002', '\uff01', '\uff1f':
+			return true
+		case '\u300d', '\u300f', '\u201d', '\u2019', '\uff09', '\u300b', '\u3011', '\u3009', '\u3015', '\uff63', '"', '\'', ')', ']':
+			s = s[:len(s)-n]
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// joinLines joins the lines of a block with spaces, except between two
+// characters of a script written without spaces (a Chinese or Japanese
+// paragraph broken over lines).
+func joinLines(lines []string) string {
+	n := len(lines) - 1
+	glued := false
+	for k := 1; k < len(lines); k++ {
+		n += len(lines[k-1])
+		last, _ := utf8.DecodeLastRuneInString(lines[k-1])
+		first, _ := utf8.DecodeRuneInString(lines[k])
+		if isWideRune(last) && isWideRune(first) {
+			glued = true
+		}
+	}
+	if !glued {
+		return strings.Join(lines, " ")
+	}
+	var b strings.Builder
+	b.Grow(n + len(lines[len(lines)-1]))
+	for k, l := range lines {
+		if k > 0 {
+			last, _ := utf8.DecodeLastRuneInString(lines[k-1])
+			first, _ := utf8.DecodeRuneInString(l)
+			if !isWideRune(last) || !isWideRune(first) {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(l)
+	}
+	return b.String()
+}
+
+// isWideRune reports whether r belongs to a script written without spaces
+// between words, or is CJK punctuation: Han, kana, Thai, the CJK symbols
+// and the full-width forms.
+func isWideRune(r rune) bool {
+	return isWordlessRune(r) || r >= 0x3000 && r <= 0x303F || r >= 0xFF00 && r <= 0xFFEF
+}
+
+// isWordlessRune reports whether r is a letter of a script written without
+// spaces between words: Han, hiragana, katakana, Thai. Hangul is not one:
+// Korean puts spaces between words.
+func isWordlessRune(r rune) bool {
+	return isHan(r) || isKana(r) || r == 0x30FC || r == 0x30FB ||
+		r >= 0x0E00 && r <= 0x0E7F
+}
+
+// isBigramRune reports whether r is taken two at a time as a term
+// (tokenize): Han, kana and the prolonged sound mark.
+func isBigramRune(r rune) bool {
+	return r >= 0x3040 && r <= 0x30FF && r != 0x30FB || isHan(r) ||
+		r >= 0x31F0 && r <= 0x31FF || r >= 0xFF66 && r <= 0xFF9D
+}
+
+// wordless reports whether s is mostly written in a script without spaces
+// between words (Chinese, Japanese, Thai): more than half of its letters
+// are Han, kana or Thai. Such text has no capital letters either.
+func wordless(s string) bool {
+	wide, letters := 0, 0
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf:
+			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+				letters++
+			}
+		case isWordlessRune(r):
+			wide++
+			letters++
+		case unicode.IsLetter(r):
+			letters++
+		}
+	}
+	return wide*2 > letters
+}
+
+// textLen is a length of s comparable to a word count in any script: the
+// words of scripts that separate them with spaces (runs of letters and
+// digits, as tokenize counts them), plus half the characters of scripts
+// that do not (Han, kana, Thai), rounded up. A Chinese word is one or two
+// characters, a Japanese one about two, so half the characters is about
+// the number of words: a 30-character Chinese sentence counts like a
+// 15-word English one. For text without such characters it is the word
+// count; tokenize returns the same measure for a sentence.
+func textLen(s string) int {
+	words, wide := 0, 0
+	in := false
+	for p := 0; p < len(s); {
+		c := s[p]
+		if c < utf8.RuneSelf {
+			switch {
+			case isASCIIAlnum(c):
+				if !in {
+					words++
+				}
+				in = true
+			case c == '\'' && in && p+1 < len(s) && isASCIIAlnum(s[p+1]):
+			default:
+				in = false
+			}
+			p++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[p:])
+		p += size
+		switch {
+		case isWordlessRune(r):
+			wide++
+			in = false
+		case isWordRune(r):
+			if !in {
+				words++
+			}
+			in = true
+		default:
+			in = false
+		}
+	}
+	return words + (wide+1)/2
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -107,11 +108,14 @@ func FuzzSentences(f *testing.F) {
 		"a colleague The cost of it. 2017.It was",
 		"\xff\xfe\x00 broken",
 		"\"\"\". . . ( ) [ ] …",
+		"第一句。第二句！「引用。」と言った。\n改行された\n文章。",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
 		valid := strings.ToValidUTF8(in, "\uFFFD")
+		// Lines of Chinese or Japanese text are joined without a space.
+		glued := strings.Join(strings.FieldsFunc(valid, unicode.IsSpace), "")
 		for _, s := range Sentences(in) {
 			if s == "" || strings.TrimSpace(s) != s {
 				t.Fatalf("empty or untrimmed sentence %q", s)
@@ -122,10 +126,118 @@ func FuzzSentences(f *testing.F) {
 			// Sentences only trim, join lines and drop list markers: every
 			// word of a sentence is a piece of the input.
 			for _, w := range strings.Fields(s) {
-				if !strings.Contains(valid, w) {
+				if !strings.Contains(valid, w) && !strings.Contains(glued, w) {
 					t.Fatalf("word %q of sentence %q is not in the input", w, s)
 				}
 			}
 		}
 	})
+}
+
+func TestSentencesCJK(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want []string
+	}{
+		{"chinese news",
+			"国家统计局周一公布的数据显示，今年第三季度国内生产总值同比增长4.9%，略高于市场预期。分析人士认为，消费和服务业的回暖是经济增长的主要动力。但房地产市场仍然低迷，新建商品住宅销售面积下降了19.8%。国家统计局发言人表示：“经济恢复向好的态势没有改变。”他同时提醒，外部环境依然复杂严峻！明年的增长目标会是多少？市场普遍预计在5%左右。",
+			[]string{
+				"国家统计局周一公布的数据显示，今年第三季度国内生产总值同比增长4.9%，略高于市场预期。",
+				"分析人士认为，消费和服务业的回暖是经济增长的主要动力。",
+				"但房地产市场仍然低迷，新建商品住宅销售面积下降了19.8%。",
+				"国家统计局发言人表示：“经济恢复向好的态势没有改变。”",
+				"他同时提醒，外部环境依然复杂严峻！",
+				"明年的增长目标会是多少？",
+				"市场普遍预计在5%左右。",
+			}},
+		{"japanese news with quotes",
+			"政府は22日、来年度の予算案を閣議決定した。一般会計の総額は過去最大の112兆円となり、防衛費やGDP比2%の目標に向けた支出が目立つ。財務相は記者会見で「財政健全化の目標は維持する」と述べた。「国民の理解を得たい。」首相はこう語った。野党は「歳出の膨張に歯止めがかからない」と批判している。審議は1月の通常国会で始まる。",
+			[]string{
+				"政府は22日、来年度の予算案を閣議決定した。",
+				"一般会計の総額は過去最大の112兆円となり、防衛費やGDP比2%の目標に向けた支出が目立つ。",
+				"財務相は記者会見で「財政健全化の目標は維持する」と述べた。",
+				"「国民の理解を得たい。」",
+				"首相はこう語った。",
+				"野党は「歳出の膨張に歯止めがかからない」と批判している。",
+				"審議は1月の通常国会で始まる。",
+			}},
+		{"a quote that goes on",
+			"首相は「責任を感じている。」と述べた。辞任は否定した。",
+			[]string{"首相は「責任を感じている。」と述べた。", "辞任は否定した。"}},
+		{"full-width marks and nested quotes",
+			"『本当か？』と彼は聞いた。答えはなかった！！その後、会議は中断された。",
+			[]string{"『本当か？』と彼は聞いた。", "答えはなかった！！", "その後、会議は中断された。"}},
+		{"spaces between sentences",
+			"台风已经登陆。 当地停课一天。",
+			[]string{"台风已经登陆。", "当地停课一天。"}},
+		{"paragraph broken over lines",
+			"东京奥运会组委会周五表示，\n比赛将如期举行。\n门票不会退还。",
+			[]string{"东京奥运会组委会周五表示，比赛将如期举行。", "门票不会退还。"}},
+		{"heading line",
+			"经济数据\n国家统计局周一公布了最新数据。",
+			[]string{"经济数据", "国家统计局周一公布了最新数据。"}},
+		{"long line without punctuation goes on",
+			"国家统计局周一公布的数据显示今年第三季度国内生产总值同比增长略高于市场此前的预期而消费\n和服务业的回暖是主要动力。",
+			[]string{"国家统计局周一公布的数据显示今年第三季度国内生产总值同比增长略高于市场此前的预期而消费和服务业的回暖是主要动力。"}},
+		{"paragraphs",
+			"第一段的内容到此结束。\n\n第二段从这里开始。",
+			[]string{"第一段的内容到此结束。", "第二段从这里开始。"}},
+		{"mixed with English",
+			"苹果公司发布了新款iPhone。The shares rose 3.5% in New York. 分析师对此表示乐观。",
+			[]string{"苹果公司发布了新款iPhone。", "The shares rose 3.5% in New York.", "分析师对此表示乐观。"}},
+		{"no terminator", "北京时间今晚八点", []string{"北京时间今晚八点"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Sentences(tt.in)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Sentences(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+			}
+			for _, s := range got {
+				if wordless(s) && strings.HasSuffix(s, ".") {
+					t.Errorf("a CJK sentence ends in an ASCII full stop: %q", s)
+				}
+			}
+		})
+	}
+}
+
+func TestWordlessAndTextLen(t *testing.T) {
+	tests := []struct {
+		s        string
+		wordless bool
+		n        int
+	}{
+		{"The central bank raised rates on Wednesday.", false, 7},
+		{"It's a 3.5% rise, the U.S. said.", false, 9},
+		{"Die Europäische Zentralbank erhöht den Leitzins.", false, 6},
+		{"国家统计局周一公布了数据。", true, 6},              // 12 Han characters
+		{"日本銀行は19日、金融緩和策を維持すると発表した。", true, 12}, // 22 kana and kanji, and "19"
+		{"苹果公司发布了新款iPhone。", true, 6},           // 9 Han and "iPhone"
+		{"ข่าวด่วนวันนี้", true, 7},
+		{"서울시는 대중교통 요금을 인상한다.", false, 4},
+		{"", false, 0},
+		{"「」。", false, 0},
+	}
+	for _, tt := range tests {
+		if got := wordless(tt.s); got != tt.wordless {
+			t.Errorf("wordless(%q) = %v, want %v", tt.s, got, tt.wordless)
+		}
+		if got := textLen(tt.s); got != tt.n {
+			t.Errorf("textLen(%q) = %d, want %d", tt.s, got, tt.n)
+		}
+	}
+}
+
+func TestEndsTerminalCJK(t *testing.T) {
+	for s, want := range map[string]bool{
+		"台风已经登陆。": true, "真的吗？": true, "太好了！": true, "「維持する。」": true,
+		"他说：“我们会继续努力。”": true, "北京时间今晚八点": false, "数据显示，": false,
+		"He said.": true, "He said": false, `"Go."`: true,
+	} {
+		if got := endsTerminal(s); got != want {
+			t.Errorf("endsTerminal(%q) = %v, want %v", s, got, want)
+		}
+	}
 }
