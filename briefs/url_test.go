@@ -42,14 +42,3 @@ func TestTermsFoldCaseAccentsAndPossessives(t *testing.T) {
 		}
 	}
 }
-
-func TestHasDanglingOpener(t *testing.T) {
-	for s, want := range map[string]bool{
-		"He said no.": true, "However, the deal stands.": true, "  “This is big,” she said.": true,
-		"Theirs was a deal.": false, "Putin said.": false, "Italy won.": false, "": false,
-	} {
-		if got := HasDanglingOpener(s); got != want {
-			t.Errorf("HasDanglingOpener(%q) = %v, want %v", s, got, want)
-		}
-	}
-}

@@ -201,7 +201,6 @@ var knownFaults = []string{
 	"fewer than 3 bullets",
 	"more than 5 bullets",
 	"bullet over 300 characters",
-	"bullet with a dangling opener",
 	"empty gist",
 	"empty title",
 	"gist over 300 characters",

@@ -4,8 +4,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"briefbot/briefs"
 )
 
 // candidate returns the sentence as bullet material, or "" when it is not:
@@ -14,7 +12,7 @@ import (
 // needs the sentence before it. A leading connective ("But,", "However,") is
 // dropped when the rest stands alone. It does not allocate unless it has to
 // re-capitalise.
-func (x *Summarizer) candidate(si *sentence) string {
+func (x *Summarizer) candidate(lx *lexicon, si *sentence) string {
 	s := si.text
 	if si.words < x.p.minWords || si.words > x.p.maxWords {
 		return ""
@@ -48,7 +46,7 @@ func (x *Summarizer) candidate(si *sentence) string {
 		s = s[k:]
 		si.recap = unicode.IsLower(firstRune(s))
 		r := firstRune(s)
-		if openerDangles(s) || !opensSentence(r) && !si.recap && !(isOpenQuote(r) && attributedQuote(s)) {
+		if lx.leans(s) || !opensSentence(r) && !si.recap && !(isOpenQuote(r) && attributedQuote(s)) {
 			return ""
 		}
 		return s
@@ -59,12 +57,12 @@ func (x *Summarizer) candidate(si *sentence) string {
 	if si.subst != "" {
 		return s
 	}
-	if openerDangles(s) && !(isOpenQuote(firstRune(s)) && !briefs.HasDanglingOpener(s) && attributedQuote(s)) {
-		rest, ok := dropConnective(s)
+	if lx.leans(s) && !(isOpenQuote(firstRune(s)) && !lx.openerDangles(s) && attributedQuote(s)) {
+		rest, ok := lx.dropConnective(s)
 		if !ok {
 			rest, ok = dropFrame(s)
 		}
-		if !ok || openerDangles(rest) {
+		if !ok || lx.leans(rest) {
 			return ""
 		}
 		s = rest
@@ -87,68 +85,6 @@ func (si *sentence) source() string {
 	}
 	r, size := utf8.DecodeRuneInString(si.cand)
 	return string(unicode.ToUpper(r)) + si.cand[size:]
-}
-
-// openerDangles reports whether s opens with a word that leans on the
-// sentence before it: the pronouns and connectives of briefs.HasDanglingOpener, and
-// the weaker ones of weakOpeners (first and second person, "That",
-// "Meanwhile"). It looks at the first word without allocating.
-func openerDangles(s string) bool {
-	var buf [16]byte
-	w := firstWordLower(buf[:0], s)
-	if danglers[string(w)] || weakOpeners[string(w)] {
-		return true
-	}
-	for i, c := range w {
-		if c == '\'' {
-			return danglers[string(w[:i])] // "They've", "It'll"
-		}
-	}
-	return false
-}
-
-// danglers mirrors the words of briefs.HasDanglingOpener (format.go), which gives
-// the final verdict on each bullet; this copy lets the candidate filter run
-// without allocating.
-var danglers = setOf("he", "she", "it", "they", "but", "however", "also", "this")
-
-// weakOpeners, like the pronouns briefs.HasDanglingOpener knows, point back to a
-// sentence the reader has not seen, or open an unattributed quote.
-var weakOpeners = setOf("that", "these", "those", "such", "and", "so", "yet", "still", "then",
-	"there", "his", "her", "their", "its", "it's", "that's", "he's", "she's", "they're",
-	"instead", "meanwhile", "nevertheless", "moreover", "furthermore", "besides", "likewise",
-	"otherwise", "thus", "hence", "therefore", "again", "too",
-	// First and second person: an unattributed quote.
-	"i", "i'm", "i've", "i'd", "i'll", "we", "we've", "we're", "we'll", "we'd", "you", "you're",
-	"you've", "you'll", "your", "our", "my", "us")
-
-// connectives can be cut from the start of a sentence without changing what
-// it asserts.
-var connectives = setOf("but", "however", "also", "and", "yet", "still", "so", "moreover",
-	"furthermore", "meanwhile", "nevertheless", "besides", "thus", "instead")
-
-// dropConnective removes a leading connective ("But, ...", "However, ...",
-// "And ...") and returns the rest, which may start in lower case (see
-// sentence.source). ok is false when there is no connective to drop or the
-// rest is too short to stand alone.
-func dropConnective(s string) (string, bool) {
-	var buf [16]byte
-	w := string(firstWordLower(buf[:0], s))
-	if !connectives[w] {
-		return s, false
-	}
-	i := strings.IndexByte(s, ' ')
-	if i < 1 {
-		return s, false
-	}
-	if s[i-1] != ',' && (w == "however" || w == "meanwhile" || w == "nevertheless" || w == "instead" || w == "so" || w == "still" || w == "yet") {
-		return s, false // "However much ...": not a connective
-	}
-	rest := strings.TrimLeft(s[i+1:], " ,")
-	if !unicode.IsLetter(firstRune(rest)) || strings.Count(rest, " ") < 4 {
-		return s, false
-	}
-	return rest, true
 }
 
 // firstWordLower appends the first word of s (ASCII letters and
@@ -255,8 +191,7 @@ func attributedQuote(s string) bool {
 	if rest == "" {
 		return false
 	}
-	var buf [16]byte
-	if w := firstWordLower(buf[:0], rest); danglers[string(w)] || weakOpeners[string(w)] {
+	if lexEN.leans(rest) {
 		return false // "..., she said": whose words, the reader cannot tell
 	}
 	rest = " " + rest

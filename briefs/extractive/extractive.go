@@ -102,6 +102,8 @@ func (x *Summarizer) Summarize(doc briefs.Document) (briefs.Summary, error) {
 	sc := scratchPool.Get().(*scratch)
 	defer sc.release()
 
+	lang := DetectLanguage(cd.Body)
+	sc.lang = lexiconFor(lang)
 	sc.sents = appendSentences(sc.sents[:0], cd.Body)
 	if len(sc.sents) == 0 {
 		if cd.Dropped > 0 || len(cd.Headlines) > 0 {
@@ -141,7 +143,8 @@ func (x *Summarizer) Summarize(doc briefs.Document) (briefs.Summary, error) {
 	}
 	_, sum.Bullets = x.pick(sc, g, points(words))
 	sum.Title = x.title(doc.Title, cd.Headlines, sum.Gist)
-	sum.Entities = entitiesOf(DetectLanguage(cd.Body), cd.Headlines, sc.sents, MaxEntities)
+	sum.Lang = lang
+	sum.Entities = entitiesOf(lang, cd.Headlines, sc.sents, MaxEntities)
 	sum.Slug, sum.SlugTopic = slugParts(sum.Title, sum.Entities)
 	return sum, nil
 }

@@ -105,7 +105,7 @@ func TestSummarizeSample(t *testing.T) {
 		t.Errorf("%d bullets", len(sum.Bullets))
 	}
 	for _, b := range sum.Bullets {
-		if w := strings.Fields(b)[0]; slices.Contains([]string{"He", "She", "It", "They", "But", "However", "However,", "Also", "This"}, w) || briefs.HasDanglingOpener(b) {
+		if w := strings.Fields(b)[0]; slices.Contains([]string{"He", "She", "It", "They", "But", "However", "However,", "Also", "This"}, w) || Dangles("en", b) {
 			t.Errorf("bullet opens with %q: %q", w, b)
 		}
 		if n := utf8.RuneCountInString(b); n > briefs.MaxBulletLen {
@@ -578,7 +578,7 @@ func TestPronounRepairBullet(t *testing.T) {
 	}
 	found := false
 	for _, b := range sum.Bullets {
-		if briefs.HasDanglingOpener(b) {
+		if Dangles("en", b) {
 			t.Errorf("bullet dangles: %q", b)
 		}
 		if strings.HasPrefix(b, "Hiroshi Ueda said he came up with the idea") {
@@ -665,7 +665,7 @@ func TestFallbackBullets(t *testing.T) {
 		t.Errorf("%d bullets, want at least %d: %q", len(sum.Bullets), briefs.MinBullets, sum.Bullets)
 	}
 	for _, b := range sum.Bullets {
-		if briefs.HasDanglingOpener(b) {
+		if Dangles("en", b) {
 			t.Errorf("bullet dangles: %q", b)
 		}
 	}

@@ -195,7 +195,7 @@ func (x *Summarizer) title(given string, headlines []string, gist string) string
 // hold a verb; else the gist itself when it is short enough (renderers
 // print the sentence once), or its first words with an ellipsis.
 func shortHeadline(gist string) string {
-	t := strings.TrimRight(dropAttribution(gist), ".")
+	t := strings.TrimRight(dropAttribution(gist), ".。")
 	hi := runeOffset(t, 120)
 	lo := runeOffset(t, 30)
 	best := -1
@@ -270,7 +270,7 @@ func (x *Summarizer) fallbackGist(sc *scratch) int {
 	for i := range sc.info {
 		si := &sc.info[i]
 		r := firstRune(si.text)
-		if si.words >= 2 && !briefs.HasDanglingOpener(si.text) && hasLower(si.text) && furnitureRule(si.text) == "" &&
+		if si.words >= 2 && !sc.lang.openerDangles(si.text) && hasLower(si.text) && furnitureRule(si.text) == "" &&
 			(opensSentence(r) || isOpenQuote(r)) {
 			si.cand = si.text
 			if x.point(si) != "" {

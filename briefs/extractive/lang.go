@@ -587,5 +587,24 @@ func isOpenerPunct(r rune) bool {
 	return false
 }
 
-// wordless reports whether s is written without spaces between words.
-func wordless(s string) bool { return false }
+// leans reports whether s opens with a word that needs the sentence before
+// it: a dangling pronoun or connective, or a first- or second-person voice
+// (a quotation that lost its quote marks).
+func (lx *lexicon) leans(s string) bool {
+	if lx.openerDangles(s) || lx.openerWeak(s) {
+		return true
+	}
+	// A time phrase before a pronoun still leans: "This week she was
+	// banned", "Last year it grew".
+	var buf [64]byte
+	b, ends := openerWords(buf[:0], s)
+	if ends[1] == 0 || ends[2] == 0 {
+		return false
+	}
+	c, ok := lx.cond[string(b[:ends[0]])]
+	if !ok || c.only || !c.next[string(b[ends[0]+1:ends[1]])] {
+		return false // not a demonstrative with its time word
+	}
+	third := string(b[ends[1]+1 : ends[2]])
+	return lx.dangle[third] && !lx.cond[third].only
+}

@@ -441,3 +441,18 @@ func TestDetectLanguageDecomposed(t *testing.T) {
 		t.Errorf("DetectLanguage(decomposed French) = %q", got)
 	}
 }
+
+func TestLeansAfterTimePhrase(t *testing.T) {
+	en := lexiconFor("en")
+	for s, want := range map[string]bool{
+		"This week she was given a ban.":                    true,
+		"Last year it grew by a third.":                     false, // "last" is no demonstrative
+		"This week in Denver, a driver tried to break in.":  false,
+		"This week the council voted to close the library.": false,
+		"She was given a ban this week.":                    true,
+	} {
+		if got := en.leans(s); got != want {
+			t.Errorf("leans(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

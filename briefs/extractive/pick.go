@@ -65,7 +65,7 @@ func (x *Summarizer) pick(sc *scratch, gist, n int) ([]int, []string) {
 			break
 		}
 		si := &sc.info[i]
-		if si.cand != "" || i == gist || !x.fallback(si) || x.repeats(sc, i, gist, picked) {
+		if si.cand != "" || i == gist || !x.fallback(sc.lang, si) || x.repeats(sc, i, gist, picked) {
 			continue
 		}
 		si.cand = si.text
@@ -124,9 +124,9 @@ func (sc *scratch) covered(a, b *sentence) bool {
 // strict rules may still serve when the article has too few that are: a
 // whole sentence of a reasonable length that does not open with a
 // dangling pronoun or connective.
-func (x *Summarizer) fallback(si *sentence) bool {
+func (x *Summarizer) fallback(lx *lexicon, si *sentence) bool {
 	s := si.text
-	if si.words < x.p.minWords || si.words > x.p.maxWords || briefs.HasDanglingOpener(s) || !hasLower(s) {
+	if si.words < x.p.minWords || si.words > x.p.maxWords || lx.openerDangles(s) || !hasLower(s) {
 		return false
 	}
 	if !endsTerminal(s) || strings.HasSuffix(strings.TrimRight(s, `"')`), "?") {

@@ -53,7 +53,7 @@ func (x *Summarizer) analyse(sc *scratch) int {
 		if i > 0 {
 			si.subst = pronounName(si.text, sc.sents[i-1])
 		}
-		si.cand = x.candidate(si)
+		si.cand = x.candidate(sc.lang, si)
 		if si.cand == "" {
 			continue
 		}

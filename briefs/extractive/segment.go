@@ -117,7 +117,7 @@ func lineEndsSentence(prev, next string) bool {
 		}
 		return utf8.RuneCountInString(prev) <= 40
 	}
-	if !unicode.IsUpper(r) && !unicode.IsDigit(r) && !isOpenQuote(r) {
+	if !opensSentence(r) && !isOpenQuote(r) {
 		// Lower case or punctuation: the sentence goes on ("...drinking
 		// supply\ncould cause", "...Lyon\n: "We're").
 		return false
@@ -443,8 +443,8 @@ func boundaryAt(s string, start, i, j, next int) bool {
 		return true
 	}
 	digit := unicode.IsDigit(r)
-	if !unicode.IsUpper(r) && !digit && !isWideRune(r) {
-		return false // a Chinese or Japanese sentence needs no capital
+	if !opensSentence(r) && !isWideRune(r) {
+		return false // Chinese, Japanese, Korean, Arabic ... need no capital
 	}
 	if j-i != 1 || s[i] != '.' {
 		return true // "!", "?", "...", "…": upper case next is enough

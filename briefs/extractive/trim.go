@@ -28,6 +28,9 @@ func terminate(s string, limit int) string {
 	if endsTerminal(s) || utf8.RuneCountInString(s) >= limit {
 		return s
 	}
+	if wordless(s) {
+		return s + "\u3002" // Chinese and Japanese end with 。
+	}
 	return s + "."
 }
 
