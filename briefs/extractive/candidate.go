@@ -11,7 +11,8 @@ import (
 // fragment, or one that opens with a pronoun or a first-person voice that
 // needs the sentence before it. A leading connective ("But,", "However,") is
 // dropped when the rest stands alone. It does not allocate unless it has to
-// re-capitalise.
+// re-capitalise. The costlier furniture tests wait for the few sentences
+// that could be shown (see furniture).
 func (x *Summarizer) candidate(lx *lexicon, si *sentence) string {
 	s := si.text
 	if si.words < x.p.minWords || si.words > x.p.maxWords {
@@ -27,13 +28,10 @@ func (x *Summarizer) candidate(lx *lexicon, si *sentence) string {
 	if !hasLower(s) {
 		return "" // ALL CAPS shouting or a label
 	}
-	if si.label || headlineCase(s) {
+	if si.label {
 		return "" // a heading, a label or a list item
 	}
-	if furnitureRule(s) != "" {
-		return ""
-	}
-	if strings.Count(s, `"`)%2 == 1 || openSingleQuote(s) {
+	if strings.Count(s, `"`)%2 == 1 {
 		return "" // a piece of a quotation split across sentences
 	}
 	if strings.IndexByte(s, '"') < 0 && firstPerson(s) {
@@ -223,4 +221,18 @@ func openSingleQuote(s string) bool {
 		}
 	}
 	return open > 0
+}
+
+// furniture reports whether a sentence is page furniture or a headline
+// rather than a sentence of the story, or opens a quotation it does not
+// close. These tests cost more than the others, so they run only on the
+// sentences that could be shown (point calls it), once each.
+func (si *sentence) furniture() bool {
+	if si.junk == 0 {
+		si.junk = 1
+		if headlineCase(si.text) || furnitureRule(si.text) != "" || openSingleQuote(si.text) {
+			si.junk = 2
+		}
+	}
+	return si.junk == 2
 }

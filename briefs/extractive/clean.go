@@ -486,11 +486,11 @@ func isHeaderLine(ln, next string) bool {
 // splitDateline cuts a news-agency dateline from the start of the body:
 // "(CNN)", "(CNN) -- ", "LONDON (Reuters) - ", "WASHINGTON, June 5 (AP) — ".
 func splitDateline(s string) (dateline, rest string) {
-	i := strings.IndexByte(s, '(')
-	if i < 0 || i > 60 {
+	i := strings.IndexByte(s[:min(len(s), 61)], '(')
+	if i < 0 {
 		return "", s
 	}
-	j := strings.IndexByte(s[i:], ')')
+	j := strings.IndexByte(s[i:min(len(s), i+41)], ')')
 	if j < 0 || j > 40 {
 		return "", s
 	}

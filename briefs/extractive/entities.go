@@ -61,6 +61,7 @@ type entityFinder struct {
 	order int
 	buf   []byte
 	lang  string
+	tc    []bool // per sentence: a title-case line (titleCase)
 }
 
 // low lower-cases the ASCII letters of w into the finder's buffer, with a
@@ -101,8 +102,9 @@ func entitiesOf(lang string, headlines, sents []string, limit int) []string {
 	for _, s := range sents {
 		f.noteLower(s)
 	}
-	for _, s := range sents {
-		if !titleCase(s) {
+	f.tc = slices.Grow(f.tc[:0], len(sents))[:len(sents)]
+	for i, s := range sents {
+		if f.tc[i] = titleCase(s); !f.tc[i] {
 			f.scan(s)
 		}
 	}
@@ -113,8 +115,8 @@ func entitiesOf(lang string, headlines, sents []string, limit int) []string {
 	for _, h := range headlines {
 		f.boost(h)
 	}
-	for _, s := range sents {
-		if titleCase(s) {
+	for i, s := range sents {
+		if f.tc[i] {
 			f.boost(s)
 		}
 	}
@@ -159,8 +161,12 @@ func (f *entityFinder) noteLower(s string) {
 			i++
 		}
 		j := i
-		for j < len(s) && isWordByte(s, j) {
+		for j < len(s) && (asciiLetter(s[j]) || isWordByte(s, j)) {
 			j++
+		}
+		if i < len(s) && s[i] >= 'A' && s[i] <= 'Z' {
+			i = j // capitalised: not a lower-case use
+			continue
 		}
 		if i < j {
 			if r, _ := utf8.DecodeRuneInString(s[i:j]); unicode.IsLower(r) {
@@ -170,6 +176,8 @@ func (f *entityFinder) noteLower(s string) {
 		i = j
 	}
 }
+
+func asciiLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // isWordByte reports whether s[i] belongs to a word: an ASCII letter or
 // apostrophe, or any byte of a multi-byte rune (letters of other scripts).
@@ -230,6 +238,11 @@ func (f *entityFinder) scan(s string) {
 			i = j
 			continue
 		}
+		if n == 0 && plainLower(s[i:j]) {
+			// Most words: lower case, no punctuation, no run to end.
+			i, initial = j, false
+			continue
+		}
 		cs, ce, lead, trail, colon := wordCore(s, i, j)
 		if j == len(s) && ce-cs == 2 && s[ce-1] == '.' {
 			ce-- // "Xbox One X.": the last full stop ends the sentence
@@ -279,6 +292,16 @@ func (f *entityFinder) scan(s string) {
 	emit()
 }
 
+// plainLower reports whether w is made of the letters a-z only.
+func plainLower(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false
+		}
+	}
+	return w != ""
+}
+
 func isDash(w string) bool { return w == "-" || w == "--" || w == "\u2014" || w == "\u2013" }
 
 // wordCore returns the core of the word s[i:j]: opening quotes and brackets,
@@ -293,7 +316,7 @@ func wordCore(s string, i, j int) (cs, ce int, lead, trail, colon bool) {
 		cs++
 		lead = true
 	}
-	for cs < ce && strings.HasPrefix(s[cs:ce], "\u201c") || strings.HasPrefix(s[cs:ce], "\u2018") {
+	for cs < ce && (strings.HasPrefix(s[cs:ce], "\u201c") || strings.HasPrefix(s[cs:ce], "\u2018")) {
 		cs += len("\u201c")
 		lead = true
 	}
@@ -337,6 +360,9 @@ func wordCore(s string, i, j int) (cs, ce int, lead, trail, colon bool) {
 	// "PCの起動": a name in Latin letters ends where Chinese, Japanese or
 	// Korean script begins, as those are written without spaces.
 	for k, r := range s[cs:ce] {
+		if r < 0x1100 {
+			continue // Latin, Greek, Cyrillic ...: no need for the table look-ups below
+		}
 		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) || r >= 0x3000 && r <= 0x303f || r >= 0xff00 && r <= 0xffef {
 			if k == 0 {
 				return cs, cs, true, true, false

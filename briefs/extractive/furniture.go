@@ -1,6 +1,7 @@
 package extractive
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -16,6 +17,8 @@ import (
 // reads as a sentence of the story. The names appear in tests and in the
 // evaluation's fault lists.
 func furnitureRule(s string) string {
+	var buf [320]byte
+	low := lowerASCII(buf[:0], s) // the substring tests of promo and bylineSentence read it
 	switch {
 	case creditLine(s):
 		return "credit"
@@ -23,9 +26,9 @@ func furnitureRule(s string) string {
 		return "gallery label"
 	case notePrefix(s):
 		return "editor's note"
-	case bylineSentence(s):
+	case bylineSentence(s, low):
 		return "byline"
-	case promo(s):
+	case promo(s, low):
 		return "promotion"
 	case linkText(s):
 		return "link"
@@ -38,7 +41,7 @@ func furnitureRule(s string) string {
 // promo matches the site talking about itself: newsletter and subscription
 // prompts, "Related post: ...", "See ... coverage at ...", disclosures and
 // hashtag sign-offs ("#ad").
-func promo(s string) bool {
+func promo(s string, low []byte) bool {
 	if hasPrefixFold(s, "related", "see also", "read more", "read also", "more:", "sign up", "subscribe",
 		"click ", "clique ", "cliquez ", "klicken sie", "haga clic", "follow us", "follow @", "don't miss",
 		"leia também", "lesen sie auch", "lire aussi", "lee también", "leggi anche", "get the ", "download the ",
@@ -46,9 +49,7 @@ func promo(s string) bool {
 		return true
 	}
 	words := countWords(s)
-	if words <= 25 && (containsFold(s, "newsletter") || containsFold(s, "subscri") || containsFold(s, "sign up") ||
-		containsFold(s, "#ad") || containsFold(s, "#sponsored") || containsFold(s, "delivered to your") ||
-		containsFold(s, "through your letterbox")) {
+	if words <= 25 && containsAny(low, promoWords) {
 		return true
 	}
 	return words <= 10 && hasPrefixFold(s, "see ") && strings.Contains(s, " at ")
@@ -68,6 +69,9 @@ func dataLabel(s string) bool {
 	if i := strings.Index(s, ": "); i > 0 && i <= 40 && countWords(s[:i]) <= 4 && strings.ContainsAny(s[:i], "0123456789") {
 		return true
 	}
+	if countWords(s) > 12 {
+		return false
+	}
 	digits, words := 0, 0
 	for f := range strings.FieldsSeq(s) {
 		words++
@@ -78,16 +82,46 @@ func dataLabel(s string) bool {
 	return words <= 12 && digits >= 2 && digits*3 >= words && !hasVerb(s)
 }
 
-// containsFold reports whether s contains the lower-case sub, ignoring
-// case, without allocating.
-func containsFold(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(sub)], sub) {
+// lowerASCII appends s to dst with ASCII letters in lower case, up to dst's
+// capacity: the start of a sentence, for substring tests without
+// allocating.
+func lowerASCII(dst []byte, s string) []byte {
+	for i := 0; i < len(s) && len(dst) < cap(dst); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// containsAny reports whether s contains one of subs.
+func containsAny(s []byte, subs [][]byte) bool {
+	for _, sub := range subs {
+		if bytes.Contains(s, sub) {
 			return true
 		}
 	}
 	return false
 }
+
+// byteWords are the words of a substring test, as lowerASCII writes them.
+func byteWords(words ...string) [][]byte {
+	out := make([][]byte, len(words))
+	for i, w := range words {
+		out[i] = []byte(w)
+	}
+	return out
+}
+
+// promoWords mark a short sentence as the site selling itself.
+var promoWords = byteWords("newsletter", "subscri", "sign up", "#ad", "#sponsored", "delivered to your",
+	"through your letterbox")
+
+// metaWords mark a line of article metadata.
+var metaWords = byteWords("posted by", "publicado por", "publié par", "veröffentlicht von", "tags:",
+	"category:", "categoria:")
 
 // galleryLabel matches a gallery or media label: "Xbox One X | 14 Photos.",
 // "In pictures | The week in photos", "Video: ...", "Gallery: ...".
@@ -144,10 +178,8 @@ func hasSuffixFold(s string, suffixes ...string) bool {
 
 // bylineSentence matches a byline that reached the body: "By Jane Doe and
 // John Roe, Reuters." A short "By ..." line of names, no verb.
-func bylineSentence(s string) bool {
-	if containsFold(s, "posted by") || containsFold(s, "publicado por") || containsFold(s, "publié par") ||
-		containsFold(s, "veröffentlicht von") || containsFold(s, "tags:") || containsFold(s, "category:") ||
-		containsFold(s, "categoria:") {
+func bylineSentence(s string, low []byte) bool {
+	if len(s) <= 300 && containsAny(low, metaWords) {
 		return true
 	}
 	if !strings.HasPrefix(s, "By ") || countWords(s) > 16 {
@@ -178,8 +210,9 @@ func stripDateline(s string) string {
 	}
 	// The dash: "—", "–", "--" or " - " within the first 60 bytes.
 	i, n := -1, 0
+	head := s[:min(len(s), 64)] // a dateline is short: look no further
 	for _, d := range [...]string{" \u2014", " \u2013", " --", " - ", "\u2014 "} {
-		if k := strings.Index(s, d); k > 0 && k <= 60 && (i < 0 || k < i) {
+		if k := strings.Index(head, d); k > 0 && k <= 60 && (i < 0 || k < i) {
 			i, n = k, len(d)
 		}
 	}
@@ -281,13 +314,14 @@ var monthNames = setOf("january", "february", "march", "april", "may", "june", "
 var weekdayNames = setOf("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 	"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun")
 
-// countWords counts space-separated words.
+// countWords counts the words of s, whose white space the cleaning has
+// already collapsed to single spaces.
 func countWords(s string) int {
-	n := 0
-	for range strings.FieldsSeq(s) {
-		n++
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0
 	}
-	return n
+	return strings.Count(s, " ") + 1
 }
 
 // unfinishedLines returns the lines of body that stand alone without
@@ -298,6 +332,9 @@ func countWords(s string) int {
 func unfinishedLines(body string) map[string]bool {
 	var out map[string]bool
 	for line := range strings.SplitSeq(body, "\n") {
+		if t := strings.TrimSpace(line); t == "" || endsTerminal(t) {
+			continue // most lines: a paragraph of sentences
+		}
 		line = squeezeSpaces(line)
 		if item, ok := stripListMarker(line); ok {
 			line = item
@@ -344,22 +381,66 @@ func headlineCase(s string) bool {
 // The Streaming Works"): at least four words, four in five capitalised, and
 // a capitalised function word after the first word.
 func titleCase(s string) bool {
-	words, caps, capFn := 0, 0, false
-	for i, w := range strings.Fields(s) {
-		w = strings.Trim(w, `"'(),.:;!?`+"\u201c\u201d\u2018\u2019")
+	total := strings.Count(s, " ") + 1 // at least the words counted below
+	if total < 4 {
+		return false
+	}
+	// Most sentences fail at once: count words that plainly start in lower
+	// case right after a space, without splitting the sentence.
+	plain := 0
+	for i := strings.IndexByte(s, ' '); i >= 0 && i+1 < len(s); {
+		if c := s[i+1]; c >= 'a' && c <= 'z' {
+			if plain++; plain*5 > total {
+				return false
+			}
+		}
+		k := strings.IndexByte(s[i+1:], ' ')
+		if k < 0 {
+			break
+		}
+		i += k + 1
+	}
+	words, caps, lower, capFn, i := 0, 0, 0, false, -1
+	for w := range strings.FieldsSeq(s) {
+		i++
+		w = trimQuotes(w)
 		r := firstRune(w)
 		if !unicode.IsLetter(r) {
 			continue
 		}
 		words++
-		if unicode.IsUpper(r) {
-			caps++
-			if i > 0 && len(w) <= 5 && titleFnWords[w] {
-				capFn = true
+		if !unicode.IsUpper(r) {
+			if lower++; lower*5 > total {
+				return false // too many lower-case words already: most sentences stop here
 			}
+			continue
+		}
+		caps++
+		if i > 0 && len(w) <= 5 && titleFnWords[w] {
+			capFn = true
 		}
 	}
 	return words >= 4 && capFn && caps*5 >= words*4
+}
+
+// trimQuotes trims the quotes, brackets and punctuation around a word
+// without allocating: `"Putin's,` -> `Putin's`.
+func trimQuotes(w string) string {
+	for w != "" {
+		r, n := utf8.DecodeRuneInString(w)
+		if !strings.ContainsRune(`"'(),.:;!?`+"\u201c\u201d\u2018\u2019", r) {
+			break
+		}
+		w = w[n:]
+	}
+	for w != "" {
+		r, n := utf8.DecodeLastRuneInString(w)
+		if !strings.ContainsRune(`"'(),.:;!?`+"\u201c\u201d\u2018\u2019", r) {
+			break
+		}
+		w = w[:len(w)-n]
+	}
+	return w
 }
 
 // stripLeadFurniture removes what page furniture glued to the start of a

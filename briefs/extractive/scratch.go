@@ -19,6 +19,7 @@ type sentence struct {
 	recap    bool   // cand starts in lower case after a dropped connective
 	subst    string // a name that replaces the opening pronoun of cand ("He" -> "Gordon Brown")
 	label    bool   // a line of its own without a full stop: a heading, a label, a list item
+	junk     int8   // furniture(): 0 not yet tested, 1 a sentence of the story, 2 furniture
 }
 
 // scratch is the reusable memory of one Summarize call.

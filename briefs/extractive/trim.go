@@ -12,6 +12,9 @@ import (
 // with a dropped connective's capital restored, cut only safely when it is
 // longer than a point may be, and "" when it cannot be shown whole.
 func (x *Summarizer) point(si *sentence) string {
+	if si.furniture() {
+		return ""
+	}
 	s := dropPictureAsides(si.source())
 	if utf8.RuneCountInString(s) > briefs.MaxBulletLen {
 		if s = safeCut(s, briefs.MaxBulletLen); s == "" {
