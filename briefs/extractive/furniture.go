@@ -211,7 +211,7 @@ func stripDateline(s string) string {
 	// The dash: "—", "–", "--" or " - " within the first 60 bytes.
 	i, n := -1, 0
 	head := s[:min(len(s), 64)] // a dateline is short: look no further
-	for _, d := range [...]string{" \u2014", " \u2013", " --", " - ", "\u2014 "} {
+	for _, d := range [...]string{" \u2014", " \u2013", " --", " - ", "\u2014 ", ": "} {
 		if k := strings.Index(head, d); k > 0 && k <= 60 && (i < 0 || k < i) {
 			i, n = k, len(d)
 		}
@@ -242,11 +242,12 @@ func datelinePlace(p string) bool {
 	if head == "" || countWords(head) > 4 {
 		return false
 	}
-	letters := 0
+	letters, lower := 0, false
 	for _, r := range head {
 		switch {
 		case unicode.IsLower(r):
-			return false
+			lower = true
+			letters++
 		case unicode.IsUpper(r):
 			letters++
 		case r == ' ' || r == '.' || r == '-' || r == '\'':
@@ -256,6 +257,18 @@ func datelinePlace(p string) bool {
 	}
 	if letters < 3 {
 		return false
+	}
+	if lower {
+		// "New York, NY", "Washington, DC, United States": a place in
+		// ordinary case counts only with its state or country after it.
+		if strings.TrimSpace(tail) == "" {
+			return false
+		}
+		for _, w := range strings.Fields(head) {
+			if !unicode.IsUpper(firstRune(w)) {
+				return false
+			}
+		}
 	}
 	// What follows the place: a state, a country, a date; short and capitalised.
 	if tail = strings.TrimSpace(tail); tail != "" {

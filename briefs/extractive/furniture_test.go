@@ -42,7 +42,14 @@ func TestStripDateline(t *testing.T) {
 		{"SAN JOSE, Calif. — Apple unveiled a new phone on Tuesday.", "Apple unveiled a new phone on Tuesday."},
 		{"(CNN) -- Two people died in the storm.", "Two people died in the storm."},
 		{"2015-02-23 — The market fell sharply in early trading.", "The market fell sharply in early trading."},
-		// Not datelines: a capitalised word in a sentence, a name, an aside.
+		{"NEW DELHI: Nearly 150 Indians returned home on Wednesday after being deported.", "Nearly 150 Indians returned home on Wednesday after being deported."},
+		{"New York, NY – With content moving to mobile, my6sense hired a strategist.", "With content moving to mobile, my6sense hired a strategist."},
+		{"Washington, DC, United States: Getting to the Moon has been done before.", "Getting to the Moon has been done before."},
+		// Not datelines: a capitalised word in a sentence, a name, an aside, a label.
+		{"Hard to assess: At the BBC, Paul Adams writes that it will be difficult.", "Hard to assess: At the BBC, Paul Adams writes that it will be difficult."},
+		{"Unclear: Does that mean Russia would intervene if North Korea is attacked?", "Unclear: Does that mean Russia would intervene if North Korea is attacked?"},
+		{"Brace yourself, Swifties: Taylor Swift might not be able to perform.", "Brace yourself, Swifties: Taylor Swift might not be able to perform."},
+		{"Paris, the capital, is quiet - the strikes are over for now.", "Paris, the capital, is quiet - the strikes are over for now."},
 		{"Brussels — the city of the EU institutions — was quiet.", "Brussels — the city of the EU institutions — was quiet."},
 		{"Apple - the company that makes the iPhone - reported record sales.", "Apple - the company that makes the iPhone - reported record sales."},
 		{"NATO — which has 32 members — met on Monday.", "NATO — which has 32 members — met on Monday."},
@@ -86,5 +93,22 @@ func TestNoFurnitureInBriefs(t *testing.T) {
 	// gist that fit, the quote without its label.
 	if len(sum.Bullets) != 3 {
 		t.Errorf("Bullets = %q, want three", sum.Bullets)
+	}
+}
+
+func TestRefersBack(t *testing.T) {
+	for s, want := range map[string]bool{
+		"The Pentagon rejected these accusations as false.":               true,
+		"In it, the royal denied having sex with underage girls.":         true,
+		"Browns DL Sheldon Richardson, however, decided to weigh in.":     true,
+		"In Virginia, they voted for control of the state Legislature.":   true,
+		"In Virginia, voters chose a Democratic legislature on Tuesday.":  false,
+		"The Senate passed the bill, which now goes to the president.":    false,
+		"Two TSA screeners have been fired, police said on Wednesday.":    false,
+		"After the vote, the council said it would appeal the decision.": false,
+	} {
+		if got := refersBack(s); got != want {
+			t.Errorf("refersBack(%q) = %v, want %v", s, got, want)
+		}
 	}
 }

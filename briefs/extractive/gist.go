@@ -63,7 +63,10 @@ func restates(sc *scratch, i int) bool {
 // is not a quotation, a caption, a teaser or scene-setting.
 func reportsNews(si *sentence) bool {
 	s := si.text
-	if isOpenQuote(firstRune(s)) || captionLabel(s) > 0 || strings.IndexByte(s, '(') >= 0 && pictureAside.MatchString(s) {
+	if isOpenQuote(firstRune(s)) || captionLabel(s) > 0 || strings.IndexByte(s, '(') >= 0 && pictureAside.MatchString(s) ||
+		strings.Contains(s, " pictured") {
+		// A photo caption ("Pat, pictured with ...") retells the story
+		// around a picture the brief does not have.
 		return false
 	}
 	if teaser(s) || refersBack(s) {
@@ -78,17 +81,20 @@ func reportsNews(si *sentence) bool {
 // decided ...". Time phrases ("this week", "that day") do not count.
 func refersBack(s string) bool {
 	n := 0
-	prev := ""
+	prev, prevRaw := "", ""
 	for f := range strings.FieldsSeq(s) {
-		if n == 6 {
+		if n == 8 {
 			break
 		}
 		w := strings.ToLower(strings.Trim(f, `"'(),;:`))
+		comma := strings.HasSuffix(prevRaw, ",")
 		switch w {
 		case "these", "those", "such":
-			return true
+			if n < 6 {
+				return true
+			}
 		case "however", "though", "too", "instead", "also":
-			if n > 0 && strings.HasSuffix(f, ",") && strings.HasSuffix(prev, ",") {
+			if n > 0 && comma && strings.HasSuffix(f, ",") {
 				return true // "X, however, ..."
 			}
 		case "it", "this", "that", "them", "him", "her":
@@ -96,11 +102,16 @@ func refersBack(s string) bool {
 				return true // "In it, ...", "Of that, ..."
 			}
 		}
-		prev = w
+		if comma && n < 5 && subjectPronouns[w] {
+			return true // "In Virginia, they voted ...": whose votes?
+		}
+		prev, prevRaw = w, f
 		n++
 	}
 	return false
 }
+
+var subjectPronouns = setOf("he", "she", "it", "they", "we")
 
 var prepositions = setOf("in", "of", "on", "at", "by", "for", "with", "from", "after", "before", "despite", "like", "unlike", "besides")
 
