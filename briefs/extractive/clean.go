@@ -63,8 +63,10 @@ func Clean(text string) CleanDoc {
 		blank bool // a blank line came before it
 	}
 	kept := make([]line, 0, 16)
-	promo := false // inside an app-install block
-	dateTries := 0 // date parses attempted: bounded work on hostile input
+	promo := false   // inside an app-install block
+	caption := false // the line before was a photo credit label
+	gap := false     // a blank line came right before this one
+	dateTries := 0   // date parses attempted: bounded work on hostile input
 	blank := false
 	for rest := text; len(rest) > 0; {
 		var ln string
@@ -74,10 +76,12 @@ func Clean(text string) CleanDoc {
 			ln, rest = rest, ""
 		}
 		if ln == "" {
-			blank = true
+			blank, gap = true, true
 			promo = false
 			continue
 		}
+		afterGap := gap
+		gap = false
 		if len(ln) <= 600 {
 			lower := strings.ToLower(ln)
 			words := strings.Count(ln, " ") + 1
@@ -113,6 +117,20 @@ func Clean(text string) CleanDoc {
 					doc.Dropped++
 					continue
 				}
+			}
+			if caption && !afterGap && words <= 40 && len(ln) <= 240 && (rest == "" || rest[0] == '\n') {
+				// The caption under its credit, a paragraph of its own:
+				// "Foto: dpa" then "Blick auf ...". In text whose
+				// paragraphs are single lines, the next line may be story.
+				caption = false
+				doc.Dropped++
+				continue
+			}
+			caption = false
+			if words <= 8 && len(ln) <= 100 && creditLabel(ln) {
+				caption = true
+				doc.Dropped++
+				continue
 			}
 			if isBoilerplate(ln, lower, words) {
 				doc.Dropped++
@@ -414,6 +432,17 @@ func isBoilerplate(ln, lower string, words int) bool {
 	return false
 }
 
+// creditLabel reports whether ln, a short line, is the credit of a
+// photograph in one of the supported languages: "Foto: dpa/Jane Doe",
+// "Photo : AFP", "图片来源：新华社", "（写真＝共同）". The line that
+// follows it in the same paragraph is its caption.
+func creditLabel(ln string) bool {
+	return hasPrefixFold(strings.TrimLeft(ln, "(（["), "foto:", "foto :", "fotos:", "fotos :", "photo :",
+		"photos :", "photo:", "photos:", "bild:", "bildquelle:", "crédit photo", "crédits photo",
+		"fotografia:", "fotografía:", "imagen:", "afbeelding:", "beeld:", "zdroj:", "图片来源", "图片：",
+		"图：", "摄影：", "资料图", "写真：", "写真＝", "写真=", "写真提供")
+}
+
 // hasPhotoCredit reports whether a line ends with a photo credit in
 // parentheses: "... (Gavriil Grigorov, Sputnik, Kremlin Pool Photo via AP)".
 // Such a line is a caption, not story text.
@@ -465,8 +494,9 @@ func isHeaderLine(ln, next string) bool {
 		return false
 	}
 	if next != "" {
+		// Caseless scripts (Chinese, Japanese) have no lower case to continue in.
 		r := firstRune(next)
-		if !unicode.IsUpper(r) && !unicode.IsDigit(r) && !isOpenQuote(r) && r != '(' {
+		if unicode.IsLower(r) || !unicode.IsLetter(r) && !unicode.IsDigit(r) && !isOpenQuote(r) && r != '(' {
 			return false
 		}
 	}
@@ -475,9 +505,9 @@ func isHeaderLine(ln, next string) bool {
 		return false
 	}
 	switch last, _ := utf8.DecodeLastRuneInString(t); last {
-	case '.', ',', ';', ':', '\u2026':
+	case '.', ',', ';', ':', '\u2026', '。', '，', '；', '：':
 		return false
-	case '?', '!':
+	case '?', '!', '？', '！':
 		return words <= 15
 	}
 	return true
@@ -486,6 +516,11 @@ func isHeaderLine(ln, next string) bool {
 // splitDateline cuts a news-agency dateline from the start of the body:
 // "(CNN)", "(CNN) -- ", "LONDON (Reuters) - ", "WASHINGTON, June 5 (AP) — ".
 func splitDateline(s string) (dateline, rest string) {
+	if r := firstRune(s); isHan(r) || r == '\u3010' { // Chinese and Japanese datelines only
+		if m := cjkDateline.FindString(s); m != "" && len(s)-len(m) >= 12 {
+			return strings.TrimRight(m, " \u3000"), s[len(m):]
+		}
+	}
 	i := strings.IndexByte(s[:min(len(s), 61)], '(')
 	if i < 0 {
 		return "", s
@@ -496,7 +531,8 @@ func splitDateline(s string) (dateline, rest string) {
 	}
 	j += i
 	agency := s[i+1 : j]
-	if agency == "" || strings.Count(agency, " ") > 3 || !unicode.IsUpper(firstRune(agency)) {
+	known := newsAgencies[agency] // "dpa" is written in lower case
+	if agency == "" || strings.Count(agency, " ") > 3 || !unicode.IsUpper(firstRune(agency)) && !known {
 		return "", s
 	}
 	prefix := strings.TrimSpace(s[:i])
@@ -519,23 +555,33 @@ func splitDateline(s string) (dateline, rest string) {
 		if strings.Count(prefix, " ") > 5 {
 			return "", s
 		}
-		for _, w := range strings.Fields(prefix) {
+		for k, w := range strings.Fields(prefix) {
 			w = strings.TrimRight(w, ",")
+			if known && k > 0 && len(w) <= 6 {
+				continue // the date after the place: "VALENCIA, 12 nov. (EFE)"
+			}
 			if w == "" || !unicode.IsUpper(firstRune(w)) && !isNumber(w) {
 				return "", s
 			}
 		}
-		if !dash && !tight && !newsAgencies[agency] && prefix != strings.ToUpper(prefix) {
+		if !dash && !tight && !known && prefix != strings.ToUpper(prefix) {
 			return "", s // "Apple (AAPL) Shares ..." is not a dateline
 		}
 	}
 	return strings.TrimSpace(s[:j+1]), after
 }
 
+// cjkDateline is the dateline of a Chinese or Japanese story:
+// "新华社北京12月3日电（记者 王明）", "本报杭州7月18日电", "本报讯",
+// "【ワシントン＝共同】".
+var cjkDateline = regexp.MustCompile(`^(?:\p{Han}{1,12}?[0-9０-９]{1,2}月[0-9０-９]{1,2}日电|\p{Han}{0,6}[报社网台]讯|【[^】]{1,24}】)(?:[（(][^）)]{1,30}[）)])?[ \x{3000}]*`)
+
 // newsAgencies appear in datelines: "BOSTON (AP) —".
 var newsAgencies = setOf("CNN", "AP", "Reuters", "AFP", "UPI", "Bloomberg", "dpa", "DPA", "EFE",
 	"ANSA", "Xinhua", "BBC", "CNN Money", "CNNMoney", "TheStreet", "Mashable", "EW", "CBS", "NBC",
-	"ABC", "Fox News", "The Hollywood Reporter", "Variety", "TASS", "Kyodo", "Yonhap", "PA")
+	"ABC", "Fox News", "The Hollywood Reporter", "Variety", "TASS", "Kyodo", "Yonhap", "PA",
+	"epd", "KNA", "APA", "SDA", "Keystone-SDA", "ANP", "Belga", "Lusa", "Europa Press", "AGI", "ČTK", "CTK",
+	"TASR", "PAP", "MTI", "Agerpres", "Jiji")
 
 // dmHeader is the Daily Mail's inline header: "By . Author . PUBLISHED: .
 // 10:26 EST, 3 May 2013 . | . UPDATED: . 10:27 EST, 3 May 2013 . ".

@@ -320,9 +320,18 @@ func wordCore(s string, i, j int) (cs, ce int, lead, trail, colon bool) {
 		cs += len("\u201c")
 		lead = true
 	}
+	for cs < ce && strings.HasPrefix(s[cs:ce], "\u00ab") { // «, French and Portuguese quotes
+		cs += len("\u00ab")
+		lead = true
+	}
 	for ce > cs {
 		if strings.HasSuffix(s[cs:ce], "\u201d") || strings.HasSuffix(s[cs:ce], "\u2019") && !strings.HasSuffix(s[cs:ce], "s\u2019") {
 			ce -= len("\u201d")
+			trail = true
+			continue
+		}
+		if strings.HasSuffix(s[cs:ce], "\u00bb") {
+			ce -= len("\u00bb")
 			trail = true
 			continue
 		}
@@ -489,6 +498,9 @@ var nameConnectors = setOf("of", "de", "da", "di", "du", "del", "der", "van", "v
 func (f *entityFinder) emit(s string, run []span, initial bool) {
 	word := func(k int) string { return string(f.low(s[run[k].start:run[k].end])) }
 	is := func(set map[string]bool, k int) bool { return set[string(f.low(s[run[k].start:run[k].end]))] }
+	// A title before a name: "President", or a German role noun
+	// ("Oberbürgermeisterin Katrin Albers").
+	title := func(k int) bool { return is(nameTitles, k) || f.lang == "de" && germanRole(word(k)) }
 	// Headline shouting and table headers ("SCORES QUARANTINED", "HD THE
 	// HOME DEPOT INC"): two or more long words in capitals.
 	shout := 0
@@ -528,8 +540,8 @@ peeled:
 	for k < len(run)-1 && is(demonyms, k) {
 		k++
 	}
-	if t := k; t < len(run)-1 && is(nameTitles, t) {
-		for t < len(run)-1 && is(nameTitles, t) {
+	if t := k; t < len(run)-1 && title(t) {
+		for t < len(run)-1 && title(t) {
 			t++
 		}
 		// "Chief Executive Carrie Lam", "President Putin", but not
@@ -546,13 +558,15 @@ peeled:
 	// name of its own ("Maryland Gov. Wes Moore", "Superior Court Judge
 	// Arnold O. Jones").
 	for t := len(run) - 2; t >= 1; t-- {
-		if is(nameTitles, t) && !is(nameTitles, t-1) && !is(nameConnectors, t-1) &&
+		// German joins a role to what it belongs to with "von" ("Vorschlag
+		// von Oberbürgermeisterin Katrin Albers").
+		if title(t) && !title(t-1) && (!is(nameConnectors, t-1) || f.lang == "de" && word(t-1) == "von") &&
 			(personLike(s, run[t+1:]) || t == len(run)-2 && is(trailingTitles, t)) {
 			if is(countries, t-1) || is(placeWords, t-1) || is(usStates, t-1) {
 				f.emit(s, run[:t], initial) // "Maryland", not "Superior Court"
 			}
 			run = run[t+1:]
-			for len(run) > 1 && is(nameTitles, 0) {
+			for len(run) > 1 && title(0) {
 				run = run[1:]
 			}
 			run = f.afterTitle(s, run)
@@ -771,6 +785,18 @@ func germanAdjective(w string) bool {
 	return false
 }
 
+// germanRole reports whether w, a German word in lower case, names a role
+// that stands before a person's name ("oberbürgermeisterin", "trainer",
+// "landrat", "vorstandschef").
+func germanRole(w string) bool {
+	for _, suf := range germanRoleEndings {
+		if strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
+}
+
 // germanNoun reports whether a capitalised German word ends like a common
 // noun ("Digitalisierung", "Gesundheit", "Qualität").
 func germanNoun(w string) bool {
@@ -784,10 +810,11 @@ func germanNoun(w string) bool {
 }
 
 // germanNounIn reports whether a word of a multi-word German name ends like
-// a common noun ("Herstellung von Interoperabilität").
+// a common noun ("Herstellung von Interoperabilität") or counts an amount
+// ("Millionen Euro").
 func germanNounIn(name string) bool {
 	for _, w := range strings.Fields(name) {
-		if !isAcronym(w) && germanNoun(w) {
+		if !isAcronym(w) && (germanNoun(w) || germanAmounts[strings.ToLower(w)]) {
 			return true
 		}
 	}

@@ -147,6 +147,20 @@ var germanArticles = setOf("der", "die", "das", "den", "dem", "des", "ein", "ein
 	"beiden")
 
 // germanNounEndings end German common nouns.
+// germanAmounts are the capitalised nouns of German amounts: "4,3
+// Millionen Euro", "zehn Prozent".
+var germanAmounts = setOf("million", "millionen", "milliarde", "milliarden", "billion", "billionen", "euro",
+	"dollar", "franken", "pfund", "prozent", "cent", "kilometer", "meter", "tonnen", "stunden", "minuten")
+
+// germanRoleEndings end German role nouns, in both genders where they
+// differ: "Bürgermeister", "Ministerpräsidentin", "Pressesprecher".
+var germanRoleEndings = []string{"meister", "meisterin", "präsident", "präsidentin", "kanzler", "kanzlerin",
+	"minister", "ministerin", "sprecher", "sprecherin", "chef", "chefin", "leiter", "leiterin", "trainer",
+	"trainerin", "direktor", "direktorin", "vorsitzende", "vorsitzender", "senator", "senatorin", "landrat",
+	"landrätin", "stadtrat", "stadträtin", "richter", "richterin", "professor", "professorin", "bischof",
+	"bischöfin", "abgeordnete", "abgeordneter", "intendant", "intendantin", "dezernent", "dezernentin",
+	"geschäftsführer", "geschäftsführerin", "kommissar", "kommissarin", "botschafter", "botschafterin"}
+
 var germanNounEndings = []string{"ung", "ungen", "heit", "heiten", "keit", "keiten", "schaft",
 	"schaften", "tion", "tionen", "tät", "täten", "ismus", "nis", "nisse", "tum", "ment", "chen"}
 

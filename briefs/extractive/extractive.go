@@ -144,7 +144,15 @@ func (x *Summarizer) Summarize(doc briefs.Document) (briefs.Summary, error) {
 	_, sum.Bullets = x.pick(sc, g, points(words))
 	sum.Title = x.title(doc.Title, cd.Headlines, sum.Gist)
 	sum.Lang = lang
-	sum.Entities = entitiesOf(lang, cd.Headlines, sc.sents, MaxEntities)
+	// Names come from the story, not from furniture such as a "Read also"
+	// link to another story.
+	story := make([]string, 0, len(sc.sents))
+	for _, s := range sc.sents {
+		if furnitureRule(s) == "" {
+			story = append(story, s)
+		}
+	}
+	sum.Entities = entitiesOf(lang, cd.Headlines, story, MaxEntities)
 	sum.Slug, sum.SlugTopic = slugParts(sum.Title, sum.Entities)
 	return sum, nil
 }

@@ -34,6 +34,7 @@ func readSample(t testing.TB) string {
 type goldenBrief struct {
 	Summarizer  string    `json:"summarizer"`
 	Title       string    `json:"title"`
+	Lang        string    `json:"lang,omitempty"`
 	Gist        string    `json:"gist"`
 	Bullets     []string  `json:"bullets"`
 	Entities    []string  `json:"entities"`
@@ -49,8 +50,15 @@ func TestSummarizeSampleGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkGolden(t, "testdata/putin-kim.golden.json", x, sum)
+}
+
+// checkGolden compares the brief of sum with the golden file at path, and
+// rewrites the file first when the -update flag is given.
+func checkGolden(t *testing.T, path string, x *Summarizer, sum briefs.Summary) {
+	t.Helper()
 	got := goldenBrief{
-		Summarizer: x.Version(), Title: sum.Title, Gist: sum.Gist, Bullets: sum.Bullets,
+		Summarizer: x.Version(), Title: sum.Title, Lang: sum.Lang, Gist: sum.Gist, Bullets: sum.Bullets,
 		Entities: sum.Entities, Byline: sum.Byline, PublishedAt: sum.PublishedAt, Words: sum.Words,
 		Slug: GenerateSlug(sum.Title, sum.Entities),
 	}
@@ -59,7 +67,6 @@ func TestSummarizeSampleGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	b = append(b, '\n')
-	const path = "testdata/putin-kim.golden.json"
 	if *update {
 		if err := os.WriteFile(path, b, 0o644); err != nil {
 			t.Fatal(err)
@@ -67,7 +74,7 @@ func TestSummarizeSampleGolden(t *testing.T) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./briefs/ -run Golden -update)", err)
+		t.Fatalf("%v (run go test ./briefs/extractive/ -run Golden -update)", err)
 	}
 	if string(b) != string(want) {
 		t.Errorf("brief differs from %s (run with -update if the change is intended):\n%s", path, b)
@@ -728,5 +735,23 @@ func TestCaptionLabel(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("captionLabel(%q) leaves %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestEntitiesNotFromFurniture(t *testing.T) {
+	text := "La Métropole de Lyon a voté jeudi le rachat de la friche des Tanneries, à Vénissieux, pour 38 millions d'euros. " +
+		"Le projet a été adopté par 98 voix contre 41 au terme d'une longue séance.\n\n" +
+		"Lire aussi : À Villeurbanne, le chantier du nouveau tramway prend du retard\n\n" +
+		"La dépollution des sols, estimée à 12 millions d'euros, doit commencer à l'automne prochain à Vénissieux. " +
+		"Les premiers habitants pourraient emménager en 2028 selon la Métropole de Lyon."
+	sum, err := New().Summarize(briefs.Document{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(sum.Entities, "Villeurbanne") {
+		t.Errorf("Entities = %q: a name from a \"Lire aussi\" link", sum.Entities)
+	}
+	if !slices.Contains(sum.Entities, "Vénissieux") {
+		t.Errorf("Entities = %q, missing Vénissieux", sum.Entities)
 	}
 }

@@ -44,7 +44,8 @@ func furnitureRule(s string) string {
 func promo(s string, low []byte) bool {
 	if hasPrefixFold(s, "related", "see also", "read more", "read also", "more:", "sign up", "subscribe",
 		"click ", "clique ", "cliquez ", "klicken sie", "haga clic", "follow us", "follow @", "don't miss",
-		"leia também", "lesen sie auch", "lire aussi", "lee también", "leggi anche", "get the ", "download the ",
+		"leia também", "lesen sie auch", "lire aussi", "lee también", "leggi anche",
+		"lea también", "lees ook", "čtěte také", "čtěte též", "延伸阅读", "相关阅读", "【関連記事】", "関連記事", "get the ", "download the ",
 		"this post may contain", "all opinions are", "disclosure") {
 		return true
 	}

@@ -98,13 +98,13 @@ func TestNoFurnitureInBriefs(t *testing.T) {
 
 func TestRefersBack(t *testing.T) {
 	for s, want := range map[string]bool{
-		"The Pentagon rejected these accusations as false.":               true,
-		"In it, the royal denied having sex with underage girls.":         true,
-		"Browns DL Sheldon Richardson, however, decided to weigh in.":     true,
-		"In Virginia, they voted for control of the state Legislature.":   true,
-		"In Virginia, voters chose a Democratic legislature on Tuesday.":  false,
-		"The Senate passed the bill, which now goes to the president.":    false,
-		"Two TSA screeners have been fired, police said on Wednesday.":    false,
+		"The Pentagon rejected these accusations as false.":              true,
+		"In it, the royal denied having sex with underage girls.":        true,
+		"Browns DL Sheldon Richardson, however, decided to weigh in.":    true,
+		"In Virginia, they voted for control of the state Legislature.":  true,
+		"In Virginia, voters chose a Democratic legislature on Tuesday.": false,
+		"The Senate passed the bill, which now goes to the president.":   false,
+		"Two TSA screeners have been fired, police said on Wednesday.":   false,
 		"After the vote, the council said it would appeal the decision.": false,
 	} {
 		if got := refersBack(s); got != want {

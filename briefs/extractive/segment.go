@@ -522,8 +522,33 @@ func startsSentence(s string) bool {
 	if end == 0 {
 		return unicode.IsDigit(firstRune(s))
 	}
-	return sentenceStarters[s[:end]]
+	w := s[:end]
+	return sentenceStarters[w] || unicode.IsUpper(rune(w[0])) && foreignStarters[strings.ToLower(w)]
 }
+
+// foreignStarters are the function words, pronouns and connectives of the
+// other languages with a lexicon ("Il", "Tuttavia", "Der", "Zudem"): an
+// ambiguous full stop before one of them capitalised ends a sentence
+// ("... in dodici ore. Tuttavia, ..."). Words that also start names ("De",
+// "Van", "La") are left out.
+var foreignStarters = func() map[string]bool {
+	particles := setOf("de", "da", "do", "dos", "das", "di", "del", "della", "du", "des", "la", "le", "el",
+		"lo", "los", "van", "von", "der", "den", "ter", "al", "y", "e", "i", "o", "a", "en", "bin", "san")
+	m := map[string]bool{}
+	for code, lx := range lexicons {
+		if code == "en" || lx.prefixDangle != nil {
+			continue
+		}
+		for _, set := range []map[string]bool{lx.stop, lx.dangle} {
+			for w := range set {
+				if !particles[w] && !strings.ContainsAny(w, " '.") {
+					m[w] = true
+				}
+			}
+		}
+	}
+	return m
+}()
 
 // appendSentence appends s trimmed when it holds a letter or a digit.
 func appendSentence(dst []string, s string) []string {

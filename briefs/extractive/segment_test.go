@@ -24,6 +24,8 @@ func TestSentences(t *testing.T) {
 			[]string{"Troops returned to the U.S.", "The war was over."}},
 		{"initials", "John F. Kennedy was shot in 1963. J.K. Rowling wrote books. Patrick M. Cronin agreed.",
 			[]string{"John F. Kennedy was shot in 1963.", "J.K. Rowling wrote books.", "Patrick M. Cronin agreed."}},
+		{"foreign opener after a word that is an abbreviation in English", "Sono caduti 400 millimetri di pioggia in dodici ore. Tuttavia, l'allerta è stata declassata.",
+			[]string{"Sono caduti 400 millimetri di pioggia in dodici ore.", "Tuttavia, l'allerta è stata declassata."}},
 		{"decimals and money", "Growth was 3.5 percent. It cost $4.2 billion.",
 			[]string{"Growth was 3.5 percent.", "It cost $4.2 billion."}},
 		{"numbers after No.", "He lives at No. 10 Downing Street. Jan. 5 was cold.",
