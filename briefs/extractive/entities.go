@@ -1,6 +1,7 @@
 package extractive
 
 import (
+	"bytes"
 	"cmp"
 	"slices"
 	"strings"
@@ -61,7 +62,8 @@ type entityFinder struct {
 	order int
 	buf   []byte
 	lang  string
-	tc    []bool // per sentence: a title-case line (titleCase)
+	tc    []bool   // per sentence: a title-case line (titleCase)
+	words []wordAt // scratch of noteLower
 }
 
 // low lower-cases the ASCII letters of w into the finder's buffer, with a
@@ -99,9 +101,7 @@ func entitiesOf(lang string, headlines, sents []string, limit int) []string {
 		entityPool.Put(f)
 	}()
 	f.lang = lang
-	for _, s := range sents {
-		f.noteLower(s)
-	}
+	f.noteLower(headlines, sents)
 	f.tc = slices.Grow(f.tc[:0], len(sents))[:len(sents)]
 	for i, s := range sents {
 		if f.tc[i] = titleCase(s); !f.tc[i] {
@@ -154,27 +154,68 @@ func entitiesOf(lang string, headlines, sents []string, limit int) []string {
 	return out
 }
 
-// noteLower counts the words of s written in lower case.
-func (f *entityFinder) noteLower(s string) {
-	for i := 0; i < len(s); {
-		for i < len(s) && !isWordByte(s, i) {
-			i++
-		}
-		j := i
-		for j < len(s) && (asciiLetter(s[j]) || isWordByte(s, j)) {
-			j++
-		}
-		if i < len(s) && s[i] >= 'A' && s[i] <= 'Z' {
-			i = j // capitalised: not a lower-case use
-			continue
-		}
-		if i < j {
-			if r, _ := utf8.DecodeRuneInString(s[i:j]); unicode.IsLower(r) {
-				f.lower[s[i:j]]++
+// noteLower counts the words of the sentences written in lower case. Only
+// a word that could be the lower-case form of a capitalised word of the
+// text or its headlines is counted (same first letter and length), which
+// is all that the look-ups in f.lower ask about; the rest, most words of
+// an article, cost no map update.
+func (f *entityFinder) noteLower(headlines, sents []string) {
+	var caps [128]uint32 // caps[c] bit n: a capitalised word of n bytes starting with c, in lower case
+	bit := func(n int) uint32 { return 1 << min(n, 31) }
+	for _, h := range headlines {
+		for i, j := nextWord(h, 0); i < j; i, j = nextWord(h, j) {
+			if c := h[i]; c >= 'A' && c <= 'Z' {
+				caps[c+'a'-'A'] |= bit(j - i)
 			}
 		}
-		i = j
 	}
+	// One pass over the text marks the capitalised words and keeps the
+	// others for the count.
+	low := f.words[:0]
+	for k, s := range sents {
+		for i, j := nextWord(s, 0); i < j; i, j = nextWord(s, j) {
+			if c := s[i]; c >= 'A' && c <= 'Z' {
+				caps[c+'a'-'A'] |= bit(j - i)
+			} else {
+				low = append(low, wordAt{int32(k), int32(i), int32(j)})
+			}
+		}
+	}
+	for _, w := range low {
+		s := sents[w.sent]
+		c := s[w.start]
+		if c < utf8.RuneSelf && caps[c]&bit(int(w.end-w.start)) == 0 {
+			continue // no capitalised word it could be the lower case of
+		}
+		if r, _ := utf8.DecodeRuneInString(s[w.start:w.end]); unicode.IsLower(r) {
+			f.lower[s[w.start:w.end]]++
+		}
+	}
+	f.words = low
+}
+
+// wordAt is a word of sentence sent: sents[sent][start:end].
+type wordAt struct{ sent, start, end int32 }
+
+// nextWord returns the bounds of the first word of s at or after from (as
+// isWordByte sees words), i == j when there is none. ASCII is decided
+// inline: it is most of the text.
+func nextWord(s string, from int) (i, j int) {
+	i = from
+	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf && asciiLetter(c) || c >= utf8.RuneSelf && !isSpacePunct(s, i) {
+			break
+		}
+		i++
+	}
+	j = i
+	for j < len(s) {
+		if c := s[j]; c < utf8.RuneSelf && !asciiLetter(c) || c >= utf8.RuneSelf && isSpacePunct(s, j) {
+			break
+		}
+		j++
+	}
+	return i, j
 }
 
 func asciiLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
@@ -733,15 +774,26 @@ func citedAt(s string, start, end int) bool {
 // ending in a masthead word ("Los Angeles Times", "Pittsburgh
 // Post-Gazette").
 func isOutlet(name string) bool {
-	lw := strings.ToLower(name)
-	if outlets[lw] {
+	var buf [64]byte
+	if len(name) > len(buf) {
+		return false // no outlet's name is that long
+	}
+	lw := buf[:len(name)]
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lw[i] = c // the names are ASCII: other bytes cannot match
+	}
+	if outlets[string(lw)] {
 		return true
 	}
-	sp := strings.LastIndexAny(lw, " -")
+	sp := bytes.LastIndexAny(lw, " -")
 	if sp < 0 {
 		return false
 	}
-	return mastheads[lw[sp+1:]]
+	return mastheads[string(lw[sp+1:])]
 }
 
 // germanDetBefore reports whether the word before s[start:] is a German

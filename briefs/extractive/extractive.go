@@ -144,11 +144,12 @@ func (x *Summarizer) Summarize(doc briefs.Document) (briefs.Summary, error) {
 	_, sum.Bullets = x.pick(sc, g, points(words))
 	sum.Title = x.title(doc.Title, cd.Headlines, sum.Gist)
 	sum.Lang = lang
-	// Names come from the story, not from furniture such as a "Read also"
-	// link to another story.
+	// Names come from the story, not from a "Read also" link to another
+	// story, a credit, a gallery label, a note or a data line (the cheap
+	// tests of furnitureRule: this runs on every sentence).
 	story := make([]string, 0, len(sc.sents))
 	for _, s := range sc.sents {
-		if furnitureRule(s) == "" {
+		if !promoPrefix(s) && !creditLine(s) && !linkText(s) && !galleryLabel(s) && !notePrefix(s) && !dataLabel(s) {
 			story = append(story, s)
 		}
 	}

@@ -42,11 +42,7 @@ func furnitureRule(s string) string {
 // prompts, "Related post: ...", "See ... coverage at ...", disclosures and
 // hashtag sign-offs ("#ad").
 func promo(s string, low []byte) bool {
-	if hasPrefixFold(s, "related", "see also", "read more", "read also", "more:", "sign up", "subscribe",
-		"click ", "clique ", "cliquez ", "klicken sie", "haga clic", "follow us", "follow @", "don't miss",
-		"leia também", "lesen sie auch", "lire aussi", "lee también", "leggi anche",
-		"lea también", "lees ook", "čtěte také", "čtěte též", "延伸阅读", "相关阅读", "【関連記事】", "関連記事", "get the ", "download the ",
-		"this post may contain", "all opinions are", "disclosure") {
+	if promoPrefix(s) {
 		return true
 	}
 	words := countWords(s)
@@ -54,6 +50,16 @@ func promo(s string, low []byte) bool {
 		return true
 	}
 	return words <= 10 && hasPrefixFold(s, "see ") && strings.Contains(s, " at ")
+}
+
+// promoPrefix matches the openings of the site's prompts: "Related post:",
+// "Read more", "Lesen Sie auch", "Sign up".
+func promoPrefix(s string) bool {
+	return hasPrefixFold(s, "related", "see also", "read more", "read also", "more:", "sign up", "subscribe",
+		"click ", "clique ", "cliquez ", "klicken sie", "haga clic", "follow us", "follow @", "don't miss",
+		"leia também", "lesen sie auch", "lire aussi", "lee también", "leggi anche",
+		"lea también", "lees ook", "čtěte také", "čtěte též", "延伸阅读", "相关阅读", "【関連記事】", "関連記事", "get the ", "download the ",
+		"this post may contain", "all opinions are", "disclosure")
 }
 
 // linkText matches text that is mostly a link or markup: a bare URL, a
