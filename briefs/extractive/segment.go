@@ -364,11 +364,15 @@ func runOnAt(s string, start, i int) bool {
 	for end < len(w) && (w[end] >= 'a' && w[end] <= 'z' || w[end] >= 'A' && w[end] <= 'Z') {
 		end++
 	}
-	if end == len(w) || w[end] != ' ' || !runOnStarters[w[:end]] {
+	word := w[:end]
+	if strings.HasPrefix(w[end:], "'s ") {
+		end += 2 // "That's", "It's", "There's"
+	}
+	if end == len(w) || w[end] != ' ' || !runOnStarters[word] {
 		return false
 	}
 	next := w[end+1:]
-	if next == "" || !(next[0] >= 'a' && next[0] <= 'z') {
+	if next == "" || !(next[0] >= 'a' && next[0] <= 'z' || next[0] >= '0' && next[0] <= '9' && numberStarters[word]) {
 		return false
 	}
 	// "and The" / "of The" open a title more often than a sentence.
@@ -379,7 +383,12 @@ func runOnAt(s string, start, i int) bool {
 // runOnStarters open sentences and are not capitalised inside one.
 var runOnStarters = setOf("The", "It", "He", "She", "They", "We", "His", "Her", "Their", "Its",
 	"In", "But", "However", "After", "When", "While", "During", "Despite", "According", "This",
-	"These", "Those", "There", "Although", "Since", "Now", "Meanwhile", "Earlier", "Later")
+	"These", "Those", "There", "Although", "Since", "Now", "Meanwhile", "Earlier", "Later",
+	"An", "With", "That", "As", "If", "Because", "Until", "Before", "Some", "Many", "Yet")
+
+// numberStarters may open a sentence before a number ("The 12,400 feet
+// high volcano", "An 86-year-old nun", "In 2012 the ...").
+var numberStarters = setOf("The", "An", "In", "Since", "After", "Before", "Until", "Some", "Many")
 
 // gluedBoundary reports whether the full stop at s[i] ends a sentence even
 // though no space follows it: copied text that lost a line break between
