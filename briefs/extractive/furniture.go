@@ -124,7 +124,7 @@ func byteWords(words ...string) [][]byte {
 
 // promoWords mark a short sentence as the site selling itself.
 var promoWords = byteWords("newsletter", "subscri", "sign up", "#ad", "#sponsored", "delivered to your",
-	"through your letterbox")
+	"through your letterbox", "email us", "e-mail us", "contact us", "write to us")
 
 // metaWords mark a line of article metadata.
 var metaWords = byteWords("posted by", "publicado por", "publié par", "veröffentlicht von", "tags:",
