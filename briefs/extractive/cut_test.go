@@ -76,3 +76,37 @@ func TestPointsAreWholeSentences(t *testing.T) {
 		t.Errorf("Bullets = %q", sum.Bullets)
 	}
 }
+
+func TestSuffixStem(t *testing.T) {
+	for in, want := range map[string]string{
+		"running": "run", "run": "run", "removed": "remov", "remove": "remov",
+		"investigated": "investigat", "investigates": "investigat", "schools": "schools",
+		"bed": "bed", "falling": "fall", "passed": "pass", "agree": "agree",
+	} {
+		if got := string(suffixStem([]byte(in))); got != want {
+			t.Errorf("suffixStem(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestPointsNeverRepeatTheGist: a sentence that says the gist again, with
+// more around it or in other words, is not a point.
+func TestPointsNeverRepeatTheGist(t *testing.T) {
+	text := "WeWork is being investigated by the New York State Attorney General over its founder's deals. " +
+		"The investigation of WeWork by the New York attorney general is focused on the founder's deals with the company. " +
+		"The company plans to lay off thousands of employees this week as losses mount. " +
+		"SoftBank took control of the company last month after its listing was called off. " +
+		"A spokesperson for the attorney general declined to comment on Monday."
+	sum, err := New().Summarize(briefs.Document{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range sum.Bullets {
+		if strings.HasPrefix(b, "The investigation of WeWork") {
+			t.Errorf("point repeats the gist %q: %q", sum.Gist, b)
+		}
+	}
+	if len(sum.Bullets) != 3 {
+		t.Errorf("Bullets = %q, want the three other sentences", sum.Bullets)
+	}
+}

@@ -133,8 +133,11 @@ var metaWords = byteWords("posted by", "publicado por", "publié par", "veröffe
 // galleryLabel matches a gallery or media label: "Xbox One X | 14 Photos.",
 // "In pictures | The week in photos", "Video: ...", "Gallery: ...".
 func galleryLabel(s string) bool {
-	if i := strings.Index(s, " | "); i >= 0 && utf8.RuneCountInString(s) < 120 {
+	if strings.Contains(s, " | ") && utf8.RuneCountInString(s) < 120 {
 		return true // section | title: navigation, not prose
+	}
+	if strings.Count(s, " \u00bb ")+strings.Count(s, " > ")+strings.Count(s, " / ") >= 2 {
+		return true // a breadcrumb trail: "Home » News » World"
 	}
 	t := strings.TrimRight(s, ". ")
 	if countWords(s) <= 8 && hasSuffixFold(t, " photos", " pictures", " images", " slides", " videos") {

@@ -52,7 +52,7 @@ func (x *Summarizer) chooseGist(sc *scratch, title []string) int {
 // when the news came before it.
 func restates(sc *scratch, i int) bool {
 	for j := range i {
-		if sc.covered(&sc.info[i], &sc.info[j]) {
+		if sc.covered(&sc.info[i], &sc.info[j], 0.6) {
 			return true
 		}
 	}

@@ -86,23 +86,26 @@ func (x *Summarizer) pick(sc *scratch, gist, n int) ([]int, []string) {
 func (x *Summarizer) repeats(sc *scratch, i, gist int, picked []int) bool {
 	si := &sc.info[i]
 	if gist >= 0 {
+		// A point repeats the gist when most of its words are the gist's,
+		// or when it holds most of the gist's words (the gist again, with
+		// more around it).
 		g := &sc.info[gist]
-		if sc.cosine(si, g) > x.p.redundant || sc.covered(si, g) {
+		if sc.cosine(si, g) > x.p.redundant || sc.covered(si, g, 0.5) || sc.covered(g, si, 0.75) {
 			return true
 		}
 	}
 	for _, j := range picked {
-		if sc.info[j].cand == si.cand || sc.cosine(si, &sc.info[j]) > x.p.redundant || sc.covered(si, &sc.info[j]) {
+		if sc.info[j].cand == si.cand || sc.cosine(si, &sc.info[j]) > x.p.redundant || sc.covered(si, &sc.info[j], 0.6) {
 			return true
 		}
 	}
 	return false
 }
 
-// covered reports whether most of a's content terms (at least 60%) occur in
-// b: a shorter restatement of b that cosine similarity, diluted by b's
-// other terms, can miss.
-func (sc *scratch) covered(a, b *sentence) bool {
+// covered reports whether at least the share frac of a's content terms
+// occur in b: a shorter restatement of b that cosine similarity, diluted by
+// b's other terms, can miss.
+func (sc *scratch) covered(a, b *sentence, frac float64) bool {
 	n := a.hi - a.lo
 	if n == 0 {
 		return false
@@ -117,7 +120,7 @@ func (sc *scratch) covered(a, b *sentence) bool {
 			}
 		}
 	}
-	return shared*10 >= n*6
+	return float64(shared) >= frac*float64(n)
 }
 
 // fallback reports whether a sentence that is not bullet material by the

@@ -138,6 +138,9 @@ func (sc *scratch) tokenize(s string, i int) int {
 			}
 		}
 		key := stemBytes(buf)
+		if lx == lexEN {
+			key = suffixStem(key)
+		}
 		if len(key) < 2 || lx.stop[string(key)] {
 			continue
 		}
@@ -249,6 +252,27 @@ func stemBytes(b []byte) []byte {
 	}
 	if n > 4 && b[n-1] == 's' && b[n-2] != 's' && b[n-2] != 'u' && b[n-2] != 'i' {
 		n--
+	}
+	return b[:n]
+}
+
+// suffixStem strips the English endings that make "running" and "run",
+// "removed" and "remove", "investigated" and "investigates" different
+// terms: -ing, -ed, -es, a final -e, then a doubled final consonant. Cruder
+// than Porter's stemmer and much cheaper; it runs on every word. Words of
+// five letters or fewer keep their ending ("bed", "sing").
+func suffixStem(b []byte) []byte {
+	n := len(b)
+	switch {
+	case n > 5 && b[n-3] == 'i' && b[n-2] == 'n' && b[n-1] == 'g':
+		n -= 3
+	case n > 5 && b[n-2] == 'e' && (b[n-1] == 'd' || b[n-1] == 's'):
+		n -= 2
+	case n > 5 && b[n-1] == 'e':
+		n--
+	}
+	if n > 3 && n < len(b) && b[n-1] == b[n-2] && b[n-1] != 'l' && b[n-1] != 's' && b[n-1] != 'e' && b[n-1] != 'o' {
+		n-- // "runn" -> "run", but "fall", "pass", "agree", "too" keep theirs
 	}
 	return b[:n]
 }
