@@ -230,7 +230,8 @@ func openSingleQuote(s string) bool {
 func (si *sentence) furniture() bool {
 	if si.junk == 0 {
 		si.junk = 1
-		if headlineCase(si.text) || furnitureRule(si.text) != "" || openSingleQuote(si.text) {
+		if headlineCase(si.text) || furnitureRule(si.text) != "" || openSingleQuote(si.text) ||
+			si.cand != "" && si.cand != si.text && furnitureRule(si.cand) != "" { // behind a label: "Summary: 5-1A: ..."
 			si.junk = 2
 		}
 	}

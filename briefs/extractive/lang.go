@@ -445,6 +445,9 @@ func (lx *lexicon) dropConnective(s string) (string, bool) {
 		}
 		i += size
 	}
+	if k := i + ends[n]; k < len(s) && s[k] != ' ' && s[k] != ',' {
+		return s, false // "So-called ...": the connective is part of a longer word
+	}
 	for k := 0; ; k++ {
 		j := strings.IndexByte(s[i:], ' ')
 		if j < 0 {

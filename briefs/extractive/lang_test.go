@@ -456,3 +456,13 @@ func TestLeansAfterTimePhrase(t *testing.T) {
 		}
 	}
 }
+
+func TestDropConnectiveKeepsCompounds(t *testing.T) {
+	en := lexiconFor("en")
+	if rest, ok := en.dropConnective("So-called neo-banks have been all the rage in Europe for years."); ok {
+		t.Errorf("dropped a connective from a compound: %q", rest)
+	}
+	if rest, ok := en.dropConnective("But engineers found no further damage to the bridge."); !ok || rest != "engineers found no further damage to the bridge." {
+		t.Errorf("dropConnective(But ...) = %q, %v", rest, ok)
+	}
+}

@@ -471,7 +471,8 @@ func boundaryAt(s string, start, i, j, next int) bool {
 	switch {
 	case titleAbbrevs[lw]:
 		return false // "Mr. Smith", "Gov. Newsom", "Dr. No"
-	case lw == "no" || lw == "nos" || lw == "vol" || lw == "p" || lw == "pp" || lw == "art" || lw == "fig":
+	case lw == "no" || lw == "nos" || lw == "vol" || w == "p" || w == "pp" || lw == "art" || lw == "fig":
+		// "p. 10" is a page; "Jonathan P. Blair" is an initial (below).
 		return !digit // "No. 10" vs "The answer was no. Then"
 	case monthAbbrevs[lw]:
 		return !digit && startsSentence(nw) // "Jan. 5", "Feb. 2015"
