@@ -37,6 +37,7 @@ type Brief struct {
 	PublishedAt    time.Time `json:"published_at,omitzero"`
 	ReadingMinutes int       `json:"reading_minutes"`
 	Entities       []string  `json:"entities,omitempty"` // people, places, organisations as written, most mentioned first
+	Lang           string    `json:"lang,omitempty"`     // ISO 639-1 code of the article's language, when detected
 	Summarizer     string    `json:"summarizer"`         // name/version of the summarizer that built it
 	CreatedAt      time.Time `json:"created_at"`
 }

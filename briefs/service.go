@@ -272,6 +272,7 @@ func (s *Service) briefOf(a Article, sum Summary) Brief {
 		PublishedAt:    firstTime(a.PublishedAt, sum.PublishedAt),
 		ReadingMinutes: ReadingMinutes(sum.Words),
 		Entities:       sum.Entities,
+		Lang:           sum.Lang,
 		Summarizer:     s.Summarizer.Version(),
 		CreatedAt:      s.now().UTC(),
 	}

@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -144,6 +145,9 @@ func TestAddTwiceReturnsExisting(t *testing.T) {
 	}
 	if a.ArticleID != b.ArticleID || a.Slug != b.Slug {
 		t.Fatalf("same text added twice gave two articles: %s/%s and %s/%s", a.ArticleID, a.Slug, b.ArticleID, b.Slug)
+	}
+	if a.Lang != "en" || slices.Contains(a.Bullets, a.Gist) {
+		t.Errorf("brief JSON: lang %q, gist among the bullets %v", a.Lang, slices.Contains(a.Bullets, a.Gist))
 	}
 	list := c.mustRun("", "list")
 	if n := strings.Count(list.stdout, "\n"); n != 1 {
