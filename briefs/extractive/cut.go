@@ -28,25 +28,31 @@ func safeCut(s string, limit int) string {
 		return s
 	}
 	hi := runeOffset(s, limit-1)
-	lo := min(40, hi)
+	best := lastMark(s, min(40, hi), hi, safeMarks, func(i int, _ string) bool { return cutKeeps(s[:i], s[i:]) })
+	if best < 0 {
+		return ""
+	}
+	return endSentence(s[:best])
+}
+
+// lastMark returns the offset of the last of marks in s[lo:hi] at which ok
+// holds, or -1.
+func lastMark(s string, lo, hi int, marks []string, ok func(i int, mark string) bool) int {
 	best := -1
-	for _, m := range safeMarks {
+	for _, m := range marks {
 		for off := lo; off < hi; {
 			i := strings.Index(s[off:hi], m)
 			if i < 0 {
 				break
 			}
 			i += off
-			if i > best && cutKeeps(s[:i], s[i:]) {
+			if i > best && ok(i, m) {
 				best = i
 			}
 			off = i + 1
 		}
 	}
-	if best < 0 {
-		return ""
-	}
-	return endSentence(s[:best])
+	return best
 }
 
 // cutKeeps reports whether kept, the start of a sentence whose rest is

@@ -209,20 +209,9 @@ func shortHeadline(gist string) string {
 	t := strings.TrimRight(dropAttribution(gist), ".。")
 	hi := runeOffset(t, 120)
 	lo := runeOffset(t, 30)
-	best := -1
-	for _, m := range headlineMarks {
-		for off := lo; off < hi; {
-			i := strings.Index(t[off:hi], m)
-			if i < 0 {
-				break
-			}
-			i += off
-			if i > best && cutKeeps(t[:i], t[i:]) && !interrupts(t, i, m) {
-				best = i
-			}
-			off = i + 1
-		}
-	}
+	best := lastMark(t, lo, hi, headlineMarks, func(i int, m string) bool {
+		return cutKeeps(t[:i], t[i:]) && !interrupts(t, i, m)
+	})
 	// A participle clause after a comma adds circumstances too: ", cutting
 	// power to ...", ", leaving ...".
 	for off := lo; off < hi; {

@@ -131,8 +131,5 @@ func extractPage(pageURL string, html []byte) (briefs.WebPage, error) {
 	if err != nil {
 		return briefs.WebPage{}, err
 	}
-	return briefs.WebPage{
-		URL: p.URL, CanonicalURL: p.CanonicalURL, Title: p.Title, Byline: p.Byline,
-		Site: p.SiteName, PublishedAt: p.PublishedAt, Text: p.Text,
-	}, nil
+	return webPage(p), nil
 }

@@ -77,10 +77,15 @@ func newPageFetcher(cfg Config) briefs.PageFetcher {
 		if err != nil {
 			return briefs.WebPage{}, err
 		}
-		return briefs.WebPage{
-			URL: p.URL, CanonicalURL: p.CanonicalURL, Title: p.Title, Byline: p.Byline,
-			Site: p.SiteName, PublishedAt: p.PublishedAt, Text: p.Text,
-		}, nil
+		return webPage(p), nil
+	}
+}
+
+// webPage is an extracted page in the domain's terms.
+func webPage(p fetch.Page) briefs.WebPage {
+	return briefs.WebPage{
+		URL: p.URL, CanonicalURL: p.CanonicalURL, Title: p.Title, Byline: p.Byline,
+		Site: p.SiteName, PublishedAt: p.PublishedAt, Text: p.Text,
 	}
 }
 
