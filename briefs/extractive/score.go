@@ -317,22 +317,33 @@ func (x *Summarizer) lexRank(sc *scratch) {
 			}
 		}
 	}
+	// The graph is sparse: keep each row's edges as a list, built once for
+	// all the iterations (row i is edges[start[i]:start[i+1]]).
+	sc.start = slices.Grow(sc.start[:0], n+1)[:0]
+	sc.edges = sc.edges[:0]
+	for i := 0; i < n; i++ {
+		sc.start = append(sc.start, int32(len(sc.edges)))
+		for j, v := range sim[i*n : i*n+n] {
+			if v != 0 {
+				sc.edges = append(sc.edges, edge{int32(j), v})
+			}
+		}
+	}
+	sc.start = append(sc.start, int32(len(sc.edges)))
+	start, edges := sc.start, sc.edges
 	const d = 0.85
 	for it := 0; it < 30; it++ {
 		var dangling float64
 		clear(next)
 		for i := 0; i < n; i++ {
 			ri := rank[i]
-			row := sim[i*n : i*n+n]
-			empty := true
-			for j, v := range row {
-				if v != 0 {
-					next[j] += ri * v
-					empty = false
-				}
-			}
-			if empty {
+			row := edges[start[i]:start[i+1]]
+			if len(row) == 0 {
 				dangling += ri
+				continue
+			}
+			for _, e := range row {
+				next[e.to] += ri * e.w
 			}
 		}
 		var delta float64

@@ -22,6 +22,12 @@ type sentence struct {
 	junk     int8   // furniture(): 0 not yet tested, 1 a sentence of the story, 2 furniture
 }
 
+// edge is a weighted edge of the LexRank graph.
+type edge struct {
+	to int32
+	w  float64
+}
+
 // scratch is the reusable memory of one Summarize call.
 type scratch struct {
 	sents   []string
@@ -37,6 +43,8 @@ type scratch struct {
 	sim     []float64
 	rank    []float64
 	next    []float64
+	start   []int32 // LexRank: where each sentence's edges start in edges
+	edges   []edge
 	lower   []byte
 	order   []int
 	lang    *lexicon // the article's language, for stopwords (nil: English)
