@@ -85,6 +85,7 @@ func (sc *scratch) tokenize(s string, i int) int {
 	if lx == nil {
 		lx = lexEN
 	}
+	stop := lx.stopSet()
 	words, wide := 0, 0
 	for p := 0; p < len(s); {
 		c := s[p]
@@ -127,24 +128,19 @@ func (sc *scratch) tokenize(s string, i int) int {
 		}
 		sc.lower = buf
 		words++
-		if lx != lexEN {
-			if lx.elide {
-				if k := bytes.IndexByte(buf, '\''); k > 0 && k <= 4 {
-					buf = buf[k+1:] // "l'entreprise", "dell'anno"
-				}
-			}
-			if lx.stop[string(buf)] {
-				continue
+		if lx != lexEN && lx.elide {
+			if k := bytes.IndexByte(buf, '\''); k > 0 && k <= 4 {
+				buf = buf[k+1:] // "l'entreprise", "dell'anno"
 			}
 		}
+		// The stem is a prefix of the word: one FNV-1a pass hashes both.
 		key := stemBytes(buf)
-		if len(key) < 2 || lx.stop[string(key)] {
+		h := hashBytes(fnvOffset, key)
+		if lx != lexEN && stop.has(hashBytes(h, buf[len(key):]), buf) {
 			continue
 		}
-		h := uint64(14695981039346656037) // FNV-1a
-		for _, b := range key {
-			h ^= uint64(b)
-			h *= 1099511628211
+		if len(key) < 2 || stop.has(h, key) {
+			continue
 		}
 		sc.addTerm(h, i)
 	}
