@@ -66,6 +66,57 @@ type entityFinder struct {
 	words []wordAt // scratch of noteLower
 }
 
+// wordSets is a set of bits, one per word set of the name rules below: a
+// word's membership in all of them comes from one map look-up.
+type wordSets uint32
+
+const (
+	inStopwords wordSets = 1 << iota
+	inCommonCaps
+	inSentenceOpeners
+	inCompass
+	inDemonyms
+	inNameTitles
+	inNameConnectors
+	inTrailingPeel
+	inTrailingTitles
+	inDateWords
+	inCountries
+	inPlaceWords
+	inUSStates
+	inNonPersonWords
+	inCountryLead
+	inBodyWords
+	inGermanArticles
+	isNew // the word "new", a stopword that can start a name
+)
+
+// wordSetsOf maps a lower-case word to the sets it belongs to.
+var wordSetsOf = func() map[string]wordSets {
+	m := map[string]wordSets{"new": isNew}
+	for _, s := range []struct {
+		set  map[string]bool
+		bits wordSets
+	}{
+		{stopwords, inStopwords}, {commonCaps, inCommonCaps}, {sentenceOpeners, inSentenceOpeners},
+		{compass, inCompass}, {demonyms, inDemonyms}, {nameTitles, inNameTitles},
+		{nameConnectors, inNameConnectors}, {trailingPeel, inTrailingPeel},
+		{trailingTitles, inTrailingTitles}, {dateWords, inDateWords}, {countries, inCountries},
+		{placeWords, inPlaceWords}, {usStates, inUSStates}, {nonPersonWords, inNonPersonWords},
+		{countryLead, inCountryLead}, {bodyWords, inBodyWords}, {germanArticles, inGermanArticles},
+	} {
+		for w, ok := range s.set {
+			if ok {
+				m[w] |= s.bits
+			}
+		}
+	}
+	return m
+}()
+
+// setsOf returns the word sets that w, lower-cased as by low, belongs to.
+func (f *entityFinder) setsOf(w string) wordSets { return wordSetsOf[string(f.low(w))] }
+
 // low lower-cases the ASCII letters of w into the finder's buffer, with a
 // trailing "." removed. Index maps with string(f.low(w)): that does not
 // allocate.
@@ -237,8 +288,12 @@ func isSpacePunct(s string, i int) bool {
 	return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 }
 
-// span is a word of a run: s[start:end].
-type span struct{ start, end int }
+// span is a word of a run: s[start:end], with the word sets its lower-case
+// form belongs to (wordSets, looked up once when the word joins the run).
+type span struct {
+	start, end int
+	sets       wordSets
+}
 
 // scan collects the capitalised runs of one sentence.
 func (f *entityFinder) scan(s string) {
@@ -312,13 +367,13 @@ func (f *entityFinder) scan(s string) {
 				runInitial = initial
 			}
 			if n < len(run) {
-				run[n] = span{cs, ce}
+				run[n] = span{cs, ce, f.setsOf(w)}
 				n++
 			}
 			conn = 0
 		case n > 0 && !trail && nameConnectors[w] && !(f.lang == "de" && w != "von") && connectorFits(s, run[:n], conn):
 			if n < len(run) {
-				run[n] = span{cs, ce}
+				run[n] = span{cs, ce, f.setsOf(w)}
 				n++
 				conn++
 			}
@@ -557,10 +612,10 @@ var nameConnectors = setOf("of", "de", "da", "di", "du", "del", "der", "van", "v
 // of the name and splitting what holds two names.
 func (f *entityFinder) emit(s string, run []span, initial bool) {
 	word := func(k int) string { return string(f.low(s[run[k].start:run[k].end])) }
-	is := func(set map[string]bool, k int) bool { return set[string(f.low(s[run[k].start:run[k].end]))] }
+	is := func(set wordSets, k int) bool { return run[k].sets&set != 0 }
 	// A title before a name: "President", or a German role noun
 	// ("Oberbürgermeisterin Katrin Albers").
-	title := func(k int) bool { return is(nameTitles, k) || f.lang == "de" && germanRole(word(k)) }
+	title := func(k int) bool { return is(inNameTitles, k) || f.lang == "de" && germanRole(word(k)) }
 	// Headline shouting and table headers ("SCORES QUARANTINED", "HD THE
 	// HOME DEPOT INC"): two or more long words in capitals.
 	shout := 0
@@ -577,12 +632,12 @@ func (f *entityFinder) emit(s string, run []span, initial bool) {
 	// ("Officials", "Veteran"), and a German article ("Die Daten").
 	afterArticle := false
 	for len(run) > 0 {
-		lw := word(0)
+		ws := run[0].sets
 		switch {
-		case f.lang == "de" && germanArticles[lw]:
+		case f.lang == "de" && ws&inGermanArticles != 0:
 			afterArticle = true
-		case stopwords[lw] && lw != "new" || commonCaps[lw]:
-		case initial && len(run) > 1 && (sentenceOpeners[lw] || f.lower[lw] > 0):
+		case ws&inStopwords != 0 && ws&isNew == 0 || ws&inCommonCaps != 0:
+		case initial && len(run) > 1 && (ws&inSentenceOpeners != 0 || f.lower[word(0)] > 0):
 		default:
 			goto peeled
 		}
@@ -594,10 +649,10 @@ peeled:
 		return
 	}
 	k := 0
-	for k < len(run)-1 && is(compass, k) && is(demonyms, k+1) {
+	for k < len(run)-1 && is(inCompass, k) && is(inDemonyms, k+1) {
 		k++
 	}
-	for k < len(run)-1 && is(demonyms, k) {
+	for k < len(run)-1 && is(inDemonyms, k) {
 		k++
 	}
 	if t := k; t < len(run)-1 && title(t) {
@@ -606,7 +661,7 @@ peeled:
 		}
 		// "Chief Executive Carrie Lam", "President Putin", but not
 		// "Executive Council".
-		if rest := run[t:]; len(rest) > 1 || !is(nonPersonWords, t) || nameConnectors[string(f.low(s[rest[0].start:rest[0].end]))] {
+		if rest := run[t:]; len(rest) > 1 || !is(inNonPersonWords, t) || rest[0].sets&inNameConnectors != 0 {
 			run = f.afterTitle(s, rest)
 			initial = false
 		}
@@ -620,9 +675,9 @@ peeled:
 	for t := len(run) - 2; t >= 1; t-- {
 		// German joins a role to what it belongs to with "von" ("Vorschlag
 		// von Oberbürgermeisterin Katrin Albers").
-		if title(t) && !title(t-1) && (!is(nameConnectors, t-1) || f.lang == "de" && word(t-1) == "von") &&
-			(personLike(s, run[t+1:]) || t == len(run)-2 && is(trailingTitles, t)) {
-			if is(countries, t-1) || is(placeWords, t-1) || is(usStates, t-1) {
+		if title(t) && !title(t-1) && (!is(inNameConnectors, t-1) || f.lang == "de" && word(t-1) == "von") &&
+			(personLike(s, run[t+1:]) || t == len(run)-2 && is(inTrailingTitles, t)) {
+			if is(inCountries, t-1) || is(inPlaceWords, t-1) || is(inUSStates, t-1) {
 				f.emit(s, run[:t], initial) // "Maryland", not "Superior Court"
 			}
 			run = run[t+1:]
@@ -636,7 +691,7 @@ peeled:
 	}
 	// And trailing verbs, function words, titles and dates ("Putin Is" in a
 	// title-case line, "South Dakota Gov", "Argus Leader Monday").
-	for len(run) > 0 && (is(trailingPeel, len(run)-1) || len(run) > 1 && is(trailingTitles, len(run)-1) || len(run) > 2 && is(dateWords, len(run)-1)) {
+	for len(run) > 0 && (is(inTrailingPeel, len(run)-1) || len(run) > 1 && is(inTrailingTitles, len(run)-1) || len(run) > 2 && is(inDateWords, len(run)-1)) {
 		run = run[:len(run)-1]
 	}
 	if len(run) == 0 {
@@ -645,21 +700,20 @@ peeled:
 	// A place before a person ("ambassador to Ukraine Marie Yovanovitch")
 	// or two names side by side across a lost line break ("Congress
 	// Syria").
-	if len(run) >= 3 && is(countries, 0) && personLike(s, run[1:]) && prepositionBefore(s, run[0].start) {
+	if len(run) >= 3 && is(inCountries, 0) && personLike(s, run[1:]) && prepositionBefore(s, run[0].start) {
 		f.emit(s, run[:1], initial)
 		run = run[1:]
 		initial = false
 	}
-	if n := len(run); n >= 2 && is(countries, n-1) && !is(compass, n-2) && !is(demonyms, n-2) && !is(nameConnectors, n-2) &&
-		!is(countryLead, n-2) && (n == 2 && (is(bodyWords, 0) || is(countries, 0)) || personLike(s, run[:n-1])) {
+	if n := len(run); n >= 2 && is(inCountries, n-1) && !is(inCompass, n-2) && !is(inDemonyms, n-2) && !is(inNameConnectors, n-2) &&
+		!is(inCountryLead, n-2) && (n == 2 && (is(inBodyWords, 0) || is(inCountries, 0)) || personLike(s, run[:n-1])) {
 		f.emit(s, run[:n-1], initial)
 		f.emit(s, run[n-1:], false)
 		return
 	}
 	allAdj := true
 	for k := range run {
-		lw := word(k)
-		if !demonyms[lw] && !compass[lw] && !nameTitles[lw] && !commonCaps[lw] {
+		if run[k].sets&(inDemonyms|inCompass|inNameTitles|inCommonCaps) == 0 {
 			allAdj = false
 			break
 		}
@@ -707,7 +761,7 @@ peeled:
 // ("Secretary of State Mike Pompeo" -> "Mike Pompeo") and a connector left
 // in front ("Officer of Hipcricket" -> "Hipcricket").
 func (f *entityFinder) afterTitle(s string, run []span) []span {
-	if len(run) == 0 || !nameConnectors[string(f.low(s[run[0].start:run[0].end]))] {
+	if len(run) == 0 || run[0].sets&inNameConnectors == 0 {
 		return run
 	}
 	// Keep the name at the end: two words, or three with an initial or a
