@@ -166,17 +166,34 @@ func creditLine(s string) bool {
 // prefixes, ignoring case, without allocating.
 func hasPrefixFold(s string, prefixes ...string) bool {
 	for _, p := range prefixes {
-		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
+		if len(s) >= len(p) && (p == "" || foldByteMay(s[0], p[0])) && strings.EqualFold(s[:len(p)], p) {
 			return true
 		}
 	}
 	return false
 }
 
+// foldByteMay is a quick test before strings.EqualFold: false when the
+// strings start with ASCII bytes that differ in more than case. Non-ASCII
+// bytes can fold to ASCII letters (the Kelvin sign to "k"), so they leave
+// the answer to EqualFold.
+func foldByteMay(a, b byte) bool {
+	if a >= utf8.RuneSelf || b >= utf8.RuneSelf {
+		return true
+	}
+	if a >= 'A' && a <= 'Z' {
+		a += 'a' - 'A'
+	}
+	if b >= 'A' && b <= 'Z' {
+		b += 'a' - 'A'
+	}
+	return a == b
+}
+
 // hasSuffixFold is hasPrefixFold for the end of s.
 func hasSuffixFold(s string, suffixes ...string) bool {
 	for _, p := range suffixes {
-		if len(s) >= len(p) && strings.EqualFold(s[len(s)-len(p):], p) {
+		if len(s) >= len(p) && (p == "" || foldByteMay(s[len(s)-len(p)], p[0])) && strings.EqualFold(s[len(s)-len(p):], p) {
 			return true
 		}
 	}
