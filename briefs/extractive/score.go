@@ -214,10 +214,8 @@ func hashString(h uint64, s string) uint64 {
 
 // addTerm counts the term with hash h in sentence i.
 func (sc *scratch) addTerm(h uint64, i int) {
-	id, ok := sc.vocab[h]
+	id, ok := sc.vocab.idOf(h, int32(len(sc.df)))
 	if !ok {
-		id = int32(len(sc.df))
-		sc.vocab[h] = id
 		sc.df = append(sc.df, 0)
 		sc.mark = append(sc.mark, 0)
 		sc.at = append(sc.at, 0)
