@@ -116,11 +116,12 @@ func firstWordLower(dst []byte, s string) []byte {
 // "my", "me"): in news copy, outside quote marks, that is a quotation that
 // lost its attribution.
 func firstPerson(s string) bool {
-	for i := 0; i+1 < len(s); i++ {
-		if s[i] != ' ' {
+	// Look for the rarer letters first, then the space before them.
+	for j := 1; j < len(s); j++ {
+		if c := s[j]; c != 'I' && c != 'm' || s[j-1] != ' ' {
 			continue
 		}
-		w := s[i+1:]
+		w := s[j:]
 		switch w[0] {
 		case 'I': // "I", "I'm", "I've", "I'd", "I'll"
 			if len(w) == 1 || w[1] == ' ' || w[1] == '\'' {

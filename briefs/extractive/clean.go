@@ -207,6 +207,21 @@ func normalizeText(s string) string {
 	}
 	for i := 0; i < len(s); {
 		c := s[i]
+		if c > ' ' && c < 0x7f {
+			// A run of printable ASCII, copied at once.
+			j := i + 1
+			for j < len(s) && s[j] > ' ' && s[j] < 0x7f {
+				j++
+			}
+			if space {
+				b = append(b, ' ')
+				space = false
+			}
+			lineStart = false
+			b = append(b, s[i:j]...)
+			i = j
+			continue
+		}
 		if c < utf8.RuneSelf {
 			i++
 			switch {

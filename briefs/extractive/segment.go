@@ -231,6 +231,10 @@ func squeezeSpaces(s string) string {
 	prevSpace := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if c > ' ' && c < utf8.RuneSelf {
+			prevSpace = false // most bytes
+			continue
+		}
 		if c == ' ' {
 			if prevSpace {
 				clean = false
@@ -272,12 +276,20 @@ func squeezeSpaces(s string) string {
 	return b.String()
 }
 
+// blockByte marks the bytes that splitBlock looks at: a space, terminal
+// punctuation, and the lead bytes of "…" and of Chinese and Japanese
+// terminals.
+var blockByte = [256]bool{' ': true, '.': true, '!': true, '?': true, 0xE2: true, 0xE3: true, 0xEF: true}
+
 // splitBlock splits a block of running text (no line breaks, spaces already
 // collapsed) into sentences and appends them to dst.
 func splitBlock(dst []string, s string) []string {
 	start := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if !blockByte[c] {
+			continue // most bytes: nothing below applies
+		}
 		var j int // end of the terminal punctuation run
 		switch {
 		case c == ' ' && i+1 < len(s) && s[i+1] >= 'A' && s[i+1] <= 'Z' && runOnAt(s, start, i):
