@@ -345,6 +345,12 @@ func (lx *lexicon) openerDangles(s string) bool {
 	}
 	var buf [64]byte
 	b, ends := openerWords(buf[:0], s)
+	return lx.danglesWords(b, ends)
+}
+
+// danglesWords is openerDangles for languages with words, given the
+// result of openerWords (with a 64-byte buffer).
+func (lx *lexicon) danglesWords(b []byte, ends [4]int) bool {
 	if ends[0] == 0 {
 		return false
 	}
@@ -392,6 +398,12 @@ func (lx *lexicon) openerWeak(s string) bool {
 	}
 	var buf [64]byte
 	b, ends := openerWords(buf[:0], s)
+	return lx.weakWords(b, ends)
+}
+
+// weakWords is openerWeak for languages with words, given the result of
+// openerWords (with a 64-byte buffer).
+func (lx *lexicon) weakWords(b []byte, ends [4]int) bool {
 	if ends[0] == 0 {
 		return false
 	}
@@ -591,13 +603,25 @@ func isOpenerPunct(r rune) bool {
 // it: a dangling pronoun or connective, or a first- or second-person voice
 // (a quotation that lost its quote marks).
 func (lx *lexicon) leans(s string) bool {
-	if lx.openerDangles(s) || lx.openerWeak(s) {
+	// The first words are found once for the three tests.
+	var buf [64]byte
+	b, ends := openerWords(buf[:0], s)
+	if lx.prefixDangle != nil {
+		if lx.openerDangles(s) {
+			return true
+		}
+	} else if lx.danglesWords(b, ends) {
+		return true
+	}
+	if lx.prefixWeak != nil {
+		if lx.openerWeak(s) {
+			return true
+		}
+	} else if lx.weakWords(b, ends) {
 		return true
 	}
 	// A time phrase before a pronoun still leans: "This week she was
 	// banned", "Last year it grew".
-	var buf [64]byte
-	b, ends := openerWords(buf[:0], s)
 	if ends[1] == 0 || ends[2] == 0 {
 		return false
 	}
