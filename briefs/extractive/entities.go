@@ -57,7 +57,7 @@ type entity struct {
 type entityFinder struct {
 	index map[string]int // name -> position in ents
 	byEnd map[string]int // first or last word of a multi-word name -> its position
-	lower map[string]int // words written in lower case -> occurrences
+	lower countTable     // words written in lower case -> occurrences
 	ents  []entity
 	order int
 	buf   []byte
@@ -135,7 +135,7 @@ func (f *entityFinder) low(w string) []byte {
 }
 
 var entityPool = sync.Pool{New: func() any {
-	return &entityFinder{index: make(map[string]int, 64), byEnd: make(map[string]int, 64), lower: make(map[string]int, 256)}
+	return &entityFinder{index: make(map[string]int, 64), byEnd: make(map[string]int, 64)}
 }}
 
 // entitiesOf finds entities in body sentences, written in language lang
@@ -145,7 +145,7 @@ func entitiesOf(lang string, headlines, sents []string, limit int) []string {
 	defer func() {
 		clear(f.index)
 		clear(f.byEnd)
-		clear(f.lower)
+		f.lower.reset()
 		clear(f.ents) // drop references to the article text
 		f.ents = f.ents[:0]
 		f.order = 0
@@ -239,7 +239,7 @@ func (f *entityFinder) noteLower(headlines, sents []string) {
 			continue // no capitalised word it could be the lower case of
 		}
 		if r, _ := utf8.DecodeRuneInString(s[w.start:w.end]); unicode.IsLower(r) {
-			f.lower[s[w.start:w.end]]++
+			f.lower.add(s[w.start:w.end])
 		}
 	}
 	f.words = low
@@ -254,20 +254,42 @@ type wordAt struct{ sent, start, end int32 }
 func nextWord(s string, from int) (i, j int) {
 	i = from
 	for i < len(s) {
-		if c := s[i]; c < utf8.RuneSelf && asciiLetter(c) || c >= utf8.RuneSelf && !isSpacePunct(s, i) {
+		if k := byteClass[s[i]]; k == asciiLetterByte || k == multiByte && !isSpacePunct(s, i) {
 			break
 		}
 		i++
 	}
 	j = i
 	for j < len(s) {
-		if c := s[j]; c < utf8.RuneSelf && !asciiLetter(c) || c >= utf8.RuneSelf && isSpacePunct(s, j) {
+		if k := byteClass[s[j]]; k == otherASCII || k == multiByte && isSpacePunct(s, j) {
 			break
 		}
 		j++
 	}
 	return i, j
 }
+
+// byteClass sorts bytes for nextWord: ASCII letters, other ASCII, and the
+// bytes of multi-byte runes.
+var byteClass = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = multiByte
+		case asciiLetter(byte(c)):
+			t[c] = asciiLetterByte
+		default:
+			t[c] = otherASCII
+		}
+	}
+	return t
+}()
+
+const (
+	otherASCII = iota
+	asciiLetterByte
+	multiByte
+)
 
 func asciiLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
@@ -637,7 +659,7 @@ func (f *entityFinder) emit(s string, run []span, initial bool) {
 		case f.lang == "de" && ws&inGermanArticles != 0:
 			afterArticle = true
 		case ws&inStopwords != 0 && ws&isNew == 0 || ws&inCommonCaps != 0:
-		case initial && len(run) > 1 && (ws&inSentenceOpeners != 0 || f.lower[word(0)] > 0):
+		case initial && len(run) > 1 && (ws&inSentenceOpeners != 0 || f.lower.getBytes(f.low(s[run[0].start:run[0].end])) > 0):
 		default:
 			goto peeled
 		}
@@ -965,7 +987,7 @@ func (f *entityFinder) dropOpeners(sents []string) {
 		// In languages other than English, where this rule was not tuned,
 		// the first word of such a name is always suspect ("Selon Emmanuel
 		// Macron", "Technische Standards").
-		found := f.lower[lw] > 0 || f.lang != "" && f.lang != "en"
+		found := f.lower.get(lw) > 0 || f.lang != "" && f.lang != "en"
 		for _, s := range sents[:min(len(sents), 200)] {
 			if found {
 				break
@@ -1046,7 +1068,7 @@ func (f *entityFinder) dropCommon() {
 		if e.words != 1 || e.count == 0 || isAcronym(e.name) {
 			continue
 		}
-		if lc := f.lower[strings.ToLower(e.name)]; lc > 0 && lc >= e.mid {
+		if lc := f.lower.get(strings.ToLower(e.name)); lc > 0 && lc >= e.mid {
 			e.count = 0
 		}
 	}

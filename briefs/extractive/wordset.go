@@ -62,3 +62,100 @@ func (lx *lexicon) stopSet() *wordSet {
 	lx.stopOnce.Do(func() { lx.stopWords = newWordSet(lx.stop) })
 	return lx.stopWords
 }
+
+// countTable counts words: a map[string]int for the many increments of
+// noteLower, with open addressing on the FNV-1a hash of the word. The zero
+// value is an empty table.
+type countTable struct {
+	hashes []uint64
+	keys   []string
+	counts []int32 // 0 marks an empty slot
+	n      int
+	shift  uint
+}
+
+// add counts one more w.
+func (t *countTable) add(w string) {
+	if 2*(t.n+1) > len(t.counts) {
+		t.grow()
+	}
+	h := hashString(fnvOffset, w)
+	mask := len(t.counts) - 1
+	for i := int((h * 0x9E3779B97F4A7C15) >> t.shift); ; i = (i + 1) & mask {
+		switch {
+		case t.counts[i] == 0:
+			t.hashes[i], t.keys[i], t.counts[i] = h, w, 1
+			t.n++
+			return
+		case t.hashes[i] == h && t.keys[i] == w:
+			t.counts[i]++
+			return
+		}
+	}
+}
+
+// get returns the count of w.
+func (t *countTable) get(w string) int {
+	if t.n == 0 {
+		return 0
+	}
+	h := hashString(fnvOffset, w)
+	mask := len(t.counts) - 1
+	for i := int((h * 0x9E3779B97F4A7C15) >> t.shift); ; i = (i + 1) & mask {
+		switch {
+		case t.counts[i] == 0:
+			return 0
+		case t.hashes[i] == h && t.keys[i] == w:
+			return int(t.counts[i])
+		}
+	}
+}
+
+// getBytes is get for a word in a buffer.
+func (t *countTable) getBytes(w []byte) int {
+	if t.n == 0 {
+		return 0
+	}
+	h := hashBytes(fnvOffset, w)
+	mask := len(t.counts) - 1
+	for i := int((h * 0x9E3779B97F4A7C15) >> t.shift); ; i = (i + 1) & mask {
+		switch {
+		case t.counts[i] == 0:
+			return 0
+		case t.hashes[i] == h && t.keys[i] == string(w):
+			return int(t.counts[i])
+		}
+	}
+}
+
+// grow makes room (256 slots at first) and moves the entries.
+func (t *countTable) grow() {
+	size, bits := 256, uint(8)
+	for size < 4*(t.n+1) {
+		size, bits = size*2, bits+1
+	}
+	hashes, keys, counts := t.hashes, t.keys, t.counts
+	t.hashes, t.keys, t.counts, t.shift = make([]uint64, size), make([]string, size), make([]int32, size), 64-bits
+	mask := size - 1
+	for k, c := range counts {
+		if c == 0 {
+			continue
+		}
+		h := hashes[k]
+		i := int((h * 0x9E3779B97F4A7C15) >> t.shift)
+		for t.counts[i] != 0 {
+			i = (i + 1) & mask
+		}
+		t.hashes[i], t.keys[i], t.counts[i] = h, keys[k], c
+	}
+}
+
+// reset empties the table, keeping its memory and dropping its references
+// to the text.
+func (t *countTable) reset() {
+	if t.n > 0 {
+		clear(t.counts)
+		clear(t.keys)
+		t.n = 0
+	}
+}
