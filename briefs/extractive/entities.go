@@ -448,6 +448,18 @@ func isDash(w string) bool { return w == "-" || w == "--" || w == "\u2014" || w 
 // neighbours; colon reports a trailing ":" (a label: the next word opens a
 // clause).
 func wordCore(s string, i, j int) (cs, ce int, lead, trail, colon bool) {
+	// Most words are ASCII letters, perhaps with a comma or semicolon after
+	// them: none of the rules below applies to them.
+	k := i
+	for k < j && asciiLetter(s[k]) {
+		k++
+	}
+	switch {
+	case k == j:
+		return i, j, false, false, false
+	case k == j-1 && k > i && (s[k] == ',' || s[k] == ';'):
+		return i, k, false, true, false
+	}
 	cs, ce = i, j
 	for cs < ce && isOpenPunct(s[cs]) {
 		cs++
