@@ -65,7 +65,8 @@ func promoPrefix(s string) bool {
 // linkText matches text that is mostly a link or markup: a bare URL, a
 // "pic.twitter.com" embed, a WordPress shortcode ("[button link=...]").
 func linkText(s string) bool {
-	return strings.Contains(s, "http://") || strings.Contains(s, "https://") || strings.Contains(s, "www.") ||
+	// "://" first: a colon is rare, an "h" is not.
+	return strings.Contains(s, "://") && (strings.Contains(s, "http://") || strings.Contains(s, "https://")) || strings.Contains(s, "www.") ||
 		strings.Contains(s, "pic.twitter.com") || strings.Contains(s, "[/") || strings.Contains(s, "=\"")
 }
 
@@ -133,7 +134,7 @@ var metaWords = byteWords("posted by", "publicado por", "publié par", "veröffe
 // galleryLabel matches a gallery or media label: "Xbox One X | 14 Photos.",
 // "In pictures | The week in photos", "Video: ...", "Gallery: ...".
 func galleryLabel(s string) bool {
-	if i := strings.Index(s, " | "); i >= 0 && utf8.RuneCountInString(s) < 120 {
+	if hasPipeSep(s) && utf8.RuneCountInString(s) < 120 {
 		return true // section | title: navigation, not prose
 	}
 	t := strings.TrimRight(s, ". ")
@@ -141,6 +142,21 @@ func galleryLabel(s string) bool {
 		return true
 	}
 	return hasPrefixFold(s, "video:", "gallery:", "watch:", "photos:", "in pictures:", "listen:", "graphic:")
+}
+
+// hasPipeSep reports whether s holds " | ", looking for the rare "|".
+func hasPipeSep(s string) bool {
+	for off := 0; ; {
+		k := strings.IndexByte(s[off:], '|')
+		if k < 0 {
+			return false
+		}
+		k += off
+		if k > 0 && k+1 < len(s) && s[k-1] == ' ' && s[k+1] == ' ' {
+			return true
+		}
+		off = k + 1
+	}
 }
 
 // notePrefix matches the notes editors and translators put around a story:
@@ -235,6 +251,9 @@ func stripDateline(s string) string {
 	// The dash: "—", "–", "--" or " - " within the first 60 bytes.
 	i, n := -1, 0
 	head := s[:min(len(s), 64)] // a dateline is short: look no further
+	if !hasDashOrColon(head) {
+		return s // none of the separators below
+	}
 	for _, d := range [...]string{" \u2014", " \u2013", " --", " - ", "\u2014 ", ": "} {
 		if k := strings.Index(head, d); k > 0 && k <= 60 && (i < 0 || k < i) {
 			i, n = k, len(d)
@@ -254,6 +273,18 @@ func stripDateline(s string) string {
 		return rest
 	}
 	return s
+}
+
+// hasDashOrColon reports whether s holds a "-", a ":" or the lead byte of
+// "—" and "–".
+func hasDashOrColon(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '-', ':', 0xE2:
+			return true
+		}
+	}
+	return false
 }
 
 // datelinePlace reports whether p is a dateline place: words in capitals
