@@ -106,7 +106,7 @@ func refersBack(s string) bool {
 		if comma && n < 5 && subjectPronouns[string(lw)] {
 			return true // "In Virginia, they voted ...": whose votes?
 		}
-		prevPrep, prevRaw = prepositions[string(lw)], f
+		prevPrep, prevRaw = n == 0 && prepositions[string(lw)], f // only the first word's is asked about
 		n++
 	}
 	return false
@@ -144,7 +144,23 @@ func teaser(s string) bool {
 	case "here's", "here", "find", "imagine", "picture", "watch", "read", "scroll", "click", "you", "your", "what", "why", "how", "who", "when":
 		return true
 	}
-	return strings.Contains(s, " you ") || strings.Contains(s, " your ") || strings.HasSuffix(s, "...") || strings.HasSuffix(s, "\u2026")
+	return hasYou(s) || strings.HasSuffix(s, "...") || strings.HasSuffix(s, "\u2026")
+}
+
+// hasYou reports whether s holds " you " or " your ", looking for the rarer
+// "you" first.
+func hasYou(s string) bool {
+	for off := 0; ; {
+		k := strings.Index(s[off:], "you")
+		if k < 0 {
+			return false
+		}
+		k += off
+		if rest := s[k+3:]; k > 0 && s[k-1] == ' ' && (strings.HasPrefix(rest, " ") || strings.HasPrefix(rest, "r ")) {
+			return true
+		}
+		off = k + 1
+	}
 }
 
 // specific reports whether s names something: a capitalised word after its
@@ -157,7 +173,10 @@ func specific(s string) bool {
 			first = false
 			continue
 		}
-		r := firstRune(strings.TrimLeft(f, `"'(`))
+		for len(f) > 0 && (f[0] == '"' || f[0] == '\'' || f[0] == '(') {
+			f = f[1:] // strings.TrimLeft(f, `"'(`)
+		}
+		r := firstRune(f)
 		if opensSentence(r) {
 			return true // a name, a number, or a script where capitals cannot tell
 		}
