@@ -1,6 +1,7 @@
 package briefs
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -46,6 +47,9 @@ func isASCII(s string) bool {
 // spaces and punctuation separate terms, so "putin-kim" and "Putin Kim" give
 // the same terms. Possessive "'s" is dropped ("Russia's" -> "russia").
 func Terms(s string) []string {
+	if isASCII(s) {
+		return asciiTerms(s)
+	}
 	f := Fold(s)
 	var terms []string
 	seen := map[string]bool{}
@@ -61,6 +65,54 @@ func Terms(s string) []string {
 		terms = append(terms, t)
 	}
 	return terms
+}
+
+// asciiTerms is Terms for ASCII text, where terms are runs of a-z, 0-9 and
+// apostrophes once lower-cased: the same result without decoding runes.
+// Short lists are kept unique without a map.
+func asciiTerms(s string) []string {
+	f := strings.ToLower(s)
+	var terms []string
+	var seen map[string]bool
+	for i := 0; i < len(f); {
+		for i < len(f) && !isTermByte(f[i]) {
+			i++
+		}
+		j := i
+		for j < len(f) && isTermByte(f[j]) {
+			j++
+		}
+		if i == j {
+			break
+		}
+		t := strings.Trim(strings.TrimSuffix(f[i:j], "'s"), "'")
+		i = j
+		if t == "" {
+			continue
+		}
+		if seen == nil && len(terms) < 16 {
+			if slices.Contains(terms, t) {
+				continue
+			}
+		} else {
+			if seen == nil {
+				seen = make(map[string]bool, 2*len(terms))
+				for _, u := range terms {
+					seen[u] = true
+				}
+			}
+			if seen[t] {
+				continue
+			}
+			seen[t] = true
+		}
+		terms = append(terms, t)
+	}
+	return terms
+}
+
+func isTermByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '\''
 }
 
 // IndexTerms returns the terms under which an article is found: those of its
