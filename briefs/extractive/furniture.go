@@ -65,9 +65,23 @@ func promoPrefix(s string) bool {
 // linkText matches text that is mostly a link or markup: a bare URL, a
 // "pic.twitter.com" embed, a WordPress shortcode ("[button link=...]").
 func linkText(s string) bool {
-	// "://" first: a colon is rare, an "h" is not.
-	return strings.Contains(s, "://") && (strings.Contains(s, "http://") || strings.Contains(s, "https://")) || strings.Contains(s, "www.") ||
-		strings.Contains(s, "pic.twitter.com") || strings.Contains(s, "[/") || strings.Contains(s, "=\"")
+	// Each test looks for a rare byte of its pattern first: "://" before
+	// "http://", the full stops of "www." and "pic.twitter.com".
+	if strings.Contains(s, "://") && (strings.Contains(s, "http://") || strings.Contains(s, "https://")) {
+		return true
+	}
+	for off := 0; ; {
+		k := strings.IndexByte(s[off:], '.')
+		if k < 0 {
+			break
+		}
+		k += off
+		if k >= 3 && (strings.HasPrefix(s[k-3:], "www.") || strings.HasPrefix(s[k-3:], "pic.twitter.com")) {
+			return true
+		}
+		off = k + 1
+	}
+	return strings.Contains(s, "[/") || strings.Contains(s, "=\"")
 }
 
 // dataLabel matches a line of data rather than prose: a scoreboard or
