@@ -55,15 +55,17 @@ type entity struct {
 }
 
 type entityFinder struct {
-	index map[string]int // name -> position in ents
-	byEnd map[string]int // first or last word of a multi-word name -> its position
-	lower countTable     // words written in lower case -> occurrences
-	ents  []entity
-	order int
-	buf   []byte
-	lang  string
-	tc    []bool   // per sentence: a title-case line (titleCase)
-	words []wordAt // scratch of noteLower
+	index  map[string]int // name -> position in ents
+	byEnd  map[string]int // first or last word of a multi-word name -> its position
+	lower  countTable     // words written in lower case -> occurrences
+	ents   []entity
+	order  int
+	buf    []byte
+	lang   string
+	tc     []bool         // per sentence: a title-case line (titleCase)
+	keep   []int32        // scratch of entitiesOf: the names that pass
+	firsts map[string]int // scratch of dropLabels
+	words  []wordAt       // scratch of noteLower
 }
 
 // wordSets is a set of bits, one per word set of the name rules below: a
@@ -172,8 +174,11 @@ func entitiesOf(lang string, headlines, sents []string, limit int) []string {
 		}
 	}
 	foreign := lang != "" && lang != "en"
-	ents := f.ents[:0:0]
-	for _, e := range f.ents {
+	// The names that pass, as indices into f.ents: sorting those moves no
+	// entity.
+	keep := f.keep[:0]
+	for i := range f.ents {
+		e := &f.ents[i]
 		switch {
 		case e.count <= 0 || e.initial:
 		case e.outlet && !e.subject && !e.headline:
@@ -186,22 +191,24 @@ func entitiesOf(lang string, headlines, sents []string, limit int) []string {
 			// German capitalises every noun: a single word needs to be
 			// repeated or in the headline, and never after an article.
 		default:
-			ents = append(ents, e)
+			keep = append(keep, int32(i))
 		}
 	}
-	slices.SortStableFunc(ents, func(a, b entity) int {
+	slices.SortStableFunc(keep, func(i, j int32) int {
+		a, b := &f.ents[i], &f.ents[j]
 		if c := cmp.Compare(b.count, a.count); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.first, b.first)
 	})
-	if len(ents) > limit {
-		ents = ents[:max(limit, 0)]
+	if len(keep) > limit {
+		keep = keep[:max(limit, 0)]
 	}
-	out := make([]string, len(ents))
-	for i, e := range ents {
-		out[i] = e.name
+	out := make([]string, len(keep))
+	for k, i := range keep {
+		out[k] = f.ents[i].name
 	}
+	f.keep = keep
 	return out
 }
 
@@ -1029,8 +1036,24 @@ func (f *entityFinder) dropOpeners(sents []string) {
 // a sentence: a label glued to what follows ("Summary Studies", "Summary
 // Yoga", "Summary Fiber"), unlike a brand ("Apple Watch", "Apple AirPods").
 func (f *entityFinder) dropLabels() {
-	firsts := map[string]int{}
-	for _, e := range f.ents {
+	// A word needs three such names: with fewer openers of two words or
+	// more, there is nothing to peel.
+	openers := 0
+	for i := range f.ents {
+		if e := &f.ents[i]; e.count != 0 && e.opener && e.words > 1 {
+			openers++
+		}
+	}
+	if openers < 3 {
+		return
+	}
+	if f.firsts == nil {
+		f.firsts = map[string]int{}
+	}
+	firsts := f.firsts
+	defer clear(firsts)
+	for i := range f.ents {
+		e := &f.ents[i]
 		if e.count == 0 {
 			continue
 		}
