@@ -51,12 +51,15 @@ func Terms(s string) []string {
 		return asciiTerms(s)
 	}
 	f := Fold(s)
-	var u uniqueTerms
+	u := uniqueTerms{terms: make([]string, 0, min(1+strings.Count(f, " "), 64))}
 	for _, t := range strings.FieldsFunc(f, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’'
 	}) {
 		t = strings.TrimSuffix(strings.TrimSuffix(t, "'s"), "’s")
 		u.add(strings.Trim(t, "'’"))
+	}
+	if len(u.terms) == 0 {
+		return nil
 	}
 	return u.terms
 }
