@@ -117,7 +117,49 @@ var wordSetsOf = func() map[string]wordSets {
 }()
 
 // setsOf returns the word sets that w, lower-cased as by low, belongs to.
-func (f *entityFinder) setsOf(w string) wordSets { return wordSetsOf[string(f.low(w))] }
+// Most capitalised words are names in none of the sets: a filter on length,
+// first and last byte turns most of them away before the map.
+func (f *entityFinder) setsOf(w string) wordSets {
+	b := f.low(w)
+	if len(b) > 0 && !setWordShapes.may(b) {
+		return 0
+	}
+	return wordSetsOf[string(b)]
+}
+
+// wordShapes is a filter of words by shape: bit last%64 of cell (length%16,
+// first byte) is set for each word of a set. A word whose bit is clear is
+// in none.
+type wordShapes [16 * 27]uint64
+
+func (ws *wordShapes) cell(b []byte) (int, uint64) {
+	c := 26
+	if b[0] >= 'a' && b[0] <= 'z' {
+		c = int(b[0] - 'a')
+	}
+	return (len(b)%16)*27 + c, 1 << (b[len(b)-1] % 64)
+}
+
+func (ws *wordShapes) add(w string) {
+	i, bit := ws.cell([]byte(w))
+	ws[i] |= bit
+}
+
+func (ws *wordShapes) may(b []byte) bool {
+	i, bit := ws.cell(b)
+	return ws[i]&bit != 0
+}
+
+// setWordShapes filters the words of wordSetsOf.
+var setWordShapes = func() *wordShapes {
+	ws := new(wordShapes)
+	for w := range wordSetsOf {
+		if w != "" {
+			ws.add(w)
+		}
+	}
+	return ws
+}()
 
 // low lower-cases the ASCII letters of w into the finder's buffer, with a
 // trailing "." removed. Index maps with string(f.low(w)): that does not
