@@ -9,6 +9,7 @@ type wordSet struct {
 	shift  uint
 	hashes []uint64
 	words  []string
+	shapes wordShapes // turns most other words away before the table
 }
 
 func newWordSet(words map[string]bool) *wordSet {
@@ -36,6 +37,7 @@ func newWordSet(words map[string]bool) *wordSet {
 			i = (i + 1) & (size - 1)
 		}
 		ws.hashes[i], ws.words[i] = h, w
+		ws.shapes.add(w)
 	}
 	return ws
 }
@@ -44,6 +46,9 @@ func (ws *wordSet) slot(h uint64) int { return int((h * 0x9E3779B97F4A7C15) >> w
 
 // has reports whether w, whose hash is h, is in the set.
 func (ws *wordSet) has(h uint64, w []byte) bool {
+	if len(w) > 0 && !ws.shapes.may(w) {
+		return false
+	}
 	mask := len(ws.hashes) - 1
 	for i := ws.slot(h); ; i = (i + 1) & mask {
 		switch ws.hashes[i] {
