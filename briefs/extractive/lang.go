@@ -205,6 +205,9 @@ func fastLanguage(text string) (lang string, ok bool) {
 // langVote counts word w (lower case) for the languages it is a function word
 // of, and as unique evidence when it is one of only one language.
 func langVote(w []byte, votes, unique *[nVoters]int) {
+	if !voteShapes.may(w) {
+		return // no function word of any language
+	}
 	m := voteWords[string(w)]
 	single := bits.OnesCount32(m) == 1
 	for m != 0 {
@@ -216,6 +219,17 @@ func langVote(w []byte, votes, unique *[nVoters]int) {
 		}
 	}
 }
+
+// voteShapes filters the words of voteWords.
+var voteShapes = func() *wordShapes {
+	ws := new(wordShapes)
+	for w := range voteWords {
+		if w != "" {
+			ws.add(w)
+		}
+	}
+	return ws
+}()
 
 // markLetter returns the voter whose orthography alone uses letter r (in
 // lower case), or -1: "ř" is Czech, "ñ" Spanish, "ł" Polish.
@@ -354,9 +368,10 @@ func (lx *lexicon) danglesWords(b []byte, ends [4]int) bool {
 	if ends[0] == 0 {
 		return false
 	}
+	shapes := lx.dangleShapes()
 	for k := len(ends) - 1; k > 0; k-- {
 		// "on the other hand", "por otra parte", "sin embargo"
-		if ends[k] > 0 && lx.dangle[string(b[:ends[k]])] {
+		if ends[k] > 0 && shapes.may(b[:ends[k]]) && lx.dangle[string(b[:ends[k]])] {
 			return true
 		}
 	}

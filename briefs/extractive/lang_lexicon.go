@@ -42,14 +42,17 @@ type lexicon struct {
 	stop map[string]bool // function words, lower case
 
 	stopOnce  sync.Once
-	stopWords *wordSet              // stop, for tokenize
-	dangle    map[string]bool       // dangling openers: pronouns, demonstratives, connectives; up to four words
-	weak      map[string]bool       // first and second person openers
-	cond      map[string]openerCond // context rules for some dangling words
-	elide     bool                  // words take elided articles ("l'", "d'", "dell'"): tokenize drops them
-	clitic    map[string]bool       // words that contract with the next one ("they've", "c'est"): the part before the apostrophe decides
-	drop      map[string]bool       // connectives that can be cut from the start of a sentence (dropConnective)
-	comma     map[string]bool       // ... only when a comma follows them ("However, ...")
+	stopWords *wordSet // stop, for tokenize
+
+	dangleOnce  sync.Once
+	dangleShape *wordShapes           // the shapes of dangle's entries
+	dangle      map[string]bool       // dangling openers: pronouns, demonstratives, connectives; up to four words
+	weak        map[string]bool       // first and second person openers
+	cond        map[string]openerCond // context rules for some dangling words
+	elide       bool                  // words take elided articles ("l'", "d'", "dell'"): tokenize drops them
+	clitic      map[string]bool       // words that contract with the next one ("they've", "c'est"): the part before the apostrophe decides
+	drop        map[string]bool       // connectives that can be cut from the start of a sentence (dropConnective)
+	comma       map[string]bool       // ... only when a comma follows them ("However, ...")
 
 	// Chinese and Japanese have no spaces to find the first word by: their
 	// openers are prefixes of the sentence, matched in order.

@@ -164,3 +164,17 @@ func (t *countTable) reset() {
 		t.n = 0
 	}
 }
+
+// dangleShapes filters the entries of the lexicon's dangle, built on first
+// use.
+func (lx *lexicon) dangleShapes() *wordShapes {
+	lx.dangleOnce.Do(func() {
+		lx.dangleShape = new(wordShapes)
+		for w := range lx.dangle {
+			if w != "" {
+				lx.dangleShape.add(w)
+			}
+		}
+	})
+	return lx.dangleShape
+}
