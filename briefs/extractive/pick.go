@@ -87,16 +87,38 @@ func (x *Summarizer) repeats(sc *scratch, i, gist int, picked []int) bool {
 	si := &sc.info[i]
 	if gist >= 0 {
 		g := &sc.info[gist]
-		if sc.cosine(si, g) > x.p.redundant || sc.covered(si, g) {
+		if sc.repeat(si, g, x.p.redundant) {
 			return true
 		}
 	}
 	for _, j := range picked {
-		if sc.info[j].cand == si.cand || sc.cosine(si, &sc.info[j]) > x.p.redundant || sc.covered(si, &sc.info[j]) {
+		if sc.info[j].cand == si.cand || sc.repeat(si, &sc.info[j], x.p.redundant) {
 			return true
 		}
 	}
 	return false
+}
+
+// repeat is sc.cosine(a, b) > redundant || sc.covered(a, b), with one
+// pass over the terms for both.
+func (sc *scratch) repeat(a, b *sentence, redundant float64) bool {
+	var dot float64
+	shared := 0
+	for i := a.lo; i < a.hi; i++ {
+		t := sc.terms[i]
+		for j := b.lo; j < b.hi; j++ {
+			if sc.terms[j] == t {
+				dot += sc.weights[i] * sc.weights[j]
+				shared++
+				break
+			}
+		}
+	}
+	if a.norm != 0 && b.norm != 0 && dot/(a.norm*b.norm) > redundant {
+		return true
+	}
+	n := a.hi - a.lo
+	return n != 0 && shared*10 >= n*6
 }
 
 // covered reports whether most of a's content terms (at least 60%) occur in
