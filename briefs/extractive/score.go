@@ -263,6 +263,27 @@ func (x *Summarizer) lexRank(sc *scratch) {
 		sc.dense = make([]float64, len(sc.df))
 	}
 	dense := sc.dense[:len(sc.df)]
+	// Only terms that two or more of the n sentences share add to a dot
+	// product (the others add exact zeros): list those, sentence by
+	// sentence, in term order (sentence i's are shared[from[i]:from[i+1]]).
+	in := slices.Grow(sc.in[:0], len(sc.df))[:len(sc.df)]
+	clear(in)
+	for i := 0; i < n; i++ {
+		for k := sc.info[i].lo; k < sc.info[i].hi; k++ {
+			in[sc.terms[k]]++
+		}
+	}
+	shared, from := sc.shared[:0], slices.Grow(sc.from[:0], n+1)[:0]
+	for i := 0; i < n; i++ {
+		from = append(from, int32(len(shared)))
+		for k := sc.info[i].lo; k < sc.info[i].hi; k++ {
+			if in[sc.terms[k]] > 1 {
+				shared = append(shared, int32(k))
+			}
+		}
+	}
+	from = append(from, int32(len(shared)))
+	sc.in, sc.shared, sc.from = in, shared, from
 	sc.sim = slices.Grow(sc.sim[:0], n*n)[:n*n]
 	sim := sc.sim
 	clear(sim)
@@ -271,7 +292,7 @@ func (x *Summarizer) lexRank(sc *scratch) {
 		if si.norm == 0 {
 			continue
 		}
-		for k := si.lo; k < si.hi; k++ {
+		for _, k := range shared[from[i]:from[i+1]] {
 			dense[sc.terms[k]] = sc.weights[k]
 		}
 		for j := i + 1; j < n; j++ {
@@ -280,7 +301,7 @@ func (x *Summarizer) lexRank(sc *scratch) {
 				continue
 			}
 			var dot float64
-			for k := sj.lo; k < sj.hi; k++ {
+			for _, k := range shared[from[j]:from[j+1]] {
 				dot += dense[sc.terms[k]] * sc.weights[k]
 			}
 			if dot != 0 {
@@ -288,7 +309,7 @@ func (x *Summarizer) lexRank(sc *scratch) {
 				sim[i*n+j], sim[j*n+i] = c, c
 			}
 		}
-		for k := si.lo; k < si.hi; k++ {
+		for _, k := range shared[from[i]:from[i+1]] {
 			dense[sc.terms[k]] = 0
 		}
 	}

@@ -45,6 +45,9 @@ type scratch struct {
 	next    []float64
 	start   []int32 // LexRank: where each sentence's edges start in edges
 	edges   []edge
+	in      []int32 // LexRank: in how many of its sentences each term is
+	shared  []int32 // LexRank: the terms (indices into terms) that its sentences share
+	from    []int32 // LexRank: where each sentence's shared terms start
 	lower   []byte
 	order   []int
 	lang    *lexicon // the article's language, for stopwords (nil: English)
