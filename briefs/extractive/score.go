@@ -332,34 +332,41 @@ func (x *Summarizer) lexRank(sc *scratch) {
 			}
 		}
 	}
-	// The graph is sparse: keep each row's edges as a list, built once for
-	// all the iterations (row i is edges[start[i]:start[i+1]]).
+	// The graph is sparse: keep the edges into each sentence as a list,
+	// built once for all the iterations (column j is
+	// edges[start[j]:start[j+1]], from sentence e.node), and the sentences
+	// with no edges out. Each iteration then sums next[j] over the sentences
+	// i in order, as a pass over the rows would, without writing to memory.
 	sc.start = slices.Grow(sc.start[:0], n+1)[:0]
 	sc.edges = sc.edges[:0]
-	for i := 0; i < n; i++ {
+	for j := 0; j < n; j++ {
 		sc.start = append(sc.start, int32(len(sc.edges)))
-		for j, v := range sim[i*n : i*n+n] {
-			if v != 0 {
-				sc.edges = append(sc.edges, edge{int32(j), v})
+		for i := 0; i < n; i++ {
+			if v := sim[i*n+j]; v != 0 {
+				sc.edges = append(sc.edges, edge{int32(i), v})
 			}
 		}
 	}
 	sc.start = append(sc.start, int32(len(sc.edges)))
-	start, edges := sc.start, sc.edges
+	sc.sinks = sc.sinks[:0]
+	for i := 0; i < n; i++ {
+		if !slices.ContainsFunc(sim[i*n:i*n+n], func(v float64) bool { return v != 0 }) {
+			sc.sinks = append(sc.sinks, int32(i))
+		}
+	}
+	start, edges, sinks := sc.start, sc.edges, sc.sinks
 	const d = 0.85
 	for it := 0; it < 30; it++ {
 		var dangling float64
-		clear(next)
-		for i := 0; i < n; i++ {
-			ri := rank[i]
-			row := edges[start[i]:start[i+1]]
-			if len(row) == 0 {
-				dangling += ri
-				continue
+		for _, i := range sinks {
+			dangling += rank[i]
+		}
+		for j := 0; j < n; j++ {
+			var sum float64
+			for _, e := range edges[start[j]:start[j+1]] {
+				sum += rank[e.node] * e.w
 			}
-			for _, e := range row {
-				next[e.to] += ri * e.w
-			}
+			next[j] = sum
 		}
 		var delta float64
 		base := (1-d)/float64(n) + d*dangling/float64(n)

@@ -22,10 +22,10 @@ type sentence struct {
 	junk     int8   // furniture(): 0 not yet tested, 1 a sentence of the story, 2 furniture
 }
 
-// edge is a weighted edge of the LexRank graph.
+// edge is a weighted edge of the LexRank graph into a sentence, from node.
 type edge struct {
-	to int32
-	w  float64
+	node int32
+	w    float64
 }
 
 // scratch is the reusable memory of one Summarize call.
@@ -43,8 +43,9 @@ type scratch struct {
 	sim     []float64
 	rank    []float64
 	next    []float64
-	start   []int32 // LexRank: where each sentence's edges start in edges
+	start   []int32 // LexRank: where the edges into each sentence start in edges
 	edges   []edge
+	sinks   []int32 // LexRank: the sentences with no edges out
 	in      []int32 // LexRank: in how many of its sentences each term is
 	shared  []int32 // LexRank: the terms (indices into terms) that its sentences share
 	from    []int32 // LexRank: where each sentence's shared terms start
