@@ -20,6 +20,10 @@ type sentence struct {
 	subst    string // a name that replaces the opening pronoun of cand ("He" -> "Gordon Brown")
 	label    bool   // a line of its own without a full stop: a heading, a label, a list item
 	junk     int8   // furniture(): 0 not yet tested, 1 a sentence of the story, 2 furniture
+
+	point     string // point(), made from cand == pointFor
+	pointFor  string
+	pointDone bool
 }
 
 // edge is a weighted edge of the LexRank graph into a sentence, from node.
