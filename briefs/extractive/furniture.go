@@ -119,20 +119,56 @@ func lowerASCII(dst []byte, s string) []byte {
 }
 
 // containsAny reports whether s contains one of subs.
-func containsAny(s []byte, subs [][]byte) bool {
+func containsAny(s []byte, subs []anchored) bool {
 	for _, sub := range subs {
-		if bytes.Contains(s, sub) {
+		if sub.in(s) {
 			return true
 		}
 	}
 	return false
 }
 
+// anchored is a substring to look for from its rarest byte (by English
+// letter frequency; punctuation and other scripts are rarer still): the
+// byte search stops less often than at a common first letter.
+type anchored struct {
+	p   []byte
+	off int // offset of the anchor byte in p
+}
+
+// in reports whether s contains a.p.
+func (a anchored) in(s []byte) bool {
+	c := a.p[a.off]
+	for from := a.off; from < len(s); {
+		k := bytes.IndexByte(s[from:], c)
+		if k < 0 {
+			return false
+		}
+		start := from + k - a.off
+		if bytes.HasPrefix(s[start:], a.p) {
+			return true
+		}
+		from += k + 1
+	}
+	return false
+}
+
 // byteWords are the words of a substring test, as lowerASCII writes them.
-func byteWords(words ...string) [][]byte {
-	out := make([][]byte, len(words))
+func byteWords(words ...string) []anchored {
+	const common = " etaoinsrhldcumfpgwybvkxjqz" // most frequent first
+	out := make([]anchored, len(words))
 	for i, w := range words {
-		out[i] = []byte(w)
+		best, rank := 0, -1
+		for k := 0; k < len(w); k++ {
+			r := strings.IndexByte(common, w[k])
+			if r < 0 {
+				r = len(common) // punctuation, digits, other scripts
+			}
+			if r > rank {
+				best, rank = k, r
+			}
+		}
+		out[i] = anchored{[]byte(w), best}
 	}
 	return out
 }
