@@ -18,7 +18,7 @@ func (x *Summarizer) candidate(lx *lexicon, si *sentence) string {
 	if si.words < x.p.minWords || si.words > x.p.maxWords {
 		return ""
 	}
-	last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(s, `"')`))
+	last, _ := utf8.DecodeLastRuneInString(trimRightBytes(s, &closeQuotes))
 	if last == '?' || last == ':' || last == ',' {
 		return ""
 	}
@@ -89,7 +89,7 @@ func (si *sentence) source() string {
 // apostrophes, after opening quotes) in lower case to dst. A word longer
 // than dst's capacity or with other letters gives an empty result.
 func firstWordLower(dst []byte, s string) []byte {
-	s = strings.TrimLeft(s, `"'( `)
+	s = trimLeftBytes(s, &openQuotesSp)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {

@@ -212,7 +212,7 @@ func hasPipeSep(s string) bool {
 // notePrefix matches the notes editors and translators put around a story:
 // "Editor's note: ...", "Translator's note", "Correction: ...", "Update: ...".
 func notePrefix(s string) bool {
-	s = strings.ReplaceAll(strings.TrimLeft(s, `"'(*[ `), "\u2019", "'")
+	s = strings.ReplaceAll(trimLeftBytes(s, &noteLead), "\u2019", "'")
 	return hasPrefixFold(s, "editor's note", "editors' note", "editor note", "translator's note",
 		"note:", "correction:", "clarification:", "update:", "updated:", "disclaimer:", "disclosure:",
 		"this story has been updated", "this article has been updated", "this article was",
@@ -222,7 +222,7 @@ func notePrefix(s string) bool {
 // creditLine matches a photo or source credit: "Photo by Jane Doe/AFP.",
 // "Credit: Reuters", "Provided by XYZ.", "(Image: Getty)".
 func creditLine(s string) bool {
-	s = strings.TrimLeft(s, `"'( `)
+	s = trimLeftBytes(s, &openQuotesSp)
 	return countWords(s) <= 20 && hasPrefixFold(s, "photo by ", "photos by ", "photograph by ", "image by ",
 		"images by ", "picture by ", "pictures by ", "video by ", "credit:", "credits:", "image:", "photo:",
 		"picture:", "source:", "provided by ", "courtesy of ", "illustration by ", "graphic by ")
@@ -477,7 +477,7 @@ func unfinishedLines(body string) map[string]bool {
 func headlineCase(s string) bool {
 	words := 0
 	for f := range strings.FieldsSeq(s) {
-		w := strings.Trim(f, `"'()[],.:;!?`)
+		w := trimBytes(f, &headlinePunct) // strings.Trim(f, `"'()[],.:;!?`)
 		if w == "" {
 			continue
 		}
@@ -493,6 +493,48 @@ func headlineCase(s string) bool {
 	}
 	return words >= 4
 }
+
+// byteSet is a set of ASCII bytes, for trimBytes.
+type byteSet [256]bool
+
+func byteSetOf(cutset string) (set byteSet) {
+	for i := 0; i < len(cutset); i++ {
+		set[cutset[i]] = true
+	}
+	return set
+}
+
+var headlinePunct = byteSetOf(`"'()[],.:;!?`)
+
+// trimBytes is strings.Trim for an ASCII cutset made once.
+func trimBytes(s string, set *byteSet) string {
+	return trimRightBytes(trimLeftBytes(s, set), set)
+}
+
+// trimLeftBytes is strings.TrimLeft for an ASCII cutset made once.
+func trimLeftBytes(s string, set *byteSet) string {
+	for len(s) > 0 && set[s[0]] {
+		s = s[1:]
+	}
+	return s
+}
+
+// trimRightBytes is strings.TrimRight for an ASCII cutset made once.
+func trimRightBytes(s string, set *byteSet) string {
+	for len(s) > 0 && set[s[len(s)-1]] {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// Cutsets of the hot trims.
+var (
+	closeQuotes  = byteSetOf(`"')`)    // closing quotes and brackets
+	openQuotesSp = byteSetOf(`"'( `)   // opening quotes, brackets and spaces
+	openQuotes   = byteSetOf(`"'(`)    // opening quotes and brackets
+	openQuotesSq = byteSetOf(`"'([`)   // ... and square brackets
+	noteLead     = byteSetOf(`"'(*[ `) // what may open an editor's note
+)
 
 // titleCase reports whether s reads as a title-case line (a heading or a
 // headline inside the body: "Provided You Have A Solid Internet Connection,

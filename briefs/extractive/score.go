@@ -86,6 +86,7 @@ func (sc *scratch) tokenize(s string, i int) int {
 		lx = lexEN
 	}
 	stop := lx.stopSet()
+	lower := sc.lower // the word in lower case; kept for the next call
 	words, wide := 0, 0
 	for p := 0; p < len(s); {
 		c := s[p]
@@ -101,7 +102,7 @@ func (sc *scratch) tokenize(s string, i int) int {
 			p = sc.bigrams(s, p, i, &wide)
 			continue
 		}
-		buf := sc.lower[:0]
+		buf := lower[:0]
 	word:
 		for p < len(s) {
 			c := s[p]
@@ -126,7 +127,7 @@ func (sc *scratch) tokenize(s string, i int) int {
 				break word
 			}
 		}
-		sc.lower = buf
+		lower = buf
 		words++
 		if lx != lexEN && lx.elide {
 			if k := bytes.IndexByte(buf, '\''); k > 0 && k <= 4 {
@@ -144,6 +145,7 @@ func (sc *scratch) tokenize(s string, i int) int {
 		}
 		sc.addTerm(h, i)
 	}
+	sc.lower = lower
 	return words + (wide+1)/2
 }
 

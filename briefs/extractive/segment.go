@@ -161,7 +161,7 @@ func isHeadingLine(s string) bool {
 	// Is 'Ominously Ambiguous'"), a broken sentence is not.
 	caps := 0
 	for _, w := range strings.Fields(s) {
-		if unicode.IsUpper(firstRune(strings.TrimLeft(w, `"'(`))) {
+		if unicode.IsUpper(firstRune(trimLeftBytes(w, &openQuotes))) {
 			caps++
 		}
 	}
@@ -407,7 +407,7 @@ func gluedBoundary(s string, start, i int) bool {
 	if k := strings.LastIndexByte(w, ' '); k >= 0 {
 		w = w[k+1:]
 	}
-	w = strings.TrimLeft(w, `"'(`)
+	w = trimLeftBytes(w, &openQuotes)
 	if len(w) < 3 || strings.IndexByte(w, '.') >= 0 {
 		return false
 	}
@@ -466,7 +466,7 @@ func boundaryAt(s string, start, i, j, next int) bool {
 	if k := strings.LastIndexByte(w, ' '); k >= 0 {
 		w = w[k+1:]
 	}
-	w = strings.TrimLeft(w, `"'([`)
+	w = trimLeftBytes(w, &openQuotesSq)
 	if w == "" {
 		return true
 	}
