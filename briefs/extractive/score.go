@@ -289,6 +289,12 @@ func (x *Summarizer) lexRank(sc *scratch) {
 	sc.sim = slices.Grow(sc.sim[:0], n*n)[:n*n]
 	sim := sc.sim
 	clear(sim)
+	// adj[i*n:i*n+deg[i]] lists the sentences that sentence i shares a term
+	// with, in order: the non-zero entries of row i (and of column i).
+	sc.adj = slices.Grow(sc.adj[:0], n*n)[:n*n]
+	sc.deg = slices.Grow(sc.deg[:0], n)[:n]
+	adj, deg := sc.adj, sc.deg
+	clear(deg)
 	for i := 0; i < n; i++ {
 		si := &sc.info[i]
 		if si.norm == 0 {
@@ -309,6 +315,9 @@ func (x *Summarizer) lexRank(sc *scratch) {
 			if dot != 0 {
 				c := dot / (si.norm * sj.norm)
 				sim[i*n+j], sim[j*n+i] = c, c
+				adj[i*n+int(deg[i])], adj[j*n+int(deg[j])] = int32(j), int32(i)
+				deg[i]++
+				deg[j]++
 			}
 		}
 		for _, k := range shared[from[i]:from[i+1]] {
@@ -321,15 +330,15 @@ func (x *Summarizer) lexRank(sc *scratch) {
 	sc.next = slices.Grow(sc.next[:0], n)[:n]
 	rank, next := sc.rank, sc.next
 	for i := 0; i < n; i++ {
-		row := sim[i*n : i*n+n]
+		row, nz := sim[i*n:i*n+n], adj[i*n:i*n+int(deg[i])]
 		var sum float64
-		for _, v := range row {
-			sum += v
+		for _, j := range nz { // the zeros add nothing
+			sum += row[j]
 		}
 		rank[i] = 1 / float64(n)
 		if sum > 0 {
 			inv := 1 / sum
-			for j := range row {
+			for _, j := range nz {
 				row[j] *= inv
 			}
 		}
@@ -343,16 +352,17 @@ func (x *Summarizer) lexRank(sc *scratch) {
 	sc.edges = sc.edges[:0]
 	for j := 0; j < n; j++ {
 		sc.start = append(sc.start, int32(len(sc.edges)))
-		for i := 0; i < n; i++ {
-			if v := sim[i*n+j]; v != 0 {
-				sc.edges = append(sc.edges, edge{int32(i), v})
+		for _, i := range adj[j*n : j*n+int(deg[j])] {
+			if v := sim[int(i)*n+j]; v != 0 {
+				sc.edges = append(sc.edges, edge{i, v})
 			}
 		}
 	}
 	sc.start = append(sc.start, int32(len(sc.edges)))
 	sc.sinks = sc.sinks[:0]
 	for i := 0; i < n; i++ {
-		if !slices.ContainsFunc(sim[i*n:i*n+n], func(v float64) bool { return v != 0 }) {
+		row := sim[i*n : i*n+n]
+		if !slices.ContainsFunc(adj[i*n:i*n+int(deg[i])], func(j int32) bool { return row[j] != 0 }) {
 			sc.sinks = append(sc.sinks, int32(i))
 		}
 	}

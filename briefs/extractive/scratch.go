@@ -50,6 +50,8 @@ type scratch struct {
 	start   []int32 // LexRank: where the edges into each sentence start in edges
 	edges   []edge
 	sinks   []int32 // LexRank: the sentences with no edges out
+	adj     []int32 // LexRank: the neighbours of each sentence, n to a row
+	deg     []int32 // LexRank: how many neighbours each sentence has
 	in      []int32 // LexRank: in how many of its sentences each term is
 	shared  []int32 // LexRank: the terms (indices into terms) that its sentences share
 	from    []int32 // LexRank: where each sentence's shared terms start
