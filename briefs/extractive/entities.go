@@ -127,29 +127,6 @@ func (f *entityFinder) setsOf(w string) wordSets {
 	return wordSetsOf[string(b)]
 }
 
-// wordShapes is a filter of words by shape: bit last%64 of cell (length%16,
-// first byte) is set for each word of a set. A word whose bit is clear is
-// in none.
-type wordShapes [16 * 27]uint64
-
-func (ws *wordShapes) cell(b []byte) (int, uint64) {
-	c := 26
-	if b[0] >= 'a' && b[0] <= 'z' {
-		c = int(b[0] - 'a')
-	}
-	return (len(b)%16)*27 + c, 1 << (b[len(b)-1] % 64)
-}
-
-func (ws *wordShapes) add(w string) {
-	i, bit := ws.cell([]byte(w))
-	ws[i] |= bit
-}
-
-func (ws *wordShapes) may(b []byte) bool {
-	i, bit := ws.cell(b)
-	return ws[i]&bit != 0
-}
-
 // setWordShapes filters the words of wordSetsOf.
 var setWordShapes = func() *wordShapes {
 	ws := new(wordShapes)

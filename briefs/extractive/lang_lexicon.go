@@ -38,21 +38,15 @@ import (
 //     English except the time adverbials above and contractions of dangling
 //     words ("There's").
 type lexicon struct {
-	lang string
-	stop map[string]bool // function words, lower case
-
-	stopOnce  sync.Once
-	stopWords *wordSet // stop, for tokenize
-
-	dangleOnce  sync.Once
-	dangleShape *wordShapes           // the shapes of dangle's entries
-	dangle      map[string]bool       // dangling openers: pronouns, demonstratives, connectives; up to four words
-	weak        map[string]bool       // first and second person openers
-	cond        map[string]openerCond // context rules for some dangling words
-	elide       bool                  // words take elided articles ("l'", "d'", "dell'"): tokenize drops them
-	clitic      map[string]bool       // words that contract with the next one ("they've", "c'est"): the part before the apostrophe decides
-	drop        map[string]bool       // connectives that can be cut from the start of a sentence (dropConnective)
-	comma       map[string]bool       // ... only when a comma follows them ("However, ...")
+	lang   string
+	stop   map[string]bool       // function words, lower case
+	dangle map[string]bool       // dangling openers: pronouns, demonstratives, connectives; up to four words
+	weak   map[string]bool       // first and second person openers
+	cond   map[string]openerCond // context rules for some dangling words
+	elide  bool                  // words take elided articles ("l'", "d'", "dell'"): tokenize drops them
+	clitic map[string]bool       // words that contract with the next one ("they've", "c'est"): the part before the apostrophe decides
+	drop   map[string]bool       // connectives that can be cut from the start of a sentence (dropConnective)
+	comma  map[string]bool       // ... only when a comma follows them ("However, ...")
 
 	// Chinese and Japanese have no spaces to find the first word by: their
 	// openers are prefixes of the sentence, matched in order.
@@ -60,6 +54,12 @@ type lexicon struct {
 	prefixWeak   []string
 	prefixDrop   []string // connectives with their comma ("但是，", "しかし、")
 	prefixKeep   []string // openers that start like a dangling one but are not ("これまで", so far)
+
+	// Filters built on first use (see wordset.go).
+	stopOnce    sync.Once
+	stopWords   *wordSet // stop, for tokenize
+	dangleOnce  sync.Once
+	dangleShape *wordShapes // the shapes of dangle's entries
 }
 
 // openerCond is the context rule of a dangling word: with only set it
