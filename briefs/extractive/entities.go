@@ -1122,7 +1122,8 @@ func (f *entityFinder) dropCommon() {
 		if e.words != 1 || e.count == 0 || isAcronym(e.name) {
 			continue
 		}
-		if lc := f.lower.get(strings.ToLower(e.name)); lc > 0 && lc >= e.mid {
+		var buf [32]byte
+		if lc := f.lower.getBytes(lowerWord(buf[:0], e.name)); lc > 0 && lc >= e.mid {
 			e.count = 0
 		}
 	}
