@@ -18,7 +18,7 @@ func (x *Summarizer) candidate(lx *lexicon, si *sentence) string {
 	if si.words < x.p.minWords || si.words > x.p.maxWords {
 		return ""
 	}
-	last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(s, `"')`))
+	last, _ := utf8.DecodeLastRuneInString(trimRightBytes(s, &closeQuotes))
 	if last == '?' || last == ':' || last == ',' {
 		return ""
 	}
@@ -89,7 +89,7 @@ func (si *sentence) source() string {
 // apostrophes, after opening quotes) in lower case to dst. A word longer
 // than dst's capacity or with other letters gives an empty result.
 func firstWordLower(dst []byte, s string) []byte {
-	s = strings.TrimLeft(s, `"'( `)
+	s = trimLeftBytes(s, &openQuotesSp)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
@@ -116,11 +116,12 @@ func firstWordLower(dst []byte, s string) []byte {
 // "my", "me"): in news copy, outside quote marks, that is a quotation that
 // lost its attribution.
 func firstPerson(s string) bool {
-	for i := 0; i+1 < len(s); i++ {
-		if s[i] != ' ' {
+	// Look for the rarer letters first, then the space before them.
+	for j := 1; j < len(s); j++ {
+		if c := s[j]; c != 'I' && c != 'm' || s[j-1] != ' ' {
 			continue
 		}
-		w := s[i+1:]
+		w := s[j:]
 		switch w[0] {
 		case 'I': // "I", "I'm", "I've", "I'd", "I'll"
 			if len(w) == 1 || w[1] == ' ' || w[1] == '\'' {

@@ -199,14 +199,30 @@ func Clean(text string) CleanDoc {
 // characters. Straight quotes keep the segmenter and the entity finder to one
 // spelling of each quote.
 func normalizeText(s string) string {
-	b := make([]byte, 0, len(s))
+	var b strings.Builder // its String does not copy
+	b.Grow(len(s))
 	lineStart, space := true, false
 	newline := func() {
-		b = append(b, '\n')
+		b.WriteByte('\n')
 		lineStart, space = true, false
 	}
 	for i := 0; i < len(s); {
 		c := s[i]
+		if c > ' ' && c < 0x7f {
+			// A run of printable ASCII, copied at once.
+			j := i + 1
+			for j < len(s) && s[j] > ' ' && s[j] < 0x7f {
+				j++
+			}
+			if space {
+				b.WriteByte(' ')
+				space = false
+			}
+			lineStart = false
+			b.WriteString(s[i:j])
+			i = j
+			continue
+		}
 		if c < utf8.RuneSelf {
 			i++
 			switch {
@@ -226,11 +242,11 @@ func normalizeText(s string) string {
 				continue
 			}
 			if space {
-				b = append(b, ' ')
+				b.WriteByte(' ')
 				space = false
 			}
 			lineStart = false
-			b = append(b, c)
+			b.WriteByte(c)
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
@@ -254,13 +270,13 @@ func normalizeText(s string) string {
 			continue // C1 controls, private use
 		}
 		if space {
-			b = append(b, ' ')
+			b.WriteByte(' ')
 			space = false
 		}
 		lineStart = false
-		b = utf8.AppendRune(b, r)
+		b.WriteRune(r)
 	}
-	return string(b)
+	return b.String()
 }
 
 // mojibake repairs UTF-8 text that was decoded as Windows-1252 once

@@ -55,16 +55,88 @@ type entity struct {
 }
 
 type entityFinder struct {
-	index map[string]int // name -> position in ents
-	byEnd map[string]int // first or last word of a multi-word name -> its position
-	lower map[string]int // words written in lower case -> occurrences
-	ents  []entity
-	order int
-	buf   []byte
-	lang  string
-	tc    []bool   // per sentence: a title-case line (titleCase)
-	words []wordAt // scratch of noteLower
+	index  map[string]int // name -> position in ents
+	byEnd  map[string]int // first or last word of a multi-word name -> its position
+	lower  countTable     // words written in lower case -> occurrences
+	ents   []entity
+	order  int
+	buf    []byte
+	lang   string
+	tc     []bool         // per sentence: a title-case line (titleCase)
+	keep   []int32        // scratch of entitiesOf: the names that pass
+	firsts map[string]int // scratch of dropLabels
+	words  []wordAt       // scratch of noteLower
 }
+
+// wordSets is a set of bits, one per word set of the name rules below: a
+// word's membership in all of them comes from one map look-up.
+type wordSets uint32
+
+const (
+	inStopwords wordSets = 1 << iota
+	inCommonCaps
+	inSentenceOpeners
+	inCompass
+	inDemonyms
+	inNameTitles
+	inNameConnectors
+	inTrailingPeel
+	inTrailingTitles
+	inDateWords
+	inCountries
+	inPlaceWords
+	inUSStates
+	inNonPersonWords
+	inCountryLead
+	inBodyWords
+	inGermanArticles
+	isNew // the word "new", a stopword that can start a name
+)
+
+// wordSetsOf maps a lower-case word to the sets it belongs to.
+var wordSetsOf = func() map[string]wordSets {
+	m := map[string]wordSets{"new": isNew}
+	for _, s := range []struct {
+		set  map[string]bool
+		bits wordSets
+	}{
+		{stopwords, inStopwords}, {commonCaps, inCommonCaps}, {sentenceOpeners, inSentenceOpeners},
+		{compass, inCompass}, {demonyms, inDemonyms}, {nameTitles, inNameTitles},
+		{nameConnectors, inNameConnectors}, {trailingPeel, inTrailingPeel},
+		{trailingTitles, inTrailingTitles}, {dateWords, inDateWords}, {countries, inCountries},
+		{placeWords, inPlaceWords}, {usStates, inUSStates}, {nonPersonWords, inNonPersonWords},
+		{countryLead, inCountryLead}, {bodyWords, inBodyWords}, {germanArticles, inGermanArticles},
+	} {
+		for w, ok := range s.set {
+			if ok {
+				m[w] |= s.bits
+			}
+		}
+	}
+	return m
+}()
+
+// setsOf returns the word sets that w, lower-cased as by low, belongs to.
+// Most capitalised words are names in none of the sets: a filter on length,
+// first and last byte turns most of them away before the map.
+func (f *entityFinder) setsOf(w string) wordSets {
+	b := f.low(w)
+	if len(b) > 0 && !setWordShapes.may(b) {
+		return 0
+	}
+	return wordSetsOf[string(b)]
+}
+
+// setWordShapes filters the words of wordSetsOf.
+var setWordShapes = func() *wordShapes {
+	ws := new(wordShapes)
+	for w := range wordSetsOf {
+		if w != "" {
+			ws.add(w)
+		}
+	}
+	return ws
+}()
 
 // low lower-cases the ASCII letters of w into the finder's buffer, with a
 // trailing "." removed. Index maps with string(f.low(w)): that does not
@@ -84,7 +156,7 @@ func (f *entityFinder) low(w string) []byte {
 }
 
 var entityPool = sync.Pool{New: func() any {
-	return &entityFinder{index: make(map[string]int, 64), byEnd: make(map[string]int, 64), lower: make(map[string]int, 256)}
+	return &entityFinder{index: make(map[string]int, 64), byEnd: make(map[string]int, 64)}
 }}
 
 // entitiesOf finds entities in body sentences, written in language lang
@@ -94,7 +166,7 @@ func entitiesOf(lang string, headlines, sents []string, limit int) []string {
 	defer func() {
 		clear(f.index)
 		clear(f.byEnd)
-		clear(f.lower)
+		f.lower.reset()
 		clear(f.ents) // drop references to the article text
 		f.ents = f.ents[:0]
 		f.order = 0
@@ -121,8 +193,11 @@ func entitiesOf(lang string, headlines, sents []string, limit int) []string {
 		}
 	}
 	foreign := lang != "" && lang != "en"
-	ents := f.ents[:0:0]
-	for _, e := range f.ents {
+	// The names that pass, as indices into f.ents: sorting those moves no
+	// entity.
+	keep := f.keep[:0]
+	for i := range f.ents {
+		e := &f.ents[i]
 		switch {
 		case e.count <= 0 || e.initial:
 		case e.outlet && !e.subject && !e.headline:
@@ -135,22 +210,24 @@ func entitiesOf(lang string, headlines, sents []string, limit int) []string {
 			// German capitalises every noun: a single word needs to be
 			// repeated or in the headline, and never after an article.
 		default:
-			ents = append(ents, e)
+			keep = append(keep, int32(i))
 		}
 	}
-	slices.SortStableFunc(ents, func(a, b entity) int {
+	slices.SortStableFunc(keep, func(i, j int32) int {
+		a, b := &f.ents[i], &f.ents[j]
 		if c := cmp.Compare(b.count, a.count); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.first, b.first)
 	})
-	if len(ents) > limit {
-		ents = ents[:max(limit, 0)]
+	if len(keep) > limit {
+		keep = keep[:max(limit, 0)]
 	}
-	out := make([]string, len(ents))
-	for i, e := range ents {
-		out[i] = e.name
+	out := make([]string, len(keep))
+	for k, i := range keep {
+		out[k] = f.ents[i].name
 	}
+	f.keep = keep
 	return out
 }
 
@@ -188,7 +265,7 @@ func (f *entityFinder) noteLower(headlines, sents []string) {
 			continue // no capitalised word it could be the lower case of
 		}
 		if r, _ := utf8.DecodeRuneInString(s[w.start:w.end]); unicode.IsLower(r) {
-			f.lower[s[w.start:w.end]]++
+			f.lower.add(s[w.start:w.end])
 		}
 	}
 	f.words = low
@@ -203,20 +280,42 @@ type wordAt struct{ sent, start, end int32 }
 func nextWord(s string, from int) (i, j int) {
 	i = from
 	for i < len(s) {
-		if c := s[i]; c < utf8.RuneSelf && asciiLetter(c) || c >= utf8.RuneSelf && !isSpacePunct(s, i) {
+		if k := byteClass[s[i]]; k == asciiLetterByte || k == multiByte && !isSpacePunct(s, i) {
 			break
 		}
 		i++
 	}
 	j = i
 	for j < len(s) {
-		if c := s[j]; c < utf8.RuneSelf && !asciiLetter(c) || c >= utf8.RuneSelf && isSpacePunct(s, j) {
+		if k := byteClass[s[j]]; k == otherASCII || k == multiByte && isSpacePunct(s, j) {
 			break
 		}
 		j++
 	}
 	return i, j
 }
+
+// byteClass sorts bytes for nextWord: ASCII letters, other ASCII, and the
+// bytes of multi-byte runes.
+var byteClass = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = multiByte
+		case asciiLetter(byte(c)):
+			t[c] = asciiLetterByte
+		default:
+			t[c] = otherASCII
+		}
+	}
+	return t
+}()
+
+const (
+	otherASCII = iota
+	asciiLetterByte
+	multiByte
+)
 
 func asciiLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
@@ -237,8 +336,12 @@ func isSpacePunct(s string, i int) bool {
 	return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 }
 
-// span is a word of a run: s[start:end].
-type span struct{ start, end int }
+// span is a word of a run: s[start:end], with the word sets its lower-case
+// form belongs to (wordSets, looked up once when the word joins the run).
+type span struct {
+	start, end int
+	sets       wordSets
+}
 
 // scan collects the capitalised runs of one sentence.
 func (f *entityFinder) scan(s string) {
@@ -312,13 +415,13 @@ func (f *entityFinder) scan(s string) {
 				runInitial = initial
 			}
 			if n < len(run) {
-				run[n] = span{cs, ce}
+				run[n] = span{cs, ce, f.setsOf(w)}
 				n++
 			}
 			conn = 0
 		case n > 0 && !trail && nameConnectors[w] && !(f.lang == "de" && w != "von") && connectorFits(s, run[:n], conn):
 			if n < len(run) {
-				run[n] = span{cs, ce}
+				run[n] = span{cs, ce, f.setsOf(w)}
 				n++
 				conn++
 			}
@@ -343,6 +446,25 @@ func plainLower(w string) bool {
 	return w != ""
 }
 
+// isOpenPunct reports whether c is one of "'([{ (a switch: cheaper than
+// searching a cutset for every word).
+func isOpenPunct(c byte) bool {
+	switch c {
+	case '"', '\'', '(', '[', '{':
+		return true
+	}
+	return false
+}
+
+// isClosePunct reports whether c is one of "')]},;:!?.
+func isClosePunct(c byte) bool {
+	switch c {
+	case '"', '\'', ')', ']', '}', ',', ';', ':', '!', '?', '.':
+		return true
+	}
+	return false
+}
+
 func isDash(w string) bool { return w == "-" || w == "--" || w == "\u2014" || w == "\u2013" }
 
 // wordCore returns the core of the word s[i:j]: opening quotes and brackets,
@@ -352,8 +474,20 @@ func isDash(w string) bool { return w == "-" || w == "--" || w == "\u2014" || w 
 // neighbours; colon reports a trailing ":" (a label: the next word opens a
 // clause).
 func wordCore(s string, i, j int) (cs, ce int, lead, trail, colon bool) {
+	// Most words are ASCII letters, perhaps with a comma or semicolon after
+	// them: none of the rules below applies to them.
+	k := i
+	for k < j && asciiLetter(s[k]) {
+		k++
+	}
+	switch {
+	case k == j:
+		return i, j, false, false, false
+	case k == j-1 && k > i && (s[k] == ',' || s[k] == ';'):
+		return i, k, false, true, false
+	}
 	cs, ce = i, j
-	for cs < ce && strings.IndexByte(`"'([{`, s[cs]) >= 0 {
+	for cs < ce && isOpenPunct(s[cs]) {
 		cs++
 		lead = true
 	}
@@ -380,7 +514,7 @@ func wordCore(s string, i, j int) (cs, ce int, lead, trail, colon bool) {
 		if c == '.' && (isInitialOrDotted(s[cs:ce]) || isTitleAbbrev(s[cs:ce-1])) {
 			break
 		}
-		if strings.IndexByte(`"')]},;:!?.`, c) < 0 {
+		if !isClosePunct(c) {
 			break
 		}
 		if c == ':' {
@@ -538,10 +672,10 @@ var nameConnectors = setOf("of", "de", "da", "di", "du", "del", "der", "van", "v
 // of the name and splitting what holds two names.
 func (f *entityFinder) emit(s string, run []span, initial bool) {
 	word := func(k int) string { return string(f.low(s[run[k].start:run[k].end])) }
-	is := func(set map[string]bool, k int) bool { return set[string(f.low(s[run[k].start:run[k].end]))] }
+	is := func(set wordSets, k int) bool { return run[k].sets&set != 0 }
 	// A title before a name: "President", or a German role noun
 	// ("Oberbürgermeisterin Katrin Albers").
-	title := func(k int) bool { return is(nameTitles, k) || f.lang == "de" && germanRole(word(k)) }
+	title := func(k int) bool { return is(inNameTitles, k) || f.lang == "de" && germanRole(word(k)) }
 	// Headline shouting and table headers ("SCORES QUARANTINED", "HD THE
 	// HOME DEPOT INC"): two or more long words in capitals.
 	shout := 0
@@ -558,12 +692,12 @@ func (f *entityFinder) emit(s string, run []span, initial bool) {
 	// ("Officials", "Veteran"), and a German article ("Die Daten").
 	afterArticle := false
 	for len(run) > 0 {
-		lw := word(0)
+		ws := run[0].sets
 		switch {
-		case f.lang == "de" && germanArticles[lw]:
+		case f.lang == "de" && ws&inGermanArticles != 0:
 			afterArticle = true
-		case stopwords[lw] && lw != "new" || commonCaps[lw]:
-		case initial && len(run) > 1 && (sentenceOpeners[lw] || f.lower[lw] > 0):
+		case ws&inStopwords != 0 && ws&isNew == 0 || ws&inCommonCaps != 0:
+		case initial && len(run) > 1 && (ws&inSentenceOpeners != 0 || f.lower.getBytes(f.low(s[run[0].start:run[0].end])) > 0):
 		default:
 			goto peeled
 		}
@@ -575,10 +709,10 @@ peeled:
 		return
 	}
 	k := 0
-	for k < len(run)-1 && is(compass, k) && is(demonyms, k+1) {
+	for k < len(run)-1 && is(inCompass, k) && is(inDemonyms, k+1) {
 		k++
 	}
-	for k < len(run)-1 && is(demonyms, k) {
+	for k < len(run)-1 && is(inDemonyms, k) {
 		k++
 	}
 	if t := k; t < len(run)-1 && title(t) {
@@ -587,7 +721,7 @@ peeled:
 		}
 		// "Chief Executive Carrie Lam", "President Putin", but not
 		// "Executive Council".
-		if rest := run[t:]; len(rest) > 1 || !is(nonPersonWords, t) || nameConnectors[string(f.low(s[rest[0].start:rest[0].end]))] {
+		if rest := run[t:]; len(rest) > 1 || !is(inNonPersonWords, t) || rest[0].sets&inNameConnectors != 0 {
 			run = f.afterTitle(s, rest)
 			initial = false
 		}
@@ -601,9 +735,9 @@ peeled:
 	for t := len(run) - 2; t >= 1; t-- {
 		// German joins a role to what it belongs to with "von" ("Vorschlag
 		// von Oberbürgermeisterin Katrin Albers").
-		if title(t) && !title(t-1) && (!is(nameConnectors, t-1) || f.lang == "de" && word(t-1) == "von") &&
-			(personLike(s, run[t+1:]) || t == len(run)-2 && is(trailingTitles, t)) {
-			if is(countries, t-1) || is(placeWords, t-1) || is(usStates, t-1) {
+		if title(t) && !title(t-1) && (!is(inNameConnectors, t-1) || f.lang == "de" && word(t-1) == "von") &&
+			(personLike(s, run[t+1:]) || t == len(run)-2 && is(inTrailingTitles, t)) {
+			if is(inCountries, t-1) || is(inPlaceWords, t-1) || is(inUSStates, t-1) {
 				f.emit(s, run[:t], initial) // "Maryland", not "Superior Court"
 			}
 			run = run[t+1:]
@@ -617,7 +751,7 @@ peeled:
 	}
 	// And trailing verbs, function words, titles and dates ("Putin Is" in a
 	// title-case line, "South Dakota Gov", "Argus Leader Monday").
-	for len(run) > 0 && (is(trailingPeel, len(run)-1) || len(run) > 1 && is(trailingTitles, len(run)-1) || len(run) > 2 && is(dateWords, len(run)-1)) {
+	for len(run) > 0 && (is(inTrailingPeel, len(run)-1) || len(run) > 1 && is(inTrailingTitles, len(run)-1) || len(run) > 2 && is(inDateWords, len(run)-1)) {
 		run = run[:len(run)-1]
 	}
 	if len(run) == 0 {
@@ -626,21 +760,20 @@ peeled:
 	// A place before a person ("ambassador to Ukraine Marie Yovanovitch")
 	// or two names side by side across a lost line break ("Congress
 	// Syria").
-	if len(run) >= 3 && is(countries, 0) && personLike(s, run[1:]) && prepositionBefore(s, run[0].start) {
+	if len(run) >= 3 && is(inCountries, 0) && personLike(s, run[1:]) && prepositionBefore(s, run[0].start) {
 		f.emit(s, run[:1], initial)
 		run = run[1:]
 		initial = false
 	}
-	if n := len(run); n >= 2 && is(countries, n-1) && !is(compass, n-2) && !is(demonyms, n-2) && !is(nameConnectors, n-2) &&
-		!is(countryLead, n-2) && (n == 2 && (is(bodyWords, 0) || is(countries, 0)) || personLike(s, run[:n-1])) {
+	if n := len(run); n >= 2 && is(inCountries, n-1) && !is(inCompass, n-2) && !is(inDemonyms, n-2) && !is(inNameConnectors, n-2) &&
+		!is(inCountryLead, n-2) && (n == 2 && (is(inBodyWords, 0) || is(inCountries, 0)) || personLike(s, run[:n-1])) {
 		f.emit(s, run[:n-1], initial)
 		f.emit(s, run[n-1:], false)
 		return
 	}
 	allAdj := true
 	for k := range run {
-		lw := word(k)
-		if !demonyms[lw] && !compass[lw] && !nameTitles[lw] && !commonCaps[lw] {
+		if run[k].sets&(inDemonyms|inCompass|inNameTitles|inCommonCaps) == 0 {
 			allAdj = false
 			break
 		}
@@ -688,7 +821,7 @@ peeled:
 // ("Secretary of State Mike Pompeo" -> "Mike Pompeo") and a connector left
 // in front ("Officer of Hipcricket" -> "Hipcricket").
 func (f *entityFinder) afterTitle(s string, run []span) []span {
-	if len(run) == 0 || !nameConnectors[string(f.low(s[run[0].start:run[0].end]))] {
+	if len(run) == 0 || run[0].sets&inNameConnectors == 0 {
 		return run
 	}
 	// Keep the name at the end: two words, or three with an initial or a
@@ -892,7 +1025,7 @@ func (f *entityFinder) dropOpeners(sents []string) {
 		// In languages other than English, where this rule was not tuned,
 		// the first word of such a name is always suspect ("Selon Emmanuel
 		// Macron", "Technische Standards").
-		found := f.lower[lw] > 0 || f.lang != "" && f.lang != "en"
+		found := f.lower.get(lw) > 0 || f.lang != "" && f.lang != "en"
 		for _, s := range sents[:min(len(sents), 200)] {
 			if found {
 				break
@@ -922,8 +1055,24 @@ func (f *entityFinder) dropOpeners(sents []string) {
 // a sentence: a label glued to what follows ("Summary Studies", "Summary
 // Yoga", "Summary Fiber"), unlike a brand ("Apple Watch", "Apple AirPods").
 func (f *entityFinder) dropLabels() {
-	firsts := map[string]int{}
-	for _, e := range f.ents {
+	// A word needs three such names: with fewer openers of two words or
+	// more, there is nothing to peel.
+	openers := 0
+	for i := range f.ents {
+		if e := &f.ents[i]; e.count != 0 && e.opener && e.words > 1 {
+			openers++
+		}
+	}
+	if openers < 3 {
+		return
+	}
+	if f.firsts == nil {
+		f.firsts = map[string]int{}
+	}
+	firsts := f.firsts
+	defer clear(firsts)
+	for i := range f.ents {
+		e := &f.ents[i]
 		if e.count == 0 {
 			continue
 		}
@@ -973,7 +1122,8 @@ func (f *entityFinder) dropCommon() {
 		if e.words != 1 || e.count == 0 || isAcronym(e.name) {
 			continue
 		}
-		if lc := f.lower[strings.ToLower(e.name)]; lc > 0 && lc >= e.mid {
+		var buf [32]byte
+		if lc := f.lower.getBytes(lowerWord(buf[:0], e.name)); lc > 0 && lc >= e.mid {
 			e.count = 0
 		}
 	}

@@ -147,9 +147,10 @@ func (x *Summarizer) Summarize(doc briefs.Document) (briefs.Summary, error) {
 	// Names come from the story, not from a "Read also" link to another
 	// story, a credit, a gallery label, a note or a data line (the cheap
 	// tests of furnitureRule: this runs on every sentence).
+	// A sentence that furniture() has cleared passed them all already.
 	story := make([]string, 0, len(sc.sents))
-	for _, s := range sc.sents {
-		if !promoPrefix(s) && !creditLine(s) && !linkText(s) && !galleryLabel(s) && !notePrefix(s) && !dataLabel(s) {
+	for i, s := range sc.sents {
+		if sc.info[i].junk == 1 || !promoPrefix(s) && !creditLine(s) && !linkText(s) && !galleryLabel(s) && !notePrefix(s) && !dataLabel(s) {
 			story = append(story, s)
 		}
 	}

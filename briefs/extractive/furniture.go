@@ -65,8 +65,23 @@ func promoPrefix(s string) bool {
 // linkText matches text that is mostly a link or markup: a bare URL, a
 // "pic.twitter.com" embed, a WordPress shortcode ("[button link=...]").
 func linkText(s string) bool {
-	return strings.Contains(s, "http://") || strings.Contains(s, "https://") || strings.Contains(s, "www.") ||
-		strings.Contains(s, "pic.twitter.com") || strings.Contains(s, "[/") || strings.Contains(s, "=\"")
+	// Each test looks for a rare byte of its pattern first: "://" before
+	// "http://", the full stops of "www." and "pic.twitter.com".
+	if strings.Contains(s, "://") && (strings.Contains(s, "http://") || strings.Contains(s, "https://")) {
+		return true
+	}
+	for off := 0; ; {
+		k := strings.IndexByte(s[off:], '.')
+		if k < 0 {
+			break
+		}
+		k += off
+		if k >= 3 && (strings.HasPrefix(s[k-3:], "www.") || strings.HasPrefix(s[k-3:], "pic.twitter.com")) {
+			return true
+		}
+		off = k + 1
+	}
+	return strings.Contains(s, "[/") || strings.Contains(s, "=\"")
 }
 
 // dataLabel matches a line of data rather than prose: a scoreboard or
@@ -104,20 +119,56 @@ func lowerASCII(dst []byte, s string) []byte {
 }
 
 // containsAny reports whether s contains one of subs.
-func containsAny(s []byte, subs [][]byte) bool {
+func containsAny(s []byte, subs []anchored) bool {
 	for _, sub := range subs {
-		if bytes.Contains(s, sub) {
+		if sub.in(s) {
 			return true
 		}
 	}
 	return false
 }
 
+// anchored is a substring to look for from its rarest byte (by English
+// letter frequency; punctuation and other scripts are rarer still): the
+// byte search stops less often than at a common first letter.
+type anchored struct {
+	p   []byte
+	off int // offset of the anchor byte in p
+}
+
+// in reports whether s contains a.p.
+func (a anchored) in(s []byte) bool {
+	c := a.p[a.off]
+	for from := a.off; from < len(s); {
+		k := bytes.IndexByte(s[from:], c)
+		if k < 0 {
+			return false
+		}
+		start := from + k - a.off
+		if bytes.HasPrefix(s[start:], a.p) {
+			return true
+		}
+		from += k + 1
+	}
+	return false
+}
+
 // byteWords are the words of a substring test, as lowerASCII writes them.
-func byteWords(words ...string) [][]byte {
-	out := make([][]byte, len(words))
+func byteWords(words ...string) []anchored {
+	const common = " etaoinsrhldcumfpgwybvkxjqz" // most frequent first
+	out := make([]anchored, len(words))
 	for i, w := range words {
-		out[i] = []byte(w)
+		best, rank := 0, -1
+		for k := 0; k < len(w); k++ {
+			r := strings.IndexByte(common, w[k])
+			if r < 0 {
+				r = len(common) // punctuation, digits, other scripts
+			}
+			if r > rank {
+				best, rank = k, r
+			}
+		}
+		out[i] = anchored{[]byte(w), best}
 	}
 	return out
 }
@@ -133,10 +184,10 @@ var metaWords = byteWords("posted by", "publicado por", "publié par", "veröffe
 // galleryLabel matches a gallery or media label: "Xbox One X | 14 Photos.",
 // "In pictures | The week in photos", "Video: ...", "Gallery: ...".
 func galleryLabel(s string) bool {
-	if strings.Contains(s, " | ") && utf8.RuneCountInString(s) < 120 {
+	if hasPipeSep(s) && utf8.RuneCountInString(s) < 120 {
 		return true // section | title: navigation, not prose
 	}
-	if strings.Count(s, " \u00bb ")+strings.Count(s, " > ")+strings.Count(s, " / ") >= 2 {
+	if (strings.IndexByte(s, '>') >= 0 || strings.IndexByte(s, '/') >= 0 || strings.Contains(s, "\u00bb")) && strings.Count(s, " \u00bb ")+strings.Count(s, " > ")+strings.Count(s, " / ") >= 2 {
 		return true // a breadcrumb trail: "Home » News » World"
 	}
 	t := strings.TrimRight(s, ". ")
@@ -146,10 +197,25 @@ func galleryLabel(s string) bool {
 	return hasPrefixFold(s, "video:", "gallery:", "watch:", "photos:", "in pictures:", "listen:", "graphic:")
 }
 
+// hasPipeSep reports whether s holds " | ", looking for the rare "|".
+func hasPipeSep(s string) bool {
+	for off := 0; ; {
+		k := strings.IndexByte(s[off:], '|')
+		if k < 0 {
+			return false
+		}
+		k += off
+		if k > 0 && k+1 < len(s) && s[k-1] == ' ' && s[k+1] == ' ' {
+			return true
+		}
+		off = k + 1
+	}
+}
+
 // notePrefix matches the notes editors and translators put around a story:
 // "Editor's note: ...", "Translator's note", "Correction: ...", "Update: ...".
 func notePrefix(s string) bool {
-	s = strings.ReplaceAll(strings.TrimLeft(s, `"'(*[ `), "\u2019", "'")
+	s = strings.ReplaceAll(trimLeftBytes(s, &noteLead), "\u2019", "'")
 	return hasPrefixFold(s, "editor's note", "editors' note", "editor note", "translator's note",
 		"note:", "correction:", "clarification:", "update:", "updated:", "disclaimer:", "disclosure:",
 		"this story has been updated", "this article has been updated", "this article was",
@@ -159,7 +225,7 @@ func notePrefix(s string) bool {
 // creditLine matches a photo or source credit: "Photo by Jane Doe/AFP.",
 // "Credit: Reuters", "Provided by XYZ.", "(Image: Getty)".
 func creditLine(s string) bool {
-	s = strings.TrimLeft(s, `"'( `)
+	s = trimLeftBytes(s, &openQuotesSp)
 	return countWords(s) <= 20 && hasPrefixFold(s, "photo by ", "photos by ", "photograph by ", "image by ",
 		"images by ", "picture by ", "pictures by ", "video by ", "credit:", "credits:", "image:", "photo:",
 		"picture:", "source:", "provided by ", "courtesy of ", "illustration by ", "graphic by ")
@@ -169,17 +235,34 @@ func creditLine(s string) bool {
 // prefixes, ignoring case, without allocating.
 func hasPrefixFold(s string, prefixes ...string) bool {
 	for _, p := range prefixes {
-		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
+		if len(s) >= len(p) && (p == "" || foldByteMay(s[0], p[0])) && strings.EqualFold(s[:len(p)], p) {
 			return true
 		}
 	}
 	return false
 }
 
+// foldByteMay is a quick test before strings.EqualFold: false when the
+// strings start with ASCII bytes that differ in more than case. Non-ASCII
+// bytes can fold to ASCII letters (the Kelvin sign to "k"), so they leave
+// the answer to EqualFold.
+func foldByteMay(a, b byte) bool {
+	if a >= utf8.RuneSelf || b >= utf8.RuneSelf {
+		return true
+	}
+	if a >= 'A' && a <= 'Z' {
+		a += 'a' - 'A'
+	}
+	if b >= 'A' && b <= 'Z' {
+		b += 'a' - 'A'
+	}
+	return a == b
+}
+
 // hasSuffixFold is hasPrefixFold for the end of s.
 func hasSuffixFold(s string, suffixes ...string) bool {
 	for _, p := range suffixes {
-		if len(s) >= len(p) && strings.EqualFold(s[len(s)-len(p):], p) {
+		if len(s) >= len(p) && (p == "" || foldByteMay(s[len(s)-len(p)], p[0])) && strings.EqualFold(s[len(s)-len(p):], p) {
 			return true
 		}
 	}
@@ -221,6 +304,9 @@ func stripDateline(s string) string {
 	// The dash: "—", "–", "--" or " - " within the first 60 bytes.
 	i, n := -1, 0
 	head := s[:min(len(s), 64)] // a dateline is short: look no further
+	if !hasDashOrColon(head) {
+		return s // none of the separators below
+	}
 	for _, d := range [...]string{" \u2014", " \u2013", " --", " - ", "\u2014 ", ": "} {
 		if k := strings.Index(head, d); k > 0 && k <= 60 && (i < 0 || k < i) {
 			i, n = k, len(d)
@@ -240,6 +326,18 @@ func stripDateline(s string) string {
 		return rest
 	}
 	return s
+}
+
+// hasDashOrColon reports whether s holds a "-", a ":" or the lead byte of
+// "—" and "–".
+func hasDashOrColon(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '-', ':', 0xE2:
+			return true
+		}
+	}
+	return false
 }
 
 // datelinePlace reports whether p is a dateline place: words in capitals
@@ -382,7 +480,7 @@ func unfinishedLines(body string) map[string]bool {
 func headlineCase(s string) bool {
 	words := 0
 	for f := range strings.FieldsSeq(s) {
-		w := strings.Trim(f, `"'()[],.:;!?`)
+		w := trimBytes(f, &headlinePunct) // strings.Trim(f, `"'()[],.:;!?`)
 		if w == "" {
 			continue
 		}
@@ -398,6 +496,48 @@ func headlineCase(s string) bool {
 	}
 	return words >= 4
 }
+
+// byteSet is a set of ASCII bytes, for trimBytes.
+type byteSet [256]bool
+
+func byteSetOf(cutset string) (set byteSet) {
+	for i := 0; i < len(cutset); i++ {
+		set[cutset[i]] = true
+	}
+	return set
+}
+
+var headlinePunct = byteSetOf(`"'()[],.:;!?`)
+
+// trimBytes is strings.Trim for an ASCII cutset made once.
+func trimBytes(s string, set *byteSet) string {
+	return trimRightBytes(trimLeftBytes(s, set), set)
+}
+
+// trimLeftBytes is strings.TrimLeft for an ASCII cutset made once.
+func trimLeftBytes(s string, set *byteSet) string {
+	for len(s) > 0 && set[s[0]] {
+		s = s[1:]
+	}
+	return s
+}
+
+// trimRightBytes is strings.TrimRight for an ASCII cutset made once.
+func trimRightBytes(s string, set *byteSet) string {
+	for len(s) > 0 && set[s[len(s)-1]] {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// Cutsets of the hot trims.
+var (
+	closeQuotes  = byteSetOf(`"')`)    // closing quotes and brackets
+	openQuotesSp = byteSetOf(`"'( `)   // opening quotes, brackets and spaces
+	openQuotes   = byteSetOf(`"'(`)    // opening quotes and brackets
+	openQuotesSq = byteSetOf(`"'([`)   // ... and square brackets
+	noteLead     = byteSetOf(`"'(*[ `) // what may open an editor's note
+)
 
 // titleCase reports whether s reads as a title-case line (a heading or a
 // headline inside the body: "Provided You Have A Solid Internet Connection,

@@ -81,14 +81,15 @@ func reportsNews(si *sentence) bool {
 // decided ...". Time phrases ("this week", "that day") do not count.
 func refersBack(s string) bool {
 	n := 0
-	prev, prevRaw := "", ""
+	prevPrep, prevRaw := false, ""
+	var buf [24]byte
 	for f := range strings.FieldsSeq(s) {
 		if n == 8 {
 			break
 		}
-		w := strings.ToLower(strings.Trim(f, `"'(),;:`))
+		lw := lowerWord(buf[:0], trimQuotesPunct(f))
 		comma := strings.HasSuffix(prevRaw, ",")
-		switch w {
+		switch string(lw) {
 		case "these", "those", "such":
 			if n < 6 {
 				return true
@@ -98,17 +99,36 @@ func refersBack(s string) bool {
 				return true // "X, however, ..."
 			}
 		case "it", "this", "that", "them", "him", "her":
-			if n == 1 && prepositions[prev] {
+			if n == 1 && prevPrep {
 				return true // "In it, ...", "Of that, ..."
 			}
 		}
-		if comma && n < 5 && subjectPronouns[w] {
+		if comma && n < 5 && subjectPronouns[string(lw)] {
 			return true // "In Virginia, they voted ...": whose votes?
 		}
-		prev, prevRaw = w, f
+		prevPrep, prevRaw = n == 0 && prepositions[string(lw)], f // only the first word's is asked about
 		n++
 	}
 	return false
+}
+
+// trimQuotesPunct is strings.Trim(f, `"'(),;:`) without building the
+// cutset on every call.
+func trimQuotesPunct(f string) string {
+	in := func(c byte) bool {
+		switch c {
+		case '"', '\'', '(', ')', ',', ';', ':':
+			return true
+		}
+		return false
+	}
+	for len(f) > 0 && in(f[0]) {
+		f = f[1:]
+	}
+	for len(f) > 0 && in(f[len(f)-1]) {
+		f = f[:len(f)-1]
+	}
+	return f
 }
 
 var subjectPronouns = setOf("he", "she", "it", "they", "we")
@@ -124,7 +144,23 @@ func teaser(s string) bool {
 	case "here's", "here", "find", "imagine", "picture", "watch", "read", "scroll", "click", "you", "your", "what", "why", "how", "who", "when":
 		return true
 	}
-	return strings.Contains(s, " you ") || strings.Contains(s, " your ") || strings.HasSuffix(s, "...") || strings.HasSuffix(s, "\u2026")
+	return hasYou(s) || strings.HasSuffix(s, "...") || strings.HasSuffix(s, "\u2026")
+}
+
+// hasYou reports whether s holds " you " or " your ", looking for the rarer
+// "you" first.
+func hasYou(s string) bool {
+	for off := 0; ; {
+		k := strings.Index(s[off:], "you")
+		if k < 0 {
+			return false
+		}
+		k += off
+		if rest := s[k+3:]; k > 0 && s[k-1] == ' ' && (strings.HasPrefix(rest, " ") || strings.HasPrefix(rest, "r ")) {
+			return true
+		}
+		off = k + 1
+	}
 }
 
 // specific reports whether s names something: a capitalised word after its
@@ -137,7 +173,10 @@ func specific(s string) bool {
 			first = false
 			continue
 		}
-		r := firstRune(strings.TrimLeft(f, `"'(`))
+		for len(f) > 0 && (f[0] == '"' || f[0] == '\'' || f[0] == '(') {
+			f = f[1:] // strings.TrimLeft(f, `"'(`)
+		}
+		r := firstRune(f)
 		if opensSentence(r) {
 			return true // a name, a number, or a script where capitals cannot tell
 		}

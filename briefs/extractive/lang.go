@@ -205,6 +205,9 @@ func fastLanguage(text string) (lang string, ok bool) {
 // langVote counts word w (lower case) for the languages it is a function word
 // of, and as unique evidence when it is one of only one language.
 func langVote(w []byte, votes, unique *[nVoters]int) {
+	if !voteShapes.may(w) {
+		return // no function word of any language
+	}
 	m := voteWords[string(w)]
 	single := bits.OnesCount32(m) == 1
 	for m != 0 {
@@ -216,6 +219,17 @@ func langVote(w []byte, votes, unique *[nVoters]int) {
 		}
 	}
 }
+
+// voteShapes filters the words of voteWords.
+var voteShapes = func() *wordShapes {
+	ws := new(wordShapes)
+	for w := range voteWords {
+		if w != "" {
+			ws.add(w)
+		}
+	}
+	return ws
+}()
 
 // markLetter returns the voter whose orthography alone uses letter r (in
 // lower case), or -1: "ř" is Czech, "ñ" Spanish, "ł" Polish.
@@ -345,12 +359,19 @@ func (lx *lexicon) openerDangles(s string) bool {
 	}
 	var buf [64]byte
 	b, ends := openerWords(buf[:0], s)
+	return lx.danglesWords(b, ends)
+}
+
+// danglesWords is openerDangles for languages with words, given the
+// result of openerWords (with a 64-byte buffer).
+func (lx *lexicon) danglesWords(b []byte, ends [4]int) bool {
 	if ends[0] == 0 {
 		return false
 	}
+	shapes := lx.dangleShapes()
 	for k := len(ends) - 1; k > 0; k-- {
 		// "on the other hand", "por otra parte", "sin embargo"
-		if ends[k] > 0 && lx.dangle[string(b[:ends[k]])] {
+		if ends[k] > 0 && shapes.may(b[:ends[k]]) && lx.dangle[string(b[:ends[k]])] {
 			return true
 		}
 	}
@@ -392,6 +413,12 @@ func (lx *lexicon) openerWeak(s string) bool {
 	}
 	var buf [64]byte
 	b, ends := openerWords(buf[:0], s)
+	return lx.weakWords(b, ends)
+}
+
+// weakWords is openerWeak for languages with words, given the result of
+// openerWords (with a 64-byte buffer).
+func (lx *lexicon) weakWords(b []byte, ends [4]int) bool {
 	if ends[0] == 0 {
 		return false
 	}
@@ -594,13 +621,25 @@ func isOpenerPunct(r rune) bool {
 // it: a dangling pronoun or connective, or a first- or second-person voice
 // (a quotation that lost its quote marks).
 func (lx *lexicon) leans(s string) bool {
-	if lx.openerDangles(s) || lx.openerWeak(s) {
+	// The first words are found once for the three tests.
+	var buf [64]byte
+	b, ends := openerWords(buf[:0], s)
+	if lx.prefixDangle != nil {
+		if lx.openerDangles(s) {
+			return true
+		}
+	} else if lx.danglesWords(b, ends) {
+		return true
+	}
+	if lx.prefixWeak != nil {
+		if lx.openerWeak(s) {
+			return true
+		}
+	} else if lx.weakWords(b, ends) {
 		return true
 	}
 	// A time phrase before a pronoun still leans: "This week she was
 	// banned", "Last year it grew".
-	var buf [64]byte
-	b, ends := openerWords(buf[:0], s)
 	if ends[1] == 0 || ends[2] == 0 {
 		return false
 	}

@@ -3,6 +3,7 @@ package extractive
 import (
 	"maps"
 	"strings"
+	"sync"
 )
 
 // Per-language word lists: the function words (stopwords) that carry no
@@ -53,6 +54,12 @@ type lexicon struct {
 	prefixWeak   []string
 	prefixDrop   []string // connectives with their comma ("但是，", "しかし、")
 	prefixKeep   []string // openers that start like a dangling one but are not ("これまで", so far)
+
+	// Filters built on first use (see wordset.go).
+	stopOnce    sync.Once
+	stopWords   *wordSet // stop, for tokenize
+	dangleOnce  sync.Once
+	dangleShape *wordShapes // the shapes of dangle's entries
 }
 
 // openerCond is the context rule of a dangling word: with only set it

@@ -90,21 +90,44 @@ func (x *Summarizer) repeats(sc *scratch, i, gist int, picked []int) bool {
 		// or when it holds most of the gist's words (the gist again, with
 		// more around it).
 		g := &sc.info[gist]
-		if sc.cosine(si, g) > x.p.redundant || sc.covered(si, g, 0.5) || sc.covered(g, si, 0.75) {
+		if sc.repeat(si, g, x.p.redundant, 0.5) || sc.covered(g, si, 0.75) {
 			return true
 		}
 	}
 	for _, j := range picked {
-		if sc.info[j].cand == si.cand || sc.cosine(si, &sc.info[j]) > x.p.redundant || sc.covered(si, &sc.info[j], 0.6) {
+		if sc.info[j].cand == si.cand || sc.repeat(si, &sc.info[j], x.p.redundant, 0.6) {
 			return true
 		}
 	}
 	return false
 }
 
+// repeat reports whether a says again what b says: a TF-IDF cosine above
+// redundant, or at least the share frac of a's content terms in b (a
+// shorter restatement that cosine, diluted by b's other terms, can miss).
+// One pass over the terms serves both.
+func (sc *scratch) repeat(a, b *sentence, redundant, frac float64) bool {
+	var dot float64
+	shared := 0
+	for i := a.lo; i < a.hi; i++ {
+		t := sc.terms[i]
+		for j := b.lo; j < b.hi; j++ {
+			if sc.terms[j] == t {
+				dot += sc.weights[i] * sc.weights[j]
+				shared++
+				break
+			}
+		}
+	}
+	if a.norm != 0 && b.norm != 0 && dot/(a.norm*b.norm) > redundant {
+		return true
+	}
+	n := a.hi - a.lo
+	return n != 0 && float64(shared) >= frac*float64(n)
+}
+
 // covered reports whether at least the share frac of a's content terms
-// occur in b: a shorter restatement of b that cosine similarity, diluted by
-// b's other terms, can miss.
+// occur in b.
 func (sc *scratch) covered(a, b *sentence, frac float64) bool {
 	n := a.hi - a.lo
 	if n == 0 {

@@ -85,6 +85,8 @@ func (sc *scratch) tokenize(s string, i int) int {
 	if lx == nil {
 		lx = lexEN
 	}
+	stop := lx.stopSet()
+	lower := sc.lower // the word in lower case; kept for the next call
 	words, wide := 0, 0
 	for p := 0; p < len(s); {
 		c := s[p]
@@ -100,7 +102,7 @@ func (sc *scratch) tokenize(s string, i int) int {
 			p = sc.bigrams(s, p, i, &wide)
 			continue
 		}
-		buf := sc.lower[:0]
+		buf := lower[:0]
 	word:
 		for p < len(s) {
 			c := s[p]
@@ -125,32 +127,30 @@ func (sc *scratch) tokenize(s string, i int) int {
 				break word
 			}
 		}
-		sc.lower = buf
+		lower = buf
 		words++
-		if lx != lexEN {
-			if lx.elide {
-				if k := bytes.IndexByte(buf, '\''); k > 0 && k <= 4 {
-					buf = buf[k+1:] // "l'entreprise", "dell'anno"
-				}
-			}
-			if lx.stop[string(buf)] {
-				continue
+		if lx != lexEN && lx.elide {
+			if k := bytes.IndexByte(buf, '\''); k > 0 && k <= 4 {
+				buf = buf[k+1:] // "l'entreprise", "dell'anno"
 			}
 		}
+		// The stem is a prefix of the word: one FNV-1a pass hashes both.
 		key := stemBytes(buf)
-		if lx == lexEN {
-			key = suffixStem(key)
-		}
-		if len(key) < 2 || lx.stop[string(key)] {
+		h := hashBytes(fnvOffset, key)
+		if lx != lexEN && stop.has(hashBytes(h, buf[len(key):]), buf) {
 			continue
 		}
-		h := uint64(14695981039346656037) // FNV-1a
-		for _, b := range key {
-			h ^= uint64(b)
-			h *= 1099511628211
+		if len(key) < 2 || stop.has(h, key) {
+			continue
+		}
+		if lx == lexEN {
+			if k := suffixStem(key); len(k) < len(key) {
+				key, h = k, hashBytes(fnvOffset, k) // "running" and "run" are one term
+			}
 		}
 		sc.addTerm(h, i)
 	}
+	sc.lower = lower
 	return words + (wide+1)/2
 }
 
@@ -221,10 +221,8 @@ func hashString(h uint64, s string) uint64 {
 
 // addTerm counts the term with hash h in sentence i.
 func (sc *scratch) addTerm(h uint64, i int) {
-	id, ok := sc.vocab[h]
+	id, ok := sc.vocab.idOf(h, int32(len(sc.df)))
 	if !ok {
-		id = int32(len(sc.df))
-		sc.vocab[h] = id
 		sc.df = append(sc.df, 0)
 		sc.mark = append(sc.mark, 0)
 		sc.at = append(sc.at, 0)
@@ -293,15 +291,42 @@ func (x *Summarizer) lexRank(sc *scratch) {
 		sc.dense = make([]float64, len(sc.df))
 	}
 	dense := sc.dense[:len(sc.df)]
+	// Only terms that two or more of the n sentences share add to a dot
+	// product (the others add exact zeros): list those, sentence by
+	// sentence, in term order (sentence i's are shared[from[i]:from[i+1]]).
+	in := slices.Grow(sc.in[:0], len(sc.df))[:len(sc.df)]
+	clear(in)
+	for i := 0; i < n; i++ {
+		for k := sc.info[i].lo; k < sc.info[i].hi; k++ {
+			in[sc.terms[k]]++
+		}
+	}
+	shared, from := sc.shared[:0], slices.Grow(sc.from[:0], n+1)[:0]
+	for i := 0; i < n; i++ {
+		from = append(from, int32(len(shared)))
+		for k := sc.info[i].lo; k < sc.info[i].hi; k++ {
+			if in[sc.terms[k]] > 1 {
+				shared = append(shared, int32(k))
+			}
+		}
+	}
+	from = append(from, int32(len(shared)))
+	sc.in, sc.shared, sc.from = in, shared, from
 	sc.sim = slices.Grow(sc.sim[:0], n*n)[:n*n]
 	sim := sc.sim
 	clear(sim)
+	// adj[i*n:i*n+deg[i]] lists the sentences that sentence i shares a term
+	// with, in order: the non-zero entries of row i (and of column i).
+	sc.adj = slices.Grow(sc.adj[:0], n*n)[:n*n]
+	sc.deg = slices.Grow(sc.deg[:0], n)[:n]
+	adj, deg := sc.adj, sc.deg
+	clear(deg)
 	for i := 0; i < n; i++ {
 		si := &sc.info[i]
 		if si.norm == 0 {
 			continue
 		}
-		for k := si.lo; k < si.hi; k++ {
+		for _, k := range shared[from[i]:from[i+1]] {
 			dense[sc.terms[k]] = sc.weights[k]
 		}
 		for j := i + 1; j < n; j++ {
@@ -310,15 +335,18 @@ func (x *Summarizer) lexRank(sc *scratch) {
 				continue
 			}
 			var dot float64
-			for k := sj.lo; k < sj.hi; k++ {
+			for _, k := range shared[from[j]:from[j+1]] {
 				dot += dense[sc.terms[k]] * sc.weights[k]
 			}
 			if dot != 0 {
 				c := dot / (si.norm * sj.norm)
 				sim[i*n+j], sim[j*n+i] = c, c
+				adj[i*n+int(deg[i])], adj[j*n+int(deg[j])] = int32(j), int32(i)
+				deg[i]++
+				deg[j]++
 			}
 		}
-		for k := si.lo; k < si.hi; k++ {
+		for _, k := range shared[from[i]:from[i+1]] {
 			dense[sc.terms[k]] = 0
 		}
 	}
@@ -328,36 +356,55 @@ func (x *Summarizer) lexRank(sc *scratch) {
 	sc.next = slices.Grow(sc.next[:0], n)[:n]
 	rank, next := sc.rank, sc.next
 	for i := 0; i < n; i++ {
-		row := sim[i*n : i*n+n]
+		row, nz := sim[i*n:i*n+n], adj[i*n:i*n+int(deg[i])]
 		var sum float64
-		for _, v := range row {
-			sum += v
+		for _, j := range nz { // the zeros add nothing
+			sum += row[j]
 		}
 		rank[i] = 1 / float64(n)
 		if sum > 0 {
 			inv := 1 / sum
-			for j := range row {
+			for _, j := range nz {
 				row[j] *= inv
 			}
 		}
 	}
+	// The graph is sparse: keep the edges into each sentence as a list,
+	// built once for all the iterations (column j is
+	// edges[start[j]:start[j+1]], from sentence e.node), and the sentences
+	// with no edges out. Each iteration then sums next[j] over the sentences
+	// i in order, as a pass over the rows would, without writing to memory.
+	sc.start = slices.Grow(sc.start[:0], n+1)[:0]
+	sc.edges = sc.edges[:0]
+	for j := 0; j < n; j++ {
+		sc.start = append(sc.start, int32(len(sc.edges)))
+		for _, i := range adj[j*n : j*n+int(deg[j])] {
+			if v := sim[int(i)*n+j]; v != 0 {
+				sc.edges = append(sc.edges, edge{i, v})
+			}
+		}
+	}
+	sc.start = append(sc.start, int32(len(sc.edges)))
+	sc.sinks = sc.sinks[:0]
+	for i := 0; i < n; i++ {
+		row := sim[i*n : i*n+n]
+		if !slices.ContainsFunc(adj[i*n:i*n+int(deg[i])], func(j int32) bool { return row[j] != 0 }) {
+			sc.sinks = append(sc.sinks, int32(i))
+		}
+	}
+	start, edges, sinks := sc.start, sc.edges, sc.sinks
 	const d = 0.85
 	for it := 0; it < 30; it++ {
 		var dangling float64
-		clear(next)
-		for i := 0; i < n; i++ {
-			ri := rank[i]
-			row := sim[i*n : i*n+n]
-			empty := true
-			for j, v := range row {
-				if v != 0 {
-					next[j] += ri * v
-					empty = false
-				}
+		for _, i := range sinks {
+			dangling += rank[i]
+		}
+		for j := 0; j < n; j++ {
+			var sum float64
+			for _, e := range edges[start[j]:start[j+1]] {
+				sum += rank[e.node] * e.w
 			}
-			if empty {
-				dangling += ri
-			}
+			next[j] = sum
 		}
 		var delta float64
 		base := (1-d)/float64(n) + d*dangling/float64(n)

@@ -161,7 +161,7 @@ func isHeadingLine(s string) bool {
 	// Is 'Ominously Ambiguous'"), a broken sentence is not.
 	caps := 0
 	for _, w := range strings.Fields(s) {
-		if unicode.IsUpper(firstRune(strings.TrimLeft(w, `"'(`))) {
+		if unicode.IsUpper(firstRune(trimLeftBytes(w, &openQuotes))) {
 			caps++
 		}
 	}
@@ -231,6 +231,10 @@ func squeezeSpaces(s string) string {
 	prevSpace := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if c > ' ' && c < utf8.RuneSelf {
+			prevSpace = false // most bytes
+			continue
+		}
 		if c == ' ' {
 			if prevSpace {
 				clean = false
@@ -272,12 +276,20 @@ func squeezeSpaces(s string) string {
 	return b.String()
 }
 
+// blockByte marks the bytes that splitBlock looks at: a space, terminal
+// punctuation, and the lead bytes of "…" and of Chinese and Japanese
+// terminals.
+var blockByte = [256]bool{' ': true, '.': true, '!': true, '?': true, 0xE2: true, 0xE3: true, 0xEF: true}
+
 // splitBlock splits a block of running text (no line breaks, spaces already
 // collapsed) into sentences and appends them to dst.
 func splitBlock(dst []string, s string) []string {
 	start := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if !blockByte[c] {
+			continue // most bytes: nothing below applies
+		}
 		var j int // end of the terminal punctuation run
 		switch {
 		case c == ' ' && i+1 < len(s) && s[i+1] >= 'A' && s[i+1] <= 'Z' && runOnAt(s, start, i):
@@ -404,7 +416,7 @@ func gluedBoundary(s string, start, i int) bool {
 	if k := strings.LastIndexByte(w, ' '); k >= 0 {
 		w = w[k+1:]
 	}
-	w = strings.TrimLeft(w, `"'(`)
+	w = trimLeftBytes(w, &openQuotes)
 	if len(w) < 3 || strings.IndexByte(w, '.') >= 0 {
 		return false
 	}
@@ -463,7 +475,7 @@ func boundaryAt(s string, start, i, j, next int) bool {
 	if k := strings.LastIndexByte(w, ' '); k >= 0 {
 		w = w[k+1:]
 	}
-	w = strings.TrimLeft(w, `"'([`)
+	w = trimLeftBytes(w, &openQuotesSq)
 	if w == "" {
 		return true
 	}

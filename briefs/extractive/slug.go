@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"briefbot/briefs"
 )
@@ -43,6 +44,33 @@ func slugParts(title string, entities []string) (slug, topic string) {
 		}
 		return false
 	}
+	// Each name's facts are worked out once: the loops below ask about the
+	// same names again and again.
+	facts := make([]slugFacts, len(entities))
+	person := func(i int) bool {
+		f := &facts[i]
+		if f.person == 0 {
+			f.person = 2
+			if isPersonName(entities[i]) {
+				f.person = 1
+			}
+		}
+		return f.person == 1
+	}
+	pkey := func(i int) string {
+		f := &facts[i]
+		if !f.pkeyDone {
+			f.pkey, f.pkeyDone = personKey(entities[i], inTitle), true
+		}
+		return f.pkey
+	}
+	nkey := func(i int) string {
+		f := &facts[i]
+		if !f.keyDone {
+			f.key, f.keyDone = nameKey(entities[i]), true
+		}
+		return f.key
+	}
 	var picked []string
 	used := map[string]bool{}
 	nwords := 0
@@ -66,18 +94,18 @@ func slugParts(title string, entities []string) (slug, topic string) {
 		picked = append(picked, key)
 		return true
 	}
-	top := entities[:min(len(entities), 5)]
+	top := min(len(entities), 5)
 	// People named in the title, then the leading people of the story.
 	people := 0
-	for _, e := range entities {
-		if isPersonName(e) {
-			if key := personKey(e, inTitle); key != "" && inTitle(key) && add(key) {
+	for i := range entities {
+		if person(i) {
+			if key := pkey(i); key != "" && inTitle(key) && add(key) {
 				people++
 			}
 		}
 	}
-	for _, e := range top {
-		if isPersonName(e) && add(personKey(e, inTitle)) {
+	for i := range top {
+		if person(i) && add(pkey(i)) {
 			people++
 		}
 	}
@@ -87,21 +115,25 @@ func slugParts(title string, entities []string) (slug, topic string) {
 	if people < 2 {
 		// Names in the title in title order (its subject first), then the
 		// most salient.
-		inTop := slices.Clone(top)
-		slices.SortStableFunc(inTop, func(a, b string) int {
-			return cmp.Compare(titlePos(nameKey(a), titleTerms), titlePos(nameKey(b), titleTerms))
+		byTop, inTop := make([]int, top), make([]int, top)
+		for i := range top {
+			byTop[i], inTop[i] = i, i
+			facts[i].pos = titlePos(nkey(i), titleTerms)
+		}
+		slices.SortStableFunc(inTop, func(a, b int) int {
+			return cmp.Compare(facts[a].pos, facts[b].pos)
 		})
 		for _, strong := range []bool{true, false} {
-			cands := top
+			cands := byTop
 			if strong && people == 0 {
 				cands = inTop
 			}
-			for _, e := range cands {
+			for _, i := range cands {
 				if len(picked) >= 2 || people > 0 && len(picked) > people {
 					break
 				}
-				key := nameKey(e)
-				if isPersonName(e) || len(key) <= 2 {
+				key := nkey(i)
+				if person(i) || len(key) <= 2 {
 					continue
 				}
 				if people == 0 && len(picked) == 1 && (!strong || nwords+strings.Count(key, "-")+1 > 2) {
@@ -124,17 +156,27 @@ func slugParts(title string, entities []string) (slug, topic string) {
 			}
 		}
 	}
-	for _, e := range entities {
+	for i := range entities {
 		if len(picked) > 0 {
 			break
 		}
-		add(nameKey(e)) // short names, when nothing else fits
+		add(nkey(i)) // short names, when nothing else fits
 	}
 	slug = briefs.Slugify(strings.Join(picked, "-"), briefs.MaxSlugLen)
 	if slug == "" {
 		slug = "article"
 	}
 	return slug, titleTopic(titleTerms, entities, slug)
+}
+
+// slugFacts caches what slugParts asks about one name.
+type slugFacts struct {
+	person   int8 // isPersonName: 0 not yet known, 1 yes, 2 no
+	key      string
+	keyDone  bool
+	pkey     string
+	pkeyDone bool
+	pos      int // titlePos of key
 }
 
 // titleTopic is the topic word of a title: the head of its first noun
@@ -283,24 +325,61 @@ func personKey(name string, inTitle func(string) bool) string {
 // capitalised words, none of them a word that marks a place or an
 // organisation ("North", "University", "Street") or a known country.
 func isPersonName(e string) bool {
-	words := strings.Fields(e)
-	if len(words) < 2 || len(words) > 4 {
+	n := 0
+	for range strings.FieldsSeq(e) {
+		n++
+	}
+	if n < 2 || n > 4 {
 		return false
 	}
-	for _, w := range words {
-		if w == strings.ToUpper(w) && len(w) > 2 {
+	var buf [32]byte
+	for w := range strings.FieldsSeq(e) {
+		if len(w) > 2 && isUpperCase(w) {
 			return false // an acronym: "BBC News"
 		}
 		r := firstRune(w)
 		if !unicode.IsUpper(r) {
 			return false
 		}
-		lw := strings.ToLower(strings.TrimSuffix(w, "."))
-		if nonPersonWords[lw] || compass[lw] || demonyms[lw] || placeWords[lw] || countries[lw] || usStates[lw] {
+		lw := lowerWord(buf[:0], strings.TrimSuffix(w, "."))
+		if nonPersonWords[string(lw)] || compass[string(lw)] || demonyms[string(lw)] || placeWords[string(lw)] || countries[string(lw)] || usStates[string(lw)] {
 			return false
 		}
 	}
 	return true
+}
+
+// isUpperCase reports whether w == strings.ToUpper(w), without allocating
+// for ASCII.
+func isUpperCase(w string) bool {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			return w == strings.ToUpper(w)
+		}
+		if c >= 'a' && c <= 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerWord appends strings.ToLower(w) to dst, without allocating for
+// ASCII.
+func lowerWord(dst []byte, w string) []byte {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			return append(dst, strings.ToLower(w)...)
+		}
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // nonPersonWords mark organisations, places and things.

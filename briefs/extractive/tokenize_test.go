@@ -8,7 +8,7 @@ import (
 // termsOf tokenizes sentences with the lexicon of lang and returns the
 // scratch space.
 func termsOf(lang string, sents ...string) *scratch {
-	sc := &scratch{vocab: map[uint64]int32{}, lang: lexiconFor(lang)}
+	sc := &scratch{lang: lexiconFor(lang)}
 	sc.sents = sents
 	sc.info = make([]sentence, len(sents))
 	for i, s := range sents {

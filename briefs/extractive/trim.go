@@ -15,6 +15,17 @@ func (x *Summarizer) point(si *sentence) string {
 	if si.furniture() {
 		return ""
 	}
+	// The gist and the points ask again about the same sentences: keep the
+	// answer for the candidate text it was made from.
+	if si.pointDone && si.pointFor == si.cand {
+		return si.point
+	}
+	si.point, si.pointFor, si.pointDone = x.makePoint(si), si.cand, true
+	return si.point
+}
+
+// makePoint is point for a sentence that is not furniture.
+func (x *Summarizer) makePoint(si *sentence) string {
 	s := dropPictureAsides(si.source())
 	if utf8.RuneCountInString(s) > briefs.MaxBulletLen {
 		if s = safeCut(s, briefs.MaxBulletLen); s == "" {
