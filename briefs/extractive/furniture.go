@@ -618,7 +618,7 @@ func stripLeadFurniture(s string) string {
 				t = strings.TrimLeft(t[j+1:], " ")
 			}
 		}
-		if i := strings.Index(t, "\u2022 "); i >= 0 && i <= 40 && countWords(t[:i]) <= 4 {
+		if i := strings.Index(t[:min(len(t), 48)], "\u2022 "); i >= 0 && i <= 40 && countWords(t[:i]) <= 4 {
 			t = t[i+len("\u2022 "):]
 		}
 		if t == s || countWords(t) < 3 {

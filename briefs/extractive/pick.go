@@ -90,12 +90,12 @@ func (x *Summarizer) repeats(sc *scratch, i, gist int, picked []int) bool {
 		// or when it holds most of the gist's words (the gist again, with
 		// more around it).
 		g := &sc.info[gist]
-		if sc.repeat(si, g, x.p.redundant, 0.5) || sc.covered(g, si, 0.75) {
+		if sc.repeat(si, g, x.p.redundant, 0.5, 0.75) {
 			return true
 		}
 	}
 	for _, j := range picked {
-		if sc.info[j].cand == si.cand || sc.repeat(si, &sc.info[j], x.p.redundant, 0.6) {
+		if sc.info[j].cand == si.cand || sc.repeat(si, &sc.info[j], x.p.redundant, 0.6, 1.1) {
 			return true
 		}
 	}
@@ -103,10 +103,13 @@ func (x *Summarizer) repeats(sc *scratch, i, gist int, picked []int) bool {
 }
 
 // repeat reports whether a says again what b says: a TF-IDF cosine above
-// redundant, or at least the share frac of a's content terms in b (a
-// shorter restatement that cosine, diluted by b's other terms, can miss).
-// One pass over the terms serves both.
-func (sc *scratch) repeat(a, b *sentence, redundant, frac float64) bool {
+// redundant, at least the share frac of a's content terms in b (a shorter
+// restatement that cosine, diluted by b's other terms, can miss), or at
+// least the share rev of b's terms in a (b again, with more around it; a
+// share above 1 turns that test off). One pass over the terms serves all
+// three: a sentence's terms are distinct, so the shared count is the same
+// both ways.
+func (sc *scratch) repeat(a, b *sentence, redundant, frac, rev float64) bool {
 	var dot float64
 	shared := 0
 	for i := a.lo; i < a.hi; i++ {
@@ -122,8 +125,8 @@ func (sc *scratch) repeat(a, b *sentence, redundant, frac float64) bool {
 	if a.norm != 0 && b.norm != 0 && dot/(a.norm*b.norm) > redundant {
 		return true
 	}
-	n := a.hi - a.lo
-	return n != 0 && float64(shared) >= frac*float64(n)
+	n, m := a.hi-a.lo, b.hi-b.lo
+	return n != 0 && float64(shared) >= frac*float64(n) || m != 0 && float64(shared) >= rev*float64(m)
 }
 
 // covered reports whether at least the share frac of a's content terms
