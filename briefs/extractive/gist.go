@@ -156,7 +156,8 @@ func hasYou(s string) bool {
 			return false
 		}
 		k += off
-		if rest := s[k+3:]; k > 0 && s[k-1] == ' ' && (strings.HasPrefix(rest, " ") || strings.HasPrefix(rest, "r ")) {
+		if rest := s[k+3:]; k > 0 && s[k-1] == ' ' && (strings.HasPrefix(rest, " ") || strings.HasPrefix(rest, "r ") ||
+			strings.HasPrefix(rest, "'") || strings.HasPrefix(rest, "\u2019") || strings.HasPrefix(rest, ",")) { // "you're", "you'll"
 			return true
 		}
 		off = k + 1
