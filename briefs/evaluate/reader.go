@@ -221,9 +221,7 @@ func newSourceText(s string) *sourceText {
 // normalize makes curly quotes straight, drops zero-width characters and
 // collapses white space; with keepLines, line breaks survive as one "\n".
 func normalize(s string, keepLines bool) string {
-	if strings.ContainsAny(s, "\u00c2\u00e2") {
-		s = mojibake.Replace(s)
-	}
+	s = briefs.RepairMojibake(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	pending := byte(0) // ' ' or '\n' to write before the next character
@@ -258,15 +256,6 @@ func normalize(s string, keepLines bool) string {
 	}
 	return b.String()
 }
-
-// mojibake repairs UTF-8 text that was decoded as Windows-1252 once
-// ("Â£72,000"), as the summarizer's cleaning may do.
-var mojibake = strings.NewReplacer(
-	"\u00e2\u20ac\u2122", "'", "\u00e2\u20ac\u02dc", "'", "\u00e2\u20ac\u0153", `"`,
-	"\u00e2\u20ac\u009d", `"`, "\u00e2\u20ac\u00a6", "\u2026", "\u00e2\u20ac\u201d", "\u2014",
-	"\u00e2\u20ac\u201c", "\u2013", "\u00c2\u00a3", "\u00a3", "\u00c2\u00a0", " ",
-	"\u00c2\u00a9", "\u00a9", "\u00c2\u00b0", "\u00b0", "\u00c2\u00bd", "\u00bd",
-)
 
 // match is where a brief's text was found in the article.
 type match struct {

@@ -1,6 +1,7 @@
 package extractive
 
 import (
+	"briefbot/briefs"
 	"html"
 	"regexp"
 	"strings"
@@ -51,9 +52,7 @@ func Clean(text string) CleanDoc {
 		text = stripHTML(text)
 		doc.HTML = true
 	}
-	if strings.Contains(text, "\u00e2\u20ac") || strings.Contains(text, "\u00c2") {
-		text = mojibake.Replace(text)
-	}
+	text = briefs.RepairMojibake(text)
 	text = normalizeText(text)
 	text = removeInline(text)
 
@@ -278,15 +277,6 @@ func normalizeText(s string) string {
 	}
 	return b.String()
 }
-
-// mojibake repairs UTF-8 text that was decoded as Windows-1252 once
-// ("willâ€¦", "Â£72,000"), a common accident of copy and paste.
-var mojibake = strings.NewReplacer(
-	"\u00e2\u20ac\u2122", "'", "\u00e2\u20ac\u02dc", "'", "\u00e2\u20ac\u0153", `"`,
-	"\u00e2\u20ac\u009d", `"`, "\u00e2\u20ac\u00a6", "\u2026", "\u00e2\u20ac\u201d", "\u2014",
-	"\u00e2\u20ac\u201c", "\u2013", "\u00c2\u00a3", "\u00a3", "\u00c2\u00a0", " ",
-	"\u00c2\u00a9", "\u00a9", "\u00c2\u00b0", "\u00b0", "\u00c2\u00bd", "\u00bd",
-)
 
 // removeInline cuts boilerplate that sits inside running text rather than on
 // a line of its own: the BBC share widget ("Share this withEmailFacebook...

@@ -1035,18 +1035,7 @@ func (f *entityFinder) dropOpeners(sents []string) {
 		if !found {
 			continue
 		}
-		rest := e.name[sp+1:]
-		count, first := e.count, e.first
-		e.count = 0
-		if k, ok := f.index[rest]; ok {
-			f.ents[k].count += count
-			f.ents[k].first = min(f.ents[k].first, first)
-			f.ents[k].initial = false
-			continue
-		}
-		f.index[rest] = len(f.ents)
-		f.ents = append(f.ents, entity{name: rest, count: count, first: first, words: strings.Count(rest, " ") + 1,
-			mid: count, outlet: isOutlet(rest), subject: e.subject})
+		f.foldInto(e, e.name[sp+1:], entity{subject: e.subject})
 	}
 }
 
@@ -1095,22 +1084,30 @@ func (f *entityFinder) dropLabels() {
 		if firsts[e.name[:sp]] < 3 {
 			continue
 		}
-		rest := e.name[sp+1:]
-		count, first := e.count, e.first
-		e.count = 0
-		if k, ok := f.index[rest]; ok {
-			f.ents[k].count += count
-			f.ents[k].first = min(f.ents[k].first, first)
-			f.ents[k].initial = false
-			continue
-		}
-		f.index[rest] = len(f.ents)
-		words := strings.Count(rest, " ") + 1
 		// After a label, the word that starts the sentence proper needs a
 		// mention elsewhere, as at any sentence start.
-		f.ents = append(f.ents, entity{name: rest, count: count, first: first, words: words,
-			mid: count, outlet: isOutlet(rest), initial: words == 1})
+		rest := e.name[sp+1:]
+		f.foldInto(e, rest, entity{initial: !strings.Contains(rest, " ")})
 	}
+}
+
+// foldInto credits the mentions of e to the name rest (e without its first
+// word): to rest's entity when there is one, else to a new entity with the
+// flags of like. e keeps no count.
+func (f *entityFinder) foldInto(e *entity, rest string, like entity) {
+	count, first := e.count, e.first
+	e.count = 0
+	if k, ok := f.index[rest]; ok {
+		f.ents[k].count += count
+		f.ents[k].first = min(f.ents[k].first, first)
+		f.ents[k].initial = false
+		return
+	}
+	f.index[rest] = len(f.ents)
+	like.name, like.count, like.first, like.mid = rest, count, first, count
+	like.words = strings.Count(rest, " ") + 1
+	like.outlet = isOutlet(rest)
+	f.ents = append(f.ents, like)
 }
 
 // dropCommon drops single words that the text also uses in lower case at
