@@ -20,6 +20,8 @@ func furnitureRule(s string) string {
 	var buf [320]byte
 	low := lowerASCII(buf[:0], s) // the substring tests of promo and bylineSentence read it
 	switch {
+	case photoCaption(s):
+		return "caption"
 	case creditLine(s):
 		return "credit"
 	case galleryLabel(s):
@@ -37,6 +39,25 @@ func furnitureRule(s string) string {
 	}
 	return ""
 }
+
+// photoCaption matches a caption that points into a photo: "Abase Hussen,
+// left, took his daughter Amira, right, to a rally", "Kim, pictured, ...".
+// A brief has no photo to point into.
+func photoCaption(s string) bool {
+	if strings.IndexByte(s, ',') < 0 {
+		return false
+	}
+	for _, m := range captionPointers {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
+}
+
+var captionPointers = []string{", left,", ", right,", ", center,", ", centre,", ", circled,", ", pictured,",
+	", pictured above", ", pictured left", ", pictured right", ", above,", ", below,", ", inset,",
+	", second left,", ", second right,", ", far left,", ", far right,", ", top,", ", bottom,"}
 
 // promo matches the site talking about itself: newsletter and subscription
 // prompts, "Related post: ...", "See ... coverage at ...", disclosures and
