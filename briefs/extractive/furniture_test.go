@@ -116,9 +116,9 @@ func TestRefersBack(t *testing.T) {
 func TestPhotoCaption(t *testing.T) {
 	for s, want := range map[string]bool{
 		"Abase Hussen, left, took his daughter Amira, right, to a demonstration when she was 13.": true,
-		"Kim Jong Un, pictured, has not been seen in public for weeks.":                            true,
-		"Officials said the left lane would reopen, right after the repairs.":                      false,
-		"He turned left, then right, and drove off.":                                                false,
+		"Kim Jong Un, pictured, has not been seen in public for weeks.":                           true,
+		"Officials said the left lane would reopen, right after the repairs.":                     false,
+		"He turned left, then right, and drove off.":                                              false,
 	} {
 		if got := photoCaption(s); got != want {
 			t.Errorf("photoCaption(%q) = %v, want %v", s, got, want)
