@@ -41,6 +41,7 @@ type AddInput struct {
 	Site        string
 	Byline      string
 	PublishedAt time.Time
+	ImageURL    string // optional: the lead image, kept only when an absolute http(s) URL
 }
 
 // AddResult says what Add did.
@@ -117,6 +118,8 @@ func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 		Site:        in.Site,
 		Byline:      firstNonEmpty(in.Byline, sum.Byline),
 		PublishedAt: in.PublishedAt,
+		ImageURL:    ImageURL(in.ImageURL),
+		Lang:        sum.Lang,
 		ContentHash: hash,
 		AddedBy:     in.UserID,
 		AddedAt:     s.now().UTC(),
@@ -246,7 +249,7 @@ func (s *Service) briefFor(ctx context.Context, guildID, slug string) (Brief, er
 	if err != nil {
 		return Brief{}, err
 	}
-	sum, err := s.Summarizer.Summarize(Document{Title: a.Title, Text: a.Text})
+	sum, err := s.Summarizer.Summarize(Document{Title: a.Title, Text: a.Text, Lang: a.Lang})
 	if err != nil {
 		return Brief{}, fmt.Errorf("rebuild brief of %s: %w", a.Slug, err)
 	}
@@ -270,9 +273,10 @@ func (s *Service) briefOf(a Article, sum Summary) Brief {
 		Site:           a.Site,
 		Byline:         firstNonEmpty(a.Byline, sum.Byline),
 		PublishedAt:    firstTime(a.PublishedAt, sum.PublishedAt),
+		ImageURL:       a.ImageURL,
 		ReadingMinutes: ReadingMinutes(sum.Words),
 		Entities:       sum.Entities,
-		Lang:           sum.Lang,
+		Lang:           firstNonEmpty(sum.Lang, a.Lang),
 		Summarizer:     s.Summarizer.Version(),
 		CreatedAt:      s.now().UTC(),
 	}

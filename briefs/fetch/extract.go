@@ -111,7 +111,7 @@ func extractHTML(page *Page, u *url.URL, contentType string, body []byte) error 
 	if t, err := art.PublishedTime(); err == nil && !t.IsZero() {
 		page.PublishedAt = t.UTC()
 	}
-	page.Image = absoluteHTTP(u, art.ImageURL())
+	page.Image = leadImage(u, art.ImageURL())
 	page.Text = trimLead(renderText(art.Node), page.Title, page.Byline)
 	return nil
 }

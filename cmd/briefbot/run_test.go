@@ -609,3 +609,39 @@ func TestConsoleRefreshRebuildsFromTheLink(t *testing.T) {
 		t.Errorf("brief after refresh:\n%s", b)
 	}
 }
+
+// A link-added article keeps what the page says about itself: the lead
+// image for the embed, the date and the site for the footer, the language.
+func TestAddByURLKeepsImageDateSiteAndLanguage(t *testing.T) {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		page := fmt.Sprintf(newsPage, srv.URL)
+		page = strings.Replace(page, "</head>", `<meta property="og:image" content="/img/harbour.jpg">
+<meta property="article:published_time" content="2024-06-19T09:13:00Z"></head>`, 1)
+		fmt.Fprint(w, page)
+	}))
+	defer srv.Close()
+	c := newCLI(t)
+	c.env["FETCH_ALLOW_PRIVATE"] = "true"
+	var b briefs.Brief
+	if err := json.Unmarshal([]byte(c.mustRun("", "add", "--json", "--url", srv.URL+"/news/harbour-strike").stdout), &b); err != nil {
+		t.Fatal(err)
+	}
+	if b.ImageURL != srv.URL+"/img/harbour.jpg" || b.Lang != "en" || b.Site != "Coast Times" ||
+		!b.PublishedAt.Equal(time.Date(2024, 6, 19, 9, 13, 0, 0, time.UTC)) {
+		t.Errorf("brief image %q, lang %q, site %q, published %v", b.ImageURL, b.Lang, b.Site, b.PublishedAt)
+	}
+	out := c.mustRun("", "brief", b.Slug).stdout
+	if !strings.Contains(out, "— Coast Times · Jun 19, 2024 · ") {
+		t.Errorf("footer lacks site and date:\n%s", out)
+	}
+	// The backup carries the new fields with the article (keys are copied
+	// whole, whatever their fields).
+	bk := c.mustRun("", "backup").stdout
+	for _, want := range []string{`image_url`, `harbour.jpg`, `lang`} {
+		if !strings.Contains(bk, want) {
+			t.Errorf("backup lacks %s", want)
+		}
+	}
+}

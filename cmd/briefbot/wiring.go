@@ -85,7 +85,7 @@ func newPageFetcher(cfg Config) briefs.PageFetcher {
 func webPage(p fetch.Page) briefs.WebPage {
 	return briefs.WebPage{
 		URL: p.URL, CanonicalURL: p.CanonicalURL, Title: p.Title, Byline: p.Byline,
-		Site: p.SiteName, PublishedAt: p.PublishedAt, Text: p.Text,
+		Site: p.SiteName, PublishedAt: p.PublishedAt, Image: p.Image, Text: p.Text,
 	}
 }
 
