@@ -28,6 +28,13 @@ type Service struct {
 	Fetch PageFetcher
 	// FetchLimit bounds the links one member may fetch.
 	FetchLimit FetchLimit
+	// ExtractPage reads the article out of HTML handed over as text (a
+	// saved page, pasted markup), as Fetch does for a link; nil: HTML is
+	// summarized as text.
+	ExtractPage PageExtractor
+	// MaxPageBytes bounds such HTML (FETCH_MAX_BYTES); the extracted text
+	// is then bound by MaxArticleBytes. 0: no bound.
+	MaxPageBytes int
 }
 
 // AddInput is an article as an admin hands it over.
@@ -71,10 +78,18 @@ func (s *Service) now() time.Time {
 	return time.Now()
 }
 
-// Add summarizes the article and stores it with its brief. Errors: EINVALID
-// (empty, binary, nothing to summarize, bad slug), ETOOLARGE, ECONFLICT (slug
-// taken), EUNAVAILABLE (store down).
+// Add summarizes the article and stores it with its brief. Text that is an
+// HTML document goes through ExtractPage first, like a fetched page. Errors:
+// EINVALID (empty, binary, nothing to summarize, too little article text in
+// a page, bad slug), ETOOLARGE, ECONFLICT (slug taken), EUNAVAILABLE (store
+// down).
 func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
+	if s.ExtractPage != nil && LooksLikeHTML(in.Text) {
+		var err error
+		if in, err = s.fromPage(in); err != nil {
+			return AddResult{}, err
+		}
+	}
 	if err := s.checkText(in.Text); err != nil {
 		return AddResult{}, err
 	}

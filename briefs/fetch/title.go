@@ -405,6 +405,15 @@ func readerTitle(m titleMeta, fallback string, u *url.URL, siteName string) stri
 		}
 	}
 	if len(cands) > 0 {
+		// A title of a few words that no headline on the page agrees with
+		// is more likely the site's name than the story's.
+		if titleWords(cands[0]) <= 3 {
+			for _, h := range heads {
+				if titleWords(h) >= 5 {
+					return h
+				}
+			}
+		}
 		return cands[0]
 	}
 	for _, h := range heads {

@@ -88,6 +88,19 @@ func TestReaderTitle(t *testing.T) {
 			want: "The man whose duvet nearly killed him",
 		},
 		{
+			name: "a short title no headline agrees with, on a page that names no site",
+			host: "pasted.invalid",
+			m:    titleMeta{title: "Valley News", headlines: []string{"Old river bridge reopens after two years of repairs"}},
+			want: "Old river bridge reopens after two years of repairs",
+		},
+		{
+			name: "a real headline that differs from the h1 stays",
+			host: "www.wired.example",
+			m: titleMeta{og: "Chasing Instagram Analytics, My Friend Became a Grocery Store", twitter: "Chasing Instagram Analytics, My Friend Became a Grocery Store",
+				headlines: []string{"Why My Friend Became a Grocery Store on Instagram"}},
+			want: "Chasing Instagram Analytics, My Friend Became a Grocery Store",
+		},
+		{
 			name:     "nothing but readability's title",
 			host:     "www.example.com",
 			fallback: "Council approves the new budget - Example",

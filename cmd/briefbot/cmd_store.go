@@ -68,8 +68,10 @@ func cmdAdd(ctx context.Context, env *environment, args []string) error {
 	})
 }
 
-// readArticle reads FILE or stdin, refusing more than MAX_ARTICLE_BYTES
-// without reading it all into memory.
+// readArticle reads FILE or stdin, refusing more than MAX_ARTICLE_BYTES (or
+// FETCH_MAX_BYTES when that is more: a saved web page is mostly markup, and
+// the service bounds the text extracted from it) without reading it all
+// into memory.
 func readArticle(env *environment, name string) (string, error) {
 	var r io.Reader = env.stdin
 	if name != "-" {
@@ -80,13 +82,13 @@ func readArticle(env *environment, name string) (string, error) {
 		defer f.Close()
 		r = f
 	}
-	limit := env.cfg.MaxArticleBytes
+	limit := max(env.cfg.MaxArticleBytes, env.cfg.FetchMaxBytes)
 	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return "", fmt.Errorf("read article: %w", err)
 	}
 	if int64(len(data)) > limit {
-		return "", briefs.Errorf(briefs.ETOOLARGE, "The article is over %s (MAX_ARTICLE_BYTES).", briefs.FormatBytes(limit))
+		return "", briefs.Errorf(briefs.ETOOLARGE, "The file is over %s (MAX_ARTICLE_BYTES, or FETCH_MAX_BYTES for a saved web page).", briefs.FormatBytes(limit))
 	}
 	return string(data), nil
 }

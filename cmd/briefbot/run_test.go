@@ -645,3 +645,51 @@ func TestAddByURLKeepsImageDateSiteAndLanguage(t *testing.T) {
 		}
 	}
 }
+
+// A saved web page goes through the same extraction as a link: a cookie
+// banner before the story never becomes the headline, and the page's own
+// link, site, byline, date and image come with it.
+func TestAddSavedPage(t *testing.T) {
+	page := filepath.Join("..", "..", "briefs", "fetch", "testdata", "saved-valley-news.html")
+	c := newCLI(t)
+	var b briefs.Brief
+	if err := json.Unmarshal([]byte(c.mustRun("", "add", "--json", page).stdout), &b); err != nil {
+		t.Fatal(err)
+	}
+	if b.Title != "Old river bridge reopens after two years of repairs" {
+		t.Errorf("title %q", b.Title)
+	}
+	if b.SourceURL != "https://www.valleynews.example/2025/03/04/river-bridge-reopens" || b.Site != "Valley News" ||
+		b.Byline != "Maren Holt" || b.ImageURL != "https://cdn.valleynews.example/img/bridge.jpg" ||
+		!b.PublishedAt.Equal(time.Date(2025, 3, 4, 7, 30, 0, 0, time.UTC)) {
+		t.Errorf("brief %+v", b)
+	}
+	all := b.Gist + "\n" + strings.Join(b.Bullets, "\n")
+	if !strings.Contains(all, "The old stone bridge over the Lessing river reopened") || strings.Contains(all, "cookies") {
+		t.Errorf("brief text:\n%s", all)
+	}
+	// The same page from stdin, named otherwise, is the same article.
+	raw, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := c.mustRun(string(raw), "add", "-").stdout; !strings.Contains(out, "Already here as "+b.Slug) {
+		t.Errorf("the page again:\n%s", out)
+	}
+
+	// A page without a story is refused with the paste hint, and nothing is kept.
+	c2 := newCLI(t)
+	empty := filepath.Join(t.TempDir(), "consent.html")
+	if err := os.WriteFile(empty, []byte(`<!DOCTYPE html><html><head><title>Valley News</title></head><body>
+<div class="cookie-consent"><p>We use cookies to improve your experience. Accept all cookies?</p><button>Accept all</button></div>
+<nav><a href="/">Home</a> <a href="/local">Local</a></nav></body></html>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := c2.run("", "add", empty)
+	if briefs.ErrorCode(r.err) != briefs.EINVALID || !strings.Contains(userMessage(r.err), "Paste the article text") {
+		t.Errorf("a page of furniture: %v", r.err)
+	}
+	if out := c2.mustRun("", "list").stdout; strings.TrimSpace(out) != "" && !strings.Contains(strings.ToLower(out), "no ") {
+		t.Errorf("list after a refused page:\n%s", out)
+	}
+}
