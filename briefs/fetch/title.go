@@ -390,8 +390,14 @@ func readerTitle(m titleMeta, fallback string, u *url.URL, siteName string) stri
 	// The headline on the page when a metadata title agrees with it (in
 	// the metadata's wording, which has no kicker glued on); else two
 	// metadata titles that agree.
+	// readability's own title counts here: it prefers the JSON-LD
+	// headline, a source of its own.
+	withFallback := cands
+	if c := cleanTitle(fallback, sites); c != "" && !generic(c, sites) {
+		withFallback = append(cands[:len(cands):len(cands)], c)
+	}
 	for _, h := range heads {
-		for _, c := range cands {
+		for _, c := range withFallback {
 			if agree(c, h) {
 				return pick(c, h)
 			}
