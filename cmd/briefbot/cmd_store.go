@@ -17,8 +17,9 @@ import (
 func cmdAdd(ctx context.Context, env *environment, args []string) error {
 	fs := newFlags(env, "add", "[--guild G] [--slug S] [--title T] [--url U] [FILE|-]",
 		"Adds an article, prints its brief, and keeps it in the store. The text comes from FILE (or - for\n"+
-			"stdin); with --url and no FILE the page is fetched and its article extracted. The same text or\n"+
-			"URL added twice returns the existing article.")
+			"stdin); a saved web page (HTML) is read like a fetched one: its article, headline, byline, site,\n"+
+			"date and canonical link. With --url and no FILE the page is fetched and its article extracted.\n"+
+			"The same text or URL added twice returns the existing article.")
 	guild := fs.String("guild", defaultGuild, "guild (Discord server id) the article belongs to")
 	slug := fs.String("slug", "", "slug to find it by, e.g. putin-kim (default: made from the headline)")
 	title := fs.String("title", "", "headline, when the text does not start with one")
