@@ -149,6 +149,8 @@ func (s siteNames) matches(piece string) bool {
 		switch {
 		case k == name:
 			return true
+		case len(name) >= 2 && strings.HasPrefix(k, name) && siteTail(k[len(name):]):
+			return true // "BBC News", "CNN Politics" for bbc.co.uk and cnn.com
 		case utf8.RuneCountInString(name) >= 4 && strings.HasPrefix(k, name) && len(k)-len(name) <= 4:
 			return true // "BreitbartNews", "sportsnet.ca" for "sportsnet"
 		case utf8.RuneCountInString(k) >= 4 && strings.HasPrefix(name, k) && len(name)-len(k) <= 4:
@@ -161,6 +163,25 @@ func (s siteNames) matches(piece string) bool {
 	}
 	return false
 }
+
+// siteTail reports what a site puts after its name in a title ("news",
+// "online", a section), letters and digits only.
+func siteTail(rest string) bool {
+	switch rest {
+	case "news", "online", "com", "net", "org", "couk", "tv", "media", "digital", "today", "daily", "network", "newsnetwork":
+		return true
+	}
+	return sectionKeys[rest]
+}
+
+// sectionKeys are the sectionLabels as normKey spells them.
+var sectionKeys = func() map[string]bool {
+	m := make(map[string]bool, len(sectionLabels))
+	for l := range sectionLabels {
+		m[normKey(l)] = true
+	}
+	return m
+}()
 
 // startsWith reports a piece that begins with a site name of six or more
 // letters: "Vortex Cannon Entertainment" on vortexcannon.org.

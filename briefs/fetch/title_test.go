@@ -22,6 +22,8 @@ func TestCleanTitle(t *testing.T) {
 		{"Classificação NASCAR | Autoracing | F1 | Indy | MotoGP", "www.autoracing.com.br", "Autoracing | F1 | Indy | MotoGP", "Classificação NASCAR"},
 		{"Why the markets fell so sharply on Tuesday afternoon | Jane Doe", "www.example.com", "", "Why the markets fell so sharply on Tuesday afternoon"},
 		{"Black Friday per nostalgici: le occasioni da non perdere - Remember 80/90 - Memorabilia anni 80/90", "www.remember8090.it", "Remember 80/90 - Memorabilia anni 80/90", "Black Friday per nostalgici: le occasioni da non perdere"},
+		{"Storm floods the coast road overnight - BBC News", "www.bbc.co.uk", "", "Storm floods the coast road overnight"},
+		{"Senate passes the spending bill - CNN Politics", "edition.cnn.com", "", "Senate passes the spending bill"},
 		// Headlines with a dash or a colon of their own stay whole.
 		{"Hong Kong chaos: China deploys troops and warns SURRENDER is only option", "www.express.co.uk", "Express.co.uk", "Hong Kong chaos: China deploys troops and warns SURRENDER is only option"},
 		{"Star Wars Jedi: Fallen Order review – shoots for the moon, lands among the stars", "www.vg247.com", "VG247", "Star Wars Jedi: Fallen Order review – shoots for the moon, lands among the stars"},
