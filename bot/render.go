@@ -66,6 +66,10 @@ func BriefEmbed(b briefs.Brief) *discordgo.MessageEmbed {
 	if b.Byline != "" {
 		e.Author = &discordgo.MessageEmbedAuthor{Name: b.Byline}
 	}
+	if img := briefs.ImageURL(b.ImageURL); img != "" {
+		// Discord fetches the image itself and shows it beside the brief.
+		e.Thumbnail = &discordgo.MessageEmbedThumbnail{URL: img}
+	}
 	return e
 }
 

@@ -210,3 +210,19 @@ func TestBriefShowsTheTitleOnceWhenTheGistIsTheTitle(t *testing.T) {
 		t.Errorf("gist missing:\n%s", d)
 	}
 }
+
+func TestBriefEmbedThumbnailIsTheLeadImage(t *testing.T) {
+	b := briefs.Brief{Title: "Pact", Gist: "Putin and Kim signed a pact.", Slug: "pact",
+		ImageURL: "https://img.news.example/pact.jpg"}
+	e := BriefEmbed(b)
+	if e.Thumbnail == nil || e.Thumbnail.URL != "https://img.news.example/pact.jpg" {
+		t.Fatalf("thumbnail = %+v, want the lead image", e.Thumbnail)
+	}
+	for _, bad := range []string{"", "/pact.jpg", "javascript:alert(1)", "ftp://img.news.example/pact.jpg",
+		"data:image/png;base64,AAAA", "https://img.news.example/" + strings.Repeat("a", briefs.MaxImageURLLen)} {
+		b.ImageURL = bad
+		if e := BriefEmbed(b); e.Thumbnail != nil {
+			t.Errorf("image %.60q gave thumbnail %q; want none", bad, e.Thumbnail.URL)
+		}
+	}
+}

@@ -16,8 +16,10 @@ type Article struct {
 	Site        string    `json:"site,omitempty"`
 	Byline      string    `json:"byline,omitempty"`
 	PublishedAt time.Time `json:"published_at,omitzero"`
-	ContentHash string    `json:"content_hash"`       // hex sha256 of the normalised text; the dedup key for pasted text
-	AddedBy     string    `json:"added_by,omitempty"` // user id of the admin who added it
+	ImageURL    string    `json:"image_url,omitempty"` // the page's lead image (absolute http or https), shown as the brief's thumbnail
+	Lang        string    `json:"lang,omitempty"`      // ISO 639-1 code of the article's language, as the summarizer detected it
+	ContentHash string    `json:"content_hash"`        // hex sha256 of the normalised text; the dedup key for pasted text
+	AddedBy     string    `json:"added_by,omitempty"`  // user id of the admin who added it
 	AddedAt     time.Time `json:"added_at"`
 }
 
@@ -35,6 +37,7 @@ type Brief struct {
 	Site           string    `json:"site,omitempty"`
 	Byline         string    `json:"byline,omitempty"`
 	PublishedAt    time.Time `json:"published_at,omitzero"`
+	ImageURL       string    `json:"image_url,omitempty"` // the article's lead image, absolute http or https
 	ReadingMinutes int       `json:"reading_minutes"`
 	Entities       []string  `json:"entities,omitempty"` // people, places, organisations as written, most mentioned first
 	Lang           string    `json:"lang,omitempty"`     // ISO 639-1 code of the article's language, when detected

@@ -28,6 +28,13 @@ type Service struct {
 	Fetch PageFetcher
 	// FetchLimit bounds the links one member may fetch.
 	FetchLimit FetchLimit
+	// ExtractPage reads the article out of HTML handed over as text (a
+	// saved page, pasted markup), as Fetch does for a link; nil: HTML is
+	// summarized as text.
+	ExtractPage PageExtractor
+	// MaxPageBytes bounds such HTML (FETCH_MAX_BYTES); the extracted text
+	// is then bound by MaxArticleBytes. 0: no bound.
+	MaxPageBytes int
 }
 
 // AddInput is an article as an admin hands it over.
@@ -41,6 +48,7 @@ type AddInput struct {
 	Site        string
 	Byline      string
 	PublishedAt time.Time
+	ImageURL    string // optional: the lead image, kept only when an absolute http(s) URL
 }
 
 // AddResult says what Add did.
@@ -70,10 +78,18 @@ func (s *Service) now() time.Time {
 	return time.Now()
 }
 
-// Add summarizes the article and stores it with its brief. Errors: EINVALID
-// (empty, binary, nothing to summarize, bad slug), ETOOLARGE, ECONFLICT (slug
-// taken), EUNAVAILABLE (store down).
+// Add summarizes the article and stores it with its brief. Text that is an
+// HTML document goes through ExtractPage first, like a fetched page. Errors:
+// EINVALID (empty, binary, nothing to summarize, too little article text in
+// a page, bad slug), ETOOLARGE, ECONFLICT (slug taken), EUNAVAILABLE (store
+// down).
 func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
+	if s.ExtractPage != nil && LooksLikeHTML(in.Text) {
+		var err error
+		if in, err = s.fromPage(in); err != nil {
+			return AddResult{}, err
+		}
+	}
 	if err := s.checkText(in.Text); err != nil {
 		return AddResult{}, err
 	}
@@ -117,6 +133,8 @@ func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 		Site:        in.Site,
 		Byline:      firstNonEmpty(in.Byline, sum.Byline),
 		PublishedAt: in.PublishedAt,
+		ImageURL:    ImageURL(in.ImageURL),
+		Lang:        sum.Lang,
 		ContentHash: hash,
 		AddedBy:     in.UserID,
 		AddedAt:     s.now().UTC(),
@@ -246,7 +264,7 @@ func (s *Service) briefFor(ctx context.Context, guildID, slug string) (Brief, er
 	if err != nil {
 		return Brief{}, err
 	}
-	sum, err := s.Summarizer.Summarize(Document{Title: a.Title, Text: a.Text})
+	sum, err := s.Summarizer.Summarize(Document{Title: a.Title, Text: a.Text, Lang: a.Lang})
 	if err != nil {
 		return Brief{}, fmt.Errorf("rebuild brief of %s: %w", a.Slug, err)
 	}
@@ -270,9 +288,10 @@ func (s *Service) briefOf(a Article, sum Summary) Brief {
 		Site:           a.Site,
 		Byline:         firstNonEmpty(a.Byline, sum.Byline),
 		PublishedAt:    firstTime(a.PublishedAt, sum.PublishedAt),
+		ImageURL:       a.ImageURL,
 		ReadingMinutes: ReadingMinutes(sum.Words),
 		Entities:       sum.Entities,
-		Lang:           sum.Lang,
+		Lang:           firstNonEmpty(sum.Lang, a.Lang),
 		Summarizer:     s.Summarizer.Version(),
 		CreatedAt:      s.now().UTC(),
 	}

@@ -7,6 +7,9 @@ import "time"
 type Document struct {
 	Title string
 	Text  string
+	// Lang is the article's language when it is already known (ISO 639-1,
+	// as a Summary gave it before), "" to detect it.
+	Lang string
 }
 
 // Summary is what a Summarizer makes of a Document. It holds only what can be

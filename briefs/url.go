@@ -79,3 +79,20 @@ func CanonicalURL(raw string) (string, error) {
 	u.ForceQuery = false
 	return u.String(), nil
 }
+
+// MaxImageURLLen bounds the link of an article's lead image.
+const MaxImageURLLen = 2048
+
+// ImageURL returns raw when it is an absolute http or https URL with a host,
+// no user info and no white space, at most MaxImageURLLen bytes; "" otherwise.
+func ImageURL(raw string) string {
+	raw = strings.TrimSpace(raw)
+	if raw == "" || len(raw) > MaxImageURLLen || strings.ContainsAny(raw, " \t\r\n") {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		return ""
+	}
+	return raw
+}

@@ -1,6 +1,9 @@
 package briefs
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestCanonicalURL(t *testing.T) {
 	tests := []struct{ in, want, code string }{
@@ -39,6 +42,25 @@ func TestTermsFoldCaseAccentsAndPossessives(t *testing.T) {
 	for i := range want {
 		if got[i] != want[i] {
 			t.Fatalf("Terms = %q, want %q", got, want)
+		}
+	}
+}
+
+func TestImageURL(t *testing.T) {
+	long := "https://img.example/" + strings.Repeat("a", MaxImageURLLen)
+	for in, want := range map[string]string{
+		"https://img.example/a.jpg":       "https://img.example/a.jpg",
+		" http://img.example/a.jpg?w=600": "http://img.example/a.jpg?w=600",
+		"/a.jpg":                          "",
+		"//img.example/a.jpg":             "",
+		"javascript:alert(1)":             "",
+		"data:image/png;base64,AAAA":      "",
+		"https://user:pw@img.example/a":   "",
+		"https://img.example/a b.jpg":     "",
+		long:                              "",
+	} {
+		if got := ImageURL(in); got != want {
+			t.Errorf("ImageURL(%.40q) = %q, want %q", in, got, want)
 		}
 	}
 }

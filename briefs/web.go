@@ -15,6 +15,7 @@ type WebPage struct {
 	Byline       string
 	Site         string
 	PublishedAt  time.Time
+	Image        string // absolute http(s) URL of the lead image, "" when none
 	Text         string // paragraphs and list items as lines
 }
 
@@ -79,6 +80,7 @@ func (s *Service) AddURL(ctx context.Context, in AddURLInput) (AddResult, error)
 		Site:        page.Site,
 		Byline:      page.Byline,
 		PublishedAt: page.PublishedAt,
+		ImageURL:    page.Image,
 	})
 }
 
@@ -137,6 +139,8 @@ func (s *Service) Refresh(ctx context.Context, guildID, userID, slug string) (Br
 	a.Text, a.ContentHash = page.Text, ContentHash(page.Text)
 	a.Site, a.Byline = firstNonEmpty(page.Site, old.Site), firstNonEmpty(page.Byline, sum.Byline)
 	a.PublishedAt = firstTime(page.PublishedAt, sum.PublishedAt, old.PublishedAt)
+	a.ImageURL = firstNonEmpty(ImageURL(page.Image), old.ImageURL)
+	a.Lang = sum.Lang
 	b := s.briefOf(a, sum)
 	if _, err := s.Store.ReplaceArticle(ctx, AddRequest{
 		Article:  a,

@@ -45,6 +45,8 @@ func testAddAndRead(t *testing.T, db *store.DB) {
 	req.Article.SourceURL = "https://news.example/putin-kim"
 	req.Article.Site = "news.example"
 	req.Article.PublishedAt = time.Date(2024, 6, 19, 9, 13, 0, 0, time.UTC)
+	req.Article.ImageURL, req.Article.Lang = "https://news.example/putin-kim.jpg", "en"
+	req.Brief.ImageURL, req.Brief.Lang = req.Article.ImageURL, "en"
 	a, created, err := db.AddArticle(ctx, req)
 	if err != nil || !created {
 		t.Fatalf("AddArticle = %v, %v", created, err)

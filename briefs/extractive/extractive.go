@@ -102,7 +102,10 @@ func (x *Summarizer) Summarize(doc briefs.Document) (briefs.Summary, error) {
 	sc := scratchPool.Get().(*scratch)
 	defer sc.release()
 
-	lang := DetectLanguage(cd.Body)
+	lang := doc.Lang
+	if lang == "" {
+		lang = DetectLanguage(cd.Body)
+	}
 	sc.lang = lexiconFor(lang)
 	sc.sents = appendSentences(sc.sents[:0], cd.Body)
 	if len(sc.sents) == 0 {

@@ -89,6 +89,7 @@ func extractHTML(page *Page, u *url.URL, contentType string, body []byte) error 
 	}
 	var meta pageMeta
 	readMeta(doc, &meta)
+	titles := readTitleMeta(doc)
 	if meta.canonical != "" {
 		if c := sameSiteCanonical(u, meta.canonical); c != "" {
 			page.CanonicalURL = c
@@ -102,15 +103,15 @@ func extractHTML(page *Page, u *url.URL, contentType string, body []byte) error 
 	if err != nil || art.Node == nil {
 		return nil // page.Text stays empty: refused as too little text
 	}
-	page.Title = oneLine(art.Title())
 	page.Byline = cleanByline(art.Byline())
 	if s := oneLine(art.SiteName()); s != "" {
 		page.SiteName = s
 	}
+	page.Title = readerTitle(titles, oneLine(art.Title()), u, page.SiteName)
 	if t, err := art.PublishedTime(); err == nil && !t.IsZero() {
 		page.PublishedAt = t.UTC()
 	}
-	page.Image = absoluteHTTP(u, art.ImageURL())
+	page.Image = leadImage(u, art.ImageURL())
 	page.Text = trimLead(renderText(art.Node), page.Title, page.Byline)
 	return nil
 }

@@ -17,8 +17,9 @@ import (
 func cmdAdd(ctx context.Context, env *environment, args []string) error {
 	fs := newFlags(env, "add", "[--guild G] [--slug S] [--title T] [--url U] [FILE|-]",
 		"Adds an article, prints its brief, and keeps it in the store. The text comes from FILE (or - for\n"+
-			"stdin); with --url and no FILE the page is fetched and its article extracted. The same text or\n"+
-			"URL added twice returns the existing article.")
+			"stdin); a saved web page (HTML) is read like a fetched one: its article, headline, byline, site,\n"+
+			"date and canonical link. With --url and no FILE the page is fetched and its article extracted.\n"+
+			"The same text or URL added twice returns the existing article.")
 	guild := fs.String("guild", defaultGuild, "guild (Discord server id) the article belongs to")
 	slug := fs.String("slug", "", "slug to find it by, e.g. putin-kim (default: made from the headline)")
 	title := fs.String("title", "", "headline, when the text does not start with one")
@@ -68,8 +69,10 @@ func cmdAdd(ctx context.Context, env *environment, args []string) error {
 	})
 }
 
-// readArticle reads FILE or stdin, refusing more than MAX_ARTICLE_BYTES
-// without reading it all into memory.
+// readArticle reads FILE or stdin, refusing more than MAX_ARTICLE_BYTES (or
+// FETCH_MAX_BYTES when that is more: a saved web page is mostly markup, and
+// the service bounds the text extracted from it) without reading it all
+// into memory.
 func readArticle(env *environment, name string) (string, error) {
 	var r io.Reader = env.stdin
 	if name != "-" {
@@ -80,13 +83,13 @@ func readArticle(env *environment, name string) (string, error) {
 		defer f.Close()
 		r = f
 	}
-	limit := env.cfg.MaxArticleBytes
+	limit := max(env.cfg.MaxArticleBytes, env.cfg.FetchMaxBytes)
 	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return "", fmt.Errorf("read article: %w", err)
 	}
 	if int64(len(data)) > limit {
-		return "", briefs.Errorf(briefs.ETOOLARGE, "The article is over %s (MAX_ARTICLE_BYTES).", briefs.FormatBytes(limit))
+		return "", briefs.Errorf(briefs.ETOOLARGE, "The file is over %s (MAX_ARTICLE_BYTES, or FETCH_MAX_BYTES for a saved web page).", briefs.FormatBytes(limit))
 	}
 	return string(data), nil
 }

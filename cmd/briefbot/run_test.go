@@ -638,3 +638,87 @@ func TestConsoleRefreshRebuildsFromTheLink(t *testing.T) {
 		t.Errorf("brief after refresh:\n%s", b)
 	}
 }
+
+// A link-added article keeps what the page says about itself: the lead
+// image for the embed, the date and the site for the footer, the language.
+func TestAddByURLKeepsImageDateSiteAndLanguage(t *testing.T) {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		page := fmt.Sprintf(newsPage, srv.URL)
+		page = strings.Replace(page, "</head>", `<meta property="og:image" content="/img/harbour.jpg">
+<meta property="article:published_time" content="2024-06-19T09:13:00Z"></head>`, 1)
+		fmt.Fprint(w, page)
+	}))
+	defer srv.Close()
+	c := newCLI(t)
+	c.env["FETCH_ALLOW_PRIVATE"] = "true"
+	var b briefs.Brief
+	if err := json.Unmarshal([]byte(c.mustRun("", "add", "--json", "--url", srv.URL+"/news/harbour-strike").stdout), &b); err != nil {
+		t.Fatal(err)
+	}
+	if b.ImageURL != srv.URL+"/img/harbour.jpg" || b.Lang != "en" || b.Site != "Coast Times" ||
+		!b.PublishedAt.Equal(time.Date(2024, 6, 19, 9, 13, 0, 0, time.UTC)) {
+		t.Errorf("brief image %q, lang %q, site %q, published %v", b.ImageURL, b.Lang, b.Site, b.PublishedAt)
+	}
+	out := c.mustRun("", "brief", b.Slug).stdout
+	if !strings.Contains(out, "— Coast Times · Jun 19, 2024 · ") {
+		t.Errorf("footer lacks site and date:\n%s", out)
+	}
+	// The backup carries the new fields with the article (keys are copied
+	// whole, whatever their fields).
+	bk := c.mustRun("", "backup").stdout
+	for _, want := range []string{`image_url`, `harbour.jpg`, `lang`} {
+		if !strings.Contains(bk, want) {
+			t.Errorf("backup lacks %s", want)
+		}
+	}
+}
+
+// A saved web page goes through the same extraction as a link: a cookie
+// banner before the story never becomes the headline, and the page's own
+// link, site, byline, date and image come with it.
+func TestAddSavedPage(t *testing.T) {
+	page := filepath.Join("..", "..", "briefs", "fetch", "testdata", "saved-valley-news.html")
+	c := newCLI(t)
+	var b briefs.Brief
+	if err := json.Unmarshal([]byte(c.mustRun("", "add", "--json", page).stdout), &b); err != nil {
+		t.Fatal(err)
+	}
+	if b.Title != "Old river bridge reopens after two years of repairs" {
+		t.Errorf("title %q", b.Title)
+	}
+	if b.SourceURL != "https://www.valleynews.example/2025/03/04/river-bridge-reopens" || b.Site != "Valley News" ||
+		b.Byline != "Maren Holt" || b.ImageURL != "https://cdn.valleynews.example/img/bridge.jpg" ||
+		!b.PublishedAt.Equal(time.Date(2025, 3, 4, 7, 30, 0, 0, time.UTC)) {
+		t.Errorf("brief %+v", b)
+	}
+	all := b.Gist + "\n" + strings.Join(b.Bullets, "\n")
+	if !strings.Contains(all, "The old stone bridge over the Lessing river reopened") || strings.Contains(all, "cookies") {
+		t.Errorf("brief text:\n%s", all)
+	}
+	// The same page from stdin, named otherwise, is the same article.
+	raw, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := c.mustRun(string(raw), "add", "-").stdout; !strings.Contains(out, "Already here as "+b.Slug) {
+		t.Errorf("the page again:\n%s", out)
+	}
+
+	// A page without a story is refused with the paste hint, and nothing is kept.
+	c2 := newCLI(t)
+	empty := filepath.Join(t.TempDir(), "consent.html")
+	if err := os.WriteFile(empty, []byte(`<!DOCTYPE html><html><head><title>Valley News</title></head><body>
+<div class="cookie-consent"><p>We use cookies to improve your experience. Accept all cookies?</p><button>Accept all</button></div>
+<nav><a href="/">Home</a> <a href="/local">Local</a></nav></body></html>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := c2.run("", "add", empty)
+	if briefs.ErrorCode(r.err) != briefs.EINVALID || !strings.Contains(userMessage(r.err), "Paste the article text") {
+		t.Errorf("a page of furniture: %v", r.err)
+	}
+	if out := c2.mustRun("", "list").stdout; strings.TrimSpace(out) != "" && !strings.Contains(strings.ToLower(out), "no ") {
+		t.Errorf("list after a refused page:\n%s", out)
+	}
+}

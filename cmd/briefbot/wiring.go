@@ -60,6 +60,8 @@ func newService(env *environment, db *store.DB) *briefs.Service {
 		BriefTTL:        env.cfg.BriefCacheTTL,
 		MaxArticleBytes: int(env.cfg.MaxArticleBytes),
 		Fetch:           newPageFetcher(env.cfg),
+		ExtractPage:     extractSavedPage,
+		MaxPageBytes:    int(env.cfg.FetchMaxBytes),
 		FetchLimit:      briefs.FetchLimit{Limiter: db, Max: fetchesPerHour, Window: time.Hour},
 	}
 }
@@ -81,11 +83,21 @@ func newPageFetcher(cfg Config) briefs.PageFetcher {
 	}
 }
 
+// extractSavedPage reads HTML handed over as text (a saved page, pasted markup)
+// with the same extraction as a fetched link.
+func extractSavedPage(body []byte) (briefs.WebPage, error) {
+	p, err := fetch.ExtractPage(body)
+	if err != nil {
+		return briefs.WebPage{}, err
+	}
+	return webPage(p), nil
+}
+
 // webPage is an extracted page in the domain's terms.
 func webPage(p fetch.Page) briefs.WebPage {
 	return briefs.WebPage{
 		URL: p.URL, CanonicalURL: p.CanonicalURL, Title: p.Title, Byline: p.Byline,
-		Site: p.SiteName, PublishedAt: p.PublishedAt, Text: p.Text,
+		Site: p.SiteName, PublishedAt: p.PublishedAt, Image: p.Image, Text: p.Text,
 	}
 }
 
