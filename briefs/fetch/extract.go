@@ -42,6 +42,17 @@ const pasteHint = "Paste the article text instead: /article add text: in Discord
 // Errors: EINVALID (not a web page, or too little article text), ETOOLARGE
 // (over MaxElements).
 func Extract(pageURL, contentType string, body []byte) (Page, error) {
+	return ExtractOptions(pageURL, contentType, body, Options{})
+}
+
+// ExtractOptions is Extract with a choice of body extractor.
+func ExtractOptions(pageURL, contentType string, body []byte, opts Options) (Page, error) {
+	if opts.Body == "" {
+		opts.Body = BodyAuto
+	}
+	if !validBody(opts.Body) {
+		return Page{}, briefs.Errorf(briefs.EINVALID, "unknown body extractor %q (one of %s)", opts.Body, strings.Join(BodyExtractors, ", "))
+	}
 	u, err := url.Parse(pageURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return Page{}, briefs.Errorf(briefs.EINVALID, "%q is not an http or https link.", truncate(pageURL, 100))
@@ -64,7 +75,7 @@ func Extract(pageURL, contentType string, body []byte) (Page, error) {
 		text, _ := decodeBody(body, contentType, false)
 		page.Text = plainText(text)
 	case "text/html", "application/xhtml+xml":
-		if err := extractHTML(&page, u, contentType, body); err != nil {
+		if err := extractHTML(&page, u, contentType, body, opts.Body); err != nil {
 			return Page{}, err
 		}
 	default:
@@ -78,7 +89,7 @@ func Extract(pageURL, contentType string, body []byte) (Page, error) {
 }
 
 // extractHTML fills page from an HTML document.
-func extractHTML(page *Page, u *url.URL, contentType string, body []byte) error {
+func extractHTML(page *Page, u *url.URL, contentType string, body []byte, bodyName string) error {
 	text, _ := decodeBody(body, contentType, true)
 	if n := countElements(text, MaxElements); n > MaxElements {
 		return briefs.Errorf(briefs.ETOOLARGE, "That page is too large to read (over %d HTML elements). %s", MaxElements, pasteHint)
@@ -95,12 +106,17 @@ func extractHTML(page *Page, u *url.URL, contentType string, body []byte) error 
 		}
 	}
 	page.PublishedAt = meta.published
+	var traf string
+	if bodyName != BodyReadability {
+		traf = trafilaturaText(doc, u, trafilaturaFocus(bodyName))
+	}
 	// The element limit is enforced above, before the tree exists; the
 	// parser's own MaxElemsToParse would only count the tree again.
 	p := readability.NewParser()
 	art, err := p.ParseAndMutate(doc, u)
 	if err != nil || art.Node == nil {
-		return nil // page.Text stays empty: refused as too little text
+		page.Text = trimLead(chooseBody(bodyName, traf, ""), "", "")
+		return nil // no text: refused as too little text
 	}
 	page.Title = oneLine(art.Title())
 	page.Byline = cleanByline(art.Byline())
@@ -111,7 +127,7 @@ func extractHTML(page *Page, u *url.URL, contentType string, body []byte) error 
 		page.PublishedAt = t.UTC()
 	}
 	page.Image = absoluteHTTP(u, art.ImageURL())
-	page.Text = trimLead(renderText(art.Node), page.Title, page.Byline)
+	page.Text = trimLead(chooseBody(bodyName, traf, renderText(art.Node)), page.Title, page.Byline)
 	return nil
 }
 
