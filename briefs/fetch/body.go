@@ -6,6 +6,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	readability "codeberg.org/readeck/go-readability/v2"
+	"github.com/go-shiori/dom"
 	trafilatura "github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -19,12 +21,14 @@ const (
 	BodyTrafilatura = "trafilatura" // trafilatura alone, balanced
 	BodyPrecision   = "trafilatura-precision"
 	BodyRecall      = "trafilatura-recall"
-	BodyFallback    = "fallback" // trafilatura, readability when trafilatura's text is short
-	BodyLonger      = "longer"   // the longer of the two
+	BodyFallback    = "fallback"                // trafilatura, readability when trafilatura's text is short
+	BodyLonger      = "longer"                  // the longer of the two
+	BodyIntersect   = "intersect"               // readability's paragraphs that trafilatura also found
+	BodyTrafReadFB  = "trafilatura-readability" // trafilatura with readability's article as its own fallback candidate
 )
 
 // BodyExtractors lists the names Options.Body accepts.
-var BodyExtractors = []string{BodyAuto, BodyReadability, BodyTrafilatura, BodyPrecision, BodyRecall, BodyFallback, BodyLonger}
+var BodyExtractors = []string{BodyAuto, BodyReadability, BodyTrafilatura, BodyPrecision, BodyRecall, BodyFallback, BodyLonger, BodyIntersect, BodyTrafReadFB}
 
 // Options tune Extract; the zero value is the bot's own extraction.
 type Options struct {
@@ -82,6 +86,11 @@ func chooseBody(name, traf, read string) string {
 			return read
 		}
 		return traf
+	case BodyIntersect:
+		if traf == "" {
+			return read
+		}
+		return intersectParagraphs(read, shingles(traf))
 	case BodyLonger:
 		if textRunes(read) > textRunes(traf) {
 			return read
@@ -178,6 +187,31 @@ func wordHashes(s string) []uint64 {
 	return out
 }
 
+// intersectParagraphs returns the lines of text of which at least half the
+// 4-grams are in other.
+func intersectParagraphs(text string, other map[shingle]struct{}) string {
+	var b strings.Builder
+	for _, line := range strings.Split(text, "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		sp := shingles(line)
+		n := 0
+		for k := range sp {
+			if _, ok := other[k]; ok {
+				n++
+			}
+		}
+		if len(sp) > 0 && float64(n)/float64(len(sp)) >= 0.5 {
+			if b.Len() > 0 {
+				b.WriteString("\n\n")
+			}
+			b.WriteString(line)
+		}
+	}
+	return b.String()
+}
+
 // extraParagraphs returns the lines of text of which less than half the
 // 4-grams are in other.
 func extraParagraphs(text string, other map[shingle]struct{}) string {
@@ -244,4 +278,27 @@ func trafilaturaFocus(name string) trafilatura.ExtractionFocus {
 		return trafilatura.FavorRecall
 	}
 	return trafilatura.Balanced
+}
+
+// trafilaturaWithReadability runs trafilatura with its own fallback on, given
+// readability's article (from a copy of doc) as the candidate.
+func trafilaturaWithReadability(doc *html.Node, u *url.URL) string {
+	var cand *html.Node
+	p := readability.NewParser()
+	if art, err := p.ParseAndMutate(dom.Clone(doc, true), u); err == nil {
+		cand = art.Node
+	}
+	res, err := trafilatura.ExtractDocument(doc, trafilatura.Options{
+		OriginalURL:        u,
+		ExcludeComments:    true,
+		HtmlDateMode:       trafilatura.Disabled,
+		MaxTreeSize:        MaxElements,
+		EnableFallback:     true,
+		FallbackCandidates: &trafilatura.FallbackCandidates{Readability: cand, Distiller: cand},
+	})
+	if err != nil || res == nil || res.ContentNode == nil {
+		return ""
+	}
+	setAtoms(res.ContentNode)
+	return renderText(res.ContentNode)
 }

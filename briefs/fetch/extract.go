@@ -107,7 +107,11 @@ func extractHTML(page *Page, u *url.URL, contentType string, body []byte, bodyNa
 	}
 	page.PublishedAt = meta.published
 	var traf string
-	if bodyName != BodyReadability {
+	switch bodyName {
+	case BodyReadability:
+	case BodyTrafReadFB:
+		traf = trafilaturaWithReadability(doc, u)
+	default:
 		traf = trafilaturaText(doc, u, trafilaturaFocus(bodyName))
 	}
 	// The element limit is enforced above, before the tree exists; the
