@@ -91,7 +91,8 @@ func ExtractOptions(pageURL, contentType string, body []byte, opts Options) (Pag
 // extractHTML fills page from an HTML document.
 func extractHTML(page *Page, u *url.URL, contentType string, body []byte, bodyName string) error {
 	text, _ := decodeBody(body, contentType, true)
-	if n := countElements(text, MaxElements); n > MaxElements {
+	n := countElements(text, MaxElements)
+	if n > MaxElements {
 		return briefs.Errorf(briefs.ETOOLARGE, "That page is too large to read (over %d HTML elements). %s", MaxElements, pasteHint)
 	}
 	doc, err := html.Parse(strings.NewReader(text))
@@ -107,6 +108,9 @@ func extractHTML(page *Page, u *url.URL, contentType string, body []byte, bodyNa
 	}
 	page.PublishedAt = meta.published
 	var traf string
+	if n > TrafilaturaMaxElements {
+		bodyName = BodyReadability
+	}
 	switch bodyName {
 	case BodyReadability:
 	case BodyTrafReadFB:
