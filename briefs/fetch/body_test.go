@@ -87,3 +87,31 @@ func TestUnknownBodyExtractor(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestBodyConcurrent(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("<article>")
+	for _, p := range storyParagraphs(5, "parallel") {
+		b.WriteString("<p>" + p + "</p>")
+	}
+	b.WriteString("</article>")
+	want, err := fetch.Extract("https://parallel.example/a", "text/html", bodyPage(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			p, err := fetch.Extract("https://parallel.example/a", "text/html", bodyPage(b.String()))
+			if err == nil && p.Text != want.Text {
+				err = fmt.Errorf("text differs: %.80q", p.Text)
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
