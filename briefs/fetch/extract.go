@@ -36,8 +36,9 @@ const (
 const pasteHint = "Paste the article text instead: /article add text: in Discord, or briefbot add FILE."
 
 // Extract turns a fetched page into a Page: it decodes the charset, and for
-// HTML finds the article with readability (which never fetches anything
-// itself here) and its metadata. pageURL is the page's final URL (after
+// HTML finds the article text with trafilatura and readability (see
+// autoBody; neither fetches anything itself here) and the metadata with
+// readability. pageURL is the page's final URL (after
 // redirects); contentType is the Content-Type header, empty to sniff.
 // Errors: EINVALID (not a web page, or too little article text), ETOOLARGE
 // (over MaxElements).
@@ -123,8 +124,10 @@ func extractHTML(page *Page, u *url.URL, contentType string, body []byte, bodyNa
 	p := readability.NewParser()
 	art, err := p.ParseAndMutate(doc, u)
 	if err != nil || art.Node == nil {
+		// Readability found no article: trafilatura's text, if any (too
+		// little text is refused by the caller).
 		page.Text = trimLead(chooseBody(bodyName, traf, ""), "", "")
-		return nil // no text: refused as too little text
+		return nil
 	}
 	page.Title = oneLine(art.Title())
 	page.Byline = cleanByline(art.Byline())
