@@ -36,12 +36,24 @@ const (
 const pasteHint = "Paste the article text instead: /article add text: in Discord, or briefbot add FILE."
 
 // Extract turns a fetched page into a Page: it decodes the charset, and for
-// HTML finds the article with readability (which never fetches anything
-// itself here) and its metadata. pageURL is the page's final URL (after
+// HTML finds the article text with trafilatura and readability (see
+// autoBody; neither fetches anything itself here) and the metadata with
+// readability. pageURL is the page's final URL (after
 // redirects); contentType is the Content-Type header, empty to sniff.
 // Errors: EINVALID (not a web page, or too little article text), ETOOLARGE
 // (over MaxElements).
 func Extract(pageURL, contentType string, body []byte) (Page, error) {
+	return ExtractOptions(pageURL, contentType, body, Options{})
+}
+
+// ExtractOptions is Extract with a choice of body extractor.
+func ExtractOptions(pageURL, contentType string, body []byte, opts Options) (Page, error) {
+	if opts.Body == "" {
+		opts.Body = BodyAuto
+	}
+	if !validBody(opts.Body) {
+		return Page{}, briefs.Errorf(briefs.EINVALID, "unknown body extractor %q (one of %s)", opts.Body, strings.Join(BodyExtractors, ", "))
+	}
 	u, err := url.Parse(pageURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return Page{}, briefs.Errorf(briefs.EINVALID, "%q is not an http or https link.", truncate(pageURL, 100))
@@ -64,7 +76,7 @@ func Extract(pageURL, contentType string, body []byte) (Page, error) {
 		text, _ := decodeBody(body, contentType, false)
 		page.Text = plainText(text)
 	case "text/html", "application/xhtml+xml":
-		if err := extractHTML(&page, u, contentType, body); err != nil {
+		if err := extractHTML(&page, u, contentType, body, opts.Body); err != nil {
 			return Page{}, err
 		}
 	default:
@@ -78,9 +90,10 @@ func Extract(pageURL, contentType string, body []byte) (Page, error) {
 }
 
 // extractHTML fills page from an HTML document.
-func extractHTML(page *Page, u *url.URL, contentType string, body []byte) error {
+func extractHTML(page *Page, u *url.URL, contentType string, body []byte, bodyName string) error {
 	text, _ := decodeBody(body, contentType, true)
-	if n := countElements(text, MaxElements); n > MaxElements {
+	n := countElements(text, MaxElements)
+	if n > MaxElements {
 		return briefs.Errorf(briefs.ETOOLARGE, "That page is too large to read (over %d HTML elements). %s", MaxElements, pasteHint)
 	}
 	doc, err := html.Parse(strings.NewReader(text))
@@ -96,12 +109,26 @@ func extractHTML(page *Page, u *url.URL, contentType string, body []byte) error 
 		}
 	}
 	page.PublishedAt = meta.published
+	var traf string
+	if n > TrafilaturaMaxElements {
+		bodyName = BodyReadability
+	}
+	switch bodyName {
+	case BodyReadability:
+	case BodyTrafReadFB:
+		traf = trafilaturaWithReadability(doc, u)
+	default:
+		traf = trafilaturaText(doc, u, trafilaturaFocus(bodyName))
+	}
 	// The element limit is enforced above, before the tree exists; the
 	// parser's own MaxElemsToParse would only count the tree again.
 	p := readability.NewParser()
 	art, err := p.ParseAndMutate(doc, u)
 	if err != nil || art.Node == nil {
-		return nil // page.Text stays empty: refused as too little text
+		// Readability found no article: trafilatura's text, if any (too
+		// little text is refused by the caller).
+		page.Text = trimLead(chooseBody(bodyName, traf, ""), "", "")
+		return nil
 	}
 	page.Byline = cleanByline(art.Byline())
 	if s := oneLine(art.SiteName()); s != "" {
@@ -112,7 +139,7 @@ func extractHTML(page *Page, u *url.URL, contentType string, body []byte) error 
 		page.PublishedAt = t.UTC()
 	}
 	page.Image = leadImage(u, art.ImageURL())
-	page.Text = trimLead(renderText(art.Node), page.Title, page.Byline)
+	page.Text = trimLead(chooseBody(bodyName, traf, renderText(art.Node)), page.Title, page.Byline)
 	return nil
 }
 

@@ -31,6 +31,7 @@ func subcommands() map[string]subcommand {
 		"backup":    {"write every key under the prefix to stdout as a snapshot", cmdBackup},
 		"restore":   {"load a snapshot from stdin", cmdRestore},
 		"eval":      {"score the summarizer with ROUGE against reference summaries", cmdEval},
+		"extract":   {"extract the article from a saved web page, as adding by link does", cmdExtract},
 	}
 }
 
