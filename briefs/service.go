@@ -22,6 +22,9 @@ type Service struct {
 	BriefTTL time.Duration
 	// MaxArticleBytes bounds the text of one article (MAX_ARTICLE_BYTES).
 	MaxArticleBytes int
+	// MaxArticlesPerGuild bounds the articles one guild keeps
+	// (MAX_ARTICLES_PER_GUILD); 0 means no limit.
+	MaxArticlesPerGuild int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Fetch gets articles from links (AddURL); nil: links are not supported.
@@ -81,8 +84,8 @@ func (s *Service) now() time.Time {
 // Add summarizes the article and stores it with its brief. Text that is an
 // HTML document goes through ExtractPage first, like a fetched page. Errors:
 // EINVALID (empty, binary, nothing to summarize, too little article text in
-// a page, bad slug), ETOOLARGE, ECONFLICT (slug taken), EUNAVAILABLE (store
-// down).
+// a page, bad slug), ETOOLARGE (the text, or the guild's article limit),
+// ECONFLICT (slug taken), EUNAVAILABLE (store down).
 func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 	if s.ExtractPage != nil && LooksLikeHTML(in.Text) {
 		var err error
@@ -144,12 +147,13 @@ func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 	}
 	b := s.briefOf(a, sum)
 	stored, created, err := s.Store.AddArticle(ctx, AddRequest{
-		Article:   a,
-		Brief:     b,
-		ExactSlug: exact,
-		SlugTopic: topic,
-		Terms:     IndexTerms(a.Slug, a.Title, b.Entities),
-		BriefTTL:  s.BriefTTL,
+		Article:     a,
+		Brief:       b,
+		ExactSlug:   exact,
+		SlugTopic:   topic,
+		Terms:       IndexTerms(a.Slug, a.Title, b.Entities),
+		BriefTTL:    s.BriefTTL,
+		MaxArticles: s.MaxArticlesPerGuild,
 	})
 	if err != nil {
 		return AddResult{}, fmt.Errorf("add article: %w", err)
@@ -169,6 +173,12 @@ func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 		return AddResult{}, fmt.Errorf("add article: %w", err)
 	}
 	return res, nil
+}
+
+// ArticleLimitError is the refusal of a new article in a guild that holds
+// limit articles already (MAX_ARTICLES_PER_GUILD).
+func ArticleLimitError(limit int) *Error {
+	return Errorf(ETOOLARGE, "This server has reached its limit of %d articles (MAX_ARTICLES_PER_GUILD), so nothing was added. Remove articles with /article remove, or let ARTICLE_RETENTION expire old ones, to make room.", limit)
 }
 
 // checkText refuses text no summarizer should see.

@@ -21,6 +21,11 @@ type AddRequest struct {
 	Terms []string
 	// BriefTTL is how long the brief stays cached.
 	BriefTTL time.Duration
+	// MaxArticles is the most articles the guild may hold
+	// (MAX_ARTICLES_PER_GUILD); 0 means no limit. A new article over it is
+	// refused (ETOOLARGE, ArticleLimitError) and nothing is written.
+	// Ignored by ReplaceArticle, which does not add an article.
+	MaxArticles int
 }
 
 // SuggestQuery is what a user has typed so far, split for autocomplete.
@@ -39,7 +44,8 @@ type Storage interface {
 	// When an article with the same normalised source URL or the same content
 	// hash exists in the guild, nothing is written and the existing article is
 	// returned with created == false. The returned article carries the final
-	// slug. Errors: ECONFLICT (ExactSlug and the slug is taken).
+	// slug. Errors: ECONFLICT (ExactSlug and the slug is taken), ETOOLARGE
+	// (the guild holds MaxArticles articles already).
 	AddArticle(ctx context.Context, req AddRequest) (a Article, created bool, err error)
 
 	// ReplaceArticle gives the article with req.Article.Slug new content and

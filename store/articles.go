@@ -25,9 +25,12 @@ const maxSlugAttempts = 10
 // and when that is taken too (or there is no topic) -2, -3, ... An empty ID is derived
 // from the content hash; a zero AddedAt is now; empty Terms are computed
 // like briefs.IndexTerms. The brief is cached when it names its Summarizer,
-// for BriefTTL (<= 0: until the article is removed). Errors: EINVALID (no
-// guild, no id, a slug with spaces, colons or control characters), ECONFLICT
-// (ExactSlug and the slug is taken), EUNAVAILABLE.
+// for BriefTTL (<= 0: until the article is removed). A new article in a
+// guild that holds MaxArticles (> 0) already is refused inside the script,
+// before anything is written, so concurrent adds cannot overshoot. Errors:
+// EINVALID (no guild, no id, a slug with spaces, colons or control
+// characters), ECONFLICT (ExactSlug and the slug is taken), ETOOLARGE (the
+// guild is full), EUNAVAILABLE.
 func (db *DB) AddArticle(ctx context.Context, req briefs.AddRequest) (briefs.Article, bool, error) {
 	a := req.Article
 	if err := checkGuild(a.GuildID); err != nil {
@@ -85,9 +88,10 @@ func (db *DB) AddArticle(ctx context.Context, req briefs.AddRequest) (briefs.Art
 				return briefs.Article{}, false, fmt.Errorf("add article: %w", err)
 			}
 		}
-		args := make([]any, 0, 14+len(terms))
+		args := make([]any, 0, 15+len(terms))
 		args = append(args, k.base, a.ID, wanted, a.Slug, flag(exact), urlKey, a.ContentHash,
-			aj, lj, a.AddedAt.UnixMilli(), termsJSON, version, bj, ttlMillis(req.BriefTTL))
+			aj, lj, a.AddedAt.UnixMilli(), termsJSON, version, bj, ttlMillis(req.BriefTTL),
+			max(req.MaxArticles, 0))
 		for _, t := range terms {
 			args = append(args, t)
 		}
@@ -114,6 +118,8 @@ func (db *DB) AddArticle(ctx context.Context, req briefs.AddRequest) (briefs.Art
 		case "conflict":
 			return briefs.Article{}, false, fmt.Errorf("add article: %w",
 				briefs.Errorf(briefs.ECONFLICT, "slug %q is taken by another article", a.Slug))
+		case "full":
+			return briefs.Article{}, false, fmt.Errorf("add article: %w", briefs.ArticleLimitError(req.MaxArticles))
 		case "slug":
 			if len(res) < 2 {
 				return briefs.Article{}, false, fmt.Errorf("add article: short script reply %q", res)

@@ -16,12 +16,15 @@ import "github.com/redis/go-redis/v9"
 // ARGV: 1 base, 2 id, 3 wanted slug, 4 candidate slug, 5 exact ("1"/"0"),
 // 6 url key, 7 content hash, 8 article JSON, 9 listing JSON, 10 added-at ms,
 // 11 terms JSON, 12 brief version ("" = no brief), 13 brief JSON,
-// 14 brief TTL ms (0 = none), 15... terms.
+// 14 brief TTL ms (0 = none), 15 most articles of the guild (0 = no limit),
+// 16... terms.
 //
 // Returns {"exists", article JSON} when the URL, content hash or id is known;
 // {"conflict"} when exact and the slug is taken; {"slug", free slug} when the
 // candidate is taken (the caller re-encodes with that slug and calls again);
-// {"created"} after writing.
+// {"full"} when a new article would take the guild over ARGV[15] articles
+// (counted in its recency set), before anything is written; {"created"}
+// after writing.
 var addScript = newScript(luaArticle + `
 local base, id, wanted, cand, exact = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local url, hash = ARGV[6], ARGV[7]
@@ -39,6 +42,8 @@ if hash ~= '' then
   if eid then local r = existing(eid); if r then return r end end
 end
 do local r = existing(id); if r then return r end end
+local most = tonumber(ARGV[15])
+if most > 0 and redis.call('ZCARD', KEYS[4]) >= most then return {'full'} end
 if redis.call('HEXISTS', KEYS[1], cand) == 1 then
   if exact == '1' then return {'conflict'} end
   local n = 2
@@ -54,7 +59,7 @@ if hash ~= '' then redis.call('HSET', KEYS[3], hash, id) end
 redis.call('ZADD', KEYS[4], ARGV[10], id)
 redis.call('ZADD', KEYS[5], 0, cand .. '\0' .. id)
 redis.call('HSET', KEYS[6], id, ARGV[9])
-index_terms(base, id, 15)
+index_terms(base, id, 16)
 cache_brief(base, akey, cand, ARGV[12], ARGV[13], ARGV[14])
 return {'created'}
 `)

@@ -30,6 +30,9 @@ type Config struct {
 
 	BriefCacheTTL   time.Duration
 	MaxArticleBytes int64
+	// MaxArticlesPerGuild (MAX_ARTICLES_PER_GUILD) bounds one guild's
+	// articles, so that no guild's size slows another's answers.
+	MaxArticlesPerGuild int
 
 	FetchTimeout      time.Duration
 	FetchMaxBytes     int64
@@ -48,24 +51,25 @@ type Config struct {
 func loadConfig(getenv func(string) string) (Config, error) {
 	p := envParser{getenv: getenv}
 	c := Config{
-		DiscordToken:      p.str("DISCORD_TOKEN", ""),
-		DiscordAPIURL:     p.url("DISCORD_API_URL", "https://discord.com/api/v9"),
-		DiscordGuildID:    p.str("DISCORD_GUILD_ID", ""),
-		DiscordPublicKey:  p.str("DISCORD_PUBLIC_KEY", ""),
-		InteractionsAddr:  p.str("INTERACTIONS_ADDR", ""),
-		RedisURL:          p.redisURL("REDIS_URL"),
-		DataFile:          p.str("DATA_FILE", "briefbot-data.json"),
-		KeyPrefix:         p.str("REDIS_KEY_PREFIX", "briefbot:"),
-		BriefCacheTTL:     p.duration("BRIEF_CACHE_TTL", 24*time.Hour),
-		MaxArticleBytes:   p.bytes("MAX_ARTICLE_BYTES", 1<<20),
-		FetchTimeout:      p.duration("FETCH_TIMEOUT", 10*time.Second),
-		FetchMaxBytes:     p.bytes("FETCH_MAX_BYTES", 5<<20),
-		FetchAllowPrivate: p.boolean("FETCH_ALLOW_PRIVATE", false),
-		DigestTimezone:    p.location("DIGEST_TIMEZONE", "UTC"),
-		DigestGrace:       p.duration("DIGEST_GRACE", time.Hour),
-		MetricsAddr:       p.str("METRICS_ADDR", ""),
-		LogLevel:          p.level("LOG_LEVEL", slog.LevelInfo),
-		LogFormat:         p.oneOf("LOG_FORMAT", "text", "text", "json"),
+		DiscordToken:        p.str("DISCORD_TOKEN", ""),
+		DiscordAPIURL:       p.url("DISCORD_API_URL", "https://discord.com/api/v9"),
+		DiscordGuildID:      p.str("DISCORD_GUILD_ID", ""),
+		DiscordPublicKey:    p.str("DISCORD_PUBLIC_KEY", ""),
+		InteractionsAddr:    p.str("INTERACTIONS_ADDR", ""),
+		RedisURL:            p.redisURL("REDIS_URL"),
+		DataFile:            p.str("DATA_FILE", "briefbot-data.json"),
+		KeyPrefix:           p.str("REDIS_KEY_PREFIX", "briefbot:"),
+		BriefCacheTTL:       p.duration("BRIEF_CACHE_TTL", 24*time.Hour),
+		MaxArticleBytes:     p.bytes("MAX_ARTICLE_BYTES", 1<<20),
+		MaxArticlesPerGuild: p.count("MAX_ARTICLES_PER_GUILD", 10000),
+		FetchTimeout:        p.duration("FETCH_TIMEOUT", 10*time.Second),
+		FetchMaxBytes:       p.bytes("FETCH_MAX_BYTES", 5<<20),
+		FetchAllowPrivate:   p.boolean("FETCH_ALLOW_PRIVATE", false),
+		DigestTimezone:      p.location("DIGEST_TIMEZONE", "UTC"),
+		DigestGrace:         p.duration("DIGEST_GRACE", time.Hour),
+		MetricsAddr:         p.str("METRICS_ADDR", ""),
+		LogLevel:            p.level("LOG_LEVEL", slog.LevelInfo),
+		LogFormat:           p.oneOf("LOG_FORMAT", "text", "text", "json"),
 	}
 	c.ShardID, c.ShardCount = p.shards("SHARD_ID", "SHARD_COUNT")
 	if c.KeyPrefix == "" {
@@ -141,6 +145,20 @@ func (p *envParser) bytes(name string, def int64) int64 {
 	n, err := parseBytes(v)
 	if err != nil || n <= 0 {
 		p.fail(name, v, "a positive size such as 512KiB, 1MiB or 1048576")
+		return def
+	}
+	return n
+}
+
+// count reads a whole number of 1 or more.
+func (p *envParser) count(name string, def int) int {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		p.fail(name, v, "a whole number of 1 or more, such as "+strconv.Itoa(def))
 		return def
 	}
 	return n

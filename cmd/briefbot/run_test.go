@@ -335,11 +335,12 @@ func TestUsageAndConfigErrors(t *testing.T) {
 		}
 	}
 	for name, value := range map[string]string{
-		"BRIEF_CACHE_TTL":   "soon",
-		"MAX_ARTICLE_BYTES": "lots",
-		"DIGEST_TIMEZONE":   "Mars/Olympus",
-		"LOG_FORMAT":        "xml",
-		"REDIS_URL":         "http://nope",
+		"BRIEF_CACHE_TTL":        "soon",
+		"MAX_ARTICLE_BYTES":      "lots",
+		"MAX_ARTICLES_PER_GUILD": "0",
+		"DIGEST_TIMEZONE":        "Mars/Olympus",
+		"LOG_FORMAT":             "xml",
+		"REDIS_URL":              "http://nope",
 	} {
 		bad := newCLI(t)
 		bad.env[name] = value
