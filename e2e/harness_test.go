@@ -256,6 +256,7 @@ func botEnv(tb testing.TB, fake *discordtest.Server, apiURL, redisURL, prefix st
 		"REDIS_KEY_PREFIX=" + prefix,
 		"DATA_FILE=" + filepath.Join(home, "unused.json"),
 		"LOG_LEVEL=info",
+		"MIN_DIGEST_INTERVAL=1m", // digests every minute keep the tests short
 	}, extra...)
 }
 

@@ -85,7 +85,8 @@ func checkSlotKey(key string) error {
 // It sets a new Rev, a zero UpdatedAt to now and a zero Size to the default,
 // and returns the schedule as stored. The channel's cursor is kept, so a
 // changed schedule does not repeat briefs. Errors: EINVALID (see
-// cronspec.Validate), EUNAVAILABLE.
+// cronspec.Validate), ETOOLARGE (a new channel in a guild at
+// MaxSchedulesPerGuild), EUNAVAILABLE.
 func (db *DB) PutSchedule(ctx context.Context, s briefs.Schedule) (briefs.Schedule, error) {
 	if err := checkGuild(s.GuildID); err != nil {
 		return briefs.Schedule{}, fmt.Errorf("put schedule: %w", err)
@@ -118,12 +119,8 @@ func (db *DB) PutSchedule(ctx context.Context, s briefs.Schedule) (briefs.Schedu
 	if err := db.client.SAdd(ctx, db.digestGuilds(), s.GuildID).Err(); err != nil {
 		return briefs.Schedule{}, db.fail("put schedule", err)
 	}
-	if _, err := db.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, k.digests(), s.ChannelID, js)
-		p.HDel(ctx, k.digestState(), s.ChannelID+":paused")
-		return nil
-	}); err != nil {
-		return briefs.Schedule{}, db.fail("put schedule", err)
+	if err := db.storeSchedule(ctx, k, s.ChannelID, js); err != nil {
+		return briefs.Schedule{}, err
 	}
 	db.markDirty()
 	db.announce(ctx, s.GuildID)

@@ -3,12 +3,15 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"briefbot/briefs"
 	"briefbot/store"
+	"briefbot/store/storetest"
 )
 
 // TestArticleLimit is the per-guild article cap of AddArticle, on the
@@ -105,5 +108,69 @@ func testArticleLimitConcurrent(t *testing.T, db *store.DB) {
 	}
 	if _, total, _ := db.Recent(ctx, "g1", 0, 0); total != most {
 		t.Errorf("total = %d, want %d", total, most)
+	}
+}
+
+// openWithScheduleLimit opens the store of each backend with
+// MaxSchedulesPerGuild set.
+func openWithScheduleLimit(t *testing.T, most int) map[string]*store.DB {
+	t.Helper()
+	ctx := context.Background()
+	dbs := map[string]*store.DB{}
+	emb, err := store.Open(ctx, store.Config{DataFile: filepath.Join(t.TempDir(), "data.json"), MaxSchedulesPerGuild: most})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { emb.Close() })
+	dbs["embedded"] = emb
+	if u := os.Getenv("REDIS_URL"); u != "" {
+		prefix := storetest.RandomPrefix()
+		db, err := store.Open(ctx, store.Config{URL: u, Prefix: prefix, MaxSchedulesPerGuild: most})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close(); storetest.DeletePrefix(t, u, prefix) })
+		dbs["redis"] = db
+	}
+	return dbs
+}
+
+func TestScheduleLimit(t *testing.T) {
+	for name, db := range openWithScheduleLimit(t, 2) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			sch := func(guild, ch string) briefs.Schedule {
+				return briefs.Schedule{GuildID: guild, ChannelID: ch, Cron: "0 8 * * *", Timezone: "UTC"}
+			}
+			for _, ch := range []string{"c1", "c2"} {
+				if _, err := db.PutSchedule(ctx, sch("g1", ch)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := db.PutSchedule(ctx, sch("g1", "c3"))
+			wantCode(t, err, briefs.ETOOLARGE)
+			if msg := briefs.ErrorMessage(err); !strings.Contains(msg, "2 digest schedules") || !strings.Contains(msg, "MAX_SCHEDULES_PER_GUILD") || !strings.Contains(msg, "/digest off") {
+				t.Errorf("message %q", msg)
+			}
+			if list, _ := db.Schedules(ctx, "g1"); len(list) != 2 {
+				t.Errorf("%d schedules stored, want 2", len(list))
+			}
+			// Changing a channel's schedule is not a new one.
+			changed := sch("g1", "c2")
+			changed.Cron = "0 9 * * *"
+			if _, err := db.PutSchedule(ctx, changed); err != nil {
+				t.Errorf("changing an existing schedule at the limit: %v", err)
+			}
+			// Other guilds have their own count; a removed schedule makes room.
+			if _, err := db.PutSchedule(ctx, sch("g2", "c3")); err != nil {
+				t.Errorf("another guild: %v", err)
+			}
+			if err := db.DeleteSchedule(ctx, "g1", "c1"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.PutSchedule(ctx, sch("g1", "c3")); err != nil {
+				t.Errorf("after /digest off: %v", err)
+			}
+		})
 	}
 }

@@ -77,6 +77,9 @@ type Config struct {
 	// Logger receives background errors (a failed save of the data file).
 	// Nil discards them.
 	Logger *slog.Logger
+	// MaxSchedulesPerGuild bounds the digest schedules of one guild
+	// (MAX_SCHEDULES_PER_GUILD); 0 means no limit.
+	MaxSchedulesPerGuild int
 }
 
 // DB is the Redis store. It implements briefs.Storage. It is safe for
@@ -89,6 +92,8 @@ type DB struct {
 	log    *slog.Logger
 
 	emb *embedded // nil when talking to an external Redis
+
+	maxSchedules int // per guild; 0: no limit
 
 	closeOnce sync.Once
 	closeErr  error
@@ -112,7 +117,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	db := &DB{prefix: cfg.Prefix, log: log}
+	db := &DB{prefix: cfg.Prefix, log: log, maxSchedules: max(cfg.MaxSchedulesPerGuild, 0)}
 	routeRedisLog(log)
 	if cfg.URL == "" {
 		if err := db.openEmbedded(ctx, cfg.DataFile); err != nil {

@@ -206,3 +206,56 @@ func truncateRunes(s string, n int) string {
 	r := []rune(s)
 	return strings.TrimSpace(string(r[:n-1])) + "…"
 }
+
+// intervalRuns is how many upcoming runs CheckInterval looks at: more than a
+// day's worth of runs at any allowed interval of 15 minutes or more.
+const intervalRuns = 100
+
+// MinGap returns the shortest time between two consecutive runs among the
+// next n runs after t; 0 when there are fewer than two.
+func (c *Spec) MinGap(t time.Time, n int) time.Duration {
+	runs := c.NextN(t, n)
+	var gap time.Duration
+	for i := 1; i < len(runs); i++ {
+		if d := runs[i].Sub(runs[i-1]); gap == 0 || d < gap {
+			gap = d
+		}
+	}
+	return gap
+}
+
+// CheckInterval refuses a schedule two of whose next runs after now are
+// closer than least (MIN_DIGEST_INTERVAL), so that no guild's digests keep
+// the poster busy for everyone. least <= 0 allows any. Errors:
+// briefs.EINVALID (the expression, or the interval).
+func CheckInterval(s briefs.Schedule, least time.Duration, now time.Time) error {
+	if least <= 0 {
+		return nil
+	}
+	spec, err := ForSchedule(s)
+	if err != nil {
+		return err
+	}
+	if gap := spec.MinGap(now, intervalRuns); gap > 0 && gap < least {
+		return briefs.Errorf(briefs.EINVALID, "`%s` would post a digest every %s; digests may run at most every %s (MIN_DIGEST_INTERVAL). Choose fewer runs, e.g. `0 * * * *` (hourly) or `0 8 * * *` (daily).", spec.String(), humanDuration(gap), humanDuration(least))
+	}
+	return nil
+}
+
+// humanDuration prints whole hours or minutes as words ("15 minutes",
+// "1 hour"), anything else as Go does.
+func humanDuration(d time.Duration) string {
+	unit := func(n int64, one string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %ss", n, one)
+	}
+	switch {
+	case d >= time.Hour && d%time.Hour == 0:
+		return unit(int64(d/time.Hour), "hour")
+	case d >= time.Minute && d%time.Minute == 0:
+		return unit(int64(d/time.Minute), "minute")
+	}
+	return d.String()
+}

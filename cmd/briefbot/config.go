@@ -40,7 +40,12 @@ type Config struct {
 
 	DigestTimezone *time.Location
 	DigestGrace    time.Duration
-	MetricsAddr    string
+	// MaxSchedulesPerGuild (MAX_SCHEDULES_PER_GUILD) bounds one guild's
+	// digest schedules; MinDigestInterval (MIN_DIGEST_INTERVAL) is the
+	// shortest time allowed between two runs of a schedule.
+	MaxSchedulesPerGuild int
+	MinDigestInterval    time.Duration
+	MetricsAddr          string
 
 	LogLevel  slog.Level
 	LogFormat string
@@ -51,25 +56,27 @@ type Config struct {
 func loadConfig(getenv func(string) string) (Config, error) {
 	p := envParser{getenv: getenv}
 	c := Config{
-		DiscordToken:        p.str("DISCORD_TOKEN", ""),
-		DiscordAPIURL:       p.url("DISCORD_API_URL", "https://discord.com/api/v9"),
-		DiscordGuildID:      p.str("DISCORD_GUILD_ID", ""),
-		DiscordPublicKey:    p.str("DISCORD_PUBLIC_KEY", ""),
-		InteractionsAddr:    p.str("INTERACTIONS_ADDR", ""),
-		RedisURL:            p.redisURL("REDIS_URL"),
-		DataFile:            p.str("DATA_FILE", "briefbot-data.json"),
-		KeyPrefix:           p.str("REDIS_KEY_PREFIX", "briefbot:"),
-		BriefCacheTTL:       p.duration("BRIEF_CACHE_TTL", 24*time.Hour),
-		MaxArticleBytes:     p.bytes("MAX_ARTICLE_BYTES", 1<<20),
-		MaxArticlesPerGuild: p.count("MAX_ARTICLES_PER_GUILD", 10000),
-		FetchTimeout:        p.duration("FETCH_TIMEOUT", 10*time.Second),
-		FetchMaxBytes:       p.bytes("FETCH_MAX_BYTES", 5<<20),
-		FetchAllowPrivate:   p.boolean("FETCH_ALLOW_PRIVATE", false),
-		DigestTimezone:      p.location("DIGEST_TIMEZONE", "UTC"),
-		DigestGrace:         p.duration("DIGEST_GRACE", time.Hour),
-		MetricsAddr:         p.str("METRICS_ADDR", ""),
-		LogLevel:            p.level("LOG_LEVEL", slog.LevelInfo),
-		LogFormat:           p.oneOf("LOG_FORMAT", "text", "text", "json"),
+		DiscordToken:         p.str("DISCORD_TOKEN", ""),
+		DiscordAPIURL:        p.url("DISCORD_API_URL", "https://discord.com/api/v9"),
+		DiscordGuildID:       p.str("DISCORD_GUILD_ID", ""),
+		DiscordPublicKey:     p.str("DISCORD_PUBLIC_KEY", ""),
+		InteractionsAddr:     p.str("INTERACTIONS_ADDR", ""),
+		RedisURL:             p.redisURL("REDIS_URL"),
+		DataFile:             p.str("DATA_FILE", "briefbot-data.json"),
+		KeyPrefix:            p.str("REDIS_KEY_PREFIX", "briefbot:"),
+		BriefCacheTTL:        p.duration("BRIEF_CACHE_TTL", 24*time.Hour),
+		MaxArticleBytes:      p.bytes("MAX_ARTICLE_BYTES", 1<<20),
+		MaxArticlesPerGuild:  p.count("MAX_ARTICLES_PER_GUILD", 10000),
+		FetchTimeout:         p.duration("FETCH_TIMEOUT", 10*time.Second),
+		FetchMaxBytes:        p.bytes("FETCH_MAX_BYTES", 5<<20),
+		FetchAllowPrivate:    p.boolean("FETCH_ALLOW_PRIVATE", false),
+		DigestTimezone:       p.location("DIGEST_TIMEZONE", "UTC"),
+		DigestGrace:          p.duration("DIGEST_GRACE", time.Hour),
+		MaxSchedulesPerGuild: p.count("MAX_SCHEDULES_PER_GUILD", 25),
+		MinDigestInterval:    p.duration("MIN_DIGEST_INTERVAL", 15*time.Minute),
+		MetricsAddr:          p.str("METRICS_ADDR", ""),
+		LogLevel:             p.level("LOG_LEVEL", slog.LevelInfo),
+		LogFormat:            p.oneOf("LOG_FORMAT", "text", "text", "json"),
 	}
 	c.ShardID, c.ShardCount = p.shards("SHARD_ID", "SHARD_COUNT")
 	if c.KeyPrefix == "" {

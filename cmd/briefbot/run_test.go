@@ -335,12 +335,14 @@ func TestUsageAndConfigErrors(t *testing.T) {
 		}
 	}
 	for name, value := range map[string]string{
-		"BRIEF_CACHE_TTL":        "soon",
-		"MAX_ARTICLE_BYTES":      "lots",
-		"MAX_ARTICLES_PER_GUILD": "0",
-		"DIGEST_TIMEZONE":        "Mars/Olympus",
-		"LOG_FORMAT":             "xml",
-		"REDIS_URL":              "http://nope",
+		"BRIEF_CACHE_TTL":         "soon",
+		"MAX_ARTICLE_BYTES":       "lots",
+		"MAX_ARTICLES_PER_GUILD":  "0",
+		"MAX_SCHEDULES_PER_GUILD": "many",
+		"MIN_DIGEST_INTERVAL":     "-5m",
+		"DIGEST_TIMEZONE":         "Mars/Olympus",
+		"LOG_FORMAT":              "xml",
+		"REDIS_URL":               "http://nope",
 	} {
 		bad := newCLI(t)
 		bad.env[name] = value

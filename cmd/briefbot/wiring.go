@@ -8,6 +8,7 @@ import (
 
 	"briefbot/bot"
 	"briefbot/briefs"
+	"briefbot/briefs/cronspec"
 	"briefbot/briefs/extractive"
 	"briefbot/briefs/fetch"
 	"briefbot/metrics"
@@ -33,10 +34,11 @@ func newSummarizer() briefs.Summarizer { return extractive.New() }
 // where the data lives.
 func openStore(ctx context.Context, env *environment) (*store.DB, error) {
 	db, err := store.Open(ctx, store.Config{
-		URL:      env.cfg.RedisURL,
-		Prefix:   env.cfg.KeyPrefix,
-		DataFile: env.cfg.DataFile,
-		Logger:   env.log,
+		URL:                  env.cfg.RedisURL,
+		Prefix:               env.cfg.KeyPrefix,
+		DataFile:             env.cfg.DataFile,
+		Logger:               env.log,
+		MaxSchedulesPerGuild: env.cfg.MaxSchedulesPerGuild,
 	})
 	if err != nil {
 		return nil, err
@@ -129,7 +131,7 @@ func newScheduler(env *environment, db *store.DB, svc *briefs.Service, poster bo
 	}
 	return bot.NewScheduler(bot.SchedulerConfig{
 		OnEvent:           onEvent,
-		Store:             db,
+		Store:             scheduleLimits{DigestStore: db, minInterval: env.cfg.MinDigestInterval},
 		Poster:            poster,
 		Briefs:            svc,
 		SummarizerVersion: svc.Summarizer.Version(),
@@ -137,6 +139,23 @@ func newScheduler(env *environment, db *store.DB, svc *briefs.Service, poster bo
 		Grace:             env.cfg.DigestGrace,
 		DefaultTimezone:   env.cfg.DigestTimezone.String(),
 	})
+}
+
+// scheduleLimits refuses a schedule that would run more often than
+// MIN_DIGEST_INTERVAL before the store sees it; the store itself counts the
+// guild's schedules (MAX_SCHEDULES_PER_GUILD).
+type scheduleLimits struct {
+	bot.DigestStore
+	minInterval time.Duration
+}
+
+// PutSchedule checks the schedule's next runs, then stores it. Errors:
+// EINVALID (runs too close together), those of the store.
+func (l scheduleLimits) PutSchedule(ctx context.Context, s briefs.Schedule) (briefs.Schedule, error) {
+	if err := cronspec.CheckInterval(s, l.minInterval, time.Now()); err != nil {
+		return briefs.Schedule{}, err
+	}
+	return l.DigestStore.PutSchedule(ctx, s)
 }
 
 // withService opens the store, runs fn with the service, and closes the
