@@ -23,6 +23,39 @@ type WebPage struct {
 // private link, not an article), ETOOLARGE, EUNAVAILABLE (site did not answer).
 type PageFetcher func(ctx context.Context, rawURL string) (WebPage, error)
 
+// ErrFetchBusy is the message of a fetch refused because every fetch slot of
+// the process stayed taken (LimitFetches).
+const ErrFetchBusy = "Too many links are being fetched right now; try again in a minute."
+
+// LimitFetches lets at most n fetches through f run at once in the process,
+// so that many links added together (from one server or many) cannot take
+// the memory of many pages at a time. A fetch that finds no free slot within
+// wait is refused with ETOOLARGE (ErrFetchBusy); one whose ctx ends while it
+// waits with EUNAVAILABLE. n <= 0 or a nil f returns f unchanged.
+func LimitFetches(f PageFetcher, n int, wait time.Duration) PageFetcher {
+	if f == nil || n <= 0 {
+		return f
+	}
+	slots := make(chan struct{}, n)
+	return func(ctx context.Context, rawURL string) (WebPage, error) {
+		select {
+		case slots <- struct{}{}:
+		default:
+			t := time.NewTimer(wait)
+			defer t.Stop()
+			select {
+			case slots <- struct{}{}:
+			case <-t.C:
+				return WebPage{}, Errorf(ETOOLARGE, "%s", ErrFetchBusy)
+			case <-ctx.Done():
+				return WebPage{}, fmt.Errorf("wait for a fetch slot: %w: %w", Errorf(EUNAVAILABLE, "The fetch was cancelled."), ctx.Err())
+			}
+		}
+		defer func() { <-slots }()
+		return f(ctx, rawURL)
+	}
+}
+
 // RateLimiter counts uses of an action per user.
 type RateLimiter interface {
 	// Allow counts one use and reports whether it is within limit per window;

@@ -37,6 +37,9 @@ type Config struct {
 	FetchTimeout      time.Duration
 	FetchMaxBytes     int64
 	FetchAllowPrivate bool
+	// FetchConcurrency (FETCH_CONCURRENCY) bounds the link fetches running
+	// at once in the process.
+	FetchConcurrency int
 
 	DigestTimezone *time.Location
 	DigestGrace    time.Duration
@@ -70,6 +73,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		FetchTimeout:         p.duration("FETCH_TIMEOUT", 10*time.Second),
 		FetchMaxBytes:        p.bytes("FETCH_MAX_BYTES", 5<<20),
 		FetchAllowPrivate:    p.boolean("FETCH_ALLOW_PRIVATE", false),
+		FetchConcurrency:     p.count("FETCH_CONCURRENCY", 8),
 		DigestTimezone:       p.location("DIGEST_TIMEZONE", "UTC"),
 		DigestGrace:          p.duration("DIGEST_GRACE", time.Hour),
 		MaxSchedulesPerGuild: p.count("MAX_SCHEDULES_PER_GUILD", 25),

@@ -69,7 +69,13 @@ func newService(env *environment, db *store.DB) *briefs.Service {
 	}
 }
 
-// newPageFetcher adapts the SSRF-safe fetcher to the service.
+// fetchSlotWait is how long a link waits for one of the FETCH_CONCURRENCY
+// fetch slots before it is refused: well within the time a deferred
+// interaction may take.
+const fetchSlotWait = 5 * time.Second
+
+// newPageFetcher adapts the SSRF-safe fetcher to the service, with at most
+// FETCH_CONCURRENCY fetches (download and extraction) at a time.
 func newPageFetcher(cfg Config) briefs.PageFetcher {
 	f := fetch.New(fetch.Config{
 		Timeout:      cfg.FetchTimeout,
@@ -77,13 +83,13 @@ func newPageFetcher(cfg Config) briefs.PageFetcher {
 		AllowPrivate: cfg.FetchAllowPrivate,
 		UserAgent:    userAgent,
 	})
-	return func(ctx context.Context, rawURL string) (briefs.WebPage, error) {
+	return briefs.LimitFetches(func(ctx context.Context, rawURL string) (briefs.WebPage, error) {
 		p, err := f.Fetch(ctx, rawURL)
 		if err != nil {
 			return briefs.WebPage{}, err
 		}
 		return webPage(p), nil
-	}
+	}, cfg.FetchConcurrency, fetchSlotWait)
 }
 
 // extractSavedPage reads HTML handed over as text (a saved page, pasted markup)
