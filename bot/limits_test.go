@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"briefbot/briefs"
+
 	"github.com/bwmarrin/discordgo"
 )
 
@@ -35,4 +37,26 @@ func TestAddToAFullServerIsAnEphemeralAdminError(t *testing.T) {
 		t.Fatalf("remove: %+v", rm.Data)
 	}
 	mustAdd(t, r, strikeText, "strike")
+}
+
+func TestLinkToAFullServerIsNotFetched(t *testing.T) {
+	r, svc := newRouter(t)
+	svc.MaxArticlesPerGuild = 1
+	var fetched int
+	svc.Fetch = func(context.Context, string) (briefs.WebPage, error) {
+		fetched++
+		return briefs.WebPage{Title: "Harbour Strike Ends After Ten Days", Text: strikeText}, nil
+	}
+	mustAdd(t, r, pactText, "pact")
+	resp := r.Handle(context.Background(), command("article", "add", admin, map[string]string{"url": "https://news.example/strike"}))
+	if resp.Data == nil || !strings.Contains(resp.Data.Content, "limit of 1 articles") {
+		t.Fatalf("link to a full server: %+v", resp.Data)
+	}
+	if fetched != 0 {
+		t.Errorf("the link was fetched %d times", fetched)
+	}
+	svc.MaxArticlesPerGuild = 2
+	if resp := r.Handle(context.Background(), command("article", "add", admin, map[string]string{"url": "https://news.example/strike"})); !strings.Contains(resp.Data.Content, "Added") || fetched != 1 {
+		t.Errorf("with room: fetched %d, %+v", fetched, resp.Data)
+	}
 }
