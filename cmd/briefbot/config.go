@@ -30,28 +30,24 @@ type Config struct {
 
 	BriefCacheTTL   time.Duration
 	MaxArticleBytes int64
-	// MaxArticlesPerGuild (MAX_ARTICLES_PER_GUILD) bounds one guild's
-	// articles, so that no guild's size slows another's answers.
-	MaxArticlesPerGuild int
 
 	FetchTimeout      time.Duration
 	FetchMaxBytes     int64
 	FetchAllowPrivate bool
-	// FetchConcurrency (FETCH_CONCURRENCY) bounds the link fetches running
-	// at once in the process.
-	FetchConcurrency int
 
 	DigestTimezone *time.Location
 	DigestGrace    time.Duration
-	// MaxSchedulesPerGuild (MAX_SCHEDULES_PER_GUILD) bounds one guild's
-	// digest schedules; MinDigestInterval (MIN_DIGEST_INTERVAL) is the
-	// shortest time allowed between two runs of a schedule.
-	MaxSchedulesPerGuild int
-	MinDigestInterval    time.Duration
-	MetricsAddr          string
+	MetricsAddr    string
 
 	LogLevel  slog.Level
 	LogFormat string
+
+	// Caps that keep one guild's size or activity from slowing another's
+	// answers (README, Limits).
+	MaxArticlesPerGuild  int           // MAX_ARTICLES_PER_GUILD
+	MaxSchedulesPerGuild int           // MAX_SCHEDULES_PER_GUILD
+	MinDigestInterval    time.Duration // MIN_DIGEST_INTERVAL: the shortest time between two runs of a schedule
+	FetchConcurrency     int           // FETCH_CONCURRENCY: link fetches at once in the process
 }
 
 // loadConfig reads the environment through getenv. An invalid value is an
@@ -59,30 +55,30 @@ type Config struct {
 func loadConfig(getenv func(string) string) (Config, error) {
 	p := envParser{getenv: getenv}
 	c := Config{
-		DiscordToken:         p.str("DISCORD_TOKEN", ""),
-		DiscordAPIURL:        p.url("DISCORD_API_URL", "https://discord.com/api/v9"),
-		DiscordGuildID:       p.str("DISCORD_GUILD_ID", ""),
-		DiscordPublicKey:     p.str("DISCORD_PUBLIC_KEY", ""),
-		InteractionsAddr:     p.str("INTERACTIONS_ADDR", ""),
-		RedisURL:             p.redisURL("REDIS_URL"),
-		DataFile:             p.str("DATA_FILE", "briefbot-data.json"),
-		KeyPrefix:            p.str("REDIS_KEY_PREFIX", "briefbot:"),
-		BriefCacheTTL:        p.duration("BRIEF_CACHE_TTL", 24*time.Hour),
-		MaxArticleBytes:      p.bytes("MAX_ARTICLE_BYTES", 1<<20),
-		MaxArticlesPerGuild:  p.count("MAX_ARTICLES_PER_GUILD", 10000),
-		FetchTimeout:         p.duration("FETCH_TIMEOUT", 10*time.Second),
-		FetchMaxBytes:        p.bytes("FETCH_MAX_BYTES", 5<<20),
-		FetchAllowPrivate:    p.boolean("FETCH_ALLOW_PRIVATE", false),
-		FetchConcurrency:     p.count("FETCH_CONCURRENCY", 8),
-		DigestTimezone:       p.location("DIGEST_TIMEZONE", "UTC"),
-		DigestGrace:          p.duration("DIGEST_GRACE", time.Hour),
-		MaxSchedulesPerGuild: p.count("MAX_SCHEDULES_PER_GUILD", 25),
-		MinDigestInterval:    p.duration("MIN_DIGEST_INTERVAL", 15*time.Minute),
-		MetricsAddr:          p.str("METRICS_ADDR", ""),
-		LogLevel:             p.level("LOG_LEVEL", slog.LevelInfo),
-		LogFormat:            p.oneOf("LOG_FORMAT", "text", "text", "json"),
+		DiscordToken:      p.str("DISCORD_TOKEN", ""),
+		DiscordAPIURL:     p.url("DISCORD_API_URL", "https://discord.com/api/v9"),
+		DiscordGuildID:    p.str("DISCORD_GUILD_ID", ""),
+		DiscordPublicKey:  p.str("DISCORD_PUBLIC_KEY", ""),
+		InteractionsAddr:  p.str("INTERACTIONS_ADDR", ""),
+		RedisURL:          p.redisURL("REDIS_URL"),
+		DataFile:          p.str("DATA_FILE", "briefbot-data.json"),
+		KeyPrefix:         p.str("REDIS_KEY_PREFIX", "briefbot:"),
+		BriefCacheTTL:     p.duration("BRIEF_CACHE_TTL", 24*time.Hour),
+		MaxArticleBytes:   p.bytes("MAX_ARTICLE_BYTES", 1<<20),
+		FetchTimeout:      p.duration("FETCH_TIMEOUT", 10*time.Second),
+		FetchMaxBytes:     p.bytes("FETCH_MAX_BYTES", 5<<20),
+		FetchAllowPrivate: p.boolean("FETCH_ALLOW_PRIVATE", false),
+		DigestTimezone:    p.location("DIGEST_TIMEZONE", "UTC"),
+		DigestGrace:       p.duration("DIGEST_GRACE", time.Hour),
+		MetricsAddr:       p.str("METRICS_ADDR", ""),
+		LogLevel:          p.level("LOG_LEVEL", slog.LevelInfo),
+		LogFormat:         p.oneOf("LOG_FORMAT", "text", "text", "json"),
 	}
 	c.ShardID, c.ShardCount = p.shards("SHARD_ID", "SHARD_COUNT")
+	c.MaxArticlesPerGuild = p.count("MAX_ARTICLES_PER_GUILD", 10000)
+	c.MaxSchedulesPerGuild = p.count("MAX_SCHEDULES_PER_GUILD", 25)
+	c.MinDigestInterval = p.duration("MIN_DIGEST_INTERVAL", 15*time.Minute)
+	c.FetchConcurrency = p.count("FETCH_CONCURRENCY", 8)
 	if c.KeyPrefix == "" {
 		p.fail("REDIS_KEY_PREFIX", "", "a non-empty prefix such as briefbot:")
 	}
