@@ -25,7 +25,7 @@ func TestAddToAFullServerIsAnEphemeralAdminError(t *testing.T) {
 	if resp.Data == nil || resp.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
 		t.Fatalf("refusal is not ephemeral: %+v", resp.Data)
 	}
-	for _, want := range []string{"⚠️", "limit of 1 articles", "/article remove", "ARTICLE_RETENTION"} {
+	for _, want := range []string{"⚠️", "limit of 1 articles", "/article remove"} {
 		if !strings.Contains(resp.Data.Content, want) {
 			t.Errorf("refusal %q lacks %q", resp.Data.Content, want)
 		}

@@ -178,7 +178,7 @@ func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 // ArticleLimitError is the refusal of a new article in a guild that holds
 // limit articles already (MAX_ARTICLES_PER_GUILD).
 func ArticleLimitError(limit int) *Error {
-	return Errorf(ETOOLARGE, "This server has reached its limit of %d articles (MAX_ARTICLES_PER_GUILD), so nothing was added. Remove articles with /article remove, or let ARTICLE_RETENTION expire old ones, to make room.", limit)
+	return Errorf(ETOOLARGE, "This server has reached its limit of %d articles (MAX_ARTICLES_PER_GUILD), so nothing was added. Remove articles with /article remove to make room.", limit)
 }
 
 // checkText refuses text no summarizer should see.
