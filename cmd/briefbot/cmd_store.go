@@ -222,9 +222,14 @@ func cmdBackup(ctx context.Context, env *environment, args []string) error {
 	})
 }
 
-// cmdRestore: briefbot restore < FILE
+// cmdRestore: briefbot restore [--replace] < FILE
 func cmdRestore(ctx context.Context, env *environment, args []string) error {
-	fs := newFlags(env, "restore", "< FILE", "Loads a snapshot written by 'briefbot backup' from stdin. Keys in the snapshot replace\nkeys of the same name; a malformed snapshot changes nothing.")
+	fs := newFlags(env, "restore", "[--replace] < FILE",
+		"Loads a snapshot written by 'briefbot backup' from stdin into an empty store. When keys under\n"+
+			"REDIS_KEY_PREFIX exist, it refuses unless --replace is given; then every key under the prefix\n"+
+			"is replaced by the snapshot in one atomic step (on a Redis Cluster, one step per Discord server).\n"+
+			"Stop the bot first. A malformed snapshot changes nothing.")
+	replace := fs.Bool("replace", false, "delete every key under the prefix and load the snapshot in its place")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -232,7 +237,7 @@ func cmdRestore(ctx context.Context, env *environment, args []string) error {
 		return usagef("restore takes no arguments; redirect stdin from a file")
 	}
 	return withService(ctx, env, func(_ *briefs.Service, db *store.DB) error {
-		n, err := db.Restore(ctx, env.stdin)
+		n, err := db.Restore(ctx, env.stdin, store.RestoreOptions{Replace: *replace})
 		if err != nil {
 			return err
 		}

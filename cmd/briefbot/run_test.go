@@ -282,6 +282,18 @@ func TestBackupRestoreIntoAnotherStore(t *testing.T) {
 	if r := other.run("{not a snapshot", "restore"); r.err == nil {
 		t.Fatal("restore of garbage succeeded")
 	}
+
+	// Onto data: refused without --replace; with it, an article added
+	// after the backup is gone and can be added again.
+	other.mustRun("A later story came in after the backup was taken. It has a few sentences. Officials said more would follow.", "add", "--slug", "later-story", "--title", "Later story", "-")
+	if r := other.run(backup, "restore"); briefs.ErrorCode(r.err) != briefs.ECONFLICT || !strings.Contains(r.err.Error(), "--replace") {
+		t.Fatalf("restore onto data: %v, want a refusal naming --replace", r.err)
+	}
+	other.mustRun(backup, "restore", "--replace")
+	if r := other.run("", "brief", "later-story"); briefs.ErrorCode(r.err) != briefs.ENOTFOUND {
+		t.Fatalf("article added after the backup survived --replace: %v", r.err)
+	}
+	checkSampleBrief(t, other.mustRun("", "brief", "putin-kim").stdout)
 }
 
 func TestConsoleUsesTheRouter(t *testing.T) {
