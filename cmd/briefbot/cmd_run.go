@@ -87,6 +87,7 @@ func cmdRun(ctx context.Context, env *environment, args []string) error {
 				REST:      rest,
 				Logger:    env.log,
 				Observer:  m,
+				Seen:      db,
 			})
 			if err != nil {
 				return err
