@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -66,7 +68,15 @@ func (db *DB) openEmbedded(ctx context.Context, dataFile string) (err error) {
 		return err
 	}
 
+	// miniredis serves over TCP only, so the embedded server has a port:
+	// it listens on loopback alone, and a random password of this process
+	// keeps other local users and processes out of it.
+	password, err := randomPassword()
+	if err != nil {
+		return fmt.Errorf("open store: embedded Redis password: %w", err)
+	}
 	mr := miniredis.NewMiniRedis()
+	mr.RequireAuth(password)
 	if err := mr.StartAddr("127.0.0.1:0"); err != nil {
 		return fmt.Errorf("open store: start embedded Redis: %w", err)
 	}
@@ -75,6 +85,7 @@ func (db *DB) openEmbedded(ctx context.Context, dataFile string) (err error) {
 	db.addr = mr.Addr()
 	db.client = redis.NewUniversalClient(&redis.UniversalOptions{
 		Addrs:                 []string{mr.Addr()},
+		Password:              password,
 		DialTimeout:           dialTimeout,
 		ReadTimeout:           ioTimeout,
 		WriteTimeout:          ioTimeout,
@@ -117,6 +128,15 @@ func (db *DB) openEmbedded(ctx context.Context, dataFile string) (err error) {
 	go e.clock()
 	go e.saver(db)
 	return nil
+}
+
+// randomPassword is the embedded server's password: 128 random bits in hex.
+func randomPassword() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
 }
 
 // readDataFile reads and checks the data file. A missing or empty file is
