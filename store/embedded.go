@@ -51,6 +51,12 @@ type embedded struct {
 
 func (db *DB) openEmbedded(ctx context.Context, dataFile string) (err error) {
 	path, err := filepath.Abs(dataFile)
+	if err == nil {
+		// Lock and replace the file the link points to: locking the link's
+		// name would let a process that names the target directly in, and
+		// the rename of a save would replace the link with a regular file.
+		path, err = resolveDataFile(path)
+	}
 	if err != nil {
 		return briefs.Errorf(briefs.EINVALID, "data file %q: %v", dataFile, err)
 	}
@@ -128,6 +134,38 @@ func (db *DB) openEmbedded(ctx context.Context, dataFile string) (err error) {
 	go e.clock()
 	go e.saver(db)
 	return nil
+}
+
+// resolveDataFile follows the symbolic links of the absolute path, in its
+// directories and in its last element, also when the file does not exist
+// yet (a dangling link names the file to create).
+func resolveDataFile(path string) (string, error) {
+	for range 40 {
+		dir, err := filepath.EvalSymlinks(filepath.Dir(path))
+		if err != nil {
+			return "", err
+		}
+		path = filepath.Join(dir, filepath.Base(path))
+		fi, err := os.Lstat(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return path, nil
+		}
+		if err != nil {
+			return "", err
+		}
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			return path, nil
+		}
+		target, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(dir, target)
+		}
+		path = target
+	}
+	return "", errors.New("too many levels of symbolic links")
 }
 
 // randomPassword is the embedded server's password: 128 random bits in hex.

@@ -251,3 +251,46 @@ func TestEmbeddedTTLCountsDowntime(t *testing.T) {
 		}
 	}
 }
+
+// TestEmbeddedDataFileSymlink: a data file reached through a symbolic link
+// is locked and saved at its target; the link stays a link, and a process
+// that names the target directly is refused while the first runs.
+func TestEmbeddedDataFileSymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "real", "data.json")
+	if err := os.Mkdir(filepath.Dir(target), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.json")
+	if err := os.Symlink(filepath.Join("real", "data.json"), link); err != nil { // dangling until the first save
+		t.Fatal(err)
+	}
+	db := openFile(t, link)
+	mustAdd(t, db, addReq("g1", "story", "Story", "A story."))
+	if err := db.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced: %v %v", fi.Mode(), err)
+	}
+	if b, err := os.ReadFile(target); err != nil || !strings.Contains(string(b), "story") {
+		t.Fatalf("target: %v %.80s", err, b)
+	}
+	_, err := store.Open(context.Background(), store.Config{DataFile: target})
+	wantCode(t, err, briefs.ECONFLICT)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// A link to a directory on the way is followed too.
+	if err := os.Symlink("real", filepath.Join(dir, "dirlink")); err != nil {
+		t.Fatal(err)
+	}
+	db = openFile(t, filepath.Join(dir, "dirlink", "data.json"))
+	defer db.Close()
+	if _, err := db.ArticleBySlug(context.Background(), "g1", "story"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Open(context.Background(), store.Config{DataFile: link}); briefs.ErrorCode(err) != briefs.ECONFLICT {
+		t.Errorf("open through the other link: %v, want ECONFLICT", err)
+	}
+}
