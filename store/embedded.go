@@ -47,6 +47,8 @@ type embedded struct {
 	stop   chan struct{}
 	wg     sync.WaitGroup
 	saveMu sync.Mutex
+	// saveErr is why the last save failed; nil after a save succeeds.
+	saveErr atomic.Pointer[error]
 }
 
 func (db *DB) openEmbedded(ctx context.Context, dataFile string) (err error) {
@@ -252,8 +254,28 @@ func (db *DB) save() error {
 	}
 	if err != nil {
 		e.dirty.Store(true)
-		return fmt.Errorf("save data file: %w: %w",
-			briefs.Errorf(briefs.EUNAVAILABLE, "cannot write data file %s: %v", e.path, rootCause(err)), err)
+		be := briefs.Errorf(briefs.EUNAVAILABLE, "cannot write data file %s: %v", e.path, rootCause(err))
+		last := error(fmt.Errorf("%w (since %s)", be, time.Now().UTC().Format(time.RFC3339)))
+		if prev := e.saveErr.Load(); prev != nil && briefs.ErrorMessage(*prev) == be.Message {
+			last = *prev // keep when the failures started
+		}
+		e.saveErr.Store(&last)
+		return fmt.Errorf("save data file: %w: %w", be, err)
+	}
+	e.saveErr.Store(nil)
+	return nil
+}
+
+// SaveError is why the embedded store's last write of its data file failed,
+// or nil when it succeeded (or nothing needed writing yet, or the store is
+// an external Redis). Changes made meanwhile live only in memory; /healthz
+// reports it until a save succeeds.
+func (db *DB) SaveError() error {
+	if db.emb == nil {
+		return nil
+	}
+	if p := db.emb.saveErr.Load(); p != nil {
+		return *p
 	}
 	return nil
 }

@@ -294,3 +294,41 @@ func TestEmbeddedDataFileSymlink(t *testing.T) {
 		t.Errorf("open through the other link: %v, want ECONFLICT", err)
 	}
 }
+
+// TestEmbeddedSaveError: a failing save is reported by SaveError until a
+// save succeeds.
+func TestEmbeddedSaveError(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	db := storetest.OpenEmbedded(t, filepath.Join(dir, "data.json"))
+	if err := db.SaveError(); err != nil {
+		t.Fatalf("fresh store: %v", err)
+	}
+	// The directory vanishing stands for a full disk: every write fails.
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	mustAdd(t, db, addReq("g1", "story", "Story", "A story."))
+	if err := db.Flush(); err == nil {
+		t.Fatal("Flush succeeded without a directory")
+	}
+	err := db.SaveError()
+	wantCode(t, err, briefs.EUNAVAILABLE)
+	if !strings.Contains(err.Error(), "cannot write data file") {
+		t.Errorf("SaveError = %v", err)
+	}
+	// The background saver keeps it set while the failure lasts.
+	time.Sleep(1200 * time.Millisecond)
+	if db.SaveError() == nil {
+		t.Error("SaveError cleared while saves still fail")
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 5*time.Second, "a save succeeds", func() bool { return db.SaveError() == nil })
+	if _, err := os.Stat(filepath.Join(dir, "data.json")); err != nil {
+		t.Error(err)
+	}
+}
