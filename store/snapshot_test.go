@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -14,6 +16,7 @@ import (
 
 	"briefbot/briefs"
 	"briefbot/store"
+	"briefbot/store/storetest"
 )
 
 // snapshotKeys parses a backup into key -> entry.
@@ -387,5 +390,42 @@ func (h *pipelines) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pr
 			h.r.n.Add(1)
 		}
 		return next(ctx, cmds)
+	}
+}
+
+// TestBackupCapsHugeTTL: a key whose TTL is beyond the Go duration range
+// (set outside briefbot) is backed up with the longest TTL a snapshot may
+// hold, and that snapshot restores.
+func TestBackupCapsHugeTTL(t *testing.T) {
+	u := os.Getenv("REDIS_URL")
+	if u == "" {
+		t.Skip("needs REDIS_URL: the embedded server cannot hold such a TTL")
+	}
+	ctx := context.Background()
+	db := storetest.OpenRedis(t, u, storetest.RandomPrefix())
+	opt, err := redis.ParseURL(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := redis.NewClient(opt)
+	defer c.Close()
+	k := db.Prefix() + "far"
+	if err := c.Set(ctx, k, "v", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	// 1000 years from now, in milliseconds since the epoch.
+	if err := c.Do(ctx, "pexpireat", k, time.Now().UnixMilli()+1000*365*24*3600*1000).Err(); err != nil {
+		t.Fatal(err)
+	}
+	snap := backup(t, db)
+	e := mustParse(t, snap)["far"]
+	if max := int64(math.MaxInt64 / int64(time.Millisecond)); e.TTLms != max {
+		t.Errorf("ttl_ms = %d, want %d", e.TTLms, max)
+	}
+	if _, err := db.Restore(ctx, bytes.NewReader(snap), store.RestoreOptions{Replace: true}); err != nil {
+		t.Fatal(err)
+	}
+	if ttl := c.PTTL(ctx, k).Val(); ttl < 200*365*24*time.Hour {
+		t.Errorf("TTL after restore = %s", ttl)
 	}
 }
