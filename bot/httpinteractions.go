@@ -73,6 +73,18 @@ type InteractionsConfig struct {
 	ShutdownTimeout time.Duration
 	// Now is the clock of the timestamp check; nil means time.Now.
 	Now func() time.Time
+	// Seen, when set, shares the interaction ids received against replays
+	// with every process that uses the same store (and outlives a
+	// restart); the server also remembers them itself. When it fails, the
+	// server's own memory decides and a warning is logged.
+	Seen SeenInteractions
+}
+
+// SeenInteractions remembers interaction ids across processes, as
+// store.DB.FirstSight does with SET NX PX.
+type SeenInteractions interface {
+	// FirstSight records id for window and reports whether it was new.
+	FirstSight(ctx context.Context, id string, window time.Duration) (bool, error)
 }
 
 // InteractionsServer is Discord's HTTP interactions endpoint: an
@@ -84,9 +96,10 @@ type InteractionsConfig struct {
 //
 // Answers: 405 for a method other than POST, 413 for a body over
 // MaxBodyBytes, 401 for a missing or bad signature or a timestamp more than
-// MaxTimestampSkew away, 400 for a body that is not an interaction, 409 for
-// an interaction id seen before (a replay), 503 while shutting down, else
-// 200 with the interaction response.
+// MaxTimestampSkew away, 400 for a body that is not an interaction or has no
+// id, 409 for an interaction id seen before (a replay, by this process or,
+// with cfg.Seen, by any process sharing the store), 503 while shutting down,
+// else 200 with the interaction response.
 type InteractionsServer struct {
 	cfg      InteractionsConfig
 	key      ed25519.PublicKey
@@ -205,7 +218,11 @@ func (s *InteractionsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, []byte(`{"type":1}`))
 		return
 	}
-	if !s.firstSight(i.ID) {
+	if i.ID == "" {
+		http.Error(w, "the interaction has no id", http.StatusBadRequest)
+		return
+	}
+	if !s.firstSight(i.ID) || !s.firstSightShared(r.Context(), i.ID, r.Header.Get("X-Signature-Timestamp")) {
 		s.log.Warn("interaction delivered twice; the repeat is refused", "interaction", i.ID)
 		http.Error(w, "interaction already received", http.StatusConflict)
 		return
@@ -286,13 +303,35 @@ func (s *InteractionsServer) verify(h http.Header, body []byte) string {
 	return ""
 }
 
-// firstSight reports whether the interaction id is new, and remembers it
-// for MaxTimestampSkew (a replay older than that fails the timestamp
-// check), at most seenCap ids.
-func (s *InteractionsServer) firstSight(id string) bool {
-	if id == "" {
+// seenTimeout bounds the shared replay check, which must leave time for the
+// answer within Discord's 3 seconds.
+const seenTimeout = 500 * time.Millisecond
+
+// firstSightShared asks cfg.Seen whether the interaction id is new, for as
+// long as its signed timestamp ts (checked by verify) can still be accepted:
+// a replay must carry the same timestamp, and fails verify after that.
+func (s *InteractionsServer) firstSightShared(ctx context.Context, id, ts string) bool {
+	if s.cfg.Seen == nil {
 		return true
 	}
+	window := MaxTimestampSkew
+	if sec, err := strconv.ParseInt(ts, 10, 64); err == nil {
+		window = max(time.Unix(sec, 0).Add(MaxTimestampSkew).Sub(s.now()), 0) + time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, seenTimeout)
+	defer cancel()
+	ok, err := s.cfg.Seen.FirstSight(ctx, id, window)
+	if err != nil {
+		s.log.Warn("cannot check the interaction id against other instances; this process's memory decides", "interaction", id, "err", err)
+		return true
+	}
+	return ok
+}
+
+// firstSight reports whether the interaction id is new to this process, and
+// remembers it for MaxTimestampSkew (a replay older than that fails the
+// timestamp check), at most seenCap ids.
+func (s *InteractionsServer) firstSight(id string) bool {
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -23,6 +23,7 @@ import (
 	"briefbot/bot"
 	"briefbot/bot/discordtest"
 	"briefbot/briefs"
+	"briefbot/store/storetest"
 )
 
 // served is one InteractionServed report.
@@ -561,5 +562,78 @@ func BenchmarkHTTPInteractionInline(b *testing.B) {
 		if w.Code != http.StatusOK {
 			b.Fatalf("status %d %s", w.Code, w.Body)
 		}
+	}
+}
+
+// failingSeen is a SeenInteractions whose store does not answer.
+type failingSeen struct{}
+
+func (failingSeen) FirstSight(context.Context, string, time.Duration) (bool, error) {
+	return false, briefs.Errorf(briefs.EUNAVAILABLE, "store unavailable")
+}
+
+// Replays are refused across instances and restarts when they share a
+// store; an interaction without an id is refused; a store that does not
+// answer leaves the decision to the process's own memory.
+func TestHTTPInteractionsSharedReplayProtection(t *testing.T) {
+	t.Parallel()
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	b := funcBriefs{brief: func(context.Context, string) (briefs.Lookup, error) {
+		return briefs.Lookup{Brief: &testBrief}, nil
+	}}
+	db := storetest.Open(t)
+	newServer := func(seen bot.SeenInteractions) *bot.InteractionsServer {
+		srv, err := bot.NewInteractionsServer(bot.InteractionsConfig{
+			PublicKey:  hex.EncodeToString(pub),
+			Router:     bot.NewRouter(b, nil),
+			APIURL:     "http://127.0.0.1:1/api/v9", // never called
+			DeferAfter: time.Hour,
+			Now:        func() time.Time { return now },
+			Seen:       seen,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return srv
+	}
+	post := func(srv *bot.InteractionsServer, id string) int {
+		t.Helper()
+		i := discordtest.Slash("1", 0, "brief", discordtest.Opt("topic", "putin-kim"))
+		i.ID, i.Token, i.AppID = id, "itok", "5"
+		body, _ := json.Marshal(i)
+		ts := strconv.FormatInt(now.Unix(), 10)
+		r := httptest.NewRequest("POST", "/interactions", bytes.NewReader(body))
+		r.Header.Set("X-Signature-Timestamp", ts)
+		r.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(priv, append([]byte(ts), body...))))
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, r)
+		return w.Code
+	}
+	one, two := newServer(db), newServer(db)
+	if got := post(one, "501"); got != http.StatusOK {
+		t.Fatalf("first delivery: %d", got)
+	}
+	if got := post(two, "501"); got != http.StatusConflict {
+		t.Errorf("replay to another instance: %d, want 409", got)
+	}
+	if got := post(newServer(db), "501"); got != http.StatusConflict {
+		t.Errorf("replay after a restart: %d, want 409", got)
+	}
+	if got := post(two, "502"); got != http.StatusOK {
+		t.Errorf("another interaction: %d", got)
+	}
+	if got := post(one, ""); got != http.StatusBadRequest {
+		t.Errorf("no id: %d, want 400", got)
+	}
+	down := newServer(failingSeen{})
+	if got := post(down, "503"); got != http.StatusOK {
+		t.Errorf("store down, first delivery: %d", got)
+	}
+	if got := post(down, "503"); got != http.StatusConflict {
+		t.Errorf("store down, replay to the same process: %d, want 409", got)
 	}
 }

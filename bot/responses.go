@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"errors"
+
 	"briefbot/briefs"
 
 	"github.com/bwmarrin/discordgo"
@@ -17,10 +19,12 @@ func ephemeral(content string) *discordgo.InteractionResponse {
 }
 
 // errorResponse tells the person who sent the interaction what went wrong, in
-// words meant for them; internals stay in the logs.
+// words meant for them; internals stay in the logs. A web site that failed
+// (briefs.ErrSite) is named as such; any other dependency that did not answer
+// is the store, whose own message would show addresses.
 func errorResponse(err error) *discordgo.InteractionResponse {
 	msg := briefs.ErrorMessage(err)
-	if briefs.ErrorCode(err) == briefs.EUNAVAILABLE {
+	if briefs.ErrorCode(err) == briefs.EUNAVAILABLE && !errors.Is(err, briefs.ErrSite) {
 		msg = "The brief store is unavailable right now. Please try again shortly."
 	}
 	return ephemeral("⚠️ " + msg)

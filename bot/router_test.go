@@ -4,13 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"briefbot/bot"
 	"briefbot/briefs"
 	"briefbot/briefs/extractive"
+	"briefbot/briefs/fetch"
 	"briefbot/store"
 
 	"github.com/bwmarrin/discordgo"
@@ -263,5 +267,38 @@ func TestAutocompleteMatchesTheWordBeingTyped(t *testing.T) {
 	resp := r.Handle(context.Background(), i)
 	if len(resp.Data.Choices) != 1 || resp.Data.Choices[0].Value != "ambiguous-pact" {
 		t.Fatalf("choices for \"put\": %+v", resp.Data.Choices)
+	}
+}
+
+// A site that does not answer in time is reported as the site's fault, not
+// the store's; a store that does not answer still reads as the store.
+func TestArticleAddSiteTimeout(t *testing.T) {
+	stop := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-stop:
+		case <-r.Context().Done():
+		}
+	}))
+	defer slow.Close()
+	defer close(stop)
+	r, svc := newRouter(t)
+	f := fetch.New(fetch.Config{Timeout: 200 * time.Millisecond, AllowPrivate: true})
+	svc.Fetch = func(ctx context.Context, rawURL string) (briefs.WebPage, error) {
+		p, err := f.Fetch(ctx, rawURL)
+		return briefs.WebPage{URL: p.URL, Text: p.Text, Title: p.Title}, err
+	}
+	resp := r.Handle(context.Background(), command("article", "add", admin, map[string]string{"url": slow.URL + "/story"}))
+	got := resp.Data.Content
+	if !strings.Contains(got, "The site did not answer in time (FETCH_TIMEOUT") || strings.Contains(got, "store") {
+		t.Errorf("reply = %q", got)
+	}
+
+	svc.Fetch = func(context.Context, string) (briefs.WebPage, error) {
+		return briefs.WebPage{}, fmt.Errorf("add: %w", briefs.Errorf(briefs.EUNAVAILABLE, "store unavailable: cannot reach Redis at 10.0.0.1:6379"))
+	}
+	resp = r.Handle(context.Background(), command("article", "add", admin, map[string]string{"url": "https://news.example/x"}))
+	if got := resp.Data.Content; !strings.Contains(got, "The brief store is unavailable") || strings.Contains(got, "10.0.0.1") {
+		t.Errorf("store failure reply = %q", got)
 	}
 }

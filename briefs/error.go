@@ -56,3 +56,10 @@ func ErrorMessage(err error) string {
 	}
 	return "Internal error."
 }
+
+// ErrSite marks a failure of a web site that briefbot fetched (it did not
+// answer in time, refused the connection, has a bad certificate...): the
+// *Error in such a chain is written for the user and names the site, not
+// briefbot's own services, so adapters show it as it is rather than a
+// generic "unavailable" message.
+var ErrSite = errors.New("the web site failed")

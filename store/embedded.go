@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -45,10 +47,18 @@ type embedded struct {
 	stop   chan struct{}
 	wg     sync.WaitGroup
 	saveMu sync.Mutex
+	// saveErr is why the last save failed; nil after a save succeeds.
+	saveErr atomic.Pointer[error]
 }
 
 func (db *DB) openEmbedded(ctx context.Context, dataFile string) (err error) {
 	path, err := filepath.Abs(dataFile)
+	if err == nil {
+		// Lock and replace the file the link points to: locking the link's
+		// name would let a process that names the target directly in, and
+		// the rename of a save would replace the link with a regular file.
+		path, err = resolveDataFile(path)
+	}
 	if err != nil {
 		return briefs.Errorf(briefs.EINVALID, "data file %q: %v", dataFile, err)
 	}
@@ -66,7 +76,15 @@ func (db *DB) openEmbedded(ctx context.Context, dataFile string) (err error) {
 		return err
 	}
 
+	// miniredis serves over TCP only, so the embedded server has a port:
+	// it listens on loopback alone, and a random password of this process
+	// keeps other local users and processes out of it.
+	password, err := randomPassword()
+	if err != nil {
+		return fmt.Errorf("open store: embedded Redis password: %w", err)
+	}
 	mr := miniredis.NewMiniRedis()
+	mr.RequireAuth(password)
 	if err := mr.StartAddr("127.0.0.1:0"); err != nil {
 		return fmt.Errorf("open store: start embedded Redis: %w", err)
 	}
@@ -75,6 +93,7 @@ func (db *DB) openEmbedded(ctx context.Context, dataFile string) (err error) {
 	db.addr = mr.Addr()
 	db.client = redis.NewUniversalClient(&redis.UniversalOptions{
 		Addrs:                 []string{mr.Addr()},
+		Password:              password,
 		DialTimeout:           dialTimeout,
 		ReadTimeout:           ioTimeout,
 		WriteTimeout:          ioTimeout,
@@ -117,6 +136,47 @@ func (db *DB) openEmbedded(ctx context.Context, dataFile string) (err error) {
 	go e.clock()
 	go e.saver(db)
 	return nil
+}
+
+// resolveDataFile follows the symbolic links of the absolute path, in its
+// directories and in its last element, also when the file does not exist
+// yet (a dangling link names the file to create).
+func resolveDataFile(path string) (string, error) {
+	for range 40 {
+		dir, err := filepath.EvalSymlinks(filepath.Dir(path))
+		if err != nil {
+			return "", err
+		}
+		path = filepath.Join(dir, filepath.Base(path))
+		fi, err := os.Lstat(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return path, nil
+		}
+		if err != nil {
+			return "", err
+		}
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			return path, nil
+		}
+		target, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(dir, target)
+		}
+		path = target
+	}
+	return "", errors.New("too many levels of symbolic links")
+}
+
+// randomPassword is the embedded server's password: 128 random bits in hex.
+func randomPassword() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
 }
 
 // readDataFile reads and checks the data file. A missing or empty file is
@@ -194,8 +254,28 @@ func (db *DB) save() error {
 	}
 	if err != nil {
 		e.dirty.Store(true)
-		return fmt.Errorf("save data file: %w: %w",
-			briefs.Errorf(briefs.EUNAVAILABLE, "cannot write data file %s: %v", e.path, rootCause(err)), err)
+		be := briefs.Errorf(briefs.EUNAVAILABLE, "cannot write data file %s: %v", e.path, rootCause(err))
+		last := error(fmt.Errorf("%w (since %s)", be, time.Now().UTC().Format(time.RFC3339)))
+		if prev := e.saveErr.Load(); prev != nil && briefs.ErrorMessage(*prev) == be.Message {
+			last = *prev // keep when the failures started
+		}
+		e.saveErr.Store(&last)
+		return fmt.Errorf("save data file: %w: %w", be, err)
+	}
+	e.saveErr.Store(nil)
+	return nil
+}
+
+// SaveError is why the embedded store's last write of its data file failed,
+// or nil when it succeeded (or nothing needed writing yet, or the store is
+// an external Redis). Changes made meanwhile live only in memory; /healthz
+// reports it until a save succeeds.
+func (db *DB) SaveError() error {
+	if db.emb == nil {
+		return nil
+	}
+	if p := db.emb.saveErr.Load(); p != nil {
+		return *p
 	}
 	return nil
 }

@@ -251,3 +251,84 @@ func TestEmbeddedTTLCountsDowntime(t *testing.T) {
 		}
 	}
 }
+
+// TestEmbeddedDataFileSymlink: a data file reached through a symbolic link
+// is locked and saved at its target; the link stays a link, and a process
+// that names the target directly is refused while the first runs.
+func TestEmbeddedDataFileSymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "real", "data.json")
+	if err := os.Mkdir(filepath.Dir(target), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.json")
+	if err := os.Symlink(filepath.Join("real", "data.json"), link); err != nil { // dangling until the first save
+		t.Fatal(err)
+	}
+	db := openFile(t, link)
+	mustAdd(t, db, addReq("g1", "story", "Story", "A story."))
+	if err := db.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced: %v %v", fi.Mode(), err)
+	}
+	if b, err := os.ReadFile(target); err != nil || !strings.Contains(string(b), "story") {
+		t.Fatalf("target: %v %.80s", err, b)
+	}
+	_, err := store.Open(context.Background(), store.Config{DataFile: target})
+	wantCode(t, err, briefs.ECONFLICT)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// A link to a directory on the way is followed too.
+	if err := os.Symlink("real", filepath.Join(dir, "dirlink")); err != nil {
+		t.Fatal(err)
+	}
+	db = openFile(t, filepath.Join(dir, "dirlink", "data.json"))
+	defer db.Close()
+	if _, err := db.ArticleBySlug(context.Background(), "g1", "story"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Open(context.Background(), store.Config{DataFile: link}); briefs.ErrorCode(err) != briefs.ECONFLICT {
+		t.Errorf("open through the other link: %v, want ECONFLICT", err)
+	}
+}
+
+// TestEmbeddedSaveError: a failing save is reported by SaveError until a
+// save succeeds.
+func TestEmbeddedSaveError(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	db := storetest.OpenEmbedded(t, filepath.Join(dir, "data.json"))
+	if err := db.SaveError(); err != nil {
+		t.Fatalf("fresh store: %v", err)
+	}
+	// The directory vanishing stands for a full disk: every write fails.
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	mustAdd(t, db, addReq("g1", "story", "Story", "A story."))
+	if err := db.Flush(); err == nil {
+		t.Fatal("Flush succeeded without a directory")
+	}
+	err := db.SaveError()
+	wantCode(t, err, briefs.EUNAVAILABLE)
+	if !strings.Contains(err.Error(), "cannot write data file") {
+		t.Errorf("SaveError = %v", err)
+	}
+	// The background saver keeps it set while the failure lasts.
+	time.Sleep(1200 * time.Millisecond)
+	if db.SaveError() == nil {
+		t.Error("SaveError cleared while saves still fail")
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 5*time.Second, "a save succeeds", func() bool { return db.SaveError() == nil })
+	if _, err := os.Stat(filepath.Join(dir, "data.json")); err != nil {
+		t.Error(err)
+	}
+}

@@ -54,6 +54,10 @@ const (
 	restoreBatch = 100
 )
 
+// maxTTLms is the longest TTL a snapshot may hold, in milliseconds: the
+// longest time.Duration. A longer one would overflow on the way to PEXPIRE.
+const maxTTLms = math.MaxInt64 / int64(time.Millisecond)
+
 type snapshotHeader struct {
 	Format  string          `json:"format"`
 	Version int             `json:"version"`
@@ -223,11 +227,11 @@ func (db *DB) scanKeys(ctx context.Context) ([]string, error) {
 // trips. Keys that vanished meanwhile (expired) are left out.
 func (db *DB) readKeys(ctx context.Context, keys []string) ([]snapEntry, error) {
 	types := make([]*redis.StatusCmd, len(keys))
-	ttls := make([]*redis.DurationCmd, len(keys))
+	ttls := make([]*redis.Cmd, len(keys)) // PTTL as a number: a DurationCmd overflows past 292 years
 	_, err := db.client.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, k := range keys {
 			types[i] = p.Type(ctx, k)
-			ttls[i] = p.PTTL(ctx, k)
+			ttls[i] = p.Do(ctx, "pttl", k)
 		}
 		return nil
 	})
@@ -260,12 +264,13 @@ func (db *DB) readKeys(ctx context.Context, keys []string) ([]snapEntry, error) 
 	}
 	entries := make([]snapEntry, 0, len(keys))
 	for i, k := range keys {
-		if vals[i] == nil || ttls[i].Val() == -2 {
+		pttl, _ := ttls[i].Int64()
+		if vals[i] == nil || pttl == -2 {
 			continue
 		}
 		var ttl int64
-		if d := ttls[i].Val(); d > 0 {
-			ttl = max(d.Milliseconds(), 1)
+		if pttl > 0 {
+			ttl = min(pttl, maxTTLms) // a longer one could not be restored
 		}
 		var v any
 		switch c := vals[i].(type) {
@@ -382,26 +387,61 @@ func escapeGlob(s string) string {
 // ---------------------------------------------------------------------------
 // Restore
 
+// RestoreOptions changes how Restore treats data already under the prefix.
+type RestoreOptions struct {
+	// Replace deletes every key under the prefix that the snapshot does not
+	// hold, in the same atomic step that writes the snapshot's keys. Without
+	// it, Restore refuses a store that holds any key under the prefix:
+	// merging a snapshot into other data leaves articles half indexed.
+	Replace bool
+}
+
 // Restore reads a snapshot from r and writes its keys under the prefix,
-// typed and with their TTLs (counted from now), replacing keys of the same
-// name; other keys are left alone. The whole snapshot is read and checked
-// first, so a malformed one changes nothing. The keys are written in
-// MULTI/EXEC batches. It returns the number of keys written. Errors:
-// EINVALID (not a valid snapshot), EUNAVAILABLE.
-func (db *DB) Restore(ctx context.Context, r io.Reader) (int, error) {
+// typed and with their TTLs (counted from now). The whole snapshot is read
+// and checked first, so a malformed one changes nothing. A store that already
+// holds keys under the prefix is refused (ECONFLICT) unless opts.Replace is
+// set; then the old keys are deleted and the snapshot's written in one
+// MULTI/EXEC, so readers see the old data or the new, never a mix. On a
+// Redis Cluster that step is one transaction per hash slot: every key of a
+// guild shares its slot, so each guild switches at once, but two guilds (and
+// the global digest keys) may switch a moment apart. Keys written by another
+// process while the restore runs may survive it: stop the bot first. It
+// returns the number of keys written. Errors: EINVALID (not a valid
+// snapshot), ECONFLICT (data under the prefix and no Replace), EUNAVAILABLE.
+func (db *DB) Restore(ctx context.Context, r io.Reader, opts RestoreOptions) (int, error) {
 	keys, _, err := decodeSnapshot(r)
 	if err != nil {
 		return 0, fmt.Errorf("restore: %w", briefs.Errorf(briefs.EINVALID, "not a valid briefbot snapshot: %v", err))
 	}
 	defer db.mutating()()
-	n, err := db.writeKeys(ctx, keys)
-	if n > 0 {
-		db.markDirty()
-	}
+	old, err := db.scanKeys(ctx)
 	if err != nil {
-		return n, db.fail("restore", err)
+		return 0, db.fail("restore", err)
 	}
-	return n, nil
+	if len(old) > 0 && !opts.Replace {
+		return 0, fmt.Errorf("restore: %w", briefs.Errorf(briefs.ECONFLICT,
+			"the store already holds %d keys under the prefix %q; restore onto an empty store, or pass --replace to replace all of them with the snapshot",
+			len(old), db.prefix))
+	}
+	keep := make(map[string]bool, len(keys))
+	for _, kd := range keys {
+		keep[db.prefix+kd.key] = true
+	}
+	var stale []string
+	for _, k := range old {
+		if !keep[k] {
+			stale = append(stale, k)
+		}
+	}
+	if len(stale) == 0 && len(keys) == 0 {
+		return 0, nil
+	}
+	err = db.replaceKeys(ctx, stale, keys)
+	db.markDirty()
+	if err != nil {
+		return 0, db.fail("restore", err)
+	}
+	return len(keys), nil
 }
 
 // decodeSnapshot reads and checks a whole snapshot.
@@ -483,6 +523,9 @@ func decodeEntry(e snapEntry) (keyData, error) {
 	if e.TTLms < 0 {
 		return keyData{}, fmt.Errorf("negative ttl_ms %d", e.TTLms)
 	}
+	if e.TTLms > maxTTLms {
+		return keyData{}, fmt.Errorf("ttl_ms %d is too large (at most %d, about 292 years)", e.TTLms, int64(maxTTLms))
+	}
 	kd := keyData{key: key, typ: e.Type, ttl: time.Duration(e.TTLms) * time.Millisecond}
 	if len(e.Value) == 0 || string(e.Value) == "null" {
 		return keyData{}, errors.New("no value")
@@ -550,39 +593,78 @@ func decodeEntry(e snapEntry) (keyData, error) {
 	return kd, nil
 }
 
+// replaceKeys deletes the keys stale (full names) and writes keys under the
+// prefix in one MULTI/EXEC, or on a Cluster in one MULTI/EXEC per hash tag
+// (a transaction cannot span slots; keys that share a tag share a slot).
+func (db *DB) replaceKeys(ctx context.Context, stale []string, keys []keyData) error {
+	if _, ok := db.client.(*redis.ClusterClient); !ok {
+		_, err := db.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			for _, k := range stale {
+				p.Del(ctx, k)
+			}
+			db.queueKeys(ctx, p, keys)
+			return nil
+		})
+		return err
+	}
+	type group struct {
+		stale []string
+		keys  []keyData
+	}
+	groups := map[string]*group{}
+	var order []string
+	get := func(full string) *group {
+		t := hashTag(full)
+		g, ok := groups[t]
+		if !ok {
+			g = &group{}
+			groups[t] = g
+			order = append(order, t)
+		}
+		return g
+	}
+	for _, k := range stale {
+		g := get(k)
+		g.stale = append(g.stale, k)
+	}
+	for _, kd := range keys {
+		g := get(db.prefix + kd.key)
+		g.keys = append(g.keys, kd)
+	}
+	for _, t := range order {
+		g := groups[t]
+		_, err := db.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			for _, k := range g.stale {
+				p.Del(ctx, k)
+			}
+			db.queueKeys(ctx, p, g.keys)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hashTag is the part of key a Redis Cluster hashes: the text between the
+// first "{" and the next "}" when it is not empty, else the whole key.
+func hashTag(key string) string {
+	if s := strings.IndexByte(key, '{'); s >= 0 {
+		if e := strings.IndexByte(key[s+1:], '}'); e > 0 {
+			return key[s+1 : s+1+e]
+		}
+	}
+	return key
+}
+
 // writeKeys writes keys under the prefix in MULTI/EXEC batches, each key
 // replacing any key of the same name.
 func (db *DB) writeKeys(ctx context.Context, keys []keyData) (int, error) {
 	n := 0
 	for batch := range slices.Chunk(keys, restoreBatch) {
 		_, err := db.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			for _, kd := range batch {
-				k := db.prefix + kd.key
-				p.Del(ctx, k)
-				switch kd.typ {
-				case "string":
-					p.Set(ctx, k, kd.str, 0)
-				case "hash":
-					if len(kd.pairs) > 0 {
-						p.HSet(ctx, k, toAny(kd.pairs)...)
-					}
-				case "set":
-					if len(kd.members) > 0 {
-						p.SAdd(ctx, k, toAny(kd.members)...)
-					}
-				case "list":
-					if len(kd.members) > 0 {
-						p.RPush(ctx, k, toAny(kd.members)...)
-					}
-				case "zset":
-					if len(kd.zs) > 0 {
-						p.ZAdd(ctx, k, kd.zs...)
-					}
-				}
-				if kd.ttl > 0 {
-					p.PExpire(ctx, k, kd.ttl)
-				}
-			}
+			db.queueKeys(ctx, p, batch)
 			return nil
 		})
 		if err != nil {
@@ -591,6 +673,38 @@ func (db *DB) writeKeys(ctx context.Context, keys []keyData) (int, error) {
 		n += len(batch)
 	}
 	return n, nil
+}
+
+// queueKeys queues the commands that write keys under the prefix, each
+// replacing any key of the same name.
+func (db *DB) queueKeys(ctx context.Context, p redis.Pipeliner, keys []keyData) {
+	for _, kd := range keys {
+		k := db.prefix + kd.key
+		p.Del(ctx, k)
+		switch kd.typ {
+		case "string":
+			p.Set(ctx, k, kd.str, 0)
+		case "hash":
+			if len(kd.pairs) > 0 {
+				p.HSet(ctx, k, toAny(kd.pairs)...)
+			}
+		case "set":
+			if len(kd.members) > 0 {
+				p.SAdd(ctx, k, toAny(kd.members)...)
+			}
+		case "list":
+			if len(kd.members) > 0 {
+				p.RPush(ctx, k, toAny(kd.members)...)
+			}
+		case "zset":
+			if len(kd.zs) > 0 {
+				p.ZAdd(ctx, k, kd.zs...)
+			}
+		}
+		if kd.ttl > 0 {
+			p.PExpire(ctx, k, kd.ttl)
+		}
+	}
 }
 
 func toAny(ss []string) []any {

@@ -4,14 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"briefbot/briefs"
 	"briefbot/store"
+	"briefbot/store/storetest"
 )
 
 // snapshotKeys parses a backup into key -> entry.
@@ -161,7 +166,7 @@ func TestBackupRestore(t *testing.T) {
 			}
 
 			dst := p.dst(t)
-			m, err := dst.Restore(ctx, bytes.NewReader(buf.Bytes()))
+			m, err := dst.Restore(ctx, bytes.NewReader(buf.Bytes()), store.RestoreOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -175,8 +180,11 @@ func TestBackupRestore(t *testing.T) {
 			if _, again := parseBackup(t, backup(t, dst)); !sameKeys(keys, again) {
 				t.Errorf("backup after restore differs:\n%v\n%v", keys, again)
 			}
-			// Restoring again is idempotent.
-			if _, err := dst.Restore(ctx, bytes.NewReader(buf.Bytes())); err != nil {
+			// Restoring again is refused without Replace, idempotent with it.
+			if _, err := dst.Restore(ctx, bytes.NewReader(buf.Bytes()), store.RestoreOptions{}); briefs.ErrorCode(err) != briefs.ECONFLICT {
+				t.Fatalf("restore onto data: %v, want ECONFLICT", err)
+			}
+			if _, err := dst.Restore(ctx, bytes.NewReader(buf.Bytes()), store.RestoreOptions{Replace: true}); err != nil {
 				t.Fatal(err)
 			}
 			sameReads(t, src, dst)
@@ -192,7 +200,7 @@ func TestRestoreTypes(t *testing.T) {
 		db := open(t)
 		first := `{"format":"briefbot-snapshot","version":1,"prefix":"x:","keys":[
 {"key":"h","type":"hash","ttl_ms":0,"value":{"old":"1","kept":"2"}}]}`
-		if _, err := db.Restore(ctx, strings.NewReader(first)); err != nil {
+		if _, err := db.Restore(ctx, strings.NewReader(first), store.RestoreOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		snap := `{"format":"briefbot-snapshot","version":1,"prefix":"x:","keys":[
@@ -202,7 +210,7 @@ func TestRestoreTypes(t *testing.T) {
 {"key":"z","type":"zset","ttl_ms":0,"value":[{"member":"lo","score":"-inf"},{"member":"mid","score":1.5},{"member":"hi","score":"inf"}]},
 {"key":"l","type":"list","ttl_ms":0,"value":["3","1","2"]},
 {"key":"YmluAA==","type":"string","ttl_ms":0,"encoding":"base64","value":"/wA="}]}`
-		n, err := db.Restore(ctx, strings.NewReader(snap))
+		n, err := db.Restore(ctx, strings.NewReader(snap), store.RestoreOptions{Replace: true})
 		if err != nil || n != 6 {
 			t.Fatalf("Restore = %d, %v", n, err)
 		}
@@ -249,6 +257,8 @@ func TestRestoreMalformed(t *testing.T) {
 		"zset no member":   head + good + `,{"key":"k","type":"zset","ttl_ms":0,"value":[{"score":1}]}]}`,
 		"zset bad score":   head + good + `,{"key":"k","type":"zset","ttl_ms":0,"value":[{"member":"m","score":"high"}]}]}`,
 		"negative ttl":     head + good + `,{"key":"k","type":"string","ttl_ms":-5,"value":"v"}]}`,
+		"huge ttl":         head + good + `,{"key":"k","type":"string","ttl_ms":9223372036854775807,"value":"v"}]}`,
+		"overflowing ttl":  head + good + `,{"key":"k","type":"string","ttl_ms":9300000000000,"value":"v"}]}`,
 		"empty key":        head + good + `,{"key":"","type":"string","ttl_ms":0,"value":"v"}]}`,
 		"duplicate key":    head + good + `,` + good + `]}`,
 		"no value":         head + good + `,{"key":"k","type":"set","ttl_ms":0}]}`,
@@ -262,7 +272,7 @@ func TestRestoreMalformed(t *testing.T) {
 		before := backup(t, db)
 		_, beforeKeys := parseBackup(t, before)
 		for name, s := range bad {
-			n, err := db.Restore(ctx, strings.NewReader(s))
+			n, err := db.Restore(ctx, strings.NewReader(s), store.RestoreOptions{Replace: true})
 			if briefs.ErrorCode(err) != briefs.EINVALID || n != 0 {
 				t.Errorf("%s: Restore = %d, %v; want 0, EINVALID", name, n, err)
 				continue
@@ -303,7 +313,7 @@ func TestRestoreEmbeddedPersists(t *testing.T) {
 
 	file := filepath.Join(t.TempDir(), "data.json")
 	db := openFile(t, file)
-	if _, err := db.Restore(ctx, bytes.NewReader(snap)); err != nil {
+	if _, err := db.Restore(ctx, bytes.NewReader(snap), store.RestoreOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Close(); err != nil {
@@ -312,4 +322,110 @@ func TestRestoreEmbeddedPersists(t *testing.T) {
 	db = openFile(t, file)
 	defer db.Close()
 	sameReads(t, src, db)
+}
+
+// TestRestoreOntoData: a restore onto a store with data is refused, and with
+// Replace leaves exactly the snapshot: an article added after the backup is
+// gone from every index, and can be added again.
+func TestRestoreOntoData(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.DB) {
+		ctx := context.Background()
+		db := open(t)
+		mustAdd(t, db, addReq("g1", "old-story", "Old story", "The old story."))
+		snap := backup(t, db)
+		_, snapKeys := parseBackup(t, snap)
+		later := addReq("g1", "zombie-tale", "Zombie tale", "A zombie walked in.", "Zombie")
+		mustAdd(t, db, later)
+		mustAdd(t, db, addReq("g3", "other-guild", "Other guild", "Only after the backup."))
+		before := backup(t, db)
+
+		_, err := db.Restore(ctx, bytes.NewReader(snap), store.RestoreOptions{})
+		wantCode(t, err, briefs.ECONFLICT)
+		if msg := briefs.ErrorMessage(err); !strings.Contains(msg, "--replace") || !strings.Contains(msg, db.Prefix()) {
+			t.Errorf("message %q does not name --replace and the prefix", msg)
+		}
+		if _, after := parseBackup(t, backup(t, db)); !sameKeys(mustParse(t, before), after) {
+			t.Error("a refused restore changed the data")
+		}
+
+		var rt roundTrips
+		db.AddHook(&pipelines{r: &rt})
+		var n int
+		trips := rt.count(func(ctx context.Context) {
+			n, err = db.Restore(ctx, bytes.NewReader(snap), store.RestoreOptions{Replace: true})
+		})
+		if err != nil || n != len(snapKeys) {
+			t.Fatalf("Restore --replace = %d, %v; want %d", n, err, len(snapKeys))
+		}
+		if trips != 1 {
+			t.Errorf("the replacement took %d transactions, want 1", trips)
+		}
+		if _, after := parseBackup(t, backup(t, db)); !sameKeys(snapKeys, after) {
+			t.Errorf("after --replace:\n%v\nwant\n%v", after, snapKeys)
+		}
+		if _, err := db.ArticleBySlug(ctx, "g1", "zombie-tale"); briefs.ErrorCode(err) != briefs.ENOTFOUND {
+			t.Errorf("article added after the backup: %v, want ENOTFOUND", err)
+		}
+		if ls, total, _ := db.Recent(ctx, "g1", 0, 25); total != 1 || len(ls) != 1 || ls[0].Slug != "old-story" {
+			t.Errorf("Recent = %q %d", slugsOf(ls), total)
+		}
+		mustAdd(t, db, later)
+	})
+}
+
+func mustParse(t *testing.T, b []byte) map[string]snapKey {
+	t.Helper()
+	_, keys := parseBackup(t, b)
+	return keys
+}
+
+// pipelines counts only the MULTI/EXEC pipelines sent with r's context.
+type pipelines struct{ r *roundTrips }
+
+func (h *pipelines) DialHook(next redis.DialHook) redis.DialHook          { return next }
+func (h *pipelines) ProcessHook(next redis.ProcessHook) redis.ProcessHook { return next }
+func (h *pipelines) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		if h.r.counted(ctx) && len(cmds) > 0 && cmds[0].Name() == "multi" {
+			h.r.n.Add(1)
+		}
+		return next(ctx, cmds)
+	}
+}
+
+// TestBackupCapsHugeTTL: a key whose TTL is beyond the Go duration range
+// (set outside briefbot) is backed up with the longest TTL a snapshot may
+// hold, and that snapshot restores.
+func TestBackupCapsHugeTTL(t *testing.T) {
+	u := os.Getenv("REDIS_URL")
+	if u == "" {
+		t.Skip("needs REDIS_URL: the embedded server cannot hold such a TTL")
+	}
+	ctx := context.Background()
+	db := storetest.OpenRedis(t, u, storetest.RandomPrefix())
+	opt, err := redis.ParseURL(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := redis.NewClient(opt)
+	defer c.Close()
+	k := db.Prefix() + "far"
+	if err := c.Set(ctx, k, "v", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	// 1000 years from now, in milliseconds since the epoch.
+	if err := c.Do(ctx, "pexpireat", k, time.Now().UnixMilli()+1000*365*24*3600*1000).Err(); err != nil {
+		t.Fatal(err)
+	}
+	snap := backup(t, db)
+	e := mustParse(t, snap)["far"]
+	if max := int64(math.MaxInt64 / int64(time.Millisecond)); e.TTLms != max {
+		t.Errorf("ttl_ms = %d, want %d", e.TTLms, max)
+	}
+	if _, err := db.Restore(ctx, bytes.NewReader(snap), store.RestoreOptions{Replace: true}); err != nil {
+		t.Fatal(err)
+	}
+	if ttl := c.PTTL(ctx, k).Val(); ttl < 200*365*24*time.Hour {
+		t.Errorf("TTL after restore = %s", ttl)
+	}
 }

@@ -295,10 +295,15 @@ type fetchError struct {
 }
 
 func (e *fetchError) Error() string   { return e.user.Message + " (" + e.cause.Error() + ")" }
-func (e *fetchError) Unwrap() []error { return []error{e.user, e.cause} }
+func (e *fetchError) Unwrap() []error { return []error{e.user, e.cause, briefs.ErrSite} }
 
 func wrap(cause error, code, format string, args ...any) error {
 	return &fetchError{user: briefs.Errorf(code, format, args...), cause: cause}
+}
+
+// timeoutMessage is what the user reads when the site was too slow.
+func (f *Fetcher) timeoutMessage() string {
+	return fmt.Sprintf("The site did not answer in time (FETCH_TIMEOUT, %s). Try again later, or paste the article's text instead.", f.cfg.Timeout)
 }
 
 // describe turns a transport error into a message for the user.
@@ -318,9 +323,9 @@ func (f *Fetcher) describe(ctx context.Context, u *url.URL, err error) error {
 	case errors.As(err, &ue):
 		return wrap(err, ue.Code, "%s", ue.Message)
 	case ctx.Err() != nil && errors.Is(context.Cause(ctx), errTimeout):
-		return wrap(err, briefs.EUNAVAILABLE, "The site did not answer within %s.", f.cfg.Timeout)
+		return wrap(err, briefs.EUNAVAILABLE, "%s", f.timeoutMessage())
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return wrap(err, briefs.EUNAVAILABLE, "The site did not answer in time.")
+		return wrap(err, briefs.EUNAVAILABLE, "The site did not answer in time. Try again later, or paste the article's text instead.")
 	case errors.Is(ctx.Err(), context.Canceled):
 		return wrap(err, briefs.EUNAVAILABLE, "The fetch was cancelled.")
 	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
@@ -330,7 +335,7 @@ func (f *Fetcher) describe(ctx context.Context, u *url.URL, err error) error {
 	case errors.As(err, &certErr) || errors.As(err, &hostErr) || errors.As(err, &authErr) || errors.As(err, &invalidErr):
 		return wrap(err, briefs.EUNAVAILABLE, "%s has an invalid HTTPS certificate, so briefbot cannot read it safely.", truncate(host, 100))
 	case errors.As(err, &netErr) && netErr.Timeout():
-		return wrap(err, briefs.EUNAVAILABLE, "The site did not answer within %s.", f.cfg.Timeout)
+		return wrap(err, briefs.EUNAVAILABLE, "%s", f.timeoutMessage())
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return wrap(err, briefs.EUNAVAILABLE, "%s refused the connection. Is the link right, and the site up?", truncate(u.Host, 100))
 	case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):

@@ -472,7 +472,7 @@ func TestFetchTimeouts(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := fetchTimed(t, f, link, testTimeout+slack)
-			wantError(t, err, briefs.EUNAVAILABLE, "did not answer within 300ms")
+			wantError(t, err, briefs.EUNAVAILABLE, "The site did not answer in time (FETCH_TIMEOUT, 300ms)")
 		})
 	}
 }

@@ -87,6 +87,7 @@ func cmdRun(ctx context.Context, env *environment, args []string) error {
 				REST:      rest,
 				Logger:    env.log,
 				Observer:  m,
+				Seen:      db,
 			})
 			if err != nil {
 				return err
@@ -99,15 +100,7 @@ func cmdRun(ctx context.Context, env *environment, args []string) error {
 		stopMetrics := func() error { return nil }
 		if metricsL != nil {
 			m.WatchGateway(g.Connected)
-			health := func(ctx context.Context) error {
-				if err := db.Ping(ctx); err != nil {
-					return fmt.Errorf("redis: %w", err)
-				}
-				if !g.Connected() {
-					return errors.New("discord gateway not connected")
-				}
-				return nil
-			}
+			health := healthCheck(db, g.Connected)
 			mctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 			done := make(chan error, 1)
 			go func() { done <- metrics.Serve(mctx, metricsL, m.Handler(health), env.log) }()
@@ -144,4 +137,22 @@ func runAll(ctx context.Context, services ...func(context.Context) error) error 
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// healthCheck is /healthz: Redis answers, the embedded store's last save of
+// its data file succeeded (a full disk would otherwise lose changes
+// silently), and the gateway is connected.
+func healthCheck(db *store.DB, connected func() bool) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if err := db.Ping(ctx); err != nil {
+			return fmt.Errorf("redis: %w", err)
+		}
+		if err := db.SaveError(); err != nil {
+			return fmt.Errorf("data file: %w", err)
+		}
+		if !connected() {
+			return errors.New("discord gateway not connected")
+		}
+		return nil
+	}
 }

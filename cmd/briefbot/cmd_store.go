@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"briefbot/bot"
@@ -203,17 +205,33 @@ func cmdConsole(ctx context.Context, env *environment, args []string) error {
 	})
 }
 
-// cmdBackup: briefbot backup > FILE
+// cmdBackup: briefbot backup [--out FILE] (or > FILE)
 func cmdBackup(ctx context.Context, env *environment, args []string) error {
-	fs := newFlags(env, "backup", "> FILE", "Writes every key under REDIS_KEY_PREFIX, typed and with TTLs, to stdout as JSON.")
+	fs := newFlags(env, "backup", "[--out FILE]",
+		"Writes every key under REDIS_KEY_PREFIX, typed and with TTLs, as JSON to FILE, or to stdout\n"+
+			"without --out. Prefer --out to '> FILE': it writes a temporary file beside FILE and renames\n"+
+			"it into place once the backup is complete, so a failed backup never leaves an empty or\n"+
+			"partial FILE (a shell redirection empties FILE before briefbot even starts).")
+	out := fs.String("out", "", "write the backup to this file, atomically (mode 0600)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("backup takes no arguments; redirect stdout to a file")
+		return usagef("backup takes no arguments; use --out FILE")
 	}
 	return withService(ctx, env, func(_ *briefs.Service, db *store.DB) error {
-		n, err := db.Backup(ctx, env.stdout)
+		var n int
+		backup := func(w io.Writer) error {
+			var err error
+			n, err = db.Backup(ctx, w)
+			return err
+		}
+		var err error
+		if *out == "" {
+			err = backup(env.stdout)
+		} else {
+			err = writeFileAtomic(*out, backup)
+		}
 		if err != nil {
 			return err
 		}
@@ -222,9 +240,56 @@ func cmdBackup(ctx context.Context, env *environment, args []string) error {
 	})
 }
 
-// cmdRestore: briefbot restore < FILE
+// writeFileAtomic writes path through write: into a temporary file in the
+// same directory, synced, then renamed over path. On any failure the
+// temporary file is removed and path is left as it was.
+func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(tmp)
+		}
+	}()
+	bw := bufio.NewWriter(f)
+	if err = write(bw); err != nil {
+		return err
+	}
+	if err = bw.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if d, derr := os.Open(dir); derr == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+	return nil
+}
+
+// cmdRestore: briefbot restore [--replace] < FILE
 func cmdRestore(ctx context.Context, env *environment, args []string) error {
-	fs := newFlags(env, "restore", "< FILE", "Loads a snapshot written by 'briefbot backup' from stdin. Keys in the snapshot replace\nkeys of the same name; a malformed snapshot changes nothing.")
+	fs := newFlags(env, "restore", "[--replace] < FILE",
+		"Loads a snapshot written by 'briefbot backup' from stdin into an empty store. When keys under\n"+
+			"REDIS_KEY_PREFIX exist, it refuses unless --replace is given; then every key under the prefix\n"+
+			"is replaced by the snapshot in one atomic step (on a Redis Cluster, one step per Discord server).\n"+
+			"Stop the bot first. A malformed snapshot changes nothing.")
+	replace := fs.Bool("replace", false, "delete every key under the prefix and load the snapshot in its place")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -232,7 +297,7 @@ func cmdRestore(ctx context.Context, env *environment, args []string) error {
 		return usagef("restore takes no arguments; redirect stdin from a file")
 	}
 	return withService(ctx, env, func(_ *briefs.Service, db *store.DB) error {
-		n, err := db.Restore(ctx, env.stdin)
+		n, err := db.Restore(ctx, env.stdin, store.RestoreOptions{Replace: *replace})
 		if err != nil {
 			return err
 		}

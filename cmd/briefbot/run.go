@@ -28,7 +28,7 @@ func subcommands() map[string]subcommand {
 		"list":      {"list stored articles, newest first", cmdList},
 		"summarize": {"summarize JSON Lines from stdin to stdout (no store)", cmdSummarize},
 		"console":   {"type slash commands as in Discord and read the replies", cmdConsole},
-		"backup":    {"write every key under the prefix to stdout as a snapshot", cmdBackup},
+		"backup":    {"write every key under the prefix as a snapshot (--out FILE)", cmdBackup},
 		"restore":   {"load a snapshot from stdin", cmdRestore},
 		"eval":      {"score the summarizer with ROUGE against reference summaries", cmdEval},
 		"extract":   {"extract the article from a saved web page, as adding by link does", cmdExtract},

@@ -1,16 +1,23 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"briefbot/bot"
 	"briefbot/bot/discordtest"
+	"briefbot/metrics"
+	"briefbot/store"
+	"briefbot/store/storetest"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -128,5 +135,44 @@ func TestShardConfig(t *testing.T) {
 		if err != nil || cfg.ShardID != c.wantID || cfg.ShardCount != c.wantCount {
 			t.Errorf("%q/%q: %d/%d, %v", c.id, c.count, cfg.ShardID, cfg.ShardCount, err)
 		}
+	}
+}
+
+// /healthz turns 503 with the reason while the embedded store cannot write
+// its data file, and green again once a save succeeds.
+func TestHealthReportsFailedSaves(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	db := storetest.OpenEmbedded(t, filepath.Join(dir, "data.json"))
+	h := metrics.New().Handler(healthCheck(db, func() bool { return true }))
+	get := func() (int, string) {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("GET", "/healthz", nil))
+		return w.Code, w.Body.String()
+	}
+	if code, body := get(); code != http.StatusOK {
+		t.Fatalf("healthy store: %d %s", code, body)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Restore(context.Background(), strings.NewReader(`{"format":"briefbot-snapshot","version":1,"prefix":"x:","keys":[
+{"key":"k","type":"string","ttl_ms":0,"value":"v"}]}`), store.RestoreOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	_ = db.Flush()
+	if code, body := get(); code != http.StatusServiceUnavailable || !strings.Contains(body, "cannot write data file") {
+		t.Errorf("failing saves: %d %s", code, body)
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := get(); code != http.StatusOK {
+		t.Errorf("after a good save: %d %s", code, body)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"maps"
 	"net"
 	"net/http"
@@ -282,6 +283,18 @@ func TestBackupRestoreIntoAnotherStore(t *testing.T) {
 	if r := other.run("{not a snapshot", "restore"); r.err == nil {
 		t.Fatal("restore of garbage succeeded")
 	}
+
+	// Onto data: refused without --replace; with it, an article added
+	// after the backup is gone and can be added again.
+	other.mustRun("A later story came in after the backup was taken. It has a few sentences. Officials said more would follow.", "add", "--slug", "later-story", "--title", "Later story", "-")
+	if r := other.run(backup, "restore"); briefs.ErrorCode(r.err) != briefs.ECONFLICT || !strings.Contains(r.err.Error(), "--replace") {
+		t.Fatalf("restore onto data: %v, want a refusal naming --replace", r.err)
+	}
+	other.mustRun(backup, "restore", "--replace")
+	if r := other.run("", "brief", "later-story"); briefs.ErrorCode(r.err) != briefs.ENOTFOUND {
+		t.Fatalf("article added after the backup survived --replace: %v", r.err)
+	}
+	checkSampleBrief(t, other.mustRun("", "brief", "putin-kim").stdout)
 }
 
 func TestConsoleUsesTheRouter(t *testing.T) {
@@ -723,5 +736,48 @@ func TestAddSavedPage(t *testing.T) {
 	}
 	if out := c2.mustRun("", "list").stdout; strings.TrimSpace(out) != "" && !strings.Contains(strings.ToLower(out), "no ") {
 		t.Errorf("list after a refused page:\n%s", out)
+	}
+}
+
+// TestBackupOut: --out writes the backup atomically; a failed write leaves
+// the old file and no temporary file behind.
+func TestBackupOut(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("", "add", sample)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "briefs.json")
+	if r := c.mustRun("", "backup", "--out", file); r.stdout != "" {
+		t.Errorf("backup --out printed %q", r.stdout)
+	}
+	got, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := c.mustRun("", "backup").stdout; !strings.Contains(string(got), `"key":`) || len(got) < len(want)/2 {
+		t.Errorf("backup file:\n%s\nstdout backup:\n%s", got, want)
+	}
+	other := newCLI(t)
+	other.mustRun(string(got), "restore")
+	checkSampleBrief(t, other.mustRun("", "brief", "putin-kim").stdout)
+
+	if r := c.run("", "backup", "--out", filepath.Join(dir, "missing", "b.json")); r.err == nil {
+		t.Error("backup into a missing directory succeeded")
+	}
+	// A backup that fails half-way keeps the old file.
+	err = writeFileAtomic(file, func(w io.Writer) error {
+		io.WriteString(w, `{"format":`)
+		return errors.New("disk full")
+	})
+	if err == nil || err.Error() != "disk full" {
+		t.Errorf("err = %v", err)
+	}
+	if again, _ := os.ReadFile(file); !bytes.Equal(again, got) {
+		t.Error("a failed backup changed the file")
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("left behind: %v", ents)
+	}
+	if r := c.run("", "backup", "--help"); !strings.Contains(r.stdout+r.stderr, "Prefer --out") {
+		t.Errorf("help does not recommend --out: %q", r.stdout+r.stderr)
 	}
 }

@@ -1,0 +1,46 @@
+package store
+
+import (
+	"context"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// The embedded server listens on loopback only and refuses clients without
+// this process's random password.
+func TestEmbeddedLoopbackAndPassword(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, Config{DataFile: filepath.Join(t.TempDir(), "data.json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	host, _, err := net.SplitHostPort(db.addr)
+	if err != nil || !net.ParseIP(host).IsLoopback() {
+		t.Errorf("embedded server at %q, want a loopback address", db.addr)
+	}
+	if err := db.Ping(ctx); err != nil {
+		t.Fatalf("the store's own client: %v", err)
+	}
+	for _, pw := range []string{"", "guess"} {
+		c := redis.NewClient(&redis.Options{Addr: db.addr, Password: pw, MaxRetries: -1})
+		err := c.Ping(ctx).Err()
+		c.Close()
+		if err == nil || !(strings.Contains(err.Error(), "NOAUTH") || strings.Contains(err.Error(), "WRONGPASS") || strings.Contains(err.Error(), "invalid")) {
+			t.Errorf("client with password %q: %v, want refused", pw, err)
+		}
+	}
+	other, err := Open(ctx, Config{DataFile: filepath.Join(t.TempDir(), "other.json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	pw := func(db *DB) string { return db.client.(*redis.Client).Options().Password }
+	if p1, p2 := pw(db), pw(other); len(p1) < 32 || p1 == p2 {
+		t.Errorf("passwords %q and %q: want random and distinct", p1, p2)
+	}
+}
