@@ -37,8 +37,10 @@ const (
 	DefaultResyncInterval = 10 * time.Minute
 	DefaultRetryBackoff   = 2 * time.Second
 	// postAttempts bounds the tries of one post that fails with a 5xx or a
-	// network error (discordgo itself waits out 429s).
+	// network error; every try carries the digest's nonce.
 	postAttempts = 3
+	// maxRateLimited bounds the 429s one post waits out.
+	maxRateLimited = 5
 	// completeTimeout bounds writing the marker after a post; it runs even
 	// when the scheduler is stopping, to keep the duplicate window short.
 	completeTimeout = 10 * time.Second
@@ -88,7 +90,11 @@ type DigestStore interface {
 	ReserveSend(ctx context.Context, interval time.Duration) (time.Duration, error)
 }
 
-// Poster sends a message to a channel; *discordgo.Session provides it.
+// Poster sends a message to a channel; *discordgo.Session provides it, and
+// is then used through SessionPoster: each digest is sent with a nonce
+// derived from its guild, channel and slot, so that retries (and other
+// instances) of the same digest make one message. A Poster that is neither
+// a session nor a NoncePoster posts without a nonce.
 type Poster interface {
 	ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error)
 }
@@ -685,7 +691,7 @@ func (s *Scheduler) deliver(ctx context.Context, slot briefs.DigestSlot, loc *ti
 	}
 	s.fillBriefs(ctx, &d)
 	msg := DigestMessage(d, slot.At, loc)
-	m, err := s.post(ctx, finish, slot.ChannelID, msg)
+	m, err := s.post(ctx, finish, slot, msg)
 	if err != nil {
 		s.release(finish, c)
 		if reason, ok := refused(err); ok {
@@ -751,18 +757,24 @@ func (s *Scheduler) fillBriefs(ctx context.Context, d *briefs.Digest) {
 	}
 }
 
-// post sends the message, paced, retrying 5xx answers and network errors.
-// The request itself runs under finish, so that a stop does not cut a post
-// whose outcome would then be unknown; the waits before it honour ctx.
-func (s *Scheduler) post(ctx, finish context.Context, channelID string, msg *discordgo.MessageSend) (*discordgo.Message, error) {
+// post sends the message, paced, with the digest's nonce, so that Discord
+// creates one message however often it is sent: a timeout or a 5xx after
+// Discord stored the message is retried with the same nonce and answered
+// with the message stored first. 429s are waited out (their retry_after)
+// while the lease allows. The request itself runs under finish, so that a
+// stop does not cut a post whose outcome would then be unknown; the waits
+// before it honour ctx.
+func (s *Scheduler) post(ctx, finish context.Context, slot briefs.DigestSlot, msg *discordgo.MessageSend) (*discordgo.Message, error) {
+	nonce := digestNonce(slot.GuildID, slot.ChannelID, slot.Key)
 	var err error
-	for attempt := 1; attempt <= postAttempts; attempt++ {
+	limited := 0
+	for attempt := 1; attempt <= postAttempts; {
 		if err := s.pace(ctx); err != nil {
 			return nil, err
 		}
 		pctx, cancel := context.WithTimeout(finish, DefaultHTTPTimeout+5*time.Second)
 		var m *discordgo.Message
-		m, err = s.poster.ChannelMessageSendComplex(channelID, msg, discordgo.WithContext(pctx))
+		m, err = s.send(pctx, slot.ChannelID, nonce, msg)
 		cancel()
 		if err == nil {
 			if m == nil {
@@ -770,11 +782,33 @@ func (s *Scheduler) post(ctx, finish context.Context, channelID string, msg *dis
 			}
 			return m, nil
 		}
-		if !retryable(err) || !s.sleep(ctx, s.backoff*time.Duration(attempt)) {
+		var rl *discordgo.RateLimitError
+		if errors.As(err, &rl) && rl.TooManyRequests != nil {
+			limited++
+			wait := max(rl.RetryAfter, 10*time.Millisecond)
+			if dl, ok := finish.Deadline(); limited > maxRateLimited || ok && time.Now().Add(wait).After(dl) || !s.sleep(ctx, wait) {
+				break
+			}
+			continue
+		}
+		if !retryable(err) || attempt >= postAttempts || !s.sleep(ctx, s.backoff*time.Duration(attempt)) {
 			break
 		}
+		attempt++
 	}
 	return nil, fmt.Errorf("post digest: %w", err)
+}
+
+// send makes one attempt at creating the message: with the nonce when the
+// Poster can send one.
+func (s *Scheduler) send(ctx context.Context, channelID, nonce string, msg *discordgo.MessageSend) (*discordgo.Message, error) {
+	switch p := s.poster.(type) {
+	case NoncePoster:
+		return p.PostWithNonce(ctx, channelID, nonce, msg)
+	case *discordgo.Session:
+		return SessionPoster{p}.PostWithNonce(ctx, channelID, nonce, msg)
+	}
+	return s.poster.ChannelMessageSendComplex(channelID, msg, discordgo.WithContext(ctx))
 }
 
 // pace waits for this post's turn under the shared pacer (the local one
