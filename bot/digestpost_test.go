@@ -3,12 +3,19 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
 	"briefbot/bot"
 	"briefbot/bot/discordtest"
+	"briefbot/briefs"
+	"briefbot/store"
+
+	"github.com/bwmarrin/discordgo"
 )
 
 // nonceBody is the idempotency part of a message create.
@@ -114,4 +121,157 @@ func TestDigestRateLimited(t *testing.T) {
 	checkOneMessagePerDigest(t, 10*time.Second, func(r *digestRig) {
 		r.fake.FailNext("POST", "/channels/c1/messages", http.StatusTooManyRequests, 1, 300*time.Millisecond)
 	})
+}
+
+// slowPoster takes delay before each send (honouring the request's
+// context) and counts the sends that reached Discord.
+type slowPoster struct {
+	bot.SessionPoster
+	delay   time.Duration
+	started chan struct{}
+	mu      sync.Mutex
+	sends   int
+}
+
+func (p *slowPoster) PostWithNonce(ctx context.Context, channelID, nonce string, msg *discordgo.MessageSend) (*discordgo.Message, error) {
+	select {
+	case p.started <- struct{}{}:
+	default:
+	}
+	select {
+	case <-time.After(p.delay):
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	p.mu.Lock()
+	p.sends++
+	p.mu.Unlock()
+	return p.SessionPoster.PostWithNonce(ctx, channelID, nonce, msg)
+}
+
+func (p *slowPoster) count() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.sends
+}
+
+func (r *digestRig) slowPoster(delay time.Duration, started chan struct{}) *slowPoster {
+	return &slowPoster{SessionPoster: bot.SessionPoster{Session: r.session()}, delay: delay, started: started}
+}
+
+// TestDigestPostSlowerThanLock: a post that takes longer than the lock's
+// TTL keeps the channel's lock (it is renewed), so neither the other
+// instance nor a /digest now posts the same briefs meanwhile; afterwards
+// the slot is marked and nothing is new. (The in-process Redis of the rig
+// expires keys only when told to; with REDIS_URL the lock's TTL runs out
+// for real, which is where this test bites.)
+func TestDigestPostSlowerThanLock(t *testing.T) {
+	r := newDigestRig(t, 2)
+	started := make(chan struct{}, 1)
+	pa, pb := r.slowPoster(2500*time.Millisecond, started), r.slowPoster(2500*time.Millisecond, started)
+	withLock := func(p *slowPoster) func(*bot.SchedulerConfig) {
+		return func(cfg *bot.SchedulerConfig) { cfg.Poster, cfg.LockTTL = p, time.Second }
+	}
+	a, _ := r.start("A", r.dbs[0], withLock(pa))
+	b, _ := r.start("B", r.dbs[1], withLock(pb))
+	r.addArticle("story")
+	_, next := mustSchedule(t, a, "c1", "*/5 * * * *", "UTC")
+	r.events.wait(t, "B loads the schedule", func(evs []taggedEvent) bool {
+		return countEvents(evs, "B", func(ev bot.DigestEvent) bool { return ev.Kind == bot.EventLoaded && ev.Count == 1 }) > 0
+	})
+	r.clock.Set(next[0])
+	select {
+	case <-started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no post started")
+	}
+	time.Sleep(1500 * time.Millisecond) // past the lock's TTL
+	for _, s := range []*bot.Scheduler{a, b} {
+		ev, err := s.PostDigest(context.Background(), dgGuild, "c1", "req-during")
+		if err != nil || ev.Kind != bot.EventBusy {
+			t.Errorf("/digest now during the slow post: %s, %v; want busy", ev.Kind, err)
+		}
+	}
+	r.events.wait(t, "slot posted", func(evs []taggedEvent) bool {
+		return countEvents(evs, "", atSlot(next[0], bot.EventPosted)) == 1
+	})
+	if n := pa.count() + pb.count(); n != 1 {
+		t.Errorf("%d sends; want 1", n)
+	}
+	if n := len(r.fake.Messages("c1")); n != 1 {
+		t.Errorf("%d messages; want 1", n)
+	}
+	ev, err := a.PostDigest(context.Background(), dgGuild, "c1", "req-after")
+	if err != nil || ev.Kind != bot.EventEmpty {
+		t.Errorf("/digest now after the slot: %s, %v; want empty", ev.Kind, err)
+	}
+}
+
+// TestDigestNowTwiceAtOnce: two /digest now for one channel at the same
+// moment, on two instances, post one digest; the other is told a digest is
+// being posted.
+func TestDigestNowTwiceAtOnce(t *testing.T) {
+	r := newDigestRig(t, 2)
+	p := r.slowPoster(300*time.Millisecond, nil)
+	a := r.scheduler("A", r.dbs[0], func(cfg *bot.SchedulerConfig) { cfg.Poster = p })
+	b := r.scheduler("B", r.dbs[1], func(cfg *bot.SchedulerConfig) { cfg.Poster = p })
+	r.addArticle("one")
+	r.addArticle("two")
+	var wg sync.WaitGroup
+	evs := make([]bot.DigestEvent, 2)
+	for i, s := range []*bot.Scheduler{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ev, err := s.PostDigest(context.Background(), dgGuild, "c1", fmt.Sprintf("req-%d", i))
+			if err != nil {
+				t.Errorf("PostDigest %d: %v", i, err)
+			}
+			evs[i] = ev
+		}()
+	}
+	wg.Wait()
+	kinds := []bot.DigestEventKind{evs[0].Kind, evs[1].Kind}
+	slices.Sort(kinds)
+	if !slices.Equal(kinds, []bot.DigestEventKind{bot.EventBusy, bot.EventPosted}) {
+		t.Errorf("outcomes %v; want one busy and one posted", kinds)
+	}
+	if n := len(r.fake.Messages("c1")); n != 1 {
+		t.Errorf("%d messages; want 1", n)
+	}
+}
+
+// leaseLosingStore is a store whose lock renewals find the lock gone.
+type leaseLosingStore struct{ *store.DB }
+
+func (leaseLosingStore) RenewDigest(context.Context, briefs.Claim, time.Duration) (bool, error) {
+	return false, nil
+}
+
+// TestDigestPostBoundedByLease: a post whose answer does not come is cut
+// when the lock is lost, long before the HTTP timeout, and the slot is not
+// marked by the holder that lost it.
+func TestDigestPostBoundedByLease(t *testing.T) {
+	r := newDigestRig(t, 1)
+	s, _ := r.start("A", r.dbs[0], func(cfg *bot.SchedulerConfig) {
+		cfg.Store, cfg.LockTTL = leaseLosingStore{r.dbs[0]}, time.Second
+	})
+	r.addArticle("story")
+	_, next := mustSchedule(t, s, "c1", "*/5 * * * *", "UTC")
+	r.fake.LoseNextAnswers("/channels/c1/messages", 1, discordtest.LoseByHanging)
+	start := time.Now()
+	r.clock.Set(next[0])
+	evs := r.events.wait(t, "slot handled", func(evs []taggedEvent) bool {
+		return countEvents(evs, "A", atSlot(next[0], slotOutcomes...)) == 1
+	})
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("the post took %v; the lease should have cut it within a second", d)
+	}
+	if n := countEvents(evs, "A", atSlot(next[0], bot.EventFailed)); n != 1 {
+		t.Errorf("the slot was not reported failed")
+	}
+	list, _ := s.ListDigests(context.Background(), dgGuild)
+	if len(list) != 1 || list[0].Schedule.LastMessageID != "" {
+		t.Errorf("the holder that lost its lock marked the slot: %+v", list)
+	}
 }

@@ -87,6 +87,7 @@ type DigestStore interface {
 	ClaimDigest(ctx context.Context, slot briefs.DigestSlot, lockTTL time.Duration) (briefs.Claim, error)
 	CompleteDigest(ctx context.Context, c briefs.Claim, messageID string, cursor time.Time, markerTTL time.Duration) error
 	ReleaseDigest(ctx context.Context, c briefs.Claim) error
+	RenewDigest(ctx context.Context, c briefs.Claim, lockTTL time.Duration) (bool, error)
 	ReserveSend(ctx context.Context, interval time.Duration) (time.Duration, error)
 }
 
@@ -653,7 +654,9 @@ func (s *Scheduler) deliver(ctx context.Context, slot briefs.DigestSlot, loc *ti
 	ev := DigestEvent{GuildID: slot.GuildID, ChannelID: slot.ChannelID, Slot: slot.At}
 	var c briefs.Claim
 	var err error
+	var claimed time.Time
 	for attempt := 1; ; attempt++ {
+		claimed = time.Now()
 		c, err = s.store.ClaimDigest(ctx, slot, s.lockTTL)
 		if err == nil || attempt >= postAttempts || briefs.ErrorCode(err) != briefs.EUNAVAILABLE || !s.sleep(ctx, s.backoff*time.Duration(attempt)) {
 			break
@@ -680,8 +683,19 @@ func (s *Scheduler) deliver(ctx context.Context, slot briefs.DigestSlot, loc *ti
 	d := c.Digest
 	ev.Total, ev.Count = d.Total, len(d.Items)
 	// From here on the claim is ours: finish it even when ctx ends, so that
-	// a post is never left without its marker by an orderly stop.
+	// a post is never left without its marker by an orderly stop. The lease
+	// keeps the lock while we work and bounds the post by it.
 	finish := context.WithoutCancel(ctx)
+	ls := s.hold(finish, c, claimed)
+	defer ls.stop()
+	defer func() {
+		// The lock is the channel's: a panic must not keep its later
+		// digests waiting for the lock to expire.
+		if p := recover(); p != nil {
+			s.release(finish, c)
+			panic(p)
+		}
+	}()
 	if d.Total == 0 && !postEmpty {
 		ev.Kind = EventEmpty
 		if err := s.complete(finish, c, "", time.Time{}); err != nil {
@@ -691,7 +705,7 @@ func (s *Scheduler) deliver(ctx context.Context, slot briefs.DigestSlot, loc *ti
 	}
 	s.fillBriefs(ctx, &d)
 	msg := DigestMessage(d, slot.At, loc)
-	m, err := s.post(ctx, finish, slot, msg)
+	m, err := s.post(ctx, ls, slot, msg)
 	if err != nil {
 		s.release(finish, c)
 		if reason, ok := refused(err); ok {
@@ -706,10 +720,11 @@ func (s *Scheduler) deliver(ctx context.Context, slot briefs.DigestSlot, loc *ti
 	}
 	ev.Kind, ev.MessageID = EventPosted, m.ID
 	if err := s.complete(finish, c, m.ID, d.Cursor); err != nil {
-		// Posted, but without a marker: the duplicate window is open until
-		// the lock expires. Say so loudly.
+		// Posted, but without a marker. Whoever posts this slot next sends
+		// the same nonce, which Discord answers with this message for a
+		// few minutes; after that a repost is possible. Say so loudly.
 		ev.Err = err
-		s.log.Error("digest posted but not marked; a restart within the grace period may post it again",
+		s.log.Error("digest posted but not marked; it may be posted again",
 			"guild", slot.GuildID, "channel", slot.ChannelID, "message", m.ID, "err", err)
 	}
 	return ev
@@ -723,7 +738,7 @@ func (s *Scheduler) complete(ctx context.Context, c briefs.Claim, messageID stri
 		cctx, cancel := context.WithTimeout(ctx, completeTimeout)
 		err = s.store.CompleteDigest(cctx, c, messageID, cursor, s.markerTTL)
 		cancel()
-		if err == nil || !s.sleep(ctx, s.backoff*time.Duration(attempt)) {
+		if err == nil || briefs.ErrorCode(err) == briefs.ECONFLICT || !s.sleep(ctx, s.backoff*time.Duration(attempt)) {
 			break
 		}
 	}
@@ -761,10 +776,11 @@ func (s *Scheduler) fillBriefs(ctx context.Context, d *briefs.Digest) {
 // creates one message however often it is sent: a timeout or a 5xx after
 // Discord stored the message is retried with the same nonce and answered
 // with the message stored first. 429s are waited out (their retry_after)
-// while the lease allows. The request itself runs under finish, so that a
-// stop does not cut a post whose outcome would then be unknown; the waits
-// before it honour ctx.
-func (s *Scheduler) post(ctx, finish context.Context, slot briefs.DigestSlot, msg *discordgo.MessageSend) (*discordgo.Message, error) {
+// while the lease allows. Each request is bounded by the lease (it ends
+// before the lock could expire, or at once when the lock is lost), not by
+// ctx, so that a stop does not cut a post whose outcome would then be
+// unknown; the waits before it honour ctx.
+func (s *Scheduler) post(ctx context.Context, ls *lease, slot briefs.DigestSlot, msg *discordgo.MessageSend) (*discordgo.Message, error) {
 	nonce := digestNonce(slot.GuildID, slot.ChannelID, slot.Key)
 	var err error
 	limited := 0
@@ -772,7 +788,14 @@ func (s *Scheduler) post(ctx, finish context.Context, slot briefs.DigestSlot, ms
 		if err := s.pace(ctx); err != nil {
 			return nil, err
 		}
-		pctx, cancel := context.WithTimeout(finish, DefaultHTTPTimeout+5*time.Second)
+		pctx, cancel := ls.bound(DefaultHTTPTimeout + 5*time.Second)
+		if pctx.Err() != nil {
+			cancel()
+			if err == nil {
+				err = fmt.Errorf("digest lease ended before the post: %w", pctx.Err())
+			}
+			break
+		}
 		var m *discordgo.Message
 		m, err = s.send(pctx, slot.ChannelID, nonce, msg)
 		cancel()
@@ -786,7 +809,7 @@ func (s *Scheduler) post(ctx, finish context.Context, slot briefs.DigestSlot, ms
 		if errors.As(err, &rl) && rl.TooManyRequests != nil {
 			limited++
 			wait := max(rl.RetryAfter, 10*time.Millisecond)
-			if dl, ok := finish.Deadline(); limited > maxRateLimited || ok && time.Now().Add(wait).After(dl) || !s.sleep(ctx, wait) {
+			if limited > maxRateLimited || time.Now().Add(wait).After(ls.deadline()) || !s.sleep(ctx, wait) {
 				break
 			}
 			continue
@@ -797,6 +820,87 @@ func (s *Scheduler) post(ctx, finish context.Context, slot briefs.DigestSlot, ms
 		attempt++
 	}
 	return nil, fmt.Errorf("post digest: %w", err)
+}
+
+// lease keeps a claimed slot's lock while its holder works: it renews the
+// lock every third of its TTL (compare-token PEXPIRE) and knows, on the
+// local clock, until when the lock is surely still ours. Its context ends
+// when that time is near or when a renewal finds the lock gone; the posts
+// run under it.
+type lease struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{}
+	mu     sync.Mutex
+	until  time.Time // the lock is ours at least until then (less a margin)
+}
+
+// leaseMargin is how long before the lock could expire a lease ends.
+func leaseMargin(ttl time.Duration) time.Duration { return min(ttl/5, 5*time.Second) }
+
+// hold starts the lease of claim c, taken at claimed (real time, read
+// before the claim was sent).
+func (s *Scheduler) hold(parent context.Context, c briefs.Claim, claimed time.Time) *lease {
+	ctx, cancel := context.WithCancel(parent)
+	ls := &lease{ctx: ctx, cancel: cancel, done: make(chan struct{}), until: claimed.Add(s.lockTTL - leaseMargin(s.lockTTL))}
+	go func() {
+		defer close(ls.done)
+		every := max(s.lockTTL/3, 10*time.Millisecond)
+		renew := time.NewTimer(every)
+		defer renew.Stop()
+		for {
+			expire := time.NewTimer(time.Until(ls.deadline()))
+			select {
+			case <-ctx.Done():
+				expire.Stop()
+				return
+			case <-expire.C:
+				s.log.Warn("digest lease ran out: the lock could not be renewed", "guild", c.Slot.GuildID, "channel", c.Slot.ChannelID)
+				cancel()
+				return
+			case <-renew.C:
+			}
+			expire.Stop()
+			start := time.Now()
+			rctx, rcancel := context.WithTimeout(ctx, every)
+			ok, err := s.store.RenewDigest(rctx, c, s.lockTTL)
+			rcancel()
+			switch {
+			case err != nil:
+				s.log.Warn("cannot renew digest lock", "guild", c.Slot.GuildID, "channel", c.Slot.ChannelID, "err", err)
+			case !ok:
+				s.log.Warn("digest lock lost: stopping", "guild", c.Slot.GuildID, "channel", c.Slot.ChannelID)
+				cancel()
+				return
+			default:
+				ls.mu.Lock()
+				ls.until = start.Add(s.lockTTL - leaseMargin(s.lockTTL))
+				ls.mu.Unlock()
+			}
+			renew.Reset(every)
+		}
+	}()
+	return ls
+}
+
+// deadline is the time by which work under the lease must be done.
+func (ls *lease) deadline() time.Time {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	return ls.until
+}
+
+// bound returns a context for one request: it ends after d, or when the
+// lease ends (its deadline passed without a renewal, or the lock was lost),
+// whichever comes first.
+func (ls *lease) bound(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ls.ctx, d)
+}
+
+// stop ends the lease's renewals.
+func (ls *lease) stop() {
+	ls.cancel()
+	<-ls.done
 }
 
 // send makes one attempt at creating the message: with the nonce when the

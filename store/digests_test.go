@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -29,6 +30,7 @@ func TestDigests(t *testing.T) {
 		t.Run("CursorAdvance", func(t *testing.T) { testCursorAdvance(t, one(t)) })
 		t.Run("GoneAndPaused", func(t *testing.T) { testGoneAndPaused(t, one(t)) })
 		t.Run("LockExpires", func(t *testing.T) { testLockExpires(t, one(t)) })
+		t.Run("LockFence", func(t *testing.T) { testLockFence(t, one(t)) })
 		t.Run("RoundTrips", func(t *testing.T) { testDigestRoundTrips(t, one(t)) })
 		t.Run("ReserveSend", func(t *testing.T) { testReserveSend(t, one(t)) })
 	})
@@ -445,6 +447,55 @@ func testLockExpires(t *testing.T, db *store.DB) {
 		c, err := db.ClaimDigest(context.Background(), slot, time.Minute)
 		return err == nil && c.Status == briefs.ClaimTaken
 	})
+}
+
+// testLockFence: the lock is one per channel (a /digest now and a slot of
+// the same channel exclude each other); its holder can renew it; a holder
+// whose lock expired and was taken over can neither renew it nor write the
+// marker or the cursor.
+func testLockFence(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	s := mustPut(t, db, schedule("g1", "c1", "@daily"))
+	addAtMs(t, db, "g1", "a1", 1)
+	slot := slotOf(s, time.Date(2025, 1, 3, 0, 0, 0, 0, time.UTC))
+	now := briefs.DigestSlot{GuildID: "g1", ChannelID: "c1", Key: "now-1", Size: 5, Version: testVersion}
+	c1, err := db.ClaimDigest(ctx, slot, time.Second)
+	if err != nil || c1.Status != briefs.ClaimTaken {
+		t.Fatalf("claim: %v, %v", c1.Status, err)
+	}
+	mustClaim(t, db, now, briefs.ClaimBusy)
+	// Renewed past its first TTL, the lock holds.
+	for range 3 {
+		time.Sleep(500 * time.Millisecond)
+		if ok, err := db.RenewDigest(ctx, c1, time.Second); !ok || err != nil {
+			t.Fatalf("renew: %v, %v", ok, err)
+		}
+	}
+	mustClaim(t, db, now, briefs.ClaimBusy)
+	// Not renewed, it expires and /digest now takes the channel.
+	var c2 briefs.Claim
+	eventually(t, 5*time.Second, "lock expiry", func() bool {
+		c2, err = db.ClaimDigest(ctx, now, time.Minute)
+		return err == nil && c2.Status == briefs.ClaimTaken
+	})
+	if ok, err := db.RenewDigest(ctx, c1, time.Minute); ok || err != nil {
+		t.Errorf("stale renew: %v, %v; want false", ok, err)
+	}
+	err = db.CompleteDigest(ctx, c1, "stale", c1.Digest.Cursor, time.Hour)
+	if !errors.Is(err, store.ErrLeaseLost) || briefs.ErrorCode(err) != briefs.ECONFLICT {
+		t.Fatalf("stale complete: %v; want ErrLeaseLost", err)
+	}
+	mustClaim(t, db, slot, briefs.ClaimBusy) // no marker written; c2 still holds the channel
+	if err := db.CompleteDigest(ctx, c2, "m2", c2.Digest.Cursor, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := db.Schedules(ctx, "g1")
+	if len(list) != 1 || list[0].LastMessageID != "m2" {
+		t.Errorf("state after the fenced completes: %+v", list)
+	}
+	if c := mustClaim(t, db, slot, briefs.ClaimTaken); c.Digest.Total != 0 {
+		t.Errorf("the slot after /digest now sees %d new; want 0", c.Digest.Total)
+	}
 }
 
 // testDigestRoundTrips: claiming and completing a digest cost one round
