@@ -677,6 +677,20 @@ func TestSchedulerPanicRecovered(t *testing.T) {
 		t.Fatal("the poster was not called")
 	}
 	p.panics.Store(false)
+	// The panicking job releases the channel's lock as it unwinds; wait for
+	// that before the next slot, which would otherwise find it busy.
+	probe := briefs.DigestSlot{GuildID: dgGuild, ChannelID: "c1", Key: "probe", Size: 1}
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		c, err := r.dbs[0].ClaimDigest(context.Background(), probe, time.Second)
+		if err == nil && c.Status == briefs.ClaimTaken {
+			_ = r.dbs[0].ReleaseDigest(context.Background(), c)
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the channel's lock was not released after the panic: %v, %v", c.Status, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	r.clock.Set(next[1])
 	r.events.wait(t, "posted after a panic", func(evs []taggedEvent) bool { return countEvents(evs, "A", atSlot(next[1], bot.EventPosted)) == 1 })
 }
