@@ -275,3 +275,32 @@ func TestDigestPostBoundedByLease(t *testing.T) {
 		t.Errorf("the holder that lost its lock marked the slot: %+v", list)
 	}
 }
+
+// TestDigestSkewedClocks: briefs added through two instances whose clocks
+// disagree by an hour (the added-at each sends) all reach a digest: the one
+// added by the instance that is behind, after a digest that covered the
+// other's, is in the next digest.
+func TestDigestSkewedClocks(t *testing.T) {
+	r := newDigestRig(t, 2)
+	s, _ := r.start("A", r.dbs[0])
+	_, next := mustSchedule(t, s, "c1", "*/5 * * * *", "UTC")
+	addArticleAt(t, r.dbs[0], dgGuild, "from-ahead", time.Now().Add(time.Hour))
+	r.clock.Set(next[0])
+	r.events.wait(t, "first slot posted", func(evs []taggedEvent) bool {
+		return countEvents(evs, "A", atSlot(next[0], bot.EventPosted)) == 1
+	})
+	addArticleAt(t, r.dbs[1], dgGuild, "from-behind", time.Now().Add(-time.Hour))
+	r.clock.Set(next[1])
+	r.events.wait(t, "second slot posted", func(evs []taggedEvent) bool {
+		return countEvents(evs, "A", atSlot(next[1], bot.EventPosted)) == 1
+	})
+	posts := r.posts("c1")
+	if len(posts) != 2 {
+		t.Fatalf("%d posts; want 2", len(posts))
+	}
+	for i, want := range []string{"Title of from-ahead", "Title of from-behind"} {
+		if got := embedTitles(decodeDigestPost(t, posts[i])); !slices.Equal(got, []string{want}) {
+			t.Errorf("digest %d holds %q; want %q", i, got, want)
+		}
+	}
+}

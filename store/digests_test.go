@@ -31,6 +31,7 @@ func TestDigests(t *testing.T) {
 		t.Run("GoneAndPaused", func(t *testing.T) { testGoneAndPaused(t, one(t)) })
 		t.Run("LockExpires", func(t *testing.T) { testLockExpires(t, one(t)) })
 		t.Run("LockFence", func(t *testing.T) { testLockFence(t, one(t)) })
+		t.Run("CursorSkewedClocks", func(t *testing.T) { a, b := open(t); testCursorSkewedClocks(t, a, b) })
 		t.Run("RoundTrips", func(t *testing.T) { testDigestRoundTrips(t, one(t)) })
 		t.Run("ReserveSend", func(t *testing.T) { testReserveSend(t, one(t)) })
 	})
@@ -278,8 +279,10 @@ func testClaimProtocol(t *testing.T, db *store.DB) {
 			t.Errorf("item %d = %+v / %+v; want %s with its brief", i, it.Listing, it.Brief, want)
 		}
 	}
-	if want := d.Items[0].Listing.AddedAt; !d.Cursor.Equal(want) {
-		t.Errorf("cursor = %v; want the newest added-at %v", d.Cursor, want)
+	// The cursor is on the Redis server's clock, not the added-at the
+	// caller sent (2025 here).
+	if d.Cursor.Before(time.Now().Add(-time.Hour)) {
+		t.Errorf("cursor = %v; want the Redis time the newest brief was stored", d.Cursor)
 	}
 
 	// While the lock is held another claim of the slot is busy.
@@ -495,6 +498,36 @@ func testLockFence(t *testing.T, db *store.DB) {
 	}
 	if c := mustClaim(t, db, slot, briefs.ClaimTaken); c.Digest.Total != 0 {
 		t.Errorf("the slot after /digest now sees %d new; want 0", c.Digest.Total)
+	}
+}
+
+// testCursorSkewedClocks: two instances whose clocks disagree by an hour
+// add briefs around a digest; the one whose clock is behind adds after the
+// digest, with an added-at older than anything the digest covered, and its
+// brief is still in the next digest: the cursor compares Redis's clock.
+func testCursorSkewedClocks(t *testing.T, ahead, behind *store.DB) {
+	ctx := context.Background()
+	s := mustPut(t, ahead, schedule("g1", "c1", "@hourly"))
+	now := time.Now()
+	add := func(db *store.DB, slug string, at time.Time) {
+		t.Helper()
+		req := addReq("g1", slug, "Title of "+slug, "Text of "+slug+".")
+		req.Article.AddedAt = at
+		mustAdd(t, db, req)
+	}
+	add(ahead, "from-ahead", now.Add(time.Hour))
+	at := time.Date(2025, 1, 3, 0, 0, 0, 0, time.UTC)
+	c := mustClaim(t, ahead, slotOf(s, at), briefs.ClaimTaken)
+	if c.Digest.Total != 1 {
+		t.Fatalf("first digest total = %d; want 1", c.Digest.Total)
+	}
+	if err := ahead.CompleteDigest(ctx, c, "m1", c.Digest.Cursor, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	add(behind, "from-behind", now.Add(-time.Hour))
+	c2 := mustClaim(t, behind, slotOf(s, at.Add(time.Hour)), briefs.ClaimTaken)
+	if c2.Digest.Total != 1 || len(c2.Digest.Items) != 1 || c2.Digest.Items[0].Listing.Slug != "from-behind" {
+		t.Errorf("second digest = %+v; want from-behind", c2.Digest)
 	}
 }
 
