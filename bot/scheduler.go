@@ -198,21 +198,28 @@ type DigestEvent struct {
 // Scheduler posts digests on their schedules. Any number of instances may
 // run against one Redis: each loads every schedule, follows changes made by
 // any instance (pub/sub, plus a version poll), and for each slot of a
-// channel runs the exactly-once protocol: claim the slot (a lock with a
-// random token, after checking its idempotency marker), post, then write the
-// marker with the message id and move the channel's cursor. An instance
-// that finds the slot locked looks again once the lock has expired, while
-// the slot is younger than the grace period: the marker is there by then,
-// unless the lock's holder died.
+// channel runs the exactly-once protocol: claim the slot (the channel's lock,
+// with a random token, after checking the slot's idempotency marker), post,
+// then write the marker with the message id and move the channel's cursor.
+// The lock is one per channel, so /digest now and scheduled slots of a
+// channel run one after the other; its holder renews it while it works, each
+// post ends when the lease can no longer be vouched for, and the marker is
+// written only while the lock is still the holder's. Every post carries a
+// nonce derived from guild, channel and slot (enforce_nonce): retries of a
+// timeout, a 5xx or a 429 reuse it, and Discord answers them with the
+// message it stored first. An instance that finds the slot locked looks
+// again once the lock has expired, while the slot is younger than the grace
+// period: the marker is there by then, unless the lock's holder died.
 //
-// The one window for a duplicate: an instance that crashes after Discord
-// accepted the post and before the marker is written. Its lock expires
-// (LockTTL) and, while the slot is younger than the grace period, another
-// or a restarted instance finds no marker and posts the slot again. (A
-// holder that dies before its post reached Discord is the case this
-// second look exists for: that slot is then posted once, not lost.) The marker is
-// written with a context that shutdown does not cancel, so an orderly stop
-// does not open the window.
+// The window left for a duplicate: a post whose outcome stays unknown after
+// all its tries, or an instance that crashes after Discord stored the post
+// and before the marker is written. The slot stays unmarked; a retry of the
+// same slot sends the same nonce, which Discord deduplicates for a few
+// minutes, but a later slot or /digest now has another nonce and may show
+// the same briefs again. (A holder that dies before its post reached
+// Discord is the case the second look exists for: that slot is then posted
+// once, not lost.) The marker is written with a context that shutdown does
+// not cancel, so an orderly stop does not open the window.
 //
 // A slot that fell while no instance ran is posted once at start-up when it
 // is younger than the grace period (several missed slots of one channel make

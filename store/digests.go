@@ -481,10 +481,11 @@ return 0
 // one, and how many there are in all.
 //
 // The caller then posts and calls CompleteDigest, or ReleaseDigest when it
-// did not post. A crash after the post and before CompleteDigest is the one
-// window in which a slot can be posted twice: the lock expires after lockTTL
-// and, within the grace period, a restarted instance finds no marker and
-// posts again. Errors: EINVALID, EUNAVAILABLE.
+// did not post. A crash after the post and before CompleteDigest leaves the
+// slot unmarked: the lock expires after lockTTL and, within the grace
+// period, another instance finds no marker and posts again (with the same
+// nonce, which Discord deduplicates for a few minutes). Errors: EINVALID,
+// EUNAVAILABLE.
 func (db *DB) ClaimDigest(ctx context.Context, slot briefs.DigestSlot, lockTTL time.Duration) (briefs.Claim, error) {
 	if err := checkGuild(slot.GuildID); err != nil {
 		return briefs.Claim{}, fmt.Errorf("claim digest: %w", err)
