@@ -162,11 +162,10 @@ func (r *digestRig) slowPoster(delay time.Duration, started chan struct{}) *slow
 // TestDigestPostSlowerThanLock: a post that takes longer than the lock's
 // TTL keeps the channel's lock (it is renewed), so neither the other
 // instance nor a /digest now posts the same briefs meanwhile; afterwards
-// the slot is marked and nothing is new. (The in-process Redis of the rig
-// expires keys only when told to; with REDIS_URL the lock's TTL runs out
-// for real, which is where this test bites.)
+// the slot is marked and nothing is new.
 func TestDigestPostSlowerThanLock(t *testing.T) {
 	r := newDigestRig(t, 2)
+	r.realTimeTTLs()
 	started := make(chan struct{}, 1)
 	pa, pb := r.slowPoster(2500*time.Millisecond, started), r.slowPoster(2500*time.Millisecond, started)
 	withLock := func(p *slowPoster) func(*bot.SchedulerConfig) {
