@@ -303,3 +303,39 @@ func TestDigestSkewedClocks(t *testing.T) {
 		}
 	}
 }
+
+// TestDigestUnknownOutcomeRetried: every try of a post times out after
+// Discord stored the message, so the slot fails with its outcome unknown;
+// the scheduler tries the slot once more, soon, with the same nonce, gets
+// the stored message back and marks the slot with it: one message, and the
+// next slot does not repeat the briefs.
+func TestDigestUnknownOutcomeRetried(t *testing.T) {
+	r := newDigestRig(t, 1)
+	s, _ := r.start("A", r.dbs[0], r.shortTimeoutPoster(300*time.Millisecond))
+	r.addArticle("story")
+	_, next := mustSchedule(t, s, "c1", "*/5 * * * *", "UTC")
+	r.fake.LoseNextAnswers("/channels/c1/messages", 3, discordtest.LoseByHanging)
+	r.clock.Set(next[0])
+	evs := r.events.wait(t, "slot posted after a failed round", func(evs []taggedEvent) bool {
+		return countEvents(evs, "A", atSlot(next[0], bot.EventPosted)) == 1
+	})
+	if n := countEvents(evs, "A", atSlot(next[0], bot.EventFailed)); n != 1 {
+		t.Errorf("%d failed rounds before the post; want 1", n)
+	}
+	msgs := r.fake.Messages("c1")
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages; want 1", len(msgs))
+	}
+	for _, e := range evs {
+		if atSlot(next[0], bot.EventPosted)(e.ev) && e.ev.MessageID != msgs[0].ID {
+			t.Errorf("slot marked with %q; the channel holds %q", e.ev.MessageID, msgs[0].ID)
+		}
+	}
+	r.clock.Set(next[1])
+	r.events.wait(t, "next slot empty", func(evs []taggedEvent) bool {
+		return countEvents(evs, "A", atSlot(next[1], bot.EventEmpty)) == 1
+	})
+	if n := len(r.fake.Messages("c1")); n != 1 {
+		t.Errorf("%d messages after the next slot; want 1", n)
+	}
+}

@@ -41,6 +41,14 @@ const (
 	postAttempts = 3
 	// maxRateLimited bounds the 429s one post waits out.
 	maxRateLimited = 5
+	// A scheduled slot whose post has an unknown outcome (its tries timed
+	// out or got 5xx: Discord may have stored it) is tried again
+	// unknownOutcomeRounds more times, unknownOutcomeWait retry backoffs
+	// later (20 s by default), with the same nonce, so that the retry
+	// falls within the few minutes Discord remembers the nonce, rather
+	// than leaving the briefs to the next slot's different nonce.
+	unknownOutcomeRounds = 1
+	unknownOutcomeWait   = 10
 	// completeTimeout bounds writing the marker after a post; it runs even
 	// when the scheduler is stopping, to keep the duplicate window short.
 	completeTimeout = 10 * time.Second
@@ -211,8 +219,9 @@ type DigestEvent struct {
 // again once the lock has expired, while the slot is younger than the grace
 // period: the marker is there by then, unless the lock's holder died.
 //
-// The window left for a duplicate: a post whose outcome stays unknown after
-// all its tries, or an instance that crashes after Discord stored the post
+// A scheduled slot whose post has no answer after all its tries is tried
+// once more, soon, with the same nonce. The window left for a duplicate: a
+// post whose outcome stays unknown even then, or an instance that crashes after Discord stored the post
 // and before the marker is written. The slot stays unmarked; a retry of the
 // same slot sends the same nonce, which Discord deduplicates for a few
 // minutes, but a later slot or /digest now has another nonce and may show
@@ -458,8 +467,18 @@ func (s *Scheduler) dispatch(ctx context.Context, j slotJob) {
 	s.jobs.Add(1)
 	go func() {
 		defer s.jobs.Done()
+		unknown := 0
 		for {
 			ev, ok := s.runSlot(ctx, j)
+			if ok && ev.Kind == EventFailed && errors.Is(ev.Err, errOutcomeUnknown) && unknown < unknownOutcomeRounds {
+				// Discord may hold the post: try the slot once more, with
+				// the same nonce, while Discord still remembers it.
+				unknown++
+				if !s.sleep(ctx, unknownOutcomeWait*s.backoff) {
+					return
+				}
+				continue
+			}
 			if !ok || ev.Kind != EventBusy {
 				return
 			}
@@ -826,8 +845,15 @@ func (s *Scheduler) post(ctx context.Context, ls *lease, slot briefs.DigestSlot,
 		}
 		attempt++
 	}
+	if retryable(err) && !errors.Is(err, context.Canceled) {
+		return nil, fmt.Errorf("post digest: %w (%w)", err, errOutcomeUnknown)
+	}
 	return nil, fmt.Errorf("post digest: %w", err)
 }
+
+// errOutcomeUnknown marks a post whose last try timed out or got a 5xx or a
+// 429: Discord may or may not hold the message.
+var errOutcomeUnknown = errors.New("outcome unknown")
 
 // lease keeps a claimed slot's lock while its holder works: it renews the
 // lock every third of its TTL (compare-token PEXPIRE) and knows, on the
