@@ -2,10 +2,13 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -32,6 +35,7 @@ func TestDigests(t *testing.T) {
 		t.Run("LockExpires", func(t *testing.T) { testLockExpires(t, one(t)) })
 		t.Run("LockFence", func(t *testing.T) { testLockFence(t, one(t)) })
 		t.Run("CursorSkewedClocks", func(t *testing.T) { a, b := open(t); testCursorSkewedClocks(t, a, b) })
+		t.Run("FreshFromOldData", func(t *testing.T) { testFreshFromOldData(t, one) })
 		t.Run("RoundTrips", func(t *testing.T) { testDigestRoundTrips(t, one(t)) })
 		t.Run("ReserveSend", func(t *testing.T) { testReserveSend(t, one(t)) })
 	})
@@ -528,6 +532,63 @@ func testCursorSkewedClocks(t *testing.T, ahead, behind *store.DB) {
 	c2 := mustClaim(t, behind, slotOf(s, at.Add(time.Hour)), briefs.ClaimTaken)
 	if c2.Digest.Total != 1 || len(c2.Digest.Items) != 1 || c2.Digest.Items[0].Listing.Slug != "from-behind" {
 		t.Errorf("second digest = %+v; want from-behind", c2.Digest)
+	}
+}
+
+// testFreshFromOldData: data stored before the set of briefs by Redis
+// arrival existed (restored from a snapshot without it) keeps its unposted
+// briefs: the first claim, or the first add, fills the set from the added-at
+// scores the old cursors compare with.
+func testFreshFromOldData(t *testing.T, one func(testing.TB) *store.DB) {
+	ctx := context.Background()
+	src := one(t)
+	s := mustPut(t, src, schedule("g1", "c1", "@daily"))
+	a1 := addAtMs(t, src, "g1", "a1", 1)
+	addAtMs(t, src, "g1", "a2", 2)
+	at := time.Date(2025, 1, 3, 0, 0, 0, 0, time.UTC)
+	c := mustClaim(t, src, slotOf(s, at), briefs.ClaimTaken)
+	// An old-style cursor: a1's added-at.
+	if err := src.CompleteDigest(ctx, c, "m1", a1.AddedAt, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	var buf strings.Builder
+	if _, err := src.Backup(ctx, &buf); err != nil {
+		t.Fatal(err)
+	}
+	var snap map[string]any
+	if err := json.Unmarshal([]byte(buf.String()), &snap); err != nil {
+		t.Fatal(err)
+	}
+	var keys []any
+	for _, k := range snap["keys"].([]any) {
+		name := k.(map[string]any)["key"].(string)
+		if !strings.HasSuffix(name, ":fresh") && !strings.HasSuffix(name, ":addclock") && !strings.Contains(name, ":digest:done:") {
+			keys = append(keys, k)
+		}
+	}
+	snap["keys"] = keys
+	old, err := json.Marshal(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, addFirst := range []bool{false, true} {
+		db := one(t)
+		if _, err := db.Restore(ctx, strings.NewReader(string(old))); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"a2"}
+		if addFirst {
+			addAtMs(t, db, "g1", "a3", 3)
+			want = []string{"a3", "a2"}
+		}
+		got := mustClaim(t, db, slotOf(s, at.Add(24*time.Hour)), briefs.ClaimTaken)
+		var slugs []string
+		for _, it := range got.Digest.Items {
+			slugs = append(slugs, it.Listing.Slug)
+		}
+		if !slices.Equal(slugs, want) {
+			t.Errorf("add first %v: digest holds %q; want %q", addFirst, slugs, want)
+		}
 	}
 }
 
