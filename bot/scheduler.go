@@ -37,8 +37,18 @@ const (
 	DefaultResyncInterval = 10 * time.Minute
 	DefaultRetryBackoff   = 2 * time.Second
 	// postAttempts bounds the tries of one post that fails with a 5xx or a
-	// network error (discordgo itself waits out 429s).
+	// network error; every try carries the digest's nonce.
 	postAttempts = 3
+	// maxRateLimited bounds the 429s one post waits out.
+	maxRateLimited = 5
+	// A scheduled slot whose post has an unknown outcome (its tries timed
+	// out or got 5xx: Discord may have stored it) is tried again
+	// unknownOutcomeRounds more times, unknownOutcomeWait retry backoffs
+	// later (20 s by default), with the same nonce, so that the retry
+	// falls within the few minutes Discord remembers the nonce, rather
+	// than leaving the briefs to the next slot's different nonce.
+	unknownOutcomeRounds = 1
+	unknownOutcomeWait   = 10
 	// completeTimeout bounds writing the marker after a post; it runs even
 	// when the scheduler is stopping, to keep the duplicate window short.
 	completeTimeout = 10 * time.Second
@@ -85,10 +95,15 @@ type DigestStore interface {
 	ClaimDigest(ctx context.Context, slot briefs.DigestSlot, lockTTL time.Duration) (briefs.Claim, error)
 	CompleteDigest(ctx context.Context, c briefs.Claim, messageID string, cursor time.Time, markerTTL time.Duration) error
 	ReleaseDigest(ctx context.Context, c briefs.Claim) error
+	RenewDigest(ctx context.Context, c briefs.Claim, lockTTL time.Duration) (bool, error)
 	ReserveSend(ctx context.Context, interval time.Duration) (time.Duration, error)
 }
 
-// Poster sends a message to a channel; *discordgo.Session provides it.
+// Poster sends a message to a channel; *discordgo.Session provides it, and
+// is then used through SessionPoster: each digest is sent with a nonce
+// derived from its guild, channel and slot, so that retries (and other
+// instances) of the same digest make one message. A Poster that is neither
+// a session nor a NoncePoster posts without a nonce.
 type Poster interface {
 	ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error)
 }
@@ -191,21 +206,29 @@ type DigestEvent struct {
 // Scheduler posts digests on their schedules. Any number of instances may
 // run against one Redis: each loads every schedule, follows changes made by
 // any instance (pub/sub, plus a version poll), and for each slot of a
-// channel runs the exactly-once protocol: claim the slot (a lock with a
-// random token, after checking its idempotency marker), post, then write the
-// marker with the message id and move the channel's cursor. An instance
-// that finds the slot locked looks again once the lock has expired, while
-// the slot is younger than the grace period: the marker is there by then,
-// unless the lock's holder died.
+// channel runs the exactly-once protocol: claim the slot (the channel's lock,
+// with a random token, after checking the slot's idempotency marker), post,
+// then write the marker with the message id and move the channel's cursor.
+// The lock is one per channel, so /digest now and scheduled slots of a
+// channel run one after the other; its holder renews it while it works, each
+// post ends when the lease can no longer be vouched for, and the marker is
+// written only while the lock is still the holder's. Every post carries a
+// nonce derived from guild, channel and slot (enforce_nonce): retries of a
+// timeout, a 5xx or a 429 reuse it, and Discord answers them with the
+// message it stored first. An instance that finds the slot locked looks
+// again once the lock has expired, while the slot is younger than the grace
+// period: the marker is there by then, unless the lock's holder died.
 //
-// The one window for a duplicate: an instance that crashes after Discord
-// accepted the post and before the marker is written. Its lock expires
-// (LockTTL) and, while the slot is younger than the grace period, another
-// or a restarted instance finds no marker and posts the slot again. (A
-// holder that dies before its post reached Discord is the case this
-// second look exists for: that slot is then posted once, not lost.) The marker is
-// written with a context that shutdown does not cancel, so an orderly stop
-// does not open the window.
+// A scheduled slot whose post has no answer after all its tries is tried
+// once more, soon, with the same nonce. The window left for a duplicate: a
+// post whose outcome stays unknown even then, or an instance that crashes after Discord stored the post
+// and before the marker is written. The slot stays unmarked; a retry of the
+// same slot sends the same nonce, which Discord deduplicates for a few
+// minutes, but a later slot or /digest now has another nonce and may show
+// the same briefs again. (A holder that dies before its post reached
+// Discord is the case the second look exists for: that slot is then posted
+// once, not lost.) The marker is written with a context that shutdown does
+// not cancel, so an orderly stop does not open the window.
 //
 // A slot that fell while no instance ran is posted once at start-up when it
 // is younger than the grace period (several missed slots of one channel make
@@ -444,8 +467,18 @@ func (s *Scheduler) dispatch(ctx context.Context, j slotJob) {
 	s.jobs.Add(1)
 	go func() {
 		defer s.jobs.Done()
+		unknown := 0
 		for {
 			ev, ok := s.runSlot(ctx, j)
+			if ok && ev.Kind == EventFailed && errors.Is(ev.Err, errOutcomeUnknown) && unknown < unknownOutcomeRounds {
+				// Discord may hold the post: try the slot once more, with
+				// the same nonce, while Discord still remembers it.
+				unknown++
+				if !s.sleep(ctx, unknownOutcomeWait*s.backoff) {
+					return
+				}
+				continue
+			}
 			if !ok || ev.Kind != EventBusy {
 				return
 			}
@@ -647,7 +680,9 @@ func (s *Scheduler) deliver(ctx context.Context, slot briefs.DigestSlot, loc *ti
 	ev := DigestEvent{GuildID: slot.GuildID, ChannelID: slot.ChannelID, Slot: slot.At}
 	var c briefs.Claim
 	var err error
+	var claimed time.Time
 	for attempt := 1; ; attempt++ {
+		claimed = time.Now()
 		c, err = s.store.ClaimDigest(ctx, slot, s.lockTTL)
 		if err == nil || attempt >= postAttempts || briefs.ErrorCode(err) != briefs.EUNAVAILABLE || !s.sleep(ctx, s.backoff*time.Duration(attempt)) {
 			break
@@ -674,8 +709,19 @@ func (s *Scheduler) deliver(ctx context.Context, slot briefs.DigestSlot, loc *ti
 	d := c.Digest
 	ev.Total, ev.Count = d.Total, len(d.Items)
 	// From here on the claim is ours: finish it even when ctx ends, so that
-	// a post is never left without its marker by an orderly stop.
+	// a post is never left without its marker by an orderly stop. The lease
+	// keeps the lock while we work and bounds the post by it.
 	finish := context.WithoutCancel(ctx)
+	ls := s.hold(finish, c, claimed)
+	defer ls.stop()
+	defer func() {
+		// The lock is the channel's: a panic must not keep its later
+		// digests waiting for the lock to expire.
+		if p := recover(); p != nil {
+			s.release(finish, c)
+			panic(p)
+		}
+	}()
 	if d.Total == 0 && !postEmpty {
 		ev.Kind = EventEmpty
 		if err := s.complete(finish, c, "", time.Time{}); err != nil {
@@ -685,7 +731,7 @@ func (s *Scheduler) deliver(ctx context.Context, slot briefs.DigestSlot, loc *ti
 	}
 	s.fillBriefs(ctx, &d)
 	msg := DigestMessage(d, slot.At, loc)
-	m, err := s.post(ctx, finish, slot.ChannelID, msg)
+	m, err := s.post(ctx, ls, slot, msg)
 	if err != nil {
 		s.release(finish, c)
 		if reason, ok := refused(err); ok {
@@ -700,10 +746,11 @@ func (s *Scheduler) deliver(ctx context.Context, slot briefs.DigestSlot, loc *ti
 	}
 	ev.Kind, ev.MessageID = EventPosted, m.ID
 	if err := s.complete(finish, c, m.ID, d.Cursor); err != nil {
-		// Posted, but without a marker: the duplicate window is open until
-		// the lock expires. Say so loudly.
+		// Posted, but without a marker. Whoever posts this slot next sends
+		// the same nonce, which Discord answers with this message for a
+		// few minutes; after that a repost is possible. Say so loudly.
 		ev.Err = err
-		s.log.Error("digest posted but not marked; a restart within the grace period may post it again",
+		s.log.Error("digest posted but not marked; it may be posted again",
 			"guild", slot.GuildID, "channel", slot.ChannelID, "message", m.ID, "err", err)
 	}
 	return ev
@@ -717,7 +764,7 @@ func (s *Scheduler) complete(ctx context.Context, c briefs.Claim, messageID stri
 		cctx, cancel := context.WithTimeout(ctx, completeTimeout)
 		err = s.store.CompleteDigest(cctx, c, messageID, cursor, s.markerTTL)
 		cancel()
-		if err == nil || !s.sleep(ctx, s.backoff*time.Duration(attempt)) {
+		if err == nil || briefs.ErrorCode(err) == briefs.ECONFLICT || !s.sleep(ctx, s.backoff*time.Duration(attempt)) {
 			break
 		}
 	}
@@ -751,18 +798,32 @@ func (s *Scheduler) fillBriefs(ctx context.Context, d *briefs.Digest) {
 	}
 }
 
-// post sends the message, paced, retrying 5xx answers and network errors.
-// The request itself runs under finish, so that a stop does not cut a post
-// whose outcome would then be unknown; the waits before it honour ctx.
-func (s *Scheduler) post(ctx, finish context.Context, channelID string, msg *discordgo.MessageSend) (*discordgo.Message, error) {
+// post sends the message, paced, with the digest's nonce, so that Discord
+// creates one message however often it is sent: a timeout or a 5xx after
+// Discord stored the message is retried with the same nonce and answered
+// with the message stored first. 429s are waited out (their retry_after)
+// while the lease allows. Each request is bounded by the lease (it ends
+// before the lock could expire, or at once when the lock is lost), not by
+// ctx, so that a stop does not cut a post whose outcome would then be
+// unknown; the waits before it honour ctx.
+func (s *Scheduler) post(ctx context.Context, ls *lease, slot briefs.DigestSlot, msg *discordgo.MessageSend) (*discordgo.Message, error) {
+	nonce := digestNonce(slot.GuildID, slot.ChannelID, slot.Key)
 	var err error
-	for attempt := 1; attempt <= postAttempts; attempt++ {
+	limited := 0
+	for attempt := 1; attempt <= postAttempts; {
 		if err := s.pace(ctx); err != nil {
 			return nil, err
 		}
-		pctx, cancel := context.WithTimeout(finish, DefaultHTTPTimeout+5*time.Second)
+		pctx, cancel := ls.bound(DefaultHTTPTimeout + 5*time.Second)
+		if pctx.Err() != nil {
+			cancel()
+			if err == nil {
+				err = fmt.Errorf("digest lease ended before the post: %w", pctx.Err())
+			}
+			break
+		}
 		var m *discordgo.Message
-		m, err = s.poster.ChannelMessageSendComplex(channelID, msg, discordgo.WithContext(pctx))
+		m, err = s.send(pctx, slot.ChannelID, nonce, msg)
 		cancel()
 		if err == nil {
 			if m == nil {
@@ -770,11 +831,121 @@ func (s *Scheduler) post(ctx, finish context.Context, channelID string, msg *dis
 			}
 			return m, nil
 		}
-		if !retryable(err) || !s.sleep(ctx, s.backoff*time.Duration(attempt)) {
+		var rl *discordgo.RateLimitError
+		if errors.As(err, &rl) && rl.TooManyRequests != nil {
+			limited++
+			wait := max(rl.RetryAfter, 10*time.Millisecond)
+			if limited > maxRateLimited || time.Now().Add(wait).After(ls.deadline()) || !s.sleep(ctx, wait) {
+				break
+			}
+			continue
+		}
+		if !retryable(err) || attempt >= postAttempts || !s.sleep(ctx, s.backoff*time.Duration(attempt)) {
 			break
 		}
+		attempt++
+	}
+	if retryable(err) && !errors.Is(err, context.Canceled) {
+		return nil, fmt.Errorf("post digest: %w (%w)", err, errOutcomeUnknown)
 	}
 	return nil, fmt.Errorf("post digest: %w", err)
+}
+
+// errOutcomeUnknown marks a post whose last try timed out or got a 5xx or a
+// 429: Discord may or may not hold the message.
+var errOutcomeUnknown = errors.New("outcome unknown")
+
+// lease keeps a claimed slot's lock while its holder works: it renews the
+// lock every third of its TTL (compare-token PEXPIRE) and knows, on the
+// local clock, until when the lock is surely still ours. Its context ends
+// when that time is near or when a renewal finds the lock gone; the posts
+// run under it.
+type lease struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{}
+	mu     sync.Mutex
+	until  time.Time // the lock is ours at least until then (less a margin)
+}
+
+// leaseMargin is how long before the lock could expire a lease ends.
+func leaseMargin(ttl time.Duration) time.Duration { return min(ttl/5, 5*time.Second) }
+
+// hold starts the lease of claim c, taken at claimed (real time, read
+// before the claim was sent).
+func (s *Scheduler) hold(parent context.Context, c briefs.Claim, claimed time.Time) *lease {
+	ctx, cancel := context.WithCancel(parent)
+	ls := &lease{ctx: ctx, cancel: cancel, done: make(chan struct{}), until: claimed.Add(s.lockTTL - leaseMargin(s.lockTTL))}
+	go func() {
+		defer close(ls.done)
+		every := max(s.lockTTL/3, 10*time.Millisecond)
+		renew := time.NewTimer(every)
+		defer renew.Stop()
+		for {
+			expire := time.NewTimer(time.Until(ls.deadline()))
+			select {
+			case <-ctx.Done():
+				expire.Stop()
+				return
+			case <-expire.C:
+				s.log.Warn("digest lease ran out: the lock could not be renewed", "guild", c.Slot.GuildID, "channel", c.Slot.ChannelID)
+				cancel()
+				return
+			case <-renew.C:
+			}
+			expire.Stop()
+			start := time.Now()
+			rctx, rcancel := context.WithTimeout(ctx, every)
+			ok, err := s.store.RenewDigest(rctx, c, s.lockTTL)
+			rcancel()
+			switch {
+			case err != nil:
+				s.log.Warn("cannot renew digest lock", "guild", c.Slot.GuildID, "channel", c.Slot.ChannelID, "err", err)
+			case !ok:
+				s.log.Warn("digest lock lost: stopping", "guild", c.Slot.GuildID, "channel", c.Slot.ChannelID)
+				cancel()
+				return
+			default:
+				ls.mu.Lock()
+				ls.until = start.Add(s.lockTTL - leaseMargin(s.lockTTL))
+				ls.mu.Unlock()
+			}
+			renew.Reset(every)
+		}
+	}()
+	return ls
+}
+
+// deadline is the time by which work under the lease must be done.
+func (ls *lease) deadline() time.Time {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	return ls.until
+}
+
+// bound returns a context for one request: it ends after d, or when the
+// lease ends (its deadline passed without a renewal, or the lock was lost),
+// whichever comes first.
+func (ls *lease) bound(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ls.ctx, d)
+}
+
+// stop ends the lease's renewals.
+func (ls *lease) stop() {
+	ls.cancel()
+	<-ls.done
+}
+
+// send makes one attempt at creating the message: with the nonce when the
+// Poster can send one.
+func (s *Scheduler) send(ctx context.Context, channelID, nonce string, msg *discordgo.MessageSend) (*discordgo.Message, error) {
+	switch p := s.poster.(type) {
+	case NoncePoster:
+		return p.PostWithNonce(ctx, channelID, nonce, msg)
+	case *discordgo.Session:
+		return SessionPoster{p}.PostWithNonce(ctx, channelID, nonce, msg)
+	}
+	return s.poster.ChannelMessageSendComplex(channelID, msg, discordgo.WithContext(ctx))
 }
 
 // pace waits for this post's turn under the shared pacer (the local one

@@ -225,6 +225,8 @@ type digestRig struct {
 	fake   *discordtest.Server
 	dbs    []*store.DB
 	events *digestEvents
+	// mr is the in-process Redis, nil with REDIS_URL.
+	mr *miniredis.Miniredis
 }
 
 // newDigestRig opens n stores over the same data: the Redis at REDIS_URL under a
@@ -234,15 +236,48 @@ type digestRig struct {
 func newDigestRig(t testing.TB, n int, opts ...discordtest.Option) *digestRig {
 	t.Helper()
 	r := &digestRig{t: t, clock: newTestClock(time.Date(2025, 6, 2, 4, 0, 0, 0, time.UTC)), fake: discordtest.New(t, opts...), events: newDigestEvents()}
-	r.dbs = openSharedStores(t, n)
+	r.dbs, r.mr = openSharedStoresWith(t, n)
 	return r
 }
 
+// realTimeTTLs makes the in-process Redis expire keys as real time passes
+// (it expires them only when told to); real Redis does so anyway.
+func (r *digestRig) realTimeTTLs() {
+	if r.mr == nil {
+		return
+	}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		last := time.Now()
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case now := <-tick.C:
+				r.mr.FastForward(now.Sub(last))
+				last = now
+			}
+		}
+	}()
+	r.t.Cleanup(func() { close(stop); <-done })
+}
+
 func openSharedStores(tb testing.TB, n int) []*store.DB {
+	dbs, _ := openSharedStoresWith(tb, n)
+	return dbs
+}
+
+func openSharedStoresWith(tb testing.TB, n int) ([]*store.DB, *miniredis.Miniredis) {
 	tb.Helper()
 	url, prefix := os.Getenv("REDIS_URL"), storetest.RandomPrefix()
+	var mr *miniredis.Miniredis
 	if url == "" {
-		mr, err := miniredis.Run()
+		var err error
+		mr, err = miniredis.Run()
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -263,7 +298,7 @@ func openSharedStores(tb testing.TB, n int) []*store.DB {
 		}
 		storetest.DeletePrefix(tb, url, prefix)
 	})
-	return dbs
+	return dbs, mr
 }
 
 // session is a discordgo Session whose REST calls go to the fake.
@@ -677,6 +712,20 @@ func TestSchedulerPanicRecovered(t *testing.T) {
 		t.Fatal("the poster was not called")
 	}
 	p.panics.Store(false)
+	// The panicking job releases the channel's lock as it unwinds; wait for
+	// that before the next slot, which would otherwise find it busy.
+	probe := briefs.DigestSlot{GuildID: dgGuild, ChannelID: "c1", Key: "probe", Size: 1}
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		c, err := r.dbs[0].ClaimDigest(context.Background(), probe, time.Second)
+		if err == nil && c.Status == briefs.ClaimTaken {
+			_ = r.dbs[0].ReleaseDigest(context.Background(), c)
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the channel's lock was not released after the panic: %v, %v", c.Status, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	r.clock.Set(next[1])
 	r.events.wait(t, "posted after a panic", func(evs []taggedEvent) bool { return countEvents(evs, "A", atSlot(next[1], bot.EventPosted)) == 1 })
 }

@@ -50,8 +50,8 @@ type Schedule struct {
 	Paused       bool      `json:"-"`
 	PausedReason string    `json:"-"`
 	PausedAt     time.Time `json:"-"`
-	// Cursor is the added-at time of the newest brief a digest of the
-	// channel covered; zero before the first digest.
+	// Cursor is when the store received the newest brief a digest of the
+	// channel covered, on the store's clock; zero before the first digest.
 	Cursor time.Time `json:"-"`
 	// LastSlot is the latest scheduled slot that was handled (posted, or
 	// found empty); zero before the first.
@@ -125,8 +125,9 @@ type Digest struct {
 	Total int
 	// Since is the channel's cursor before this digest (zero: none yet).
 	Since time.Time
-	// Cursor is the cursor after this digest: the added-at time of the
-	// newest brief, or Since when there is nothing new.
+	// Cursor is the cursor after this digest: when the store received the
+	// newest brief, on the store's own clock (never an instance's), or Since
+	// when there is nothing new.
 	Cursor time.Time
 }
 

@@ -321,8 +321,9 @@ func (p *digestPair) caught(t *testing.T, slot time.Time) caughtPost {
 // once; its catch-up of the slot finds the dead instance's lock (LockTTL,
 // 2 min) busy, as does the other instance: while the lock holds, the slot is
 // posted exactly once. Once it expires, the instances look again and, with
-// no marker, post the slot a second time: the duplicate the documentation
-// allows for this window (the test ends before then).
+// no marker, post the slot a second time, with the same nonce, which Discord
+// answers with the first message while it remembers the nonce (the test
+// ends before then).
 //
 // It waits for a cron slot: up to a minute (-short skips it).
 func TestDigestSIGKILLMidPost(t *testing.T) {

@@ -5,11 +5,13 @@ package store
 // Keys (under the prefix; a guild's keys share its hash slot):
 //
 //	g:{G}:digests                 hash: channel id -> Schedule JSON (with its rev)
-//	g:{G}:digest:state            hash: "<ch>:cursor" -> added-at (Unix ms) of the newest
-//	                              brief a digest covered; "<ch>:slot" -> the latest slot
+//	g:{G}:digest:state            hash: "<ch>:cursor" -> fresh score (Redis clock, Unix ms)
+//	                              of the newest brief a digest covered; "<ch>:slot" -> the latest slot
 //	                              handled (Unix s); "<ch>:msg" -> the last message id;
 //	                              "<ch>:paused" -> {"reason":..,"at":..} while paused
-//	g:{G}:digest:lock:{ch}:{key}  string: random token, PX lock TTL
+//	g:{G}:digest:lock:{ch}        string: random token, PX lock TTL; one per channel, so
+//	                              that every digest of a channel (scheduled or /digest now)
+//	                              runs alone; its holder renews it while it works
 //	g:{G}:digest:done:{ch}:{key}  string: message id ("-" when nothing was posted), PX marker TTL
 //	digest:guilds                 set: ids of the guilds that have (or had) schedules
 //	digest:version                counter: bumped on every change of any schedule
@@ -44,8 +46,8 @@ import (
 
 func (k guildKeys) digests() string     { return k.base + "digests" }
 func (k guildKeys) digestState() string { return k.base + "digest:state" }
-func (k guildKeys) digestLock(ch, key string) string {
-	return k.base + "digest:lock:" + ch + ":" + key
+func (k guildKeys) digestLock(ch string) string {
+	return k.base + "digest:lock:" + ch
 }
 func (k guildKeys) digestDone(ch, key string) string {
 	return k.base + "digest:done:" + ch + ":" + key
@@ -375,7 +377,8 @@ func (db *DB) decodeSchedules(guildID string, sched, state map[string]string) []
 
 // claimScript claims one digest post and loads what it will hold.
 //
-// KEYS: 1 digests, 2 state, 3 lock, 4 marker, 5 recent, 6 listings.
+// KEYS: 1 digests, 2 state, 3 lock, 4 marker, 5 fresh, 6 listings, 7 recent
+// (fills fresh, once, for a guild stored before fresh existed).
 // ARGV: 1 channel, 2 rev ("" = no schedule needed), 3 token, 4 lock ms,
 // 5 size, 6 guild key base, 7 summarizer version ("" = no briefs).
 //
@@ -393,6 +396,9 @@ end
 local m = redis.call('GET', KEYS[4])
 if m then return {'done', m} end
 if not redis.call('SET', KEYS[3], ARGV[3], 'NX', 'PX', ARGV[4]) then return {'busy'} end
+if redis.call('EXISTS', KEYS[5]) == 0 and redis.call('EXISTS', KEYS[7]) == 1 then
+  redis.call('ZUNIONSTORE', KEYS[5], 1, KEYS[7])
+end
 local cur = redis.call('HGET', KEYS[2], ch .. ':cursor')
 local lo = '-inf'
 if cur then lo = '(' .. cur end
@@ -420,15 +426,18 @@ end
 return out
 `)
 
-// completeScript records a handled post: the marker (with the message id),
-// the channel's cursor and last slot (only ever forward), and releases the
-// lock if it is still ours.
+// completeScript records a handled post, only while the lock is still the
+// caller's (a fence: a holder whose lease ran out writes nothing): the
+// marker (with the message id), the channel's cursor and last slot (only
+// ever forward), and releases the lock. Returns 1, or 0 when the lock is
+// not the caller's.
 //
 // KEYS: 1 state, 2 lock, 3 marker. ARGV: 1 channel, 2 token, 3 message id
 // ('-' = none), 4 marker ms, 5 cursor ms ("" = unchanged), 6 slot Unix s
 // ("" = not a scheduled slot).
 var completeScript = newScript(`
 local ch = ARGV[1]
+if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
 redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[4])
 if ARGV[5] ~= '' then
   local cur = redis.call('HGET', KEYS[1], ch .. ':cursor')
@@ -439,8 +448,16 @@ if ARGV[6] ~= '' then
   if not last or tonumber(ARGV[6]) > tonumber(last) then redis.call('HSET', KEYS[1], ch .. ':slot', ARGV[6]) end
 end
 if ARGV[3] ~= '-' then redis.call('HSET', KEYS[1], ch .. ':msg', ARGV[3]) end
-if redis.call('GET', KEYS[2]) == ARGV[2] then redis.call('DEL', KEYS[2]) end
+redis.call('DEL', KEYS[2])
 return 1
+`)
+
+// renewScript extends the lock KEYS[1] to ARGV[2] ms if it still holds
+// token ARGV[1]. Returns 1 when renewed, 0 when the lock is not the
+// caller's any more.
+var renewScript = newScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
 `)
 
 // releaseScript deletes the lock KEYS[1] if it still holds token ARGV[1].
@@ -453,17 +470,19 @@ return 0
 // round trip (one Lua script) it checks that the slot's schedule still has
 // revision slot.Rev and is not paused (skipped for on-demand posts, whose
 // Rev is ""), that the slot has no marker yet (ClaimDone), and takes the
-// slot's lock (SET NX PX with a random token; ClaimBusy when another
-// instance holds it). With the lock it loads the digest: the briefs added to
+// channel's lock (SET NX PX with a random token; ClaimBusy when another
+// instance, or another digest of the channel, holds it). The holder renews
+// the lock (RenewDigest) while it works. With the lock it loads the digest: the briefs added to
 // the guild since the channel's cursor, newest first, at most slot.Size,
 // with the cached brief of summarizer version slot.Version where there is
 // one, and how many there are in all.
 //
 // The caller then posts and calls CompleteDigest, or ReleaseDigest when it
-// did not post. A crash after the post and before CompleteDigest is the one
-// window in which a slot can be posted twice: the lock expires after lockTTL
-// and, within the grace period, a restarted instance finds no marker and
-// posts again. Errors: EINVALID, EUNAVAILABLE.
+// did not post. A crash after the post and before CompleteDigest leaves the
+// slot unmarked: the lock expires after lockTTL and, within the grace
+// period, another instance finds no marker and posts again (with the same
+// nonce, which Discord deduplicates for a few minutes). Errors: EINVALID,
+// EUNAVAILABLE.
 func (db *DB) ClaimDigest(ctx context.Context, slot briefs.DigestSlot, lockTTL time.Duration) (briefs.Claim, error) {
 	if err := checkGuild(slot.GuildID); err != nil {
 		return briefs.Claim{}, fmt.Errorf("claim digest: %w", err)
@@ -483,8 +502,8 @@ func (db *DB) ClaimDigest(ctx context.Context, slot briefs.DigestSlot, lockTTL t
 	}
 	k := db.guild(slot.GuildID)
 	token := randomToken(16)
-	keys := []string{k.digests(), k.digestState(), k.digestLock(slot.ChannelID, slot.Key),
-		k.digestDone(slot.ChannelID, slot.Key), k.recent(), k.listings()}
+	keys := []string{k.digests(), k.digestState(), k.digestLock(slot.ChannelID),
+		k.digestDone(slot.ChannelID, slot.Key), k.fresh(), k.listings(), k.recent()}
 	res, err := claimScript.Run(ctx, db.client, keys, slot.ChannelID, slot.Rev, token,
 		ttlMillis(max(lockTTL, time.Second)), size, k.base, slot.Version).StringSlice()
 	if err != nil {
@@ -544,8 +563,9 @@ func (db *DB) ClaimDigest(ctx context.Context, slot briefs.DigestSlot, lockTTL t
 // the idempotency marker with the message id ("" when nothing was posted)
 // for markerTTL, the channel's cursor moved forward to cursor (a zero
 // cursor leaves it), the channel's last slot moved forward to a scheduled
-// slot's time, and the lock released if it is still the claim's.
-// Errors: EUNAVAILABLE.
+// slot's time, and the lock released, all only while the lock is still the
+// claim's. Errors: ErrLeaseLost (ECONFLICT) when it is not, and nothing
+// was written; EUNAVAILABLE.
 func (db *DB) CompleteDigest(ctx context.Context, c briefs.Claim, messageID string, cursor time.Time, markerTTL time.Duration) error {
 	s := c.Slot
 	k := db.guild(s.GuildID)
@@ -560,14 +580,39 @@ func (db *DB) CompleteDigest(ctx context.Context, c briefs.Claim, messageID stri
 		at = strconv.FormatInt(s.At.Unix(), 10)
 	}
 	defer db.mutating()()
-	err := completeScript.Run(ctx, db.client,
-		[]string{k.digestState(), k.digestLock(s.ChannelID, s.Key), k.digestDone(s.ChannelID, s.Key)},
-		s.ChannelID, c.Token, messageID, ttlMillis(max(markerTTL, time.Second)), cur, at).Err()
+	n, err := completeScript.Run(ctx, db.client,
+		[]string{k.digestState(), k.digestLock(s.ChannelID), k.digestDone(s.ChannelID, s.Key)},
+		s.ChannelID, c.Token, messageID, ttlMillis(max(markerTTL, time.Second)), cur, at).Int()
 	if err != nil {
 		return db.fail("complete digest", err)
 	}
+	if n == 0 {
+		return fmt.Errorf("complete digest: %w", ErrLeaseLost)
+	}
 	db.markDirty()
 	return nil
+}
+
+// ErrLeaseLost says that a digest's lock is no longer the claim's: it
+// expired (and may be another instance's now), so the claim's holder must
+// not write anything more. Its code is ECONFLICT.
+var ErrLeaseLost = briefs.Errorf(briefs.ECONFLICT, "the digest lock was lost")
+
+// RenewDigest extends a claimed slot's lock to lockTTL from now, if the
+// lock is still the claim's (compare the token, then PEXPIRE, in one
+// script). It reports false when the lock was lost: the holder must stop.
+// Errors: EUNAVAILABLE.
+func (db *DB) RenewDigest(ctx context.Context, c briefs.Claim, lockTTL time.Duration) (bool, error) {
+	s := c.Slot
+	if c.Token == "" {
+		return false, nil
+	}
+	n, err := renewScript.Run(ctx, db.client, []string{db.guild(s.GuildID).digestLock(s.ChannelID)},
+		c.Token, ttlMillis(max(lockTTL, time.Second))).Int()
+	if err != nil {
+		return false, db.fail("renew digest", err)
+	}
+	return n == 1, nil
 }
 
 // ReleaseDigest gives up a claimed slot without a marker (compare-and-delete
@@ -578,7 +623,7 @@ func (db *DB) ReleaseDigest(ctx context.Context, c briefs.Claim) error {
 	if c.Token == "" {
 		return nil
 	}
-	err := releaseScript.Run(ctx, db.client, []string{db.guild(s.GuildID).digestLock(s.ChannelID, s.Key)}, c.Token).Err()
+	err := releaseScript.Run(ctx, db.client, []string{db.guild(s.GuildID).digestLock(s.ChannelID)}, c.Token).Err()
 	if err != nil {
 		return db.fail("release digest", err)
 	}

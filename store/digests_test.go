@@ -2,9 +2,13 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -29,6 +33,9 @@ func TestDigests(t *testing.T) {
 		t.Run("CursorAdvance", func(t *testing.T) { testCursorAdvance(t, one(t)) })
 		t.Run("GoneAndPaused", func(t *testing.T) { testGoneAndPaused(t, one(t)) })
 		t.Run("LockExpires", func(t *testing.T) { testLockExpires(t, one(t)) })
+		t.Run("LockFence", func(t *testing.T) { testLockFence(t, one(t)) })
+		t.Run("CursorSkewedClocks", func(t *testing.T) { a, b := open(t); testCursorSkewedClocks(t, a, b) })
+		t.Run("FreshFromOldData", func(t *testing.T) { testFreshFromOldData(t, one) })
 		t.Run("RoundTrips", func(t *testing.T) { testDigestRoundTrips(t, one(t)) })
 		t.Run("ReserveSend", func(t *testing.T) { testReserveSend(t, one(t)) })
 	})
@@ -276,8 +283,10 @@ func testClaimProtocol(t *testing.T, db *store.DB) {
 			t.Errorf("item %d = %+v / %+v; want %s with its brief", i, it.Listing, it.Brief, want)
 		}
 	}
-	if want := d.Items[0].Listing.AddedAt; !d.Cursor.Equal(want) {
-		t.Errorf("cursor = %v; want the newest added-at %v", d.Cursor, want)
+	// The cursor is on the Redis server's clock, not the added-at the
+	// caller sent (2025 here).
+	if d.Cursor.Before(time.Now().Add(-time.Hour)) {
+		t.Errorf("cursor = %v; want the Redis time the newest brief was stored", d.Cursor)
 	}
 
 	// While the lock is held another claim of the slot is busy.
@@ -445,6 +454,142 @@ func testLockExpires(t *testing.T, db *store.DB) {
 		c, err := db.ClaimDigest(context.Background(), slot, time.Minute)
 		return err == nil && c.Status == briefs.ClaimTaken
 	})
+}
+
+// testLockFence: the lock is one per channel (a /digest now and a slot of
+// the same channel exclude each other); its holder can renew it; a holder
+// whose lock expired and was taken over can neither renew it nor write the
+// marker or the cursor.
+func testLockFence(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	s := mustPut(t, db, schedule("g1", "c1", "@daily"))
+	addAtMs(t, db, "g1", "a1", 1)
+	slot := slotOf(s, time.Date(2025, 1, 3, 0, 0, 0, 0, time.UTC))
+	now := briefs.DigestSlot{GuildID: "g1", ChannelID: "c1", Key: "now-1", Size: 5, Version: testVersion}
+	c1, err := db.ClaimDigest(ctx, slot, time.Second)
+	if err != nil || c1.Status != briefs.ClaimTaken {
+		t.Fatalf("claim: %v, %v", c1.Status, err)
+	}
+	mustClaim(t, db, now, briefs.ClaimBusy)
+	// Renewed past its first TTL, the lock holds.
+	for range 3 {
+		time.Sleep(500 * time.Millisecond)
+		if ok, err := db.RenewDigest(ctx, c1, time.Second); !ok || err != nil {
+			t.Fatalf("renew: %v, %v", ok, err)
+		}
+	}
+	mustClaim(t, db, now, briefs.ClaimBusy)
+	// Not renewed, it expires and /digest now takes the channel.
+	var c2 briefs.Claim
+	eventually(t, 5*time.Second, "lock expiry", func() bool {
+		c2, err = db.ClaimDigest(ctx, now, time.Minute)
+		return err == nil && c2.Status == briefs.ClaimTaken
+	})
+	if ok, err := db.RenewDigest(ctx, c1, time.Minute); ok || err != nil {
+		t.Errorf("stale renew: %v, %v; want false", ok, err)
+	}
+	err = db.CompleteDigest(ctx, c1, "stale", c1.Digest.Cursor, time.Hour)
+	if !errors.Is(err, store.ErrLeaseLost) || briefs.ErrorCode(err) != briefs.ECONFLICT {
+		t.Fatalf("stale complete: %v; want ErrLeaseLost", err)
+	}
+	mustClaim(t, db, slot, briefs.ClaimBusy) // no marker written; c2 still holds the channel
+	if err := db.CompleteDigest(ctx, c2, "m2", c2.Digest.Cursor, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := db.Schedules(ctx, "g1")
+	if len(list) != 1 || list[0].LastMessageID != "m2" {
+		t.Errorf("state after the fenced completes: %+v", list)
+	}
+	if c := mustClaim(t, db, slot, briefs.ClaimTaken); c.Digest.Total != 0 {
+		t.Errorf("the slot after /digest now sees %d new; want 0", c.Digest.Total)
+	}
+}
+
+// testCursorSkewedClocks: two instances whose clocks disagree by an hour
+// add briefs around a digest; the one whose clock is behind adds after the
+// digest, with an added-at older than anything the digest covered, and its
+// brief is still in the next digest: the cursor compares Redis's clock.
+func testCursorSkewedClocks(t *testing.T, ahead, behind *store.DB) {
+	ctx := context.Background()
+	s := mustPut(t, ahead, schedule("g1", "c1", "@hourly"))
+	now := time.Now()
+	add := func(db *store.DB, slug string, at time.Time) {
+		t.Helper()
+		req := addReq("g1", slug, "Title of "+slug, "Text of "+slug+".")
+		req.Article.AddedAt = at
+		mustAdd(t, db, req)
+	}
+	add(ahead, "from-ahead", now.Add(time.Hour))
+	at := time.Date(2025, 1, 3, 0, 0, 0, 0, time.UTC)
+	c := mustClaim(t, ahead, slotOf(s, at), briefs.ClaimTaken)
+	if c.Digest.Total != 1 {
+		t.Fatalf("first digest total = %d; want 1", c.Digest.Total)
+	}
+	if err := ahead.CompleteDigest(ctx, c, "m1", c.Digest.Cursor, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	add(behind, "from-behind", now.Add(-time.Hour))
+	c2 := mustClaim(t, behind, slotOf(s, at.Add(time.Hour)), briefs.ClaimTaken)
+	if c2.Digest.Total != 1 || len(c2.Digest.Items) != 1 || c2.Digest.Items[0].Listing.Slug != "from-behind" {
+		t.Errorf("second digest = %+v; want from-behind", c2.Digest)
+	}
+}
+
+// testFreshFromOldData: data stored before the set of briefs by Redis
+// arrival existed (restored from a snapshot without it) keeps its unposted
+// briefs: the first claim, or the first add, fills the set from the added-at
+// scores the old cursors compare with.
+func testFreshFromOldData(t *testing.T, one func(testing.TB) *store.DB) {
+	ctx := context.Background()
+	src := one(t)
+	s := mustPut(t, src, schedule("g1", "c1", "@daily"))
+	a1 := addAtMs(t, src, "g1", "a1", 1)
+	addAtMs(t, src, "g1", "a2", 2)
+	at := time.Date(2025, 1, 3, 0, 0, 0, 0, time.UTC)
+	c := mustClaim(t, src, slotOf(s, at), briefs.ClaimTaken)
+	// An old-style cursor: a1's added-at.
+	if err := src.CompleteDigest(ctx, c, "m1", a1.AddedAt, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	var buf strings.Builder
+	if _, err := src.Backup(ctx, &buf); err != nil {
+		t.Fatal(err)
+	}
+	var snap map[string]any
+	if err := json.Unmarshal([]byte(buf.String()), &snap); err != nil {
+		t.Fatal(err)
+	}
+	var keys []any
+	for _, k := range snap["keys"].([]any) {
+		name := k.(map[string]any)["key"].(string)
+		if !strings.HasSuffix(name, ":fresh") && !strings.HasSuffix(name, ":addclock") && !strings.Contains(name, ":digest:done:") {
+			keys = append(keys, k)
+		}
+	}
+	snap["keys"] = keys
+	old, err := json.Marshal(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, addFirst := range []bool{false, true} {
+		db := one(t)
+		if _, err := db.Restore(ctx, strings.NewReader(string(old)), store.RestoreOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"a2"}
+		if addFirst {
+			addAtMs(t, db, "g1", "a3", 3)
+			want = []string{"a3", "a2"}
+		}
+		got := mustClaim(t, db, slotOf(s, at.Add(24*time.Hour)), briefs.ClaimTaken)
+		var slugs []string
+		for _, it := range got.Digest.Items {
+			slugs = append(slugs, it.Listing.Slug)
+		}
+		if !slices.Equal(slugs, want) {
+			t.Errorf("add first %v: digest holds %q; want %q", addFirst, slugs, want)
+		}
+	}
 }
 
 // testDigestRoundTrips: claiming and completing a digest cost one round

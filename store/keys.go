@@ -29,11 +29,13 @@ func (k guildKeys) recent() string   { return k.base + "recent" }
 func (k guildKeys) slugidx() string  { return k.base + "slugidx" }
 func (k guildKeys) listings() string { return k.base + "listings" }
 func (k guildKeys) termidx() string  { return k.base + "termidx" }
+func (k guildKeys) fresh() string    { return k.base + "fresh" }
+func (k guildKeys) addClock() string { return k.base + "addclock" }
 
 // indexKeys are the KEYS of the scripts that touch a guild's indexes, in the
 // order the scripts expect.
 func (k guildKeys) indexKeys() []string {
-	return []string{k.slugs(), k.urls(), k.hashes(), k.recent(), k.slugidx(), k.listings()}
+	return []string{k.slugs(), k.urls(), k.hashes(), k.recent(), k.slugidx(), k.listings(), k.fresh(), k.addClock()}
 }
 
 // checkGuild rejects guild ids that would break the key layout: the id sits

@@ -8,7 +8,7 @@ import "github.com/redis/go-redis/v9"
 //
 // The index scripts take KEYS = guildKeys.indexKeys():
 // KEYS[1] slugs, KEYS[2] urls, KEYS[3] hashes, KEYS[4] recent,
-// KEYS[5] slugidx, KEYS[6] listings; and ARGV[1] = the guild's key base, from
+// KEYS[5] slugidx, KEYS[6] listings, KEYS[7] fresh, KEYS[8] addclock; and ARGV[1] = the guild's key base, from
 // which they build the per-article keys (all in the guild's hash slot).
 
 // addScript stores an article, its listing, its brief and its index entries.
@@ -25,6 +25,14 @@ import "github.com/redis/go-redis/v9"
 // {"full"} when a new article would take the guild over ARGV[15] articles
 // (counted in its recency set), before anything is written; {"created"}
 // after writing.
+//
+// Besides recent (scored by the caller's added-at, for listings), the
+// article enters fresh, the set digests read, scored by the Redis server's
+// clock (TIME, in ms) kept strictly increasing per guild by addclock: never
+// by the adding instance's clock. Digest cursors compare on these scores, so
+// an instance whose clock is behind cannot add a brief below a cursor that
+// was already passed, and two adds never share a score. A guild stored
+// before fresh existed gets it filled from recent first, once.
 var addScript = newScript(luaArticle + `
 local base, id, wanted, cand, exact = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local url, hash = ARGV[6], ARGV[7]
@@ -56,7 +64,18 @@ redis.call('HSET', akey, 'article', ARGV[8], 'slug', cand, 'url', url, 'hash', h
 redis.call('HSET', KEYS[1], cand, id)
 if url ~= '' then redis.call('HSET', KEYS[2], url, id) end
 if hash ~= '' then redis.call('HSET', KEYS[3], hash, id) end
+if redis.call('EXISTS', KEYS[7]) == 0 and redis.call('EXISTS', KEYS[4]) == 1 then
+  -- Data from before fresh existed: its briefs enter it by added-at, the
+  -- clock the cursors of that time compared on.
+  redis.call('ZUNIONSTORE', KEYS[7], 1, KEYS[4])
+end
 redis.call('ZADD', KEYS[4], ARGV[10], id)
+local t = redis.call('TIME')
+local score = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local last = tonumber(redis.call('GET', KEYS[8]) or '0') or 0
+if score <= last then score = last + 1 end
+redis.call('SET', KEYS[8], string.format('%.0f', score))
+redis.call('ZADD', KEYS[7], string.format('%.0f', score), id)
 redis.call('ZADD', KEYS[5], 0, cand .. '\0' .. id)
 redis.call('HSET', KEYS[6], id, ARGV[9])
 index_terms(base, id, 16)
@@ -78,6 +97,8 @@ for i = 1, #rec, 2 do f[rec[i]] = rec[i + 1] end
 redis.call('HDEL', KEYS[1], slug)
 unindex_content(base, akey, id, slug, f)
 redis.call('ZREM', KEYS[4], id)
+redis.call('ZREM', KEYS[7], id)
+if redis.call('ZCARD', KEYS[7]) == 0 then redis.call('DEL', KEYS[8]) end
 redis.call('ZREM', KEYS[5], slug .. '\0' .. id)
 redis.call('HDEL', KEYS[6], id)
 redis.call('DEL', akey)

@@ -15,6 +15,10 @@
 //	g:{G}:urls                    hash: normalised source URL -> id
 //	g:{G}:hashes                  hash: content hash -> id
 //	g:{G}:recent                  sorted set: id scored by added-at (Unix ms)
+//	g:{G}:fresh                   sorted set: id scored by when Redis stored it (Unix ms
+//	                              of the server's clock, strictly increasing): what
+//	                              digest cursors compare on
+//	g:{G}:addclock                string: the latest score given in fresh
 //	g:{G}:slugidx                 sorted set: "slug\x00id" scored 0 (ZRANGEBYLEX)
 //	g:{G}:listings                hash: id -> Listing JSON
 //	g:{G}:term:{t}                set: ids of the articles indexed under term t

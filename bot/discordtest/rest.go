@@ -33,6 +33,8 @@ type reply struct {
 	status int
 	header http.Header
 	body   []byte
+	// hang: send nothing until the client gives up (a lost answer).
+	hang bool
 }
 
 func jsonReply(status int, v any) reply {
@@ -88,6 +90,14 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	s.notifyLocked()
 	s.mu.Unlock()
 
+	if rep.hang {
+		select {
+		case <-r.Context().Done():
+		case <-s.quit:
+		case <-time.After(time.Minute):
+		}
+		return
+	}
 	for k, v := range rep.header {
 		w.Header()[k] = v
 	}
@@ -113,6 +123,19 @@ func (s *Server) answerLocked(method, path string, wait bool, body []byte, autho
 		}
 	}
 	seg := pathSegments(path)
+	for i, f := range s.losses {
+		if f.method == method && strings.HasPrefix(path, f.prefix) {
+			f.left--
+			if f.left <= 0 {
+				s.losses = append(s.losses[:i:i], s.losses[i+1:]...)
+			}
+			rep := s.routeLocked(method, seg, wait, body, authorized, now)
+			if f.lose == LoseByHanging {
+				return reply{status: rep.status, hang: true}
+			}
+			return errorReply(http.StatusBadGateway, 0, "502: Bad Gateway")
+		}
+	}
 	if s.cfg.globalLimit > 0 && !s.interactionRoute(seg) {
 		if now.Sub(s.window) >= time.Second {
 			s.window, s.windowCount = now, 0
@@ -206,9 +229,65 @@ func (s *Server) routeLocked(method string, seg []string, wait bool, body []byte
 		if problem := messageProblem(body); problem != "" {
 			return errorReply(http.StatusBadRequest, codeEmptyMessage, problem)
 		}
-		return jsonReply(http.StatusOK, s.messageLocked(s.nextIDLocked(), seg[1], body, ""))
+		return s.createMessageLocked(seg[1], body, now)
 	}
 	return notFound()
+}
+
+// nonceWindow is how long a nonce sent with enforce_nonce is remembered:
+// Discord documents "a few minutes".
+const nonceWindow = 5 * time.Minute
+
+// createMessageLocked creates a channel message. As on Discord, a create
+// whose nonce (at most 25 characters) was already used in the channel within
+// the last few minutes, sent with enforce_nonce, creates nothing and
+// returns the message the first one created.
+func (s *Server) createMessageLocked(channelID string, body []byte, now time.Time) reply {
+	var in struct {
+		Nonce        json.RawMessage `json:"nonce"`
+		EnforceNonce bool            `json:"enforce_nonce"`
+	}
+	_ = json.Unmarshal(body, &in)
+	nonce := ""
+	if len(in.Nonce) > 0 && string(in.Nonce) != "null" {
+		var str string
+		if json.Unmarshal(in.Nonce, &str) == nil {
+			nonce = str
+		} else {
+			nonce = string(in.Nonce) // an integer nonce
+		}
+	}
+	if len(nonce) > 25 {
+		return errorReply(http.StatusBadRequest, codeInvalidFormBody, "Invalid Form Body: nonce: Must be 25 or fewer in length.")
+	}
+	if nonce != "" && in.EnforceNonce {
+		for _, m := range s.channelMsgs[channelID] {
+			if m.nonce == nonce && now.Sub(m.at) < nonceWindow {
+				return jsonReply(http.StatusOK, withoutBody(m.msg))
+			}
+		}
+	}
+	msg := s.messageLocked(s.nextIDLocked(), channelID, body, "")
+	if nonce != "" {
+		msg["nonce"] = nonce
+	}
+	stored := map[string]any{"_body": append([]byte(nil), body...)}
+	for k, v := range msg {
+		stored[k] = v
+	}
+	s.channelMsgs[channelID] = append(s.channelMsgs[channelID], &channelMessage{msg: stored, nonce: nonce, at: now})
+	return jsonReply(http.StatusOK, msg)
+}
+
+// withoutBody is a stored message as Discord returns it.
+func withoutBody(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if k != "_body" {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 func nonNil(cmds []*discordgo.ApplicationCommand) []*discordgo.ApplicationCommand {

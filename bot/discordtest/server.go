@@ -4,9 +4,12 @@
 // It records every REST request (method, path, headers without the token,
 // the exact body bytes) so that tests assert what a bot really sent, and it
 // can be told to misbehave: answer 429 or 500 to the next requests matching a
-// route, enforce Discord's global limit of 50 requests a second, ask the
+// route, store a channel message and then lose the answer (hang until the
+// client gives up, or answer 502), enforce Discord's global limit of 50 requests a second, ask the
 // client to reconnect (op 7), invalidate its session (op 9) or drop the
-// connection.
+// connection. Channel message creates honour nonce with enforce_nonce as
+// Discord documents it: a nonce used in the channel within the last few
+// minutes returns the first message and creates nothing.
 //
 // A test drives it like this:
 //
@@ -165,7 +168,10 @@ type Server struct {
 	reqSeq       int
 	callbacks    map[string]int // interaction id -> index of first accepted callback
 	failures     []*failure
-	window       time.Time // start of the current global rate-limit second
+	losses       []*failure                   // stored, then the answer is lost
+	channelMsgs  map[string][]*channelMessage // by channel id, oldest first
+	quit         chan struct{}                // closed by Close: lost answers stop hanging
+	window       time.Time                    // start of the current global rate-limit second
 	windowCount  int
 	commands     map[string][]*discordgo.ApplicationCommand // by guild id; "" global
 	interactions map[string]*interactionState               // by id
@@ -214,7 +220,36 @@ type failure struct {
 	status         int
 	left           int
 	retryAfter     time.Duration
+	lose           LostAnswer
 }
+
+// channelMessage is a message the fake created in a channel.
+type channelMessage struct {
+	msg   map[string]any
+	nonce string
+	at    time.Time
+}
+
+// Message is a message the fake created in a channel.
+type Message struct {
+	ID    string
+	Nonce string
+	// Body is the exact body of the request that created it.
+	Body []byte
+	At   time.Time
+}
+
+// LostAnswer is how the answer to a stored message gets lost.
+type LostAnswer int
+
+const (
+	// LoseByHanging stores the message, then never answers: the client
+	// times out (the fake gives up when the client goes or the fake closes).
+	LoseByHanging LostAnswer = iota + 1
+	// LoseBy502 stores the message, then answers 502 Bad Gateway, as a
+	// proxy in front of Discord does when the answer does not reach it.
+	LoseBy502
+)
 
 // TB is what the fake needs of its user: where to report misuse and when
 // to close. *testing.T and *testing.B provide it; cmd/fakediscord provides
@@ -248,6 +283,8 @@ func New(tb TB, opts ...Option) *Server {
 		cfg:          cfg,
 		changed:      make(chan struct{}),
 		callbacks:    map[string]int{},
+		channelMsgs:  map[string][]*channelMessage{},
+		quit:         make(chan struct{}),
 		commands:     map[string][]*discordgo.ApplicationCommand{},
 		interactions: map[string]*interactionState{},
 		tokens:       map[string]*interactionState{},
@@ -286,6 +323,7 @@ func (s *Server) Close() {
 		return
 	}
 	s.closed = true
+	close(s.quit)
 	for c := range s.conns {
 		c.ws.Close()
 	}
@@ -441,6 +479,33 @@ func (s *Server) FailNext(method, pathPrefix string, status, n int, retryAfter t
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures = append(s.failures, &failure{method: method, prefix: pathPrefix, status: status, left: n, retryAfter: retryAfter})
+}
+
+// LoseNextAnswers makes the next n message creates (POST) whose path starts
+// with pathPrefix (with or without /api/v9) store their message as usual
+// and then lose the answer as how says: the client does not learn that the
+// message exists. A later create with the same nonce and enforce_nonce
+// returns it.
+func (s *Server) LoseNextAnswers(pathPrefix string, n int, how LostAnswer) {
+	if !strings.HasPrefix(pathPrefix, APIPrefix) {
+		pathPrefix = APIPrefix + pathPrefix
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.losses = append(s.losses, &failure{method: "POST", prefix: pathPrefix, left: n, lose: how})
+}
+
+// Messages returns the messages created in a channel, oldest first: what
+// people see there, however many requests it took.
+func (s *Server) Messages(channelID string) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Message
+	for _, m := range s.channelMsgs[channelID] {
+		body, _ := m.msg["_body"].([]byte)
+		out = append(out, Message{ID: m.msg["id"].(string), Nonce: m.nonce, Body: body, At: m.at})
+	}
+	return out
 }
 
 // SetGlobalRateLimit changes the global limit (requests per second; 0 off).

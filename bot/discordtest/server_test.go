@@ -589,3 +589,41 @@ func TestShardedSessions(t *testing.T) {
 		t.Errorf("%d identifies", n)
 	}
 }
+
+// TestEnforceNonce: a create that repeats a nonce with enforce_nonce gets
+// the first message back and creates nothing; without enforce_nonce, or with
+// another nonce, it creates one; a lost answer still stores the message.
+func TestEnforceNonce(t *testing.T) {
+	fake := discordtest.New(t)
+	post := func(body string) (int, map[string]any) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", fake.APIURL()+"/channels/c1/messages", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bot "+fake.Token())
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var m map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&m)
+		return resp.StatusCode, m
+	}
+	fake.LoseNextAnswers("/channels/c1/messages", 1, discordtest.LoseBy502)
+	if code, _ := post(`{"content":"a","nonce":"n1","enforce_nonce":true}`); code != http.StatusBadGateway {
+		t.Fatalf("lost answer: %d; want 502", code)
+	}
+	code, m := post(`{"content":"a","nonce":"n1","enforce_nonce":true}`)
+	msgs := fake.Messages("c1")
+	if code != 200 || len(msgs) != 1 || m["id"] != msgs[0].ID || m["nonce"] != "n1" {
+		t.Fatalf("repeat: %d %v; messages %+v", code, m, msgs)
+	}
+	post(`{"content":"a","nonce":"n1"}`)
+	post(`{"content":"a","nonce":"n2","enforce_nonce":true}`)
+	if n := len(fake.Messages("c1")); n != 3 {
+		t.Errorf("%d messages; want 3", n)
+	}
+	if code, _ := post(`{"content":"a","nonce":"12345678901234567890123456","enforce_nonce":true}`); code != http.StatusBadRequest {
+		t.Errorf("26-character nonce: %d; want 400", code)
+	}
+}

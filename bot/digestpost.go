@@ -1,0 +1,78 @@
+package bot
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// NoncePoster is a Poster that sends a digest with an idempotency nonce:
+// Discord creates no second message for a create that repeats the nonce of
+// one made in the same channel within the last few minutes, and returns the
+// first instead. The scheduler uses it when its Poster has it, and a
+// *discordgo.Session is given one (SessionPoster).
+type NoncePoster interface {
+	PostWithNonce(ctx context.Context, channelID, nonce string, msg *discordgo.MessageSend) (*discordgo.Message, error)
+}
+
+// SessionPoster posts through a discordgo Session with a nonce and
+// enforce_nonce, one HTTP request per call: discordgo's own retries (of 502
+// answers, and its blind wait on 429 that ignores the context) are off, so
+// that the caller decides what to retry, with the same nonce, within its
+// lease. A 429 comes back as a *discordgo.RateLimitError.
+type SessionPoster struct{ *discordgo.Session }
+
+// nonceMessage is the body of a channel message create with a nonce.
+type nonceMessage struct {
+	Content         string                            `json:"content"`
+	Embeds          []*discordgo.MessageEmbed         `json:"embeds"`
+	Components      []discordgo.MessageComponent      `json:"components"`
+	AllowedMentions *discordgo.MessageAllowedMentions `json:"allowed_mentions"`
+	Nonce           string                            `json:"nonce"`
+	EnforceNonce    bool                              `json:"enforce_nonce"`
+}
+
+// PostWithNonce sends msg to the channel with nonce and enforce_nonce.
+func (p SessionPoster) PostWithNonce(ctx context.Context, channelID, nonce string, msg *discordgo.MessageSend) (*discordgo.Message, error) {
+	if len(msg.Files) > 0 {
+		return nil, errors.New("bot: a digest has no files")
+	}
+	body := nonceMessage{
+		Content: msg.Content, Embeds: msg.Embeds, Components: msg.Components,
+		AllowedMentions: msg.AllowedMentions, Nonce: nonce, EnforceNonce: true,
+	}
+	if body.Embeds == nil {
+		body.Embeds = []*discordgo.MessageEmbed{}
+	}
+	if body.Components == nil {
+		body.Components = []discordgo.MessageComponent{}
+	}
+	if body.AllowedMentions == nil {
+		body.AllowedMentions = noMentionsAllowed()
+	}
+	endpoint := discordgo.EndpointChannelMessages(channelID)
+	resp, err := p.RequestWithBucketID("POST", endpoint, body, endpoint,
+		discordgo.WithContext(ctx), discordgo.WithRestRetries(0), discordgo.WithRetryOnRatelimit(false))
+	if err != nil {
+		return nil, err
+	}
+	var m discordgo.Message
+	if err := json.Unmarshal(resp, &m); err != nil {
+		return nil, fmt.Errorf("bot: message create answer: %w", err)
+	}
+	return &m, nil
+}
+
+// digestNonce is the nonce of one digest: the same for every attempt (and
+// every instance) posting that slot to that channel, and at most 25
+// characters, as Discord requires.
+func digestNonce(guildID, channelID, slotKey string) string {
+	h := sha256.Sum256([]byte(guildID + "\x00" + channelID + "\x00" + slotKey))
+	return "dg" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(h[:]))[:23]
+}
