@@ -57,7 +57,11 @@ func (r *Router) digestsOff(in *Interaction) *discordgo.InteractionResponse {
 // in.
 func digestChannel(in *Interaction) (string, error) {
 	if ch := strings.TrimSpace(in.String("channel")); ch != "" {
-		return strings.TrimSuffix(strings.TrimPrefix(ch, "<#"), ">"), nil
+		ch = strings.TrimSuffix(strings.TrimPrefix(ch, "<#"), ">")
+		if !in.channelInGuild(ch) {
+			return "", briefs.Errorf(briefs.EINVALID, "That channel is not in this server; pick one of its channels.")
+		}
+		return ch, nil
 	}
 	if in.ChannelID != "" {
 		return in.ChannelID, nil

@@ -199,6 +199,15 @@ func TestDigestScheduleRefused(t *testing.T) {
 			i.Member.Permissions = discordgo.PermissionSendMessages
 			return i
 		}(), "Manage Server"},
+		{"channel of another server", func() *discordgo.Interaction {
+			i := digestCommand("schedule", map[string]any{"cron": "@daily", "channel": "c9"})
+			data := i.Data.(discordgo.ApplicationCommandInteractionData)
+			data.Resolved = &discordgo.ApplicationCommandInteractionDataResolved{Channels: map[string]*discordgo.Channel{
+				"c9": {ID: "c9", GuildID: "another-guild"},
+			}}
+			i.Data = data
+			return i
+		}(), "not in this server"},
 		{"bot cannot post here", func() *discordgo.Interaction {
 			i := digestCommand("schedule", map[string]any{"cron": "@daily"})
 			i.AppPermissions = discordgo.PermissionViewChannel

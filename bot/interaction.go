@@ -90,3 +90,19 @@ func (in *Interaction) ModalValue(id string) string {
 	}
 	return ""
 }
+
+// channelInGuild reports whether a channel named in an option belongs to
+// the interaction's guild, as Discord resolved it for the interaction. An
+// interaction that carries no resolved channels (the console, where the
+// admin types an id) is trusted: only Discord can sign one that does.
+func (in *Interaction) channelInGuild(ch string) bool {
+	if in.Type != discordgo.InteractionApplicationCommand {
+		return true
+	}
+	data := in.ApplicationCommandData()
+	if data.Resolved == nil || len(data.Resolved.Channels) == 0 {
+		return true
+	}
+	c, ok := data.Resolved.Channels[ch]
+	return ok && (c.GuildID == "" || c.GuildID == in.GuildID)
+}
