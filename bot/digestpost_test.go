@@ -339,3 +339,42 @@ func TestDigestUnknownOutcomeRetried(t *testing.T) {
 		t.Errorf("%d messages after the next slot; want 1", n)
 	}
 }
+
+// markerTTLs records the marker lifetimes the scheduler asks the real store
+// for, by message id ("" for a slot handled without a post).
+type markerTTLs struct {
+	*store.DB
+	mu   sync.Mutex
+	ttls map[string]time.Duration
+}
+
+func (m *markerTTLs) CompleteDigest(ctx context.Context, c briefs.Claim, messageID string, cursor time.Time, ttl time.Duration) error {
+	m.mu.Lock()
+	m.ttls[messageID] = ttl
+	m.mu.Unlock()
+	return m.DB.CompleteDigest(ctx, c, messageID, cursor, ttl)
+}
+
+// TestEmptySlotMarkerIsShortLived: a posted digest keeps its marker for the
+// marker lifetime (a week by default); a slot with nothing to post keeps its
+// marker only while the slot could still be claimed, so empty slots do not
+// pile up keys for a week.
+func TestEmptySlotMarkerIsShortLived(t *testing.T) {
+	r := newDigestRig(t, 1)
+	rec := &markerTTLs{DB: r.dbs[0], ttls: map[string]time.Duration{}}
+	s := r.scheduler("A", r.dbs[0], func(cfg *bot.SchedulerConfig) { cfg.Store = rec })
+	if ev, err := s.PostDigest(context.Background(), dgGuild, "c1", "req-empty"); err != nil || ev.Kind != bot.EventEmpty {
+		t.Fatalf("empty digest: %+v, %v", ev, err)
+	}
+	r.addArticle("one")
+	ev, err := s.PostDigest(context.Background(), dgGuild, "c1", "req-posted")
+	if err != nil || ev.Kind != bot.EventPosted {
+		t.Fatalf("digest: %+v, %v", ev, err)
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	empty, posted := rec.ttls[""], rec.ttls[ev.MessageID]
+	if posted != bot.DefaultMarkerTTL || empty <= 0 || empty > 3*time.Hour {
+		t.Errorf("marker lifetimes: empty %v, posted %v; want a few hours and %v", empty, posted, bot.DefaultMarkerTTL)
+	}
+}

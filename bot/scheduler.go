@@ -239,22 +239,23 @@ type DigestEvent struct {
 // it. Posts are paced across all instances (Store.ReserveSend) below
 // Discord's global limit.
 type Scheduler struct {
-	store     DigestStore
-	poster    Poster
-	briefs    BriefSource
-	version   string
-	clock     Clock
-	log       *slog.Logger
-	grace     time.Duration
-	defaultTZ string
-	interval  time.Duration
-	lockTTL   time.Duration
-	markerTTL time.Duration
-	poll      time.Duration
-	resync    time.Duration
-	backoff   time.Duration
-	onEvent   func(DigestEvent)
-	recover   cron.JobWrapper
+	store          DigestStore
+	poster         Poster
+	briefs         BriefSource
+	version        string
+	clock          Clock
+	log            *slog.Logger
+	grace          time.Duration
+	defaultTZ      string
+	interval       time.Duration
+	lockTTL        time.Duration
+	markerTTL      time.Duration
+	emptyMarkerTTL time.Duration // markerTTL of a slot handled without a post
+	poll           time.Duration
+	resync         time.Duration
+	backoff        time.Duration
+	onEvent        func(DigestEvent)
+	recover        cron.JobWrapper
 
 	sem     chan struct{}
 	jobs    sync.WaitGroup
@@ -322,6 +323,11 @@ func NewScheduler(cfg SchedulerConfig) (*Scheduler, error) {
 		s.defaultTZ = "UTC"
 	}
 	s.markerTTL = max(s.markerTTL, 2*s.grace+s.lockTTL)
+	// A slot handled without a post needs its marker only while the slot
+	// can still be claimed (catch-up looks back one grace period): empty
+	// slots of an every-quarter-hour channel then keep a few keys, not a
+	// week's worth.
+	s.emptyMarkerTTL = min(s.markerTTL, 2*s.grace+s.lockTTL)
 	rate := cfg.PostsPerSecond
 	if rate <= 0 {
 		rate = DefaultPostsPerSecond
@@ -759,10 +765,14 @@ func (s *Scheduler) deliver(ctx context.Context, slot briefs.DigestSlot, loc *ti
 // complete writes the marker, retrying briefly: after a post this is what
 // keeps the slot from being posted twice.
 func (s *Scheduler) complete(ctx context.Context, c briefs.Claim, messageID string, cursor time.Time) error {
+	ttl := s.markerTTL
+	if messageID == "" {
+		ttl = s.emptyMarkerTTL
+	}
 	var err error
 	for attempt := 1; attempt <= postAttempts; attempt++ {
 		cctx, cancel := context.WithTimeout(ctx, completeTimeout)
-		err = s.store.CompleteDigest(cctx, c, messageID, cursor, s.markerTTL)
+		err = s.store.CompleteDigest(cctx, c, messageID, cursor, ttl)
 		cancel()
 		if err == nil || briefs.ErrorCode(err) == briefs.ECONFLICT || !s.sleep(ctx, s.backoff*time.Duration(attempt)) {
 			break
