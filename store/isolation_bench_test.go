@@ -1,0 +1,328 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"briefbot/briefs"
+	"briefbot/store"
+	"briefbot/store/storetest"
+)
+
+// isolationArticles is how many articles the big guild of
+// BenchmarkIsolation holds; ISOLATION_ARTICLES overrides it.
+const isolationArticles = 100_000
+
+// hubWords are words many articles share (each title holds two of them), as
+// "trade" or "election" do in a real guild: with 100,000 articles each
+// indexes about 10,000.
+var hubWords = []string{"trade", "energy", "security", "election", "market", "climate", "health", "court",
+	"budget", "border", "police", "school", "housing", "transport", "water", "farm", "tax", "strike", "storm", "bank"}
+
+// poolWord is the i-th of a few thousand rarer made-up words ("kalomi"), so
+// that word prefixes spread over the vocabulary.
+func poolWord(i int) string {
+	const cons, vows = "bdfgklmnprstvz", "aeiou"
+	var b strings.Builder
+	for range 3 {
+		b.WriteByte(cons[i%len(cons)])
+		i /= len(cons)
+		b.WriteByte(vows[i%len(vows)])
+		i /= len(vows)
+	}
+	return b.String()
+}
+
+// BenchmarkIsolation measures, on the Redis at REDIS_URL, what the calls
+// behind /brief, /briefs and autocomplete cost in a guild of 100,000
+// articles, whether that guild's autocomplete slows another guild's, and the
+// keys and memory that digest markers of empty slots take. It fills the
+// guild once and reports with b.Logf and b.ReportMetric; run it with
+//
+//	REDIS_URL=redis://127.0.0.1:6379/8 go test ./store/ -run '^$' -bench Isolation -benchtime 1x -timeout 30m -v
+func BenchmarkIsolation(b *testing.B) {
+	url := os.Getenv("REDIS_URL")
+	if url == "" || testing.Short() {
+		b.Skip("needs REDIS_URL and not -short")
+	}
+	n := isolationArticles
+	if s := os.Getenv("ISOLATION_ARTICLES"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	raw := redis.NewClient(opt)
+	b.Cleanup(func() { raw.Close() })
+	ctx := context.Background()
+	prefix := storetest.RandomPrefix()
+	db := storetest.OpenRedis(b, url, prefix)
+
+	start := time.Now()
+	fill(b, db, "big", n, 16)
+	b.Logf("filled %d articles in %s", n, time.Since(start).Round(time.Millisecond))
+	fill(b, db, "small", 200, 4)
+
+	// The calls behind each command, for the big guild.
+	big := []struct {
+		name string
+		call func(i int) error
+	}{
+		{"ArticleBySlug (/brief by slug)", func(i int) error {
+			_, err := db.ArticleBySlug(ctx, "big", slugOf(i*7919%n))
+			return err
+		}},
+		{"CachedBrief (/brief by slug)", func(i int) error {
+			_, _, err := db.CachedBrief(ctx, "big", slugOf(i*7919%n), testVersion)
+			return err
+		}},
+		{"FindByTerms rare word (/brief query)", func(i int) error {
+			_, err := db.FindByTerms(ctx, "big", []string{poolWord(i % 3000)}, briefs.MaxCandidates)
+			return err
+		}},
+		{"FindByTerms one common word (/brief, /briefs query)", func(i int) error {
+			_, err := db.FindByTerms(ctx, "big", []string{hubWords[i%len(hubWords)]}, briefs.MaxCandidates)
+			return err
+		}},
+		{"FindByTerms two common words", func(i int) error {
+			_, err := db.FindByTerms(ctx, "big", []string{hubWords[i%len(hubWords)], hubWords[(i+1)%len(hubWords)]}, briefs.MaxCandidates)
+			return err
+		}},
+		{"Recent page (/briefs, no query)", func(i int) error {
+			_, _, err := db.Recent(ctx, "big", (i%40)*10, 10)
+			return err
+		}},
+		{"Suggest empty input", func(i int) error {
+			_, err := db.Suggest(ctx, "big", briefs.SuggestQuery{}, briefs.MaxCandidates)
+			return err
+		}},
+		{"Suggest slug prefix hit (\"ka\")", func(i int) error {
+			_, err := db.Suggest(ctx, "big", suggestQuery(poolWord(i % 3000)[:2]), briefs.MaxCandidates)
+			return err
+		}},
+		{"Suggest common word typed (\"trade\")", func(i int) error {
+			_, err := db.Suggest(ctx, "big", suggestQuery(hubWords[i%len(hubWords)]), briefs.MaxCandidates)
+			return err
+		}},
+		{"Suggest common word + prefix (\"trade ka\")", func(i int) error {
+			_, err := db.Suggest(ctx, "big", suggestQuery(hubWords[i%len(hubWords)]+" "+poolWord(i % 3000)[:2]), briefs.MaxCandidates)
+			return err
+		}},
+		{"Suggest common word complete (\"trade \")", func(i int) error {
+			_, err := db.Suggest(ctx, "big", suggestQuery(hubWords[i%len(hubWords)]+" "), briefs.MaxCandidates)
+			return err
+		}},
+	}
+	for _, c := range big {
+		d := timeCalls(b, 300, c.call)
+		b.Logf("%-55s median %8s  p99 %8s", c.name, pct(d, 50), pct(d, 99))
+	}
+
+	// Another guild's autocomplete, idle and while 8 goroutines run the big
+	// guild's with changing prefixes.
+	small := func(i int) error {
+		_, err := db.Suggest(ctx, "small", suggestQuery(poolWord(i % 200)[:3]), briefs.MaxCandidates)
+		return err
+	}
+	idle := timeCalls(b, 300, small)
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	var loadCalls atomic.Int64
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; !stop.Load(); i += 8 {
+				var q string
+				switch i % 3 {
+				case 0:
+					q = hubWords[i%len(hubWords)]
+				case 1:
+					q = hubWords[i%len(hubWords)] + " " + poolWord(i % 3000)[:2]
+				default:
+					q = hubWords[i%len(hubWords)][:1+i%3]
+				}
+				if _, err := db.Suggest(ctx, "big", suggestQuery(q), briefs.MaxCandidates); err != nil {
+					b.Error(err)
+					return
+				}
+				loadCalls.Add(1)
+			}
+		}()
+	}
+	time.Sleep(200 * time.Millisecond)
+	t0 := time.Now()
+	l0 := loadCalls.Load()
+	loaded := timeCalls(b, 300, small)
+	rate := float64(loadCalls.Load()-l0) / time.Since(t0).Seconds()
+	stop.Store(true)
+	wg.Wait()
+	b.Logf("small guild Suggest idle:        median %8s  p99 %8s", pct(idle, 50), pct(idle, 99))
+	b.Logf("small guild Suggest under load:  median %8s  p99 %8s  (big guild: %.0f Suggest/s from 8 goroutines)",
+		pct(loaded, 50), pct(loaded, 99), rate)
+	b.ReportMetric(float64(pct(idle, 99).Microseconds()), "idle-p99-µs")
+	b.ReportMetric(float64(pct(loaded, 99).Microseconds()), "loaded-p99-µs")
+
+	markers(b, db, raw, prefix)
+}
+
+// suggestQuery splits typed input the way briefs.Service.Suggest does.
+func suggestQuery(partial string) briefs.SuggestQuery {
+	terms := briefs.Terms(partial)
+	q := briefs.SuggestQuery{SlugPrefix: strings.Join(terms, "-")}
+	if len(terms) > 0 && strings.TrimRight(partial, " ") == partial {
+		q.Terms, q.TermPrefix = terms[:len(terms)-1], terms[len(terms)-1]
+	} else {
+		q.Terms = terms
+	}
+	return q
+}
+
+// titleOf is the i-th article's title: two rare words, two common ones and
+// a third rare one.
+func titleOf(i int) string {
+	return fmt.Sprintf("%s %s %s %s %s", poolWord(i%5000), poolWord((i/5000+i*31)%5000),
+		hubWords[i%len(hubWords)], hubWords[(i/len(hubWords)+i*7)%len(hubWords)], poolWord((i*13+7)%5000))
+}
+
+func slugOf(i int) string {
+	return strings.Join(strings.Fields(titleOf(i))[:2], "-") + "-" + strconv.Itoa(i)
+}
+
+// fill adds n articles to guild with the store's AddArticle from workers
+// goroutines.
+func fill(b *testing.B, db *store.DB, guild string, n, workers int) {
+	ctx := context.Background()
+	next := atomic.Int64{}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				req := addReq(guild, slugOf(i), titleOf(i), fmt.Sprintf("Article %d of %s. %s", i, guild, benchText[:300]))
+				req.Article.AddedAt = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute)
+				if _, created, err := db.AddArticle(ctx, req); err != nil || !created {
+					b.Errorf("add %d: created %v, %v", i, created, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if b.Failed() {
+		b.FailNow()
+	}
+}
+
+// timeCalls times n calls of call, sorted.
+func timeCalls(b *testing.B, n int, call func(i int) error) []time.Duration {
+	d := make([]time.Duration, n)
+	for i := range n {
+		t := time.Now()
+		if err := call(i); err != nil {
+			b.Fatal(err)
+		}
+		d[i] = time.Since(t)
+	}
+	slices.Sort(d)
+	return d
+}
+
+func pct(sorted []time.Duration, p int) time.Duration {
+	i := min(len(sorted)-1, (len(sorted)*p+99)/100-1)
+	return sorted[max(i, 0)].Round(time.Microsecond)
+}
+
+// markers writes the digest markers that 500 channels with a schedule every
+// MIN_DIGEST_INTERVAL (15 minutes, the shortest allowed) hold at once in
+// steady state when every slot is empty: a marker of an empty slot lives
+// twice the grace period plus the lock TTL (2h02m by default), so a channel
+// holds ceil(122/15) = 9 of them at most. It reports the keys and the
+// used_memory they take.
+func markers(b *testing.B, db *store.DB, raw *redis.Client, prefix string) {
+	const channels, interval = 500, 15 * time.Minute
+	grace, lock := time.Hour, 2*time.Minute
+	ttl := 2*grace + lock
+	perChannel := int((ttl + interval - 1) / interval)
+	ctx := context.Background()
+	before := usedMemory(b, raw)
+	keysBefore := scanCount(b, raw, prefix+"*")
+	slot0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for ch := range channels {
+		for s := range perChannel {
+			at := slot0.Add(time.Duration(s) * interval)
+			c, err := db.ClaimDigest(ctx, briefs.DigestSlot{GuildID: "digests" + strconv.Itoa(ch%50), ChannelID: strconv.Itoa(1000 + ch),
+				Key: strconv.FormatInt(at.Unix(), 10), At: at, Version: testVersion}, lock)
+			if err != nil || c.Status != briefs.ClaimTaken {
+				b.Fatalf("claim: %v %v", c.Status, err)
+			}
+			if err := db.CompleteDigest(ctx, c, "", time.Time{}, ttl); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	after := usedMemory(b, raw)
+	markerKeys := scanCount(b, raw, prefix+"*digest:done*")
+	allKeys := scanCount(b, raw, prefix+"*") - keysBefore
+	var one string
+	iter := raw.Scan(ctx, 0, prefix+"*digest:done*", 10).Iterator()
+	if iter.Next(ctx) {
+		one = iter.Val()
+	}
+	usage, _ := raw.MemoryUsage(ctx, one).Result()
+	pttl, _ := raw.PTTL(ctx, one).Result()
+	b.Logf("digest markers, %d channels every %s, empty slots, marker TTL %s: steady state %d markers (%d a channel)",
+		channels, interval, ttl, channels*perChannel, perChannel)
+	b.Logf("  keys written %d (markers %d), used_memory delta %d bytes (%.0f B a key), MEMORY USAGE of one marker %d B, its PTTL %s",
+		allKeys, markerKeys, after-before, float64(after-before)/float64(max(allKeys, 1)), usage, pttl.Round(time.Second))
+	weekTTL := 7 * 24 * time.Hour
+	b.Logf("  with a week-long marker instead: %d markers a channel, %d in all (about %.1f MB at the measured size)",
+		int(weekTTL/interval), channels*int(weekTTL/interval),
+		float64(channels*int(weekTTL/interval))*float64(after-before)/float64(max(allKeys, 1))/1e6)
+	b.ReportMetric(float64(markerKeys), "marker-keys")
+	b.ReportMetric(float64(after-before), "marker-bytes")
+}
+
+func usedMemory(b *testing.B, raw *redis.Client) int64 {
+	s, err := raw.Info(context.Background(), "memory").Result()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(s, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "used_memory:"); ok {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			return n
+		}
+	}
+	b.Fatal("no used_memory in INFO memory")
+	return 0
+}
+
+func scanCount(b *testing.B, raw *redis.Client, pattern string) int {
+	ctx := context.Background()
+	n := 0
+	iter := raw.Scan(ctx, 0, pattern, 1000).Iterator()
+	for iter.Next(ctx) {
+		n++
+	}
+	if err := iter.Err(); err != nil {
+		b.Fatal(err)
+	}
+	return n
+}
