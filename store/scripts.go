@@ -140,11 +140,22 @@ return out
 
 // findScript returns the listing JSON of the articles in every term set
 // ARGV[3...], newest first, at most ARGV[2]. KEYS[1] recent, KEYS[2]
-// listings.
-var findScript = newScript(luaHMGet + `
+// listings. Common terms are answered by walking the newest articles
+// (luaNewest) rather than intersecting sets of the whole guild.
+var findScript = newScript(luaHMGet + luaNewest + `
 local base, lim = ARGV[1], tonumber(ARGV[2])
 local keys = {}
 for i = 3, #ARGV do keys[#keys + 1] = base .. 'term:' .. ARGV[i] end
+if lim > 0 and walk_pays(KEYS[1], keys, nil, lim) then
+  local found, complete = newest_matching(KEYS[1], keys, {}, lim, {})
+  if complete then
+    local out = {}
+    if #found == 0 then return out end
+    local ls = hmget(KEYS[2], found)
+    for i = 1, #found do out[i] = ls[i] or '' end
+    return out
+  end
+end
 local ids = redis.call('SINTER', unpack(keys))
 local scored = {}
 for _, id in ipairs(ids) do
@@ -170,8 +181,10 @@ return out
 // term ARGV[6...] and, when ARGV[5] is not empty, under some term starting
 // with ARGV[5] (the word still being typed), looked up in the term
 // vocabulary. At most ARGV[2] listings. KEYS[1] slugidx, KEYS[2] recent,
-// KEYS[3] listings, KEYS[4] termidx; ARGV[1] the guild's key base.
-var suggestScript = newScript(luaHMGet + `
+// KEYS[3] listings, KEYS[4] termidx; ARGV[1] the guild's key base. Common
+// terms are answered by walking the newest articles (luaNewest), the same
+// answer as intersecting the sets.
+var suggestScript = newScript(luaHMGet + luaNewest + `
 local base, lim, partial = ARGV[1], tonumber(ARGV[2]), ARGV[5]
 local ids, seen = {}, {}
 if ARGV[3] ~= '' then
@@ -182,7 +195,30 @@ if ARGV[3] ~= '' then
 end
 local full = {}
 for i = 6, #ARGV do full[#full + 1] = base .. 'term:' .. ARGV[i] end
+local walked = false
 if #ids < lim and (partial ~= '' or #full > 0) then
+  local union = {}
+  if partial ~= '' then
+    local words = redis.call('ZRANGEBYLEX', KEYS[4], '[' .. partial, '(' .. partial .. '\255', 'LIMIT', 0, 100)
+    for _, w in ipairs(words) do union[#union + 1] = base .. 'term:' .. w end
+  end
+  local size
+  if partial ~= '' then
+    -- the biggest sets first: a match is found in fewer steps
+    local cards = {}
+    size = 0
+    for _, k in ipairs(union) do cards[k] = redis.call('SCARD', k); size = size + cards[k] end
+    table.sort(union, function(a, b) return cards[a] > cards[b] end)
+  end
+  if (partial == '' or #union > 0) and walk_pays(KEYS[2], full, size, lim - #ids) then
+    local found, complete = newest_matching(KEYS[2], full, union, lim - #ids, seen)
+    if complete then
+      walked = true
+      for _, id in ipairs(found) do ids[#ids + 1] = id end
+    end
+  end
+end
+if not walked and #ids < lim and (partial ~= '' or #full > 0) then
   local cands
   if partial ~= '' then
     cands = {}
@@ -273,6 +309,67 @@ local function cache_brief(base, akey, slug, version, json, ttl)
     redis.call('SET', bkey, json)
   end
   redis.call('HSET', akey, 'v:' .. version, '1')
+end
+`
+
+// luaNewest lets a search by terms stop early when the terms are common.
+// walk_pays(recent, all, any_size, need) tells whether walking the recent
+// index is likely to find need ids in every set of all (and in the union of
+// sets of any_size ids, when any_size is not nil) within walkIds ids:
+// the smallest candidate set must hold more than walkFrom ids (else
+// intersecting costs little) and, taking the sets as independent, the
+// expected walk need / density must be at most walkIds. newest_matching
+// walks the sorted set recent newest first (ZREVRANGE in chunks, ties in the
+// same order as the sorts of the scripts) for ids not in seen that are in
+// every set of all and, when any is not empty, in some set of any, until it
+// has need of them; it gives up after walkBudget set lookups. It returns the
+// ids and whether the walk was complete (need found, or the whole index
+// walked): when it is not, the caller intersects the sets instead.
+const luaNewest = `
+local walkFrom, walkIds, walkBudget = 1000, 2000, 4000
+local function walk_pays(recent, all, any_size, need)
+  local n = redis.call('ZCARD', recent)
+  if n == 0 or need <= 0 then return false end
+  local d, smallest = 1, nil
+  for _, k in ipairs(all) do
+    local c = redis.call('SCARD', k)
+    if not smallest or c < smallest then smallest = c end
+    d = d * c / n
+  end
+  if any_size then
+    if not smallest or any_size < smallest then smallest = any_size end
+    d = d * math.min(1, any_size / n)
+  end
+  return smallest ~= nil and smallest > walkFrom and d > 0 and need / d <= walkIds
+end
+local function newest_matching(recent, all, any, need, seen)
+  local out, off, ops = {}, 0, 0
+  while true do
+    local ids = redis.call('ZREVRANGE', recent, off, off + 199)
+    for _, id in ipairs(ids) do
+      if not seen[id] then
+        local ok = true
+        for _, k in ipairs(all) do
+          ops = ops + 1
+          if redis.call('SISMEMBER', k, id) == 0 then ok = false; break end
+        end
+        if ok and #any > 0 then
+          ok = false
+          for _, k in ipairs(any) do
+            ops = ops + 1
+            if redis.call('SISMEMBER', k, id) == 1 then ok = true; break end
+          end
+        end
+        if ok then
+          out[#out + 1] = id
+          if #out >= need then return out, true end
+        end
+      end
+      if ops > walkBudget then return out, false end
+    end
+    if #ids < 200 then return out, true end
+    off = off + 200
+  end
 end
 `
 
