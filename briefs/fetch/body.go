@@ -97,7 +97,8 @@ func chooseBody(name, traf, read string) string {
 		if traf == "" {
 			return read
 		}
-		return intersectParagraphs(read, shingles(traf))
+		shared, _ := splitParagraphs(read, shingles(traf))
+		return shared
 	case BodyLonger:
 		if textRunes(read) > textRunes(traf) {
 			return read
@@ -140,7 +141,7 @@ func autoBody(traf, read string) string {
 	case trafInRead >= contained && readInTraf >= contained:
 		return traf
 	case trafInRead >= contained:
-		if readInTraf < larger && sentenceLike(extraParagraphs(read, st)) >= prose {
+		if _, extra := splitParagraphs(read, st); readInTraf < larger && sentenceLike(extra) >= prose {
 			return read
 		}
 		return traf
@@ -194,10 +195,11 @@ func wordHashes(s string) []uint64 {
 	return out
 }
 
-// intersectParagraphs returns the lines of text of which at least half the
-// 4-grams are in other.
-func intersectParagraphs(text string, other map[shingle]struct{}) string {
-	var b strings.Builder
+// splitParagraphs divides the lines of text into those of which at least
+// half the 4-grams are in other (shared) and the rest (extra), each joined
+// by blank lines. A line too short for a 4-gram counts as extra.
+func splitParagraphs(text string, other map[shingle]struct{}) (shared, extra string) {
+	var in, out strings.Builder
 	for _, line := range strings.Split(text, "\n") {
 		if strings.TrimSpace(line) == "" {
 			continue
@@ -209,37 +211,16 @@ func intersectParagraphs(text string, other map[shingle]struct{}) string {
 				n++
 			}
 		}
+		b := &out
 		if len(sp) > 0 && float64(n)/float64(len(sp)) >= 0.5 {
-			if b.Len() > 0 {
-				b.WriteString("\n\n")
-			}
-			b.WriteString(line)
+			b = &in
 		}
+		if b.Len() > 0 {
+			b.WriteString("\n\n")
+		}
+		b.WriteString(line)
 	}
-	return b.String()
-}
-
-// extraParagraphs returns the lines of text of which less than half the
-// 4-grams are in other.
-func extraParagraphs(text string, other map[shingle]struct{}) string {
-	var b strings.Builder
-	for _, line := range strings.Split(text, "\n") {
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		sp := shingles(line)
-		n := 0
-		for k := range sp {
-			if _, ok := other[k]; ok {
-				n++
-			}
-		}
-		if len(sp) == 0 || float64(n)/float64(len(sp)) < 0.5 {
-			b.WriteString(line)
-			b.WriteByte('\n')
-		}
-	}
-	return b.String()
+	return in.String(), out.String()
 }
 
 // sentenceLike is the share of text (in runes) in lines of at least ten
