@@ -18,7 +18,11 @@ func (x *Summarizer) candidate(lx *lexicon, si *sentence) string {
 	if si.words < x.p.minWords || si.words > x.p.maxWords {
 		return ""
 	}
-	last, _ := utf8.DecodeLastRuneInString(trimRightBytes(s, &closeQuotes))
+	t := trimRightBytes(s, &closeQuotes)
+	last, _ := utf8.DecodeLastRuneInString(t)
+	if last == '!' && strings.HasSuffix(t, "?!") {
+		last = '?' // "…?!" asks as much as "…?"
+	}
 	if last == '?' || last == ':' || last == ',' {
 		return ""
 	}

@@ -80,7 +80,7 @@ func promoPrefix(s string) bool {
 		"click ", "clique ", "cliquez ", "klicken sie", "haga clic", "follow us", "follow @", "don't miss",
 		"leia também", "lesen sie auch", "lire aussi", "lee también", "leggi anche",
 		"lea también", "lees ook", "čtěte také", "čtěte též", "延伸阅读", "相关阅读", "【関連記事】", "関連記事", "get the ", "download the ",
-		"this post may contain", "all opinions are", "disclosure")
+		"this post may contain", "all opinions are", "disclosure", "tags ", "tags:", "schlagwörter")
 }
 
 // linkText matches text that is mostly a link or markup: a bare URL, a

@@ -125,3 +125,14 @@ func TestPhotoCaption(t *testing.T) {
 		}
 	}
 }
+
+func TestQuestionsAndTagLines(t *testing.T) {
+	x := New()
+	si := &sentence{text: "Chissà per quanto ancora riusciranno a spremere il brand dei Cavalieri?!", words: 12}
+	if c := x.candidate(lexiconFor("it"), si); c != "" {
+		t.Errorf("a question ending ?! is a point: %q", c)
+	}
+	if furnitureRule("Tags calendario stock car 2018, stock car brasil, stock car interlagos.") == "" {
+		t.Error("a tag line is not furniture")
+	}
+}

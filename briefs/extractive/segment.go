@@ -596,7 +596,10 @@ var monthAbbrevs = setOf("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
 var ambiguousAbbrevs = setOf("inc", "ltd", "co", "corp", "plc", "llc", "bros", "jr", "sr", "st",
 	"etc", "al", "ave", "blvd", "rd", "univ", "ala", "ariz", "ark", "calif", "colo", "conn", "del",
 	"fla", "ga", "ill", "ind", "kan", "ky", "la", "md", "mass", "mich", "minn", "miss", "mo",
-	"mont", "neb", "nev", "okla", "ore", "pa", "tenn", "tex", "va", "vt", "wash", "wis", "wyo")
+	"mont", "neb", "nev", "okla", "ore", "pa", "tenn", "tex", "va", "vt", "wash", "wis", "wyo",
+	// German, French, Spanish and Italian abbreviations inside sentences
+	// ("Disruption bzw. Digital Darwinismus", "ca. 200 Besucher").
+	"bzw", "vgl", "ca", "evtl", "ggf", "inkl", "usw", "sog", "bspw", "env", "cf", "aprox", "ecc")
 
 // sentenceStarters are capitalised words that open sentences far more often
 // than they continue a name.

@@ -18,6 +18,8 @@ func TestSentences(t *testing.T) {
 			[]string{"One sentence here.", "Another one there!", "A third?", "Yes."}},
 		{"captions run into the text", "Sister Gertrud was found in her bedroom An 86-year-old nun was attacked at the mission. The volcano erupted in Mexico The 12,400 feet high volcano is one of the most active. Students will spend a third of their budgets That's according to a survey from Visa.",
 			[]string{"Sister Gertrud was found in her bedroom", "An 86-year-old nun was attacked at the mission.", "The volcano erupted in Mexico", "The 12,400 feet high volcano is one of the most active.", "Students will spend a third of their budgets", "That's according to a survey from Visa."}},
+		{"abbreviations of other languages", "Nicht jedes Modell ist von Disruption bzw. Digital Darwinismus bedroht. Erwartet werden ca. 200 Besucher.",
+			[]string{"Nicht jedes Modell ist von Disruption bzw. Digital Darwinismus bedroht.", "Erwartet werden ca. 200 Besucher."}},
 		{"an initial P is not a page", "Officers stopped a car driven by Jonathan P. Blair, 29, on Monday. See p. 10 for more.",
 			[]string{"Officers stopped a car driven by Jonathan P. Blair, 29, on Monday.", "See p. 10 for more."}},
 		{"titles in capitals stay whole", "She starred in Gone With The Wind and then retired. He read Love In The Time of Cholera twice.",
