@@ -94,8 +94,8 @@ func chooseBody(name, traf, read string) string {
 		}
 		return traf
 	case BodyIntersect:
-		if traf == "" {
-			return read
+		if traf == "" || read == "" {
+			return traf + read // one of them found nothing: the other's text
 		}
 		shared, _ := splitParagraphs(read, shingles(traf))
 		return shared
@@ -233,18 +233,11 @@ func sentenceLike(text string) float64 {
 		}
 		n := utf8.RuneCountInString(line)
 		all += n
-		if len(strings.Fields(line)) >= 10 && endsProse(line) {
+		if titleWords(line) >= 10 && endsSentence(line) {
 			good += n
 		}
 	}
 	return float64(good) / float64(max(1, all))
-}
-
-// endsProse reports whether a line ends with terminal punctuation or a
-// closing quote or bracket.
-func endsProse(line string) bool {
-	r, _ := utf8.DecodeLastRuneInString(strings.TrimRightFunc(line, unicode.IsSpace))
-	return strings.ContainsRune(".!?…\"”’)", r)
 }
 
 // textRunes counts the non-space runes of s.

@@ -126,8 +126,10 @@ func extractHTML(page *Page, u *url.URL, contentType string, body []byte, bodyNa
 	art, err := p.ParseAndMutate(doc, u)
 	if err != nil || art.Node == nil {
 		// Readability found no article: trafilatura's text, if any (too
-		// little text is refused by the caller).
-		page.Text = trimLead(chooseBody(bodyName, traf, ""), "", "")
+		// little text is refused by the caller), under the page's own
+		// headline.
+		page.Title = readerTitle(titles, "", u, page.SiteName)
+		page.Text = trimLead(chooseBody(bodyName, traf, ""), page.Title, "")
 		return nil
 	}
 	page.Byline = cleanByline(art.Byline())
@@ -385,13 +387,7 @@ func plainText(s string) string {
 // enoughText reports whether text looks like an article rather than a
 // wall or a shell.
 func enoughText(text string) bool {
-	n := 0
-	for _, r := range text {
-		if !unicode.IsSpace(r) {
-			n++
-		}
-	}
-	return n >= MinTextRunes && len(extractive.Sentences(text)) >= MinSentences
+	return textRunes(text) >= MinTextRunes && len(extractive.Sentences(text)) >= MinSentences
 }
 
 // trimLead removes the page furniture readability leaves above the story:
