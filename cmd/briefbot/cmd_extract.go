@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -83,17 +82,8 @@ func cmdExtract(_ context.Context, env *environment, args []string) error {
 // readPage reads FILE or stdin, at most FETCH_MAX_BYTES (after unpacking
 // gzip), like a fetched page.
 func readPage(env *environment, name string) ([]byte, error) {
-	var r io.Reader = env.stdin
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, fmt.Errorf("read page: %w", err)
-		}
-		defer f.Close()
-		r = f
-	}
 	limit := env.cfg.FetchMaxBytes
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	data, err := readInput(env, name, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read page: %w", err)
 	}

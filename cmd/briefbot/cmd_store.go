@@ -76,17 +76,8 @@ func cmdAdd(ctx context.Context, env *environment, args []string) error {
 // the service bounds the text extracted from it) without reading it all
 // into memory.
 func readArticle(env *environment, name string) (string, error) {
-	var r io.Reader = env.stdin
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return "", fmt.Errorf("read article: %w", err)
-		}
-		defer f.Close()
-		r = f
-	}
 	limit := max(env.cfg.MaxArticleBytes, env.cfg.FetchMaxBytes)
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	data, err := readInput(env, name, limit)
 	if err != nil {
 		return "", fmt.Errorf("read article: %w", err)
 	}
@@ -94,6 +85,22 @@ func readArticle(env *environment, name string) (string, error) {
 		return "", briefs.Errorf(briefs.ETOOLARGE, "The file is over %s (MAX_ARTICLE_BYTES, or FETCH_MAX_BYTES for a saved web page).", briefs.FormatBytes(limit))
 	}
 	return string(data), nil
+}
+
+// readInput reads FILE, or stdin for "-", up to limit+1 bytes: one byte more
+// than allowed tells the caller the input is too large without reading it
+// all into memory.
+func readInput(env *environment, name string, limit int64) ([]byte, error) {
+	var r io.Reader = env.stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	return io.ReadAll(io.LimitReader(r, limit+1))
 }
 
 // cmdBrief: briefbot brief [--guild G] [--json] QUERY
