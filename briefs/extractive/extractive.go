@@ -114,14 +114,15 @@ func (x *Summarizer) Summarize(doc briefs.Document) (briefs.Summary, error) {
 		}
 		return briefs.Summary{}, briefs.Errorf(briefs.EINVALID, "The text has no sentences to summarize.")
 	}
-	labels := unfinishedLines(cd.Body)
+	// A line of its own without a full stop (a heading, a label, a list
+	// item) is known by its text as written, before its dateline goes.
+	unfinished := unfinishedLines(cd.Body)
+	sc.labels = sc.labels[:0]
 	for i, s := range sc.sents {
+		sc.labels = append(sc.labels, unfinished[s])
 		sc.sents[i] = stripLeadFurniture(s)
 	}
 	words := x.analyse(sc)
-	for i := range sc.info {
-		sc.info[i].label = labels[sc.sents[i]]
-	}
 	given := squeezeSpaces(doc.Title)
 	if given == "" && len(cd.Headlines) > 0 {
 		given = cd.Headlines[0]

@@ -136,3 +136,22 @@ func TestQuestionsAndTagLines(t *testing.T) {
 		t.Error("a tag line is not furniture")
 	}
 }
+
+// TestHeadingLineIsNoPoint: a line of its own without a full stop is a
+// heading, never a point, even with a dateline-free body around it.
+func TestHeadingLineIsNoPoint(t *testing.T) {
+	text := "The city council approved a new spending plan for schools on Tuesday night.\n\n" +
+		"Key provisions of the new spending plan\n\n" +
+		"Teachers will receive a raise of four percent starting in the autumn term.\n\n" +
+		"The plan also funds two new primary schools in the northern districts of the city.\n\n" +
+		"Opponents said the council had ignored the cost of repairing older buildings."
+	sum, err := New().Summarize(briefs.Document{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range append([]string{sum.Gist}, sum.Bullets...) {
+		if strings.HasPrefix(b, "Key provisions") {
+			t.Errorf("heading shown as %q", b)
+		}
+	}
+}

@@ -18,7 +18,7 @@ func (x *Summarizer) analyse(sc *scratch) int {
 	words := 0
 	for i, s := range sc.sents {
 		si := &sc.info[i]
-		*si = sentence{text: s, lo: len(sc.terms)}
+		*si = sentence{text: s, lo: len(sc.terms), label: sc.labels[i]}
 		si.words = sc.tokenize(s, i)
 		si.hi = len(sc.terms)
 		words += si.words

@@ -35,6 +35,7 @@ type edge struct {
 // scratch is the reusable memory of one Summarize call.
 type scratch struct {
 	sents   []string
+	labels  []bool // per sentence: a line of its own without a full stop
 	info    []sentence
 	vocab   termTable // hash of a term -> term id
 	df      []int32   // sentence frequency of each term
