@@ -327,7 +327,7 @@ func NewScheduler(cfg SchedulerConfig) (*Scheduler, error) {
 	// can still be claimed (catch-up looks back one grace period): empty
 	// slots of an every-quarter-hour channel then keep a few keys, not a
 	// week's worth.
-	s.emptyMarkerTTL = min(s.markerTTL, 2*s.grace+s.lockTTL)
+	s.emptyMarkerTTL = 2*s.grace + s.lockTTL
 	rate := cfg.PostsPerSecond
 	if rate <= 0 {
 		rate = DefaultPostsPerSecond

@@ -266,11 +266,6 @@ func (r *digestRig) realTimeTTLs() {
 	r.t.Cleanup(func() { close(stop); <-done })
 }
 
-func openSharedStores(tb testing.TB, n int) []*store.DB {
-	dbs, _ := openSharedStoresWith(tb, n)
-	return dbs
-}
-
 func openSharedStoresWith(tb testing.TB, n int) ([]*store.DB, *miniredis.Miniredis) {
 	tb.Helper()
 	url, prefix := os.Getenv("REDIS_URL"), storetest.RandomPrefix()

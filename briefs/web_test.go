@@ -57,10 +57,16 @@ func TestLimitFetches(t *testing.T) {
 		t.Errorf("after the others finished: %v", err)
 	}
 	// A cancelled wait is not a busy refusal.
-	hold := make(chan struct{})
-	blocked := briefs.LimitFetches(func(context.Context, string) (briefs.WebPage, error) { <-hold; return briefs.WebPage{}, nil }, 1, time.Minute)
+	hold, started := make(chan struct{}), make(chan struct{})
+	blocked := briefs.LimitFetches(func(_ context.Context, u string) (briefs.WebPage, error) {
+		if u == "https://example.org/a" {
+			close(started)
+		}
+		<-hold
+		return briefs.WebPage{}, nil
+	}, 1, time.Minute)
 	go blocked(context.Background(), "https://example.org/a")
-	time.Sleep(10 * time.Millisecond)
+	<-started // the one slot is taken
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := blocked(ctx, "https://example.org/b"); briefs.ErrorCode(err) != briefs.EUNAVAILABLE {
