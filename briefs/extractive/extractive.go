@@ -145,7 +145,7 @@ func (x *Summarizer) Summarize(doc briefs.Document) (briefs.Summary, error) {
 		Words:       words,
 		Gist:        x.point(&sc.info[g]),
 	}
-	_, sum.Bullets = x.pick(sc, g, points(words))
+	sum.Bullets = x.pick(sc, g, points(words))
 	sum.Title = x.title(doc.Title, cd.Headlines, sum.Gist)
 	sum.Lang = lang
 	// Names come from the story, not from a "Read also" link to another

@@ -23,8 +23,8 @@ func points(words int) int {
 
 // pick chooses up to n points after the gist: the best-scoring usable
 // sentences that repeat neither the gist nor one another and that fit a
-// point whole (or cut safely), returned in article order with their text.
-func (x *Summarizer) pick(sc *scratch, gist, n int) ([]int, []string) {
+// point whole (or cut safely), as shown, in article order.
+func (x *Summarizer) pick(sc *scratch, gist, n int) []string {
 	order := sc.order[:0]
 	for i := range sc.info {
 		if sc.info[i].cand != "" && i != gist {
@@ -42,11 +42,9 @@ func (x *Summarizer) pick(sc *scratch, gist, n int) ([]int, []string) {
 		return a - b
 	})
 	picked := make([]int, 0, n)
-	text := make(map[int]string, n)
 	take := func(i int) {
-		if p := x.point(&sc.info[i]); p != "" {
+		if x.point(&sc.info[i]) != "" { // kept in sc.info[i].point
 			picked = append(picked, i)
-			text[i] = p
 		}
 	}
 	for _, i := range order {
@@ -75,9 +73,9 @@ func (x *Summarizer) pick(sc *scratch, gist, n int) ([]int, []string) {
 	slices.Sort(picked)
 	out := make([]string, len(picked))
 	for k, i := range picked {
-		out[k] = text[i]
+		out[k] = sc.info[i].point
 	}
-	return picked, out
+	return out
 }
 
 // repeats reports whether sentence i says again what the gist or a picked
