@@ -460,7 +460,7 @@ func process(cfg Config, j *job) (res *scored) {
 			res.bullets = len(b.Bullets)
 			res.faults = briefs.FormatFaults(b)
 		}
-		res.lang = detect(cfg, j.text)
+		res.lang = langOf(cfg, b, j.text)
 		if !res.failed {
 			res.hits = CheckBrief(j.text, b, res.lang, cfg.Dangles)
 		}
@@ -478,9 +478,12 @@ func process(cfg Config, j *job) (res *scored) {
 }
 
 // detect is cfg.DetectLanguage, or "" without one.
-func detect(cfg Config, text string) string {
-	if cfg.DetectLanguage == nil {
-		return ""
+// langOf is the language the brief was made in, as the summarizer saw it;
+// Config.DetectLanguage on the article when the brief does not say (a
+// failed summary).
+func langOf(cfg Config, b briefs.Brief, text string) string {
+	if b.Lang != "" || cfg.DetectLanguage == nil {
+		return b.Lang
 	}
 	return cfg.DetectLanguage(text)
 }

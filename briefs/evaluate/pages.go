@@ -165,8 +165,8 @@ func processPage(cfg Config, dir string, p *page) {
 		return
 	}
 	p.chars = utf8.RuneCountInString(strings.TrimSpace(p.web.Text))
-	p.lang = detect(cfg, p.web.Text)
 	p.brief, err = summarize(cfg.Summarize, p.web.Title, p.web.Text)
+	p.lang = langOf(cfg, p.brief, p.web.Text)
 	if err != nil {
 		p.sumErr = err.Error()
 		return

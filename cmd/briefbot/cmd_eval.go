@@ -53,7 +53,7 @@ func cmdEval(ctx context.Context, env *environment, args []string) error {
 	cfg := evaluate.Config{
 		Summarize: func(title, article string) (briefs.Brief, error) {
 			s, err := sum.Summarize(briefs.Document{Title: title, Text: article})
-			return briefs.Brief{Title: s.Title, Gist: s.Gist, Bullets: s.Bullets, Entities: s.Entities, Slug: s.Slug}, err
+			return briefs.Brief{Title: s.Title, Gist: s.Gist, Bullets: s.Bullets, Entities: s.Entities, Slug: s.Slug, Lang: s.Lang}, err
 		},
 		Refs:           *refs,
 		Workers:        *workers,
