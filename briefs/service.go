@@ -340,6 +340,18 @@ func (s *Service) Search(ctx context.Context, guildID, query string, offset, lim
 // is still being typed ("put" finds Putin), at most MaxCandidates, in one
 // store round trip.
 func (s *Service) Suggest(ctx context.Context, guildID, partial string) ([]Listing, error) {
+	out, err := s.Store.Suggest(ctx, guildID, ParseSuggestQuery(partial), MaxCandidates)
+	if err != nil {
+		return nil, fmt.Errorf("suggest: %w", err)
+	}
+	return out, nil
+}
+
+// ParseSuggestQuery splits what a member is typing into the words already
+// complete and the one still being typed ("putin ki" -> terms "putin",
+// prefix "ki"); input that ends in a space or a hyphen has no word in
+// progress.
+func ParseSuggestQuery(partial string) SuggestQuery {
 	terms := Terms(partial)
 	q := SuggestQuery{SlugPrefix: strings.Join(terms, "-")}
 	trimmed := strings.TrimRightFunc(partial, unicode.IsSpace)
@@ -348,11 +360,7 @@ func (s *Service) Suggest(ctx context.Context, guildID, partial string) ([]Listi
 	} else {
 		q.Terms = terms
 	}
-	out, err := s.Store.Suggest(ctx, guildID, q, MaxCandidates)
-	if err != nil {
-		return nil, fmt.Errorf("suggest: %w", err)
-	}
-	return out, nil
+	return q
 }
 
 // Remove deletes the article with that slug and its brief. Errors: ENOTFOUND.

@@ -108,19 +108,19 @@ func BenchmarkIsolation(b *testing.B) {
 			return err
 		}},
 		{"Suggest slug prefix hit (\"ka\")", func(i int) error {
-			_, err := db.Suggest(ctx, "big", suggestQuery(poolWord(i % 3000)[:2]), briefs.MaxCandidates)
+			_, err := db.Suggest(ctx, "big", briefs.ParseSuggestQuery(poolWord(i % 3000)[:2]), briefs.MaxCandidates)
 			return err
 		}},
 		{"Suggest common word typed (\"trade\")", func(i int) error {
-			_, err := db.Suggest(ctx, "big", suggestQuery(hubWords[i%len(hubWords)]), briefs.MaxCandidates)
+			_, err := db.Suggest(ctx, "big", briefs.ParseSuggestQuery(hubWords[i%len(hubWords)]), briefs.MaxCandidates)
 			return err
 		}},
 		{"Suggest common word + prefix (\"trade ka\")", func(i int) error {
-			_, err := db.Suggest(ctx, "big", suggestQuery(hubWords[i%len(hubWords)]+" "+poolWord(i % 3000)[:2]), briefs.MaxCandidates)
+			_, err := db.Suggest(ctx, "big", briefs.ParseSuggestQuery(hubWords[i%len(hubWords)]+" "+poolWord(i % 3000)[:2]), briefs.MaxCandidates)
 			return err
 		}},
 		{"Suggest common word complete (\"trade \")", func(i int) error {
-			_, err := db.Suggest(ctx, "big", suggestQuery(hubWords[i%len(hubWords)]+" "), briefs.MaxCandidates)
+			_, err := db.Suggest(ctx, "big", briefs.ParseSuggestQuery(hubWords[i%len(hubWords)]+" "), briefs.MaxCandidates)
 			return err
 		}},
 	}
@@ -132,7 +132,7 @@ func BenchmarkIsolation(b *testing.B) {
 	// Another guild's autocomplete, idle and while 8 goroutines run the big
 	// guild's with changing prefixes.
 	small := func(i int) error {
-		_, err := db.Suggest(ctx, "small", suggestQuery(poolWord(i % 200)[:3]), briefs.MaxCandidates)
+		_, err := db.Suggest(ctx, "small", briefs.ParseSuggestQuery(poolWord(i % 200)[:3]), briefs.MaxCandidates)
 		return err
 	}
 	idle := timeCalls(b, 300, small)
@@ -153,7 +153,7 @@ func BenchmarkIsolation(b *testing.B) {
 				default:
 					q = hubWords[i%len(hubWords)][:1+i%3]
 				}
-				if _, err := db.Suggest(ctx, "big", suggestQuery(q), briefs.MaxCandidates); err != nil {
+				if _, err := db.Suggest(ctx, "big", briefs.ParseSuggestQuery(q), briefs.MaxCandidates); err != nil {
 					b.Error(err)
 					return
 				}
@@ -175,18 +175,6 @@ func BenchmarkIsolation(b *testing.B) {
 	b.ReportMetric(float64(pct(loaded, 99).Microseconds()), "loaded-p99-µs")
 
 	markers(b, db, raw, prefix)
-}
-
-// suggestQuery splits typed input the way briefs.Service.Suggest does.
-func suggestQuery(partial string) briefs.SuggestQuery {
-	terms := briefs.Terms(partial)
-	q := briefs.SuggestQuery{SlugPrefix: strings.Join(terms, "-")}
-	if len(terms) > 0 && strings.TrimRight(partial, " ") == partial {
-		q.Terms, q.TermPrefix = terms[:len(terms)-1], terms[len(terms)-1]
-	} else {
-		q.Terms = terms
-	}
-	return q
 }
 
 // titleOf is the i-th article's title: two rare words, two common ones and
