@@ -10,7 +10,7 @@ import (
 	"briefbot/briefs"
 )
 
-// GenerateSlug makes the slug people would type for an article: one to three
+// slugParts makes the slug people would type for an article: one to three
 // words from its most salient names (entities, most salient first), lower-case
 // ASCII with hyphens. A person counts by surname ("Vladimir Putin" ->
 // "putin", "Kim Jong Un" -> "kim"), a place or organisation by its whole name
@@ -19,21 +19,8 @@ import (
 // with fewer than two people, the leading place or organisation follows.
 // Without names the title's nouns are used, and "article" when nothing fits
 // in a slug (a title and names in Chinese or Japanese only). Uniqueness is the
-// store's business: see SlugTopic for the word it adds first.
-func GenerateSlug(title string, entities []string) string {
-	slug, _ := slugParts(title, entities)
-	return slug
-}
-
-// SlugTopic returns the topic word that the store adds to the slug of
-// GenerateSlug when that is taken in the guild ("putin-kim" ->
-// "putin-kim-deal"); "" when the title has none.
-func SlugTopic(title string, entities []string) string {
-	_, topic := slugParts(title, entities)
-	return topic
-}
-
-// slugParts returns the slug and the topic word of an article.
+// store's business: topic is the word it adds first ("putin-kim" ->
+// "putin-kim-deal"), "" when the title has none.
 func slugParts(title string, entities []string) (slug, topic string) {
 	titleTerms := briefs.Terms(title)
 	inTitle := func(t string) bool {

@@ -42,17 +42,17 @@ func TestGenerateSlug(t *testing.T) {
 		{"🎸🚀 !!!", nil, "article", ""},
 	}
 	for _, tt := range tests {
-		got := GenerateSlug(tt.title, tt.entities)
+		got, topic := slugParts(tt.title, tt.entities)
 		if got != tt.want {
-			t.Errorf("GenerateSlug(%q, %q) = %q, want %q", tt.title, tt.entities, got, tt.want)
+			t.Errorf("slug of (%q, %q) = %q, want %q", tt.title, tt.entities, got, tt.want)
 		}
 		if !slugRe.MatchString(got) || len(got) > briefs.MaxSlugLen {
-			t.Errorf("GenerateSlug(%q) = %q: not a slug", tt.title, got)
+			t.Errorf("slug of %q = %q: not a slug", tt.title, got)
 		}
-		if topic := SlugTopic(tt.title, tt.entities); topic != tt.topic {
-			t.Errorf("SlugTopic(%q, %q) = %q, want %q", tt.title, tt.entities, topic, tt.topic)
+		if topic != tt.topic {
+			t.Errorf("topic of (%q, %q) = %q, want %q", tt.title, tt.entities, topic, tt.topic)
 		} else if topic != "" && !slugRe.MatchString(got+"-"+topic) {
-			t.Errorf("SlugTopic(%q) = %q: not a slug word", tt.title, topic)
+			t.Errorf("topic of %q = %q: not a slug word", tt.title, topic)
 		}
 	}
 }
