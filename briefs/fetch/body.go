@@ -129,12 +129,7 @@ func autoBody(traf, read string) string {
 		return traf
 	}
 	st, sr := shingles(traf), shingles(read)
-	shared := 0
-	for k := range st {
-		if _, ok := sr[k]; ok {
-			shared++
-		}
-	}
+	shared := sharedCount(st, sr)
 	trafInRead := float64(shared) / float64(max(1, len(st)))
 	readInTraf := float64(shared) / float64(max(1, len(sr)))
 	switch {
@@ -195,6 +190,17 @@ func wordHashes(s string) []uint64 {
 	return out
 }
 
+// sharedCount is how many of the 4-grams in a are also in b.
+func sharedCount(a, b map[shingle]struct{}) int {
+	n := 0
+	for k := range a {
+		if _, ok := b[k]; ok {
+			n++
+		}
+	}
+	return n
+}
+
 // splitParagraphs divides the lines of text into those of which at least
 // half the 4-grams are in other (shared) and the rest (extra), each joined
 // by blank lines. A line too short for a 4-gram counts as extra.
@@ -205,12 +211,7 @@ func splitParagraphs(text string, other map[shingle]struct{}) (shared, extra str
 			continue
 		}
 		sp := shingles(line)
-		n := 0
-		for k := range sp {
-			if _, ok := other[k]; ok {
-				n++
-			}
-		}
+		n := sharedCount(sp, other)
 		b := &out
 		if len(sp) > 0 && float64(n)/float64(len(sp)) >= 0.5 {
 			b = &in
