@@ -377,8 +377,7 @@ func (db *DB) decodeSchedules(guildID string, sched, state map[string]string) []
 
 // claimScript claims one digest post and loads what it will hold.
 //
-// KEYS: 1 digests, 2 state, 3 lock, 4 marker, 5 fresh, 6 listings, 7 recent
-// (fills fresh, once, for a guild stored before fresh existed).
+// KEYS: 1 digests, 2 state, 3 lock, 4 marker, 5 fresh, 6 listings.
 // ARGV: 1 channel, 2 rev ("" = no schedule needed), 3 token, 4 lock ms,
 // 5 size, 6 guild key base, 7 summarizer version ("" = no briefs).
 //
@@ -396,9 +395,6 @@ end
 local m = redis.call('GET', KEYS[4])
 if m then return {'done', m} end
 if not redis.call('SET', KEYS[3], ARGV[3], 'NX', 'PX', ARGV[4]) then return {'busy'} end
-if redis.call('EXISTS', KEYS[5]) == 0 and redis.call('EXISTS', KEYS[7]) == 1 then
-  redis.call('ZUNIONSTORE', KEYS[5], 1, KEYS[7])
-end
 local cur = redis.call('HGET', KEYS[2], ch .. ':cursor')
 local lo = '-inf'
 if cur then lo = '(' .. cur end
@@ -503,7 +499,7 @@ func (db *DB) ClaimDigest(ctx context.Context, slot briefs.DigestSlot, lockTTL t
 	k := db.guild(slot.GuildID)
 	token := randomToken(16)
 	keys := []string{k.digests(), k.digestState(), k.digestLock(slot.ChannelID),
-		k.digestDone(slot.ChannelID, slot.Key), k.fresh(), k.listings(), k.recent()}
+		k.digestDone(slot.ChannelID, slot.Key), k.fresh(), k.listings()}
 	res, err := claimScript.Run(ctx, db.client, keys, slot.ChannelID, slot.Rev, token,
 		ttlMillis(max(lockTTL, time.Second)), size, k.base, slot.Version).StringSlice()
 	if err != nil {

@@ -537,8 +537,8 @@ func testCursorSkewedClocks(t *testing.T, ahead, behind *store.DB) {
 
 // testFreshFromOldData: data stored before the set of briefs by Redis
 // arrival existed (restored from a snapshot without it) keeps its unposted
-// briefs: the first claim, or the first add, fills the set from the added-at
-// scores the old cursors compare with.
+// briefs: the restore fills the set from the added-at scores the old cursors
+// compare with, before the first claim or add.
 func testFreshFromOldData(t *testing.T, one func(testing.TB) *store.DB) {
 	ctx := context.Background()
 	src := one(t)

@@ -121,6 +121,9 @@ func (db *DB) openEmbedded(ctx context.Context, dataFile string) (err error) {
 		keys = kept
 	}
 	n, err := db.writeKeys(ctx, keys)
+	if err == nil {
+		err = db.upgrade(ctx)
+	}
 	if err != nil {
 		_ = db.client.Close()
 		mr.Close()

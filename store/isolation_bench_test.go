@@ -124,57 +124,81 @@ func BenchmarkIsolation(b *testing.B) {
 			return err
 		}},
 	}
+	b.Logf("%-55s %19s  %19s", "", "round trip", "Redis time")
 	for _, c := range big {
-		d := timeCalls(b, 300, c.call)
-		b.Logf("%-55s median %8s  p99 %8s", c.name, pct(d, 50), pct(d, 99))
+		var d []time.Duration
+		r := redisTime(b, raw, func() { d = timeCalls(b, 300, c.call) })
+		b.Logf("%-55s median %8s  p99 %8s  median %8s  p99 %8s  max %8s", c.name, pct(d, 50), pct(d, 99), pct(r, 50), pct(r, 99), r[len(r)-1])
 	}
 
-	// Another guild's autocomplete, idle and while 8 goroutines run the big
-	// guild's with changing prefixes.
-	small := func(i int) error {
-		_, err := db.Suggest(ctx, "small", briefs.ParseSuggestQuery(poolWord(i % 200)[:3]), briefs.MaxCandidates)
-		return err
-	}
-	idle := timeCalls(b, 300, small)
+	// Another guild's autocomplete, idle, while 8 members of the big guild
+	// type (a keystroke every 150 ms each: Discord asks for suggestions at
+	// every keystroke), and while 8 goroutines call the big guild's
+	// autocomplete as fast as they can (a stress far beyond typing).
+	idle, _ := smallUnderLoad(b, db, -1)
+	typing, typingRate := smallUnderLoad(b, db, 150*time.Millisecond)
+	flat, flatRate := smallUnderLoad(b, db, 0)
+	b.Logf("small guild Suggest idle:                       median %8s  p99 %8s", pct(idle, 50), pct(idle, 99))
+	b.Logf("small guild Suggest, 8 big-guild members type:  median %8s  p99 %8s  (big guild: %.0f Suggest/s)",
+		pct(typing, 50), pct(typing, 99), typingRate)
+	b.Logf("small guild Suggest, 8 big-guild flat-out loops: median %8s  p99 %8s  (big guild: %.0f Suggest/s)",
+		pct(flat, 50), pct(flat, 99), flatRate)
+	b.ReportMetric(float64(pct(idle, 99).Microseconds()), "idle-p99-µs")
+	b.ReportMetric(float64(pct(typing, 99).Microseconds()), "typing-p99-µs")
+	b.ReportMetric(float64(pct(flat, 99).Microseconds()), "flat-p99-µs")
+
+	markers(b, db, raw, prefix)
+}
+
+// smallUnderLoad samples the small guild's autocomplete every 2 ms, 3,000
+// times, while 8 members of the big guild type queries one keystroke every
+// keystroke (0: with no pause; negative: no load), and returns the sorted
+// durations and the big guild's calls per second.
+func smallUnderLoad(b *testing.B, db *store.DB, keystroke time.Duration) ([]time.Duration, float64) {
+	ctx := context.Background()
 	var stop atomic.Bool
 	var wg sync.WaitGroup
 	var loadCalls atomic.Int64
 	for w := range 8 {
+		if keystroke < 0 {
+			break
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := w; !stop.Load(); i += 8 {
-				var q string
-				switch i % 3 {
-				case 0:
+				// What members type: a common word, a common word and the
+				// start of a rarer one, or the start of a common word.
+				q := hubWords[i%len(hubWords)] + " " + poolWord(i % 3000)[:2]
+				if i%2 == 0 {
 					q = hubWords[i%len(hubWords)]
-				case 1:
-					q = hubWords[i%len(hubWords)] + " " + poolWord(i % 3000)[:2]
-				default:
-					q = hubWords[i%len(hubWords)][:1+i%3]
 				}
-				if _, err := db.Suggest(ctx, "big", briefs.ParseSuggestQuery(q), briefs.MaxCandidates); err != nil {
-					b.Error(err)
-					return
+				for k := 1; k <= len(q) && !stop.Load(); k++ {
+					if _, err := db.Suggest(ctx, "big", briefs.ParseSuggestQuery(q[:k]), briefs.MaxCandidates); err != nil {
+						b.Error(err)
+						return
+					}
+					loadCalls.Add(1)
+					time.Sleep(keystroke) // pacing the load, not waiting for it
 				}
-				loadCalls.Add(1)
 			}
 		}()
 	}
-	time.Sleep(200 * time.Millisecond)
 	t0 := time.Now()
-	l0 := loadCalls.Load()
-	loaded := timeCalls(b, 300, small)
-	rate := float64(loadCalls.Load()-l0) / time.Since(t0).Seconds()
+	d := make([]time.Duration, 3000)
+	for i := range d {
+		t := time.Now()
+		if _, err := db.Suggest(ctx, "small", briefs.ParseSuggestQuery(poolWord(i % 200)[:3]), briefs.MaxCandidates); err != nil {
+			b.Fatal(err)
+		}
+		d[i] = time.Since(t)
+		time.Sleep(2 * time.Millisecond)
+	}
+	rate := float64(loadCalls.Load()) / time.Since(t0).Seconds()
 	stop.Store(true)
 	wg.Wait()
-	b.Logf("small guild Suggest idle:        median %8s  p99 %8s", pct(idle, 50), pct(idle, 99))
-	b.Logf("small guild Suggest under load:  median %8s  p99 %8s  (big guild: %.0f Suggest/s from 8 goroutines)",
-		pct(loaded, 50), pct(loaded, 99), rate)
-	b.ReportMetric(float64(pct(idle, 99).Microseconds()), "idle-p99-µs")
-	b.ReportMetric(float64(pct(loaded, 99).Microseconds()), "loaded-p99-µs")
-
-	markers(b, db, raw, prefix)
+	slices.Sort(d)
+	return d, rate
 }
 
 // titleOf is the i-th article's title: two rare words, two common ones and
@@ -216,6 +240,54 @@ func fill(b *testing.B, db *store.DB, guild string, n, workers int) {
 	if b.Failed() {
 		b.FailNow()
 	}
+}
+
+// redisTime runs calls and returns, sorted, how long Redis itself spent on
+// each command they sent (from SLOWLOG with every command logged): the
+// time the server was busy, which is what delays every other guild.
+func redisTime(b *testing.B, raw *redis.Client, calls func()) []time.Duration {
+	ctx := context.Background()
+	old, err := raw.ConfigGet(ctx, "slowlog-*").Result()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		for k, v := range old {
+			raw.ConfigSet(ctx, k, v)
+		}
+	}()
+	if err := raw.ConfigSet(ctx, "slowlog-max-len", "10000").Err(); err != nil {
+		b.Fatal(err)
+	}
+	raw.ConfigSet(ctx, "slowlog-log-slower-than", "0")
+	raw.SlowLogReset(ctx)
+	calls()
+	raw.ConfigSet(ctx, "slowlog-log-slower-than", "-1")
+	logs, err := raw.SlowLogGet(ctx, 10000).Result()
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Redis logs the commands a script runs as well as the script: count
+	// the scripts when there are any, else the plain commands.
+	var scripts, plain []time.Duration
+	for _, l := range logs {
+		switch {
+		case len(l.Args) == 0, strings.EqualFold(l.Args[0], "config"), strings.EqualFold(l.Args[0], "slowlog"):
+		case strings.EqualFold(l.Args[0], "evalsha"), strings.EqualFold(l.Args[0], "eval"):
+			scripts = append(scripts, l.Duration)
+		default:
+			plain = append(plain, l.Duration)
+		}
+	}
+	d := scripts
+	if len(d) == 0 {
+		d = plain
+	}
+	if len(d) == 0 {
+		b.Fatal("no commands in the slow log")
+	}
+	slices.Sort(d)
+	return d
 }
 
 // timeCalls times n calls of call, sorted.

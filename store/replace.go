@@ -39,7 +39,7 @@ redis.call('HSET', akey, 'article', ARGV[6], 'slug', slug, 'url', url, 'hash', h
 if url ~= '' then redis.call('HSET', KEYS[2], url, id) end
 if hash ~= '' then redis.call('HSET', KEYS[3], hash, id) end
 redis.call('HSET', KEYS[6], id, ARGV[7])
-index_terms(base, id, 12)
+index_terms(base, id, redis.call('ZSCORE', KEYS[4], id) or '0', 12)
 cache_brief(base, akey, slug, ARGV[9], ARGV[10], ARGV[11])
 return {'ok'}
 `)

@@ -31,8 +31,7 @@ import "github.com/redis/go-redis/v9"
 // clock (TIME, in ms) kept strictly increasing per guild by addclock: never
 // by the adding instance's clock. Digest cursors compare on these scores, so
 // an instance whose clock is behind cannot add a brief below a cursor that
-// was already passed, and two adds never share a score. A guild stored
-// before fresh existed gets it filled from recent first, once.
+// was already passed, and two adds never share a score.
 var addScript = newScript(luaArticle + `
 local base, id, wanted, cand, exact = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local url, hash = ARGV[6], ARGV[7]
@@ -64,11 +63,6 @@ redis.call('HSET', akey, 'article', ARGV[8], 'slug', cand, 'url', url, 'hash', h
 redis.call('HSET', KEYS[1], cand, id)
 if url ~= '' then redis.call('HSET', KEYS[2], url, id) end
 if hash ~= '' then redis.call('HSET', KEYS[3], hash, id) end
-if redis.call('EXISTS', KEYS[7]) == 0 and redis.call('EXISTS', KEYS[4]) == 1 then
-  -- Data from before fresh existed: its briefs enter it by added-at, the
-  -- clock the cursors of that time compared on.
-  redis.call('ZUNIONSTORE', KEYS[7], 1, KEYS[4])
-end
 redis.call('ZADD', KEYS[4], ARGV[10], id)
 local t = redis.call('TIME')
 local score = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -78,7 +72,7 @@ redis.call('SET', KEYS[8], string.format('%.0f', score))
 redis.call('ZADD', KEYS[7], string.format('%.0f', score), id)
 redis.call('ZADD', KEYS[5], 0, cand .. '\0' .. id)
 redis.call('HSET', KEYS[6], id, ARGV[9])
-index_terms(base, id, 16)
+index_terms(base, id, ARGV[10], 16)
 cache_brief(base, akey, cand, ARGV[12], ARGV[13], ARGV[14])
 return {'created'}
 `)
@@ -140,38 +134,16 @@ return out
 
 // findScript returns the listing JSON of the articles in every term set
 // ARGV[3...], newest first, at most ARGV[2]. KEYS[1] recent, KEYS[2]
-// listings. Common terms are answered by walking the newest articles
-// (luaNewest) rather than intersecting sets of the whole guild.
-var findScript = newScript(luaHMGet + luaNewest + `
+// listings. The work is bounded whatever the guild's size (luaSearch).
+var findScript = newScript(luaHMGet + luaSearch + `
 local base, lim = ARGV[1], tonumber(ARGV[2])
-local keys = {}
-for i = 3, #ARGV do keys[#keys + 1] = base .. 'term:' .. ARGV[i] end
-if lim > 0 and walk_pays(KEYS[1], keys, nil, lim) then
-  local found, complete = newest_matching(KEYS[1], keys, {}, lim, {})
-  if complete then
-    local out = {}
-    if #found == 0 then return out end
-    local ls = hmget(KEYS[2], found)
-    for i = 1, #found do out[i] = ls[i] or '' end
-    return out
-  end
-end
-local ids = redis.call('SINTER', unpack(keys))
-local scored = {}
-for _, id in ipairs(ids) do
-  local s = redis.call('ZSCORE', KEYS[1], id)
-  if s then scored[#scored + 1] = {id, tonumber(s)} end
-end
-table.sort(scored, function(a, b)
-  if a[2] ~= b[2] then return a[2] > b[2] end
-  return a[1] > b[1]
-end)
+local full = {}
+for i = 3, #ARGV do full[#full + 1] = base .. 'term:' .. ARGV[i] end
+local ids = search(base, KEYS[1], full, '', lim, {}, nil, findBudget)
 local out = {}
-if lim <= 0 or #scored == 0 then return out end
-local pick = {}
-for i = 1, math.min(lim, #scored) do pick[i] = scored[i][1] end
-local ls = hmget(KEYS[2], pick)
-for i = 1, #pick do out[i] = ls[i] or '' end
+if #ids == 0 then return out end
+local ls = hmget(KEYS[2], ids)
+for i = 1, #ids do out[i] = ls[i] or '' end
 return out
 `)
 
@@ -179,12 +151,11 @@ return out
 // whose slug lies between ARGV[3] and ARGV[4] (ZRANGEBYLEX bounds, "" for
 // none) in slug order, then, newest first, those indexed under every full
 // term ARGV[6...] and, when ARGV[5] is not empty, under some term starting
-// with ARGV[5] (the word still being typed), looked up in the term
-// vocabulary. At most ARGV[2] listings. KEYS[1] slugidx, KEYS[2] recent,
-// KEYS[3] listings, KEYS[4] termidx; ARGV[1] the guild's key base. Common
-// terms are answered by walking the newest articles (luaNewest), the same
-// answer as intersecting the sets.
-var suggestScript = newScript(luaHMGet + luaNewest + `
+// with ARGV[5] (the word still being typed). At most ARGV[2] listings.
+// KEYS[1] slugidx, KEYS[2] recent, KEYS[3] listings, KEYS[4] termidx;
+// ARGV[1] the guild's key base. The work is bounded whatever the guild's
+// size (luaSearch).
+var suggestScript = newScript(luaHMGet + luaSearch + `
 local base, lim, partial = ARGV[1], tonumber(ARGV[2]), ARGV[5]
 local ids, seen = {}, {}
 if ARGV[3] ~= '' then
@@ -195,63 +166,8 @@ if ARGV[3] ~= '' then
 end
 local full = {}
 for i = 6, #ARGV do full[#full + 1] = base .. 'term:' .. ARGV[i] end
-local walked = false
 if #ids < lim and (partial ~= '' or #full > 0) then
-  local union = {}
-  if partial ~= '' then
-    local words = redis.call('ZRANGEBYLEX', KEYS[4], '[' .. partial, '(' .. partial .. '\255', 'LIMIT', 0, 100)
-    for _, w in ipairs(words) do union[#union + 1] = base .. 'term:' .. w end
-  end
-  local size
-  if partial ~= '' then
-    -- the biggest sets first: a match is found in fewer steps
-    local cards = {}
-    size = 0
-    for _, k in ipairs(union) do cards[k] = redis.call('SCARD', k); size = size + cards[k] end
-    table.sort(union, function(a, b) return cards[a] > cards[b] end)
-  end
-  if (partial == '' or #union > 0) and walk_pays(KEYS[2], full, size, lim - #ids) then
-    local found, complete = newest_matching(KEYS[2], full, union, lim - #ids, seen)
-    if complete then
-      walked = true
-      for _, id in ipairs(found) do ids[#ids + 1] = id end
-    end
-  end
-end
-if not walked and #ids < lim and (partial ~= '' or #full > 0) then
-  local cands
-  if partial ~= '' then
-    cands = {}
-    local words = redis.call('ZRANGEBYLEX', KEYS[4], '[' .. partial, '(' .. partial .. '\255', 'LIMIT', 0, 100)
-    local union = {}
-    for _, w in ipairs(words) do union[#union + 1] = base .. 'term:' .. w end
-    if #union > 0 then
-      for _, id in ipairs(redis.call('SUNION', unpack(union))) do
-        local ok = true
-        for _, k in ipairs(full) do
-          if redis.call('SISMEMBER', k, id) == 0 then ok = false; break end
-        end
-        if ok then cands[#cands + 1] = id end
-      end
-    end
-  else
-    cands = redis.call('SINTER', unpack(full))
-  end
-  local scored = {}
-  for _, id in ipairs(cands) do
-    if not seen[id] then
-      local s = redis.call('ZSCORE', KEYS[2], id)
-      if s then scored[#scored + 1] = {id, tonumber(s)} end
-    end
-  end
-  table.sort(scored, function(a, b)
-    if a[2] ~= b[2] then return a[2] > b[2] end
-    return a[1] > b[1]
-  end)
-  for _, e in ipairs(scored) do
-    if #ids >= lim then break end
-    ids[#ids + 1] = e[1]
-  end
+  for _, id in ipairs(search(base, KEYS[2], full, partial, lim - #ids, seen, KEYS[4], suggestBudget)) do ids[#ids + 1] = id end
 end
 local out = {}
 if #ids == 0 then return out end
@@ -264,8 +180,9 @@ return out
 // replacing, caching and removing keep an article's keys the same way. base
 // is the guild's key base, akey the article's record.
 //
-// index_terms adds article id under the terms ARGV[first...], in the term
-// sets and the term vocabulary (for autocomplete by word prefix).
+// index_terms adds article id, scored by its added-at (the score of the
+// recency index), under the terms ARGV[first...], in the term sets and the
+// term vocabulary (for autocomplete by word prefix).
 // unindex_content removes what the record f (HGETALL of akey) indexed: its
 // URL and content-hash entries, its terms (dropping words no article uses
 // any more from the vocabulary), and its cached briefs of every version.
@@ -273,9 +190,9 @@ return out
 // ttl ms (0: no expiry) and notes the version in the record; an empty
 // version stores nothing.
 const luaArticle = `
-local function index_terms(base, id, first)
+local function index_terms(base, id, score, first)
   for i = first, #ARGV do
-    redis.call('SADD', base .. 'term:' .. ARGV[i], id)
+    redis.call('ZADD', base .. 'term:' .. ARGV[i], score, id)
     redis.call('ZADD', base .. 'termidx', 0, ARGV[i])
   end
 end
@@ -287,8 +204,8 @@ local function unindex_content(base, akey, id, slug, f)
     if ok and type(terms) == 'table' then
       for _, t in ipairs(terms) do
         if type(t) == 'string' then
-          redis.call('SREM', base .. 'term:' .. t, id)
-          if redis.call('SCARD', base .. 'term:' .. t) == 0 then redis.call('ZREM', base .. 'termidx', t) end
+          redis.call('ZREM', base .. 'term:' .. t, id)
+          if redis.call('ZCARD', base .. 'term:' .. t) == 0 then redis.call('ZREM', base .. 'termidx', t) end
         end
       end
     end
@@ -312,64 +229,172 @@ local function cache_brief(base, akey, slug, version, json, ttl)
 end
 `
 
-// luaNewest lets a search by terms stop early when the terms are common.
-// walk_pays(recent, all, any_size, need) tells whether walking the recent
-// index is likely to find need ids in every set of all (and in the union of
-// sets of any_size ids, when any_size is not nil) within walkIds ids:
-// the smallest candidate set must hold more than walkFrom ids (else
-// intersecting costs little) and, taking the sets as independent, the
-// expected walk need / density must be at most walkIds. newest_matching
-// walks the sorted set recent newest first (ZREVRANGE in chunks, ties in the
-// same order as the sorts of the scripts) for ids not in seen that are in
-// every set of all and, when any is not empty, in some set of any, until it
-// has need of them; it gives up after walkBudget set lookups. It returns the
-// ids and whether the walk was complete (need found, or the whole index
-// walked): when it is not, the caller intersects the sets instead.
-const luaNewest = `
-local walkFrom, walkIds, walkBudget = 1000, 2000, 4000
-local function walk_pays(recent, all, any_size, need)
-  local n = redis.call('ZCARD', recent)
-  if n == 0 or need <= 0 then return false end
-  local d, smallest = 1, nil
-  for _, k in ipairs(all) do
-    local c = redis.call('SCARD', k)
-    if not smallest or c < smallest then smallest = c end
-    d = d * c / n
-  end
-  if any_size then
-    if not smallest or any_size < smallest then smallest = any_size end
-    d = d * math.min(1, any_size / n)
-  end
-  return smallest ~= nil and smallest > walkFrom and d > 0 and need / d <= walkIds
+// luaSearch finds, newest first, the articles indexed under every term set
+// of a search, with work bounded whatever the guild's size: term sets are
+// sorted sets scored like the recency index, so the newest matches are the
+// first ones met walking the smallest set from its newest end.
+//
+// search(base, recent, full, partial, need, seen, termidx, budget) returns
+// at most need ids not in seen that are in every set of full and, when
+// partial is not empty, have a term starting with partial (looked up in the
+// vocabulary termidx; when one word starts with it, that word's set is one
+// more full set). It answers from one of three plans:
+//
+//   - No full set and at most prefixWords words starting with partial: the
+//     newest need (plus seen) ids of each word, merged.
+//   - Those words index at most unionMost articles in all, fewer than the
+//     smallest full set: their articles are read whole, sorted and checked
+//     against the full sets.
+//   - Otherwise it walks the smallest full set (or recent, when there is
+//     none) newest first, checking each id against the other sets (ZSCORE)
+//     and partial against the article's own term list. After some misses
+//     against one condition it asks that set (or each word starting with
+//     partial, when they are listed) for its newest id at or below the walk
+//     and jumps there, so sets that overlap only in old articles meet in a
+//     few steps; a probe that finds no gap doubles the misses before the
+//     next.
+//
+// Each plan stops after budget lookups (a check of an id against a set or a
+// term list, or a probe; reading ids that match is bounded by need) and
+// answers with what it found: the newest matches among the articles it
+// looked at. Only a search whose matches are rare among many articles
+// holding its rarest term ends that way. A search by command (findBudget)
+// looks further than autocomplete (suggestBudget), which runs at every
+// keystroke and whose every millisecond of Redis time delays every guild.
+const luaSearch = `
+local prefixWords, unionMost, findBudget, suggestBudget = 100, 1000, 1200, 200
+local function has_prefix_term(base, id, partial)
+  local t = redis.call('HGET', base .. 'article:' .. id, 'terms')
+  if not t then return false end
+  return string.find(t, '["' .. partial, 1, true) == 1 or string.find(t, ',"' .. partial, 1, true) ~= nil
 end
-local function newest_matching(recent, all, any, need, seen)
-  local out, off, ops = {}, 0, 0
+local function union_newest(base, words, full, need, seen, per, budget)
+  local all, dup = {}, {}
+  for _, w in ipairs(words) do
+    local got = redis.call('ZREVRANGE', base .. 'term:' .. w, 0, per - 1, 'WITHSCORES')
+    for i = 1, #got, 2 do
+      if not dup[got[i]] then dup[got[i]] = true; all[#all + 1] = {got[i], tonumber(got[i + 1])} end
+    end
+  end
+  table.sort(all, function(a, b)
+    if a[2] ~= b[2] then return a[2] > b[2] end
+    return a[1] > b[1]
+  end)
+  local out, ops = {}, 0
+  for _, e in ipairs(all) do
+    if not seen[e[1]] then
+      local ok = true
+      for _, k in ipairs(full) do
+        ops = ops + 1
+        if not redis.call('ZSCORE', k, e[1]) then ok = false; break end
+      end
+      if ok then
+        out[#out + 1] = e[1]
+        if #out >= need then break end
+      end
+      if ops >= budget then break end
+    end
+  end
+  return out
+end
+local function holds(base, c, id)
+  if c.key then return redis.call('ZSCORE', c.key, id) ~= false end
+  return has_prefix_term(base, id, c.partial)
+end
+local function newest_at_or_below(base, c, s)
+  if c.key then
+    local got = redis.call('ZREVRANGEBYSCORE', c.key, s, '-inf', 'WITHSCORES', 'LIMIT', 0, 1)
+    return got[2], 1
+  end
+  local best = nil
+  for _, w in ipairs(c.words) do
+    local got = redis.call('ZREVRANGEBYSCORE', base .. 'term:' .. w, s, '-inf', 'WITHSCORES', 'LIMIT', 0, 1)
+    if got[2] and (not best or tonumber(got[2]) > tonumber(best)) then best = got[2] end
+  end
+  return best, #c.words
+end
+local function walk(base, driver, conds, need, seen, budget)
+  local out, hi, skip, ops = {}, '+inf', 0, 0
   while true do
-    local ids = redis.call('ZREVRANGE', recent, off, off + 199)
-    for _, id in ipairs(ids) do
-      if not seen[id] then
-        local ok = true
-        for _, k in ipairs(all) do
-          ops = ops + 1
-          if redis.call('SISMEMBER', k, id) == 0 then ok = false; break end
-        end
-        if ok and #any > 0 then
+    local got = redis.call('ZREVRANGEBYSCORE', driver, hi, '-inf', 'WITHSCORES', 'LIMIT', skip, 100)
+    if #got == 0 then return out end
+    local last, jump = tonumber(got[#got]), nil
+    for i = 1, #got, 2 do
+      local id, s = got[i], got[i + 1]
+      if s == hi then skip = skip + 1 else hi, skip = s, 1 end
+      local ok = not seen[id]
+      for _, c in ipairs(conds) do
+        if not ok then break end
+        ops = ops + 1
+        if not holds(base, c, id) then
           ok = false
-          for _, k in ipairs(any) do
-            ops = ops + 1
-            if redis.call('SISMEMBER', k, id) == 1 then ok = true; break end
+          c.misses = c.misses + 1
+          if (c.key or c.words) and c.misses >= c.every then
+            c.misses = 0
+            local below, cost = newest_at_or_below(base, c, s)
+            ops = ops + cost
+            if not below then return out end
+            if tonumber(below) < last then
+              jump, c.every = below, c.first
+            else
+              c.every = c.every * 2 -- the sets interleave: probe less often
+            end
           end
         end
-        if ok then
-          out[#out + 1] = id
-          if #out >= need then return out, true end
-        end
       end
-      if ops > walkBudget then return out, false end
+      if ok then
+        out[#out + 1] = id
+        if #out >= need then return out end
+      end
+      if ops >= budget then return out end
+      if jump then hi, skip = jump, 0; break end
     end
-    if #ids < 200 then return out, true end
-    off = off + 200
   end
+end
+local function search(base, recent, full, partial, need, seen, termidx, budget)
+  if need <= 0 then return {} end
+  local conds = {}
+  for _, k in ipairs(full) do
+    local c = redis.call('ZCARD', k)
+    if c == 0 then return {} end
+    conds[#conds + 1] = {key = k, card = c, misses = 0, every = 8, first = 8}
+  end
+  table.sort(conds, function(a, b) return a.card < b.card end)
+  local nsets = #conds
+  if partial ~= '' then
+    local words = redis.call('ZRANGEBYLEX', termidx, '[' .. partial, '(' .. partial .. '\255', 'LIMIT', 0, prefixWords + 1)
+    if #words == 0 then return {} end
+    if #words == 1 then
+      -- one word starts with partial: its set is the condition
+      local k = base .. 'term:' .. words[1]
+      local c = redis.call('ZCARD', k)
+      if c == 0 then return {} end
+      conds[#conds + 1] = {key = k, card = c, misses = 0, every = 8, first = 8}
+      table.sort(conds, function(a, b) return a.card < b.card end)
+      nsets = #conds
+    elseif #words <= prefixWords then
+      local nseen = 0
+      for _ in pairs(seen) do nseen = nseen + 1 end
+      if nsets == 0 and #words * (need + nseen) <= budget then
+        -- the newest need of each word hold the newest need of them all
+        return union_newest(base, words, full, need, seen, need + nseen, budget)
+      end
+      local size = 0
+      for _, w in ipairs(words) do
+        size = size + redis.call('ZCARD', base .. 'term:' .. w)
+        if size > unionMost then break end
+      end
+      if size <= unionMost and (nsets == 0 or size < conds[1].card) then
+        return union_newest(base, words, full, need, seen, 0, budget)
+      end
+      conds[#conds + 1] = {partial = partial, words = words, misses = 0, every = #words, first = #words}
+    else
+      conds[#conds + 1] = {partial = partial, misses = 0}
+    end
+  end
+  local driver = recent
+  if nsets > 0 then driver = table.remove(conds, 1).key end
+  return walk(base, driver, conds, need, seen, budget)
 end
 `
 

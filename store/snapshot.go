@@ -154,10 +154,11 @@ func (db *DB) Backup(ctx context.Context, w io.Writer) (int, error) {
 }
 
 func (db *DB) backup(ctx context.Context, w io.Writer) (int, error) {
-	keys, err := db.scanKeys(ctx)
+	keys, err := db.scanKeys(ctx, "*")
 	if err != nil {
 		return 0, db.fail("backup", err)
 	}
+	keys = db.withoutSchemaKey(keys)
 	bw := bufio.NewWriter(w)
 	head, err := json.Marshal(db.prefix)
 	if err != nil {
@@ -191,10 +192,10 @@ func (db *DB) backup(ctx context.Context, w io.Writer) (int, error) {
 	return n, nil
 }
 
-// scanKeys lists the keys under the prefix, sorted, with SCAN (on every
-// master of a cluster).
-func (db *DB) scanKeys(ctx context.Context) ([]string, error) {
-	pattern := escapeGlob(db.prefix) + "*"
+// scanKeys lists the keys under the prefix that match the glob pattern
+// (after the prefix), sorted, with SCAN (on every master of a cluster).
+func (db *DB) scanKeys(ctx context.Context, pattern string) ([]string, error) {
+	pattern = escapeGlob(db.prefix) + pattern
 	var mu sync.Mutex
 	seen := map[string]bool{}
 	scan := func(ctx context.Context, c redis.Cmdable) error {
@@ -414,14 +415,16 @@ func (db *DB) Restore(ctx context.Context, r io.Reader, opts RestoreOptions) (in
 		return 0, fmt.Errorf("restore: %w", briefs.Errorf(briefs.EINVALID, "not a valid briefbot snapshot: %v", err))
 	}
 	defer db.mutating()()
-	old, err := db.scanKeys(ctx)
+	old, err := db.scanKeys(ctx, "*")
 	if err != nil {
 		return 0, db.fail("restore", err)
 	}
-	if len(old) > 0 && !opts.Replace {
+	// The schema key goes with the old data (it is not in the snapshot), so
+	// that the upgrade below looks at what was restored.
+	if data := db.withoutSchemaKey(slices.Clone(old)); len(data) > 0 && !opts.Replace {
 		return 0, fmt.Errorf("restore: %w", briefs.Errorf(briefs.ECONFLICT,
 			"the store already holds %d keys under the prefix %q; restore onto an empty store, or pass --replace to replace all of them with the snapshot",
-			len(old), db.prefix))
+			len(data), db.prefix))
 	}
 	keep := make(map[string]bool, len(keys))
 	for _, kd := range keys {
@@ -438,6 +441,9 @@ func (db *DB) Restore(ctx context.Context, r io.Reader, opts RestoreOptions) (in
 	}
 	err = db.replaceKeys(ctx, stale, keys)
 	db.markDirty()
+	if err == nil {
+		err = db.upgrade(ctx)
+	}
 	if err != nil {
 		return 0, db.fail("restore", err)
 	}

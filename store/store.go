@@ -21,7 +21,10 @@
 //	g:{G}:addclock                string: the latest score given in fresh
 //	g:{G}:slugidx                 sorted set: "slug\x00id" scored 0 (ZRANGEBYLEX)
 //	g:{G}:listings                hash: id -> Listing JSON
-//	g:{G}:term:{t}                set: ids of the articles indexed under term t
+//	g:{G}:term:{t}                sorted set: ids of the articles indexed under term t,
+//	                              scored like recent
+//	g:{G}:termidx                 sorted set: every indexed term, scored 0 (ZRANGEBYLEX)
+//	schema                        string: the layout version of the data (upgrade.go)
 //
 // Every multi-key write is one Lua script, so it is atomic; every read is one
 // round trip. Briefs are cached under the slug (unique in the guild, and
@@ -166,6 +169,10 @@ func (db *DB) openRemote(ctx context.Context, rawURL string) error {
 	if err := db.connect(ctx); err != nil {
 		_ = db.client.Close()
 		return err
+	}
+	if err := db.upgrade(ctx); err != nil {
+		_ = db.client.Close()
+		return db.fail("open store: upgrade stored data", err)
 	}
 	return nil
 }
