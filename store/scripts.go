@@ -84,19 +84,28 @@ var removeScript = newScript(luaArticle + `
 local base, slug = ARGV[1], ARGV[2]
 local id = redis.call('HGET', KEYS[1], slug)
 if not id then return false end
-local akey = base .. 'article:' .. id
-local rec = redis.call('HGETALL', akey)
-local f = {}
-for i = 1, #rec, 2 do f[rec[i]] = rec[i + 1] end
-redis.call('HDEL', KEYS[1], slug)
-unindex_content(base, akey, id, slug, f)
-redis.call('ZREM', KEYS[4], id)
-redis.call('ZREM', KEYS[7], id)
-if redis.call('ZCARD', KEYS[7]) == 0 then redis.call('DEL', KEYS[8]) end
-redis.call('ZREM', KEYS[5], slug .. '\0' .. id)
-redis.call('HDEL', KEYS[6], id)
-redis.call('DEL', akey)
-return {id, f.article or ''}
+return {id, remove_article(base, id, slug)}
+`)
+
+// expireScript deletes, like removeScript, at most ARGV[3] of the articles
+// added before ARGV[2] (Unix ms), oldest first. KEYS as addScript; ARGV[1]
+// the guild's key base. Returns how many it deleted.
+var expireScript = newScript(luaArticle + `
+local base = ARGV[1]
+local ids = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', '(' .. ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, id in ipairs(ids) do
+  local slug = redis.call('HGET', base .. 'article:' .. id, 'slug')
+  if slug and redis.call('HGET', KEYS[1], slug) == id then
+    remove_article(base, id, slug)
+  else
+    -- an index entry without its record: drop what names the id
+    redis.call('ZREM', KEYS[4], id)
+    redis.call('ZREM', KEYS[7], id)
+    redis.call('HDEL', KEYS[6], id)
+  end
+end
+if #ids > 0 and redis.call('ZCARD', KEYS[7]) == 0 then redis.call('DEL', KEYS[8]) end
+return #ids
 `)
 
 // articleScript returns the article JSON of slug ARGV[2] (KEYS[1] = slugs),
@@ -186,6 +195,9 @@ return out
 // unindex_content removes what the record f (HGETALL of akey) indexed: its
 // URL and content-hash entries, its terms (dropping words no article uses
 // any more from the vocabulary), and its cached briefs of every version.
+// remove_article deletes article id (slug) with its record, cached briefs
+// and every index entry (KEYS as addScript), and returns its article JSON
+// ("" when the record was gone).
 // cache_brief stores brief JSON of a summarizer version under the slug for
 // ttl ms (0: no expiry) and notes the version in the record; an empty
 // version stores nothing.
@@ -216,6 +228,21 @@ local function unindex_content(base, akey, id, slug, f)
       redis.call('HDEL', akey, k)
     end
   end
+end
+local function remove_article(base, id, slug)
+  local akey = base .. 'article:' .. id
+  local rec = redis.call('HGETALL', akey)
+  local f = {}
+  for i = 1, #rec, 2 do f[rec[i]] = rec[i + 1] end
+  redis.call('HDEL', KEYS[1], slug)
+  unindex_content(base, akey, id, slug, f)
+  redis.call('ZREM', KEYS[4], id)
+  redis.call('ZREM', KEYS[7], id)
+  if redis.call('ZCARD', KEYS[7]) == 0 then redis.call('DEL', KEYS[8]) end
+  redis.call('ZREM', KEYS[5], slug .. '\0' .. id)
+  redis.call('HDEL', KEYS[6], id)
+  redis.call('DEL', akey)
+  return f.article or ''
 end
 local function cache_brief(base, akey, slug, version, json, ttl)
   if version == '' then return end

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"slices"
-	"strings"
 )
 
 // schemaVersion is the layout of the data this code writes. Layout 2 keeps
@@ -60,15 +59,11 @@ func (db *DB) upgrade(ctx context.Context) error {
 	if v, err := db.client.Get(ctx, db.schemaKey()).Result(); err == nil && v == schemaVersion {
 		return nil
 	}
-	recents, err := db.scanKeys(ctx, "g:{*}:recent")
+	bases, err := db.guildBases(ctx)
 	if err != nil {
 		return err
 	}
-	for _, recent := range recents {
-		base, ok := strings.CutSuffix(recent, "recent")
-		if !ok || !strings.HasPrefix(base, db.prefix+"g:{") {
-			continue
-		}
+	for _, base := range bases {
 		k := guildKeys{base: base}
 		for off := 0; ; off += upgradeBatch {
 			n, err := upgradeGuildScript.Run(ctx, db.client, []string{k.recent(), k.fresh(), k.termidx()},
@@ -81,7 +76,7 @@ func (db *DB) upgrade(ctx context.Context) error {
 			}
 		}
 	}
-	if len(recents) > 0 {
+	if len(bases) > 0 {
 		db.markDirty()
 	}
 	return db.client.Set(ctx, db.schemaKey(), schemaVersion, 0).Err()

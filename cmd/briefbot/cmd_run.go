@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"time"
 
 	"briefbot/bot"
 	"briefbot/briefs"
@@ -79,7 +80,7 @@ func cmdRun(ctx context.Context, env *environment, args []string) error {
 			ShardCount: env.cfg.ShardCount,
 			Observer:   m,
 		}
-		services := []func(context.Context) error{g.Run, sched.Run}
+		services := []func(context.Context) error{g.Run, sched.Run, retentionSweeper(env, db, time.Now)}
 		if interactionsL != nil {
 			hs, err := bot.NewInteractionsServer(bot.InteractionsConfig{
 				PublicKey: env.cfg.DiscordPublicKey,

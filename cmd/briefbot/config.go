@@ -48,6 +48,10 @@ type Config struct {
 	MaxSchedulesPerGuild int           // MAX_SCHEDULES_PER_GUILD
 	MinDigestInterval    time.Duration // MIN_DIGEST_INTERVAL: the shortest time between two runs of a schedule
 	FetchConcurrency     int           // FETCH_CONCURRENCY: link fetches at once in the process
+
+	// ArticleRetention (ARTICLE_RETENTION): articles added longer ago are
+	// removed by the running bot; 0 keeps them.
+	ArticleRetention time.Duration
 }
 
 // loadConfig reads the environment through getenv. An invalid value is an
@@ -79,6 +83,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.MaxSchedulesPerGuild = p.count("MAX_SCHEDULES_PER_GUILD", 25)
 	c.MinDigestInterval = p.duration("MIN_DIGEST_INTERVAL", 15*time.Minute)
 	c.FetchConcurrency = p.count("FETCH_CONCURRENCY", 8)
+	c.ArticleRetention = p.durationOrNever("ARTICLE_RETENTION", 720*time.Hour)
 	if c.KeyPrefix == "" {
 		p.fail("REDIS_KEY_PREFIX", "", "a non-empty prefix such as briefbot:")
 	}
@@ -139,6 +144,23 @@ func (p *envParser) duration(name string, def time.Duration) time.Duration {
 	d, err := time.ParseDuration(v)
 	if err != nil || d <= 0 {
 		p.fail(name, v, "a positive duration such as "+def.String())
+		return def
+	}
+	return d
+}
+
+// durationOrNever is duration where 0 means "never" (the feature is off).
+func (p *envParser) durationOrNever(name string, def time.Duration) time.Duration {
+	v := p.str(name, "")
+	if v == "0" {
+		return 0
+	}
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		p.fail(name, v, "a duration such as 720h, or 0 for never")
 		return def
 	}
 	return d
