@@ -289,34 +289,45 @@ end
 // looks further than autocomplete (suggestBudget), which runs at every
 // keystroke and whose every millisecond of Redis time delays every guild.
 const luaSearch = `
-local prefixWords, unionMost, findBudget, suggestBudget = 100, 1000, 1200, 200
+local prefixWords, probeWords, unionMost, findBudget, suggestBudget = 100, 8, 1000, 1200, 80
 local function has_prefix_term(base, id, partial)
   local t = redis.call('HGET', base .. 'article:' .. id, 'terms')
   if not t then return false end
   return string.find(t, '["' .. partial, 1, true) == 1 or string.find(t, ',"' .. partial, 1, true) ~= nil
 end
 local function union_newest(base, words, full, need, seen, per, budget)
-  local all, dup = {}, {}
-  for _, w in ipairs(words) do
-    local got = redis.call('ZREVRANGE', base .. 'term:' .. w, 0, per - 1, 'WITHSCORES')
-    for i = 1, #got, 2 do
-      if not dup[got[i]] then dup[got[i]] = true; all[#all + 1] = {got[i], tonumber(got[i + 1])} end
+  local keys = {}
+  for i, w in ipairs(words) do keys[i] = base .. 'term:' .. w end
+  local ids = {}
+  if per > 0 then
+    -- the newest per of each word, sorted here: a few dozen ids
+    local all, dup = {}, {}
+    for _, k in ipairs(keys) do
+      local got = redis.call('ZREVRANGE', k, 0, per - 1, 'WITHSCORES')
+      for i = 1, #got, 2 do
+        if not dup[got[i]] then dup[got[i]] = true; all[#all + 1] = {got[i], tonumber(got[i + 1])} end
+      end
     end
+    table.sort(all, function(a, b)
+      if a[2] ~= b[2] then return a[2] > b[2] end
+      return a[1] > b[1]
+    end)
+    for i, e in ipairs(all) do ids[i] = e[1] end
+  else
+    -- whole sets, united and sorted by Redis (oldest first; read backwards)
+    local got = redis.call('ZUNION', #keys, unpack(keys))
+    for i = #got, 1, -1 do ids[#ids + 1] = got[i] end
   end
-  table.sort(all, function(a, b)
-    if a[2] ~= b[2] then return a[2] > b[2] end
-    return a[1] > b[1]
-  end)
   local out, ops = {}, 0
-  for _, e in ipairs(all) do
-    if not seen[e[1]] then
+  for _, id in ipairs(ids) do
+    if not seen[id] then
       local ok = true
       for _, k in ipairs(full) do
         ops = ops + 1
-        if not redis.call('ZSCORE', k, e[1]) then ok = false; break end
+        if not redis.call('ZSCORE', k, id) then ok = false; break end
       end
       if ok then
-        out[#out + 1] = e[1]
+        out[#out + 1] = id
         if #out >= need then break end
       end
       if ops >= budget then break end
@@ -414,7 +425,8 @@ local function search(base, recent, full, partial, need, seen, termidx, budget)
       if size <= unionMost and (nsets == 0 or size < conds[1].card) then
         return union_newest(base, words, full, need, seen, 0, budget)
       end
-      conds[#conds + 1] = {partial = partial, words = words, misses = 0, every = #words, first = #words}
+      if #words > probeWords then words = nil end -- a probe would cost more than it saves
+      conds[#conds + 1] = {partial = partial, words = words, misses = 0, every = 8 * #(words or {}), first = 8 * #(words or {})}
     else
       conds[#conds + 1] = {partial = partial, misses = 0}
     end
