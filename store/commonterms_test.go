@@ -136,3 +136,53 @@ func TestCommonTerms(t *testing.T) {
 		}
 	})
 }
+
+// TestSearchWorkIsBounded: two terms that thousands of articles hold each
+// but that meet only in the three oldest ones (the sets interleave, so no
+// jump helps) cost a bounded walk, not a scan of the guild: the search
+// stops before it reaches them and answers with what it found, which is
+// never wrong, only short. A third term that narrows the search finds them.
+func TestSearchWorkIsBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("adds 4,000 articles")
+	}
+	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.DB) {
+		db := open(t)
+		ctx := context.Background()
+		const n = 4000
+		for i := range n {
+			words := "left"
+			switch {
+			case i < 3:
+				words = "left right rare"
+			case i%2 == 1:
+				words = "right"
+			}
+			req := addReq("g", fmt.Sprintf("s-%d", i), words, fmt.Sprintf("text %d", i))
+			req.Article.AddedAt = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute)
+			mustAdd(t, db, req)
+		}
+		both := []string{"s-2", "s-1", "s-0"}
+		got, err := db.FindByTerms(ctx, "g", []string{"left", "right"}, briefs.MaxCandidates)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 0 {
+			t.Errorf("FindByTerms(left right) = %q: the walk went past its budget to the oldest articles", slugsOf(got))
+		}
+		sug, err := db.Suggest(ctx, "g", briefs.ParseSuggestQuery("left righ"), briefs.MaxCandidates)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sug) != 0 {
+			t.Errorf("Suggest(left righ) = %q: the walk went past its budget", slugsOf(sug))
+		}
+		got, err = db.FindByTerms(ctx, "g", []string{"left", "right", "rare"}, briefs.MaxCandidates)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(slugsOf(got), both) {
+			t.Errorf("FindByTerms(left right rare) = %q, want %q", slugsOf(got), both)
+		}
+	})
+}
