@@ -115,14 +115,51 @@ func hasFlags(fs *flag.FlagSet) bool {
 }
 
 // parseFlags parses args; a bad flag is a usage error, --help is flag.ErrHelp.
+// Flags may come anywhere on the line, before or after the arguments
+// (`briefbot brief lagarde-ecb --json`); after "--" everything is an argument.
+// fs.Args() holds the arguments, in order.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+	flags, positional := splitFlags(fs, args)
+	if err := fs.Parse(append(append(flags, "--"), positional...)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
 		return usageError{err.Error()}
 	}
 	return nil
+}
+
+// splitFlags separates the flags of args (with the values they take) from
+// the arguments, keeping the order of each. A flag takes the next word as its
+// value unless it is boolean or written -name=value; "-" alone is an argument
+// (stdin) and "--" ends the flags. Unknown flags go with the flags, for
+// fs.Parse to report.
+func splitFlags(fs *flag.FlagSet, args []string) (flags, positional []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return flags, append(positional, args[i+1:]...)
+		}
+		if len(a) < 2 || a[0] != '-' {
+			positional = append(positional, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if f := fs.Lookup(name); f != nil && !isBoolFlag(f) && i+1 < len(args) {
+			i++
+			flags = append(flags, args[i])
+		}
+	}
+	return flags, positional
+}
+
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 // userMessage is the one line a person reads when a command fails: the
