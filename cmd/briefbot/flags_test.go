@@ -60,3 +60,23 @@ func TestFlagsAfterArguments(t *testing.T) {
 		t.Errorf("an unknown flag after the query: %v", r.err)
 	}
 }
+
+// One-shot commands log nothing at INFO unless LOG_LEVEL asks; the console
+// and the bot keep INFO as their default.
+func TestOneShotCommandsAreQuiet(t *testing.T) {
+	c := newCLI(t)
+	delete(c.env, "LOG_LEVEL")
+	if r := c.mustRun("", "add", sample); r.stderr != "" {
+		t.Errorf("add logged:\n%s", r.stderr)
+	}
+	if r := c.run("", "brief", "volcano"); r.err == nil || r.stderr != "" {
+		t.Errorf("a failed brief: err %v, stderr:\n%s", r.err, r.stderr)
+	}
+	if r := c.mustRun("", "console"); !strings.Contains(r.stderr, "level=INFO") {
+		t.Errorf("console does not log at INFO by default:\n%s", r.stderr)
+	}
+	c.env["LOG_LEVEL"] = "info"
+	if r := c.mustRun("", "backup"); !strings.Contains(r.stderr, "level=INFO") {
+		t.Errorf("LOG_LEVEL=info does not bring INFO back:\n%s", r.stderr)
+	}
+}

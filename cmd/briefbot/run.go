@@ -72,9 +72,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
+	if oneShot(name) && strings.TrimSpace(getenv("LOG_LEVEL")) == "" {
+		// A one-shot command prints its result or one line of error; the
+		// INFO lines a server logs would only be noise there.
+		cfg.LogLevel = slog.LevelWarn
+	}
 	env := &environment{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, cfg: cfg, log: newLogger(cfg, stderr)}
 	return cmd.run(ctx, env, args[2:])
 }
+
+// oneShot reports whether the command does one thing and exits, as opposed
+// to run and console, which serve until stopped and log at INFO by default.
+func oneShot(name string) bool { return name != "run" && name != "console" }
 
 func mainUsage(cmds map[string]subcommand) string {
 	names := make([]string, 0, len(cmds))
