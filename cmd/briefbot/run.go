@@ -32,6 +32,7 @@ func subcommands() map[string]subcommand {
 		"restore":   {"load a snapshot from stdin", cmdRestore},
 		"eval":      {"score the summarizer with ROUGE against reference summaries", cmdEval},
 		"extract":   {"extract the article from a saved web page, as adding by link does", cmdExtract},
+		"version":   {"print the version of this build (also --version)", cmdVersion},
 	}
 }
 
@@ -63,6 +64,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return nil
 	}
 	name := args[1]
+	if name == "version" || name == "--version" || name == "-version" {
+		// The version needs no settings: it works whatever the environment holds.
+		return cmdVersion(ctx, &environment{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}, args[2:])
+	}
 	cmd, ok := cmds[name]
 	if !ok {
 		fmt.Fprint(stderr, mainUsage(cmds))
@@ -92,7 +97,7 @@ func mainUsage(cmds map[string]subcommand) string {
 	}
 	sort.Strings(names)
 	var b strings.Builder
-	b.WriteString("briefbot turns news articles into short briefs and serves them.\n\nUsage: briefbot <command> [flags] [args]\n\nCommands:\n")
+	b.WriteString("briefbot turns news articles into short briefs and serves them.\n\nUsage: briefbot <command> [flags] [args]\n       briefbot --version\n\nCommands:\n")
 	for _, n := range names {
 		fmt.Fprintf(&b, "  %-10s %s\n", n, cmds[n].summary)
 	}
