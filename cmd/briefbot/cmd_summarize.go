@@ -123,13 +123,12 @@ func readLines(ctx context.Context, r io.Reader, maxLine int, emit func(*summari
 			}
 			break
 		}
-		n++
+		n++ // every line counts, blank or not, so that n is the line's number in the file
 		j := &summarizeJob{line: n, done: make(chan []byte, 1)}
 		if tooLong {
 			j.err = fmt.Errorf("line %d is over %s", n, briefs.FormatBytes(int64(maxLine)))
 		} else if len(bytes.TrimSpace(line)) == 0 {
-			n-- // blank lines are not inputs
-			continue
+			continue // blank lines are not inputs
 		}
 		j.data = line
 		emit(j)
@@ -150,7 +149,11 @@ func summarizeLine(sum briefs.Summarizer, j *summarizeJob, maxArticle int) []byt
 	}
 	var in summarizeInput
 	if err := json.Unmarshal(j.data, &in); err != nil {
-		return fail(fmt.Sprintf("line %d is not a JSON object: %v", j.line, err))
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return fail(fmt.Sprintf("line %d: %s", j.line, jsonProblem(err)))
+		}
+		return fail(fmt.Sprintf("line %d is not a JSON object: %s", j.line, jsonProblem(err)))
 	}
 	if len(in.ID) > 0 {
 		out.ID = in.ID

@@ -177,11 +177,12 @@ func isBoolFlag(f *flag.Flag) bool {
 }
 
 // userMessage is the one line a person reads when a command fails: the
-// message of a briefs.Error, or the error chain otherwise.
+// message of a briefs.Error, or the error chain otherwise, with JSON
+// decoding errors told in JSON's terms rather than Go's.
 func userMessage(err error) string {
 	var be *briefs.Error
 	if errors.As(err, &be) {
-		return be.Message
+		return plainGoTypes(be.Message)
 	}
-	return err.Error()
+	return plainGoTypes(err.Error())
 }
