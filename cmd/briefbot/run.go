@@ -182,7 +182,34 @@ func isBoolFlag(f *flag.Flag) bool {
 func userMessage(err error) string {
 	var be *briefs.Error
 	if errors.As(err, &be) {
-		return plainGoTypes(be.Message)
+		return plainGoTypes(cliAdvice(be))
 	}
 	return plainGoTypes(err.Error())
+}
+
+// saveAndAdd is what to do on the command line when an article cannot be
+// read as given.
+const saveAndAdd = "Save the article text to a file and run `briefbot add FILE`."
+
+// cliAdvices are the pieces of advice in domain messages, written for
+// Discord, that name slash commands: each with the errors it appears in (""
+// for any) and what to run on the command line instead.
+var cliAdvices = []struct{ code, discord, cli string }{
+	{briefs.ENOTFOUND, "List what there is with /briefs.", "List what there is with `briefbot list`."},
+	{briefs.ETOOLARGE, "Remove articles with /article remove to make room.", "Remove articles with /article remove in `briefbot console` to make room."},
+	{"", "Paste the article text instead: /article add text: in Discord, or briefbot add FILE.", saveAndAdd},
+	{briefs.EINVALID, "paste the text instead (/article add text: in Discord, or briefbot add FILE).", "s" + saveAndAdd[1:]},
+	{briefs.EINVALID, "Paste the article text instead.", saveAndAdd},
+}
+
+// cliAdvice is the message of be in command-line terms: the messages are
+// shared with Discord, whose users are told of slash commands.
+func cliAdvice(be *briefs.Error) string {
+	msg := be.Message
+	for _, a := range cliAdvices {
+		if a.code == "" || a.code == be.Code {
+			msg = strings.Replace(msg, a.discord, a.cli, 1)
+		}
+	}
+	return msg
 }
