@@ -722,7 +722,8 @@ func TestAddSavedPage(t *testing.T) {
 		t.Errorf("the page again:\n%s", out)
 	}
 
-	// A page without a story is refused with the paste hint, and nothing is kept.
+	// A page without a story is refused with the hint to add the text
+	// instead, and nothing is kept.
 	c2 := newCLI(t)
 	empty := filepath.Join(t.TempDir(), "consent.html")
 	if err := os.WriteFile(empty, []byte(`<!DOCTYPE html><html><head><title>Valley News</title></head><body>
@@ -731,7 +732,7 @@ func TestAddSavedPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := c2.run("", "add", empty)
-	if briefs.ErrorCode(r.err) != briefs.EINVALID || !strings.Contains(userMessage(r.err), "Paste the article text") {
+	if briefs.ErrorCode(r.err) != briefs.EINVALID || !strings.Contains(userMessage(r.err), "Save the article text to a file") {
 		t.Errorf("a page of furniture: %v", r.err)
 	}
 	if out := c2.mustRun("", "list").stdout; strings.TrimSpace(out) != "" && !strings.Contains(strings.ToLower(out), "no ") {
