@@ -25,6 +25,17 @@ type Console struct {
 	Prompt string
 	// AfterCommand, when set, runs after each command (to save data).
 	AfterCommand func()
+
+	// buttons are those of the last reply (Previous and Next of /briefs):
+	// /prev and /next press them, as a Discord user would.
+	buttons []discordgo.Button
+}
+
+// pageCommands are the console's stand-ins for the paging buttons of a
+// reply, by the buttons' labels.
+var pageCommands = []struct{ command, label, none string }{
+	{"/prev", "Previous", "This is the first page."},
+	{"/next", "Next", "This is the last page."},
 }
 
 // Run serves lines from in until EOF, "/quit" or ctx is done.
@@ -53,7 +64,10 @@ func (c *Console) Run(ctx context.Context, in io.Reader, out io.Writer) error {
 			continue
 		}
 		seq++
-		i, err := c.parse(line, seq)
+		i, err := c.press(line, seq)
+		if i == nil && err == nil {
+			i, err = c.parse(line, seq)
+		}
 		if err != nil {
 			fmt.Fprintln(out, "⚠️ "+err.Error())
 			continue
@@ -62,7 +76,7 @@ func (c *Console) Run(ctx context.Context, in io.Reader, out io.Writer) error {
 		if resp.Type == discordgo.InteractionResponseModal {
 			resp = c.Router.Handle(ctx, c.fillModal(resp.Data, seq, sc, out))
 		}
-		fmt.Fprintln(out, ResponseText(resp))
+		fmt.Fprintln(out, ResponseText(resp)+c.keepButtons(resp))
 		if c.AfterCommand != nil {
 			c.AfterCommand()
 		}
@@ -84,8 +98,75 @@ func (c *Console) help() string {
 			fmt.Fprintf(&b, "  /%s%s — %s\n", def.Name, optionsUsage(def.Options), def.Description)
 		}
 	}
+	b.WriteString("  /next, /prev — turn the pages of the last reply, e.g. of /briefs\n")
 	b.WriteString("  /quit — leave")
 	return b.String()
+}
+
+// press turns /next or /prev into the click on the matching button of the
+// last reply, so that the router pages exactly as for Discord's buttons.
+// Other lines give nil and no error.
+func (c *Console) press(line string, seq int) (*discordgo.Interaction, error) {
+	word := strings.Fields(line)[0]
+	if word == "/previous" {
+		word = "/prev"
+	}
+	for _, p := range pageCommands {
+		if word != p.command {
+			continue
+		}
+		for _, b := range c.buttons {
+			if b.Label != p.label {
+				continue
+			}
+			if b.Disabled {
+				return nil, fmt.Errorf("%s", p.none)
+			}
+			return c.interaction(discordgo.InteractionMessageComponent, seq, discordgo.MessageComponentInteractionData{
+				CustomID: b.CustomID, ComponentType: discordgo.ButtonComponent,
+			}), nil
+		}
+		return nil, fmt.Errorf("the last reply has no pages to turn; /next and /prev page a list such as /briefs")
+	}
+	return nil, nil
+}
+
+// keepButtons remembers the buttons of a reply for /next and /prev, and
+// returns the line that says which of them can be typed (empty if none).
+func (c *Console) keepButtons(resp *discordgo.InteractionResponse) string {
+	c.buttons = nil
+	if resp == nil || resp.Data == nil {
+		return ""
+	}
+	for _, row := range resp.Data.Components {
+		var comps []discordgo.MessageComponent
+		switch r := row.(type) {
+		case discordgo.ActionsRow:
+			comps = r.Components
+		case *discordgo.ActionsRow:
+			comps = r.Components
+		}
+		for _, comp := range comps {
+			switch b := comp.(type) {
+			case discordgo.Button:
+				c.buttons = append(c.buttons, b)
+			case *discordgo.Button:
+				c.buttons = append(c.buttons, *b)
+			}
+		}
+	}
+	var can []string
+	for _, p := range pageCommands {
+		for _, b := range c.buttons {
+			if b.Label == p.label && !b.Disabled {
+				can = append(can, p.command)
+			}
+		}
+	}
+	if len(can) == 0 {
+		return ""
+	}
+	return "\n(" + strings.Join(can, " · ") + " to turn pages)"
 }
 
 func optionsUsage(opts []*discordgo.ApplicationCommandOption) string {

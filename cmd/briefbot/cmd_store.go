@@ -183,7 +183,7 @@ func cmdList(ctx context.Context, env *environment, args []string) error {
 // cmdConsole: briefbot console [--guild G]
 func cmdConsole(ctx context.Context, env *environment, args []string) error {
 	fs := newFlags(env, "console", "[--guild G]",
-		"Reads slash commands as typed in Discord (/brief putin-kim, /article add text:\"...\" slug:x,\n/briefs, /article remove slug:x, /help) and prints the replies. Same router as Discord.")
+		"Reads slash commands as typed in Discord (/brief putin-kim, /article add text:\"...\" slug:x,\n/briefs, /article remove slug:x, /help) and prints the replies. Same router as Discord;\n/next and /prev press the paging buttons of the last reply.")
 	guild := fs.String("guild", defaultGuild, "guild (Discord server id) to act in")
 	if err := parseFlags(fs, args); err != nil {
 		return err
