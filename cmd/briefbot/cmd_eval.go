@@ -50,9 +50,12 @@ func cmdEval(ctx context.Context, env *environment, args []string) error {
 		return usagef("--show must be 0 or more, not %d", *show)
 	}
 	sum := newSummarizer()
+	prog := startProgress(env, func(n int64) string { return fmt.Sprintf("eval: summarized %d articles", n) })
+	defer prog.Done()
 	cfg := evaluate.Config{
 		Summarize: func(title, article string) (briefs.Brief, error) {
 			s, err := sum.Summarize(briefs.Document{Title: title, Text: article})
+			prog.Add(1)
 			return briefs.Brief{Title: s.Title, Gist: s.Gist, Bullets: s.Bullets, Entities: s.Entities, Slug: s.Slug, Lang: s.Lang}, err
 		},
 		Refs:           *refs,
@@ -83,7 +86,7 @@ func cmdEval(ctx context.Context, env *environment, args []string) error {
 		cfg.PerDoc = w
 	}
 	if *pages != "" {
-		return evalPages(ctx, env, cfg, *pages, *out, create)
+		return evalPages(ctx, env, cfg, *pages, *out, create, prog)
 	}
 
 	in, err := os.Open(*data)
@@ -94,6 +97,7 @@ func cmdEval(ctx context.Context, env *environment, args []string) error {
 	cfg.Lead = extractive.LeadSentences
 	cfg.Name = filepath.Base(*data)
 	report, err := evaluate.Run(ctx, in, cfg)
+	prog.Done() // before the report, which would otherwise start on its line
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}
@@ -104,7 +108,7 @@ func cmdEval(ctx context.Context, env *environment, args []string) error {
 }
 
 // evalPages runs the reader checks on a folder of real web pages.
-func evalPages(ctx context.Context, env *environment, cfg evaluate.Config, dir, out string, create func(string) (io.Writer, error)) error {
+func evalPages(ctx context.Context, env *environment, cfg evaluate.Config, dir, out string, create func(string) (io.Writer, error), prog *progress) error {
 	cfg.Name = filepath.Base(filepath.Clean(dir))
 	cfg.Extract = extractPage
 	if out != "" {
@@ -115,6 +119,7 @@ func evalPages(ctx context.Context, env *environment, cfg evaluate.Config, dir, 
 		cfg.Out = w
 	}
 	report, err := evaluate.RunPages(ctx, dir, cfg)
+	prog.Done()
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}

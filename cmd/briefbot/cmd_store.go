@@ -306,7 +306,19 @@ func cmdRestore(ctx context.Context, env *environment, args []string) error {
 		return usagef("restore takes no arguments; redirect stdin from a file")
 	}
 	return withService(ctx, env, func(_ *briefs.Service, db *store.DB) error {
-		n, err := db.Restore(ctx, env.stdin, store.RestoreOptions{Replace: *replace})
+		in := env.stdin
+		size := fileSize(in)
+		prog := startProgress(env, func(n int64) string {
+			if size > 0 {
+				return fmt.Sprintf("restore: read %s of %s", briefs.FormatBytes(n), briefs.FormatBytes(size))
+			}
+			return "restore: read " + briefs.FormatBytes(n)
+		})
+		if prog != nil {
+			in = &progressReader{r: in, p: prog}
+		}
+		n, err := db.Restore(ctx, in, store.RestoreOptions{Replace: *replace})
+		prog.Done()
 		if err != nil {
 			return err
 		}
@@ -324,9 +336,10 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// isTerminal reports whether r is an interactive terminal, to decide on a prompt.
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
+// isTerminal reports whether the stream (env.stdin, env.stderr) is an
+// interactive terminal, to decide on a prompt or a progress line.
+func isTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
 	if !ok {
 		return false
 	}

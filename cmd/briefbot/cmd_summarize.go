@@ -77,13 +77,16 @@ func cmdSummarize(ctx context.Context, env *environment, args []string) error {
 		})
 	}()
 	out := bufio.NewWriterSize(env.stdout, 64<<10)
+	prog := startProgress(env, func(n int64) string { return fmt.Sprintf("summarized %d lines", n) })
 	var writeErr error
 	for j := range ordered {
 		b := <-j.done
 		if writeErr == nil {
 			_, writeErr = out.Write(b)
 		}
+		prog.Add(1)
 	}
+	prog.Done()
 	if err := <-readErr; err != nil {
 		return fmt.Errorf("summarize: read stdin: %w", err)
 	}
