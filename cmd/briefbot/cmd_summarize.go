@@ -154,9 +154,9 @@ func summarizeLine(sum briefs.Summarizer, j *summarizeJob, maxArticle int) []byt
 	if err := json.Unmarshal(j.data, &in); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
-			return fail(fmt.Sprintf("line %d: %s", j.line, jsonProblem(err)))
+			return fail(fmt.Sprintf("line %d: %s", j.line, plainGoTypes(err.Error())))
 		}
-		return fail(fmt.Sprintf("line %d is not a JSON object: %s", j.line, jsonProblem(err)))
+		return fail(fmt.Sprintf("line %d is not a JSON object: %s", j.line, plainGoTypes(err.Error())))
 	}
 	if len(in.ID) > 0 {
 		out.ID = in.ID

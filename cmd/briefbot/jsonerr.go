@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -11,23 +9,6 @@ import (
 // JSON decoding errors name Go types ("Go value of type main.summarizeInput",
 // "where store.snapshotHeader was expected"); a person who wrote the JSON
 // wants the JSON they should have written instead.
-
-// jsonProblem describes an error of json.Unmarshal in JSON's terms: what the
-// input held where, and what was wanted.
-func jsonProblem(err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		want := "a value of another kind"
-		if te.Type != nil {
-			want = jsonWord(te.Type.String())
-		}
-		if te.Field == "" {
-			return fmt.Sprintf("%s where %s was expected", jsonValue(te.Value), want)
-		}
-		return fmt.Sprintf("%q must be %s, not %s", te.Field, want, jsonValue(te.Value))
-	}
-	return strings.TrimPrefix(err.Error(), "json: ")
-}
 
 var (
 	// goTypeError is json.UnmarshalTypeError's own text.
