@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"briefbot/internal/backoff"
 	"context"
 	"fmt"
 	"log/slog"
@@ -153,7 +154,7 @@ func (d *Deferral) respond(ctx context.Context, deadline time.Time, i *discordgo
 	if resp == nil {
 		resp = internalErrorResponse()
 	}
-	for attempt := 1; ; attempt++ {
+	for tries := (backoff.Policy{Attempts: maxRespondAttempts}).Start(); ; {
 		rctx, cancel := context.WithDeadline(ctx, deadline)
 		err := out.Respond(rctx, resp)
 		cancel()
@@ -161,15 +162,11 @@ func (d *Deferral) respond(ctx context.Context, deadline time.Time, i *discordgo
 		if err == nil || !limited {
 			return err
 		}
-		if attempt == maxRespondAttempts || time.Now().Add(wait).After(deadline) {
+		if tries.Last() || time.Now().Add(wait).After(deadline) {
 			return fmt.Errorf("initial response rate limited (retry after %s), past Discord's deadline: %w", wait, err)
 		}
 		d.log().Warn("initial response rate limited; retrying", "interaction", i.ID, "retry_after", wait)
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
+		if !tries.WaitFor(ctx, wait) {
 			return ctx.Err()
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"briefbot/briefs"
+	"briefbot/internal/backoff"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -19,10 +20,10 @@ func (s *Scheduler) deliver(ctx context.Context, slot briefs.DigestSlot, loc *ti
 	var c briefs.Claim
 	var err error
 	var claimed time.Time
-	for attempt := 1; ; attempt++ {
+	for tries := s.retries().Start(); ; {
 		claimed = time.Now()
 		c, err = s.store.ClaimDigest(ctx, slot, s.lockTTL)
-		if err == nil || attempt >= postAttempts || briefs.ErrorCode(err) != briefs.EUNAVAILABLE || !s.sleep(ctx, s.backoff*time.Duration(attempt)) {
+		if err == nil || briefs.ErrorCode(err) != briefs.EUNAVAILABLE || !tries.Wait(ctx) {
 			break
 		}
 	}
@@ -101,16 +102,14 @@ func (s *Scheduler) complete(ctx context.Context, c briefs.Claim, messageID stri
 	if messageID == "" {
 		ttl = s.emptyMarkerTTL
 	}
-	var err error
-	for attempt := 1; attempt <= postAttempts; attempt++ {
+	for tries := s.retries().Start(); ; {
 		cctx, cancel := context.WithTimeout(ctx, completeTimeout)
-		err = s.store.CompleteDigest(cctx, c, messageID, cursor, ttl)
+		err := s.store.CompleteDigest(cctx, c, messageID, cursor, ttl)
 		cancel()
-		if err == nil || briefs.ErrorCode(err) == briefs.ECONFLICT || !s.sleep(ctx, s.backoff*time.Duration(attempt)) {
-			break
+		if err == nil || briefs.ErrorCode(err) == briefs.ECONFLICT || !tries.Wait(ctx) {
+			return err
 		}
 	}
-	return err
 }
 
 func (s *Scheduler) release(ctx context.Context, c briefs.Claim) {
@@ -152,7 +151,7 @@ func (s *Scheduler) post(ctx context.Context, ls *lease, slot briefs.DigestSlot,
 	nonce := digestNonce(slot.GuildID, slot.ChannelID, slot.Key)
 	var err error
 	limited := 0
-	for attempt := 1; attempt <= postAttempts; {
+	for failures := s.retries().Start(); ; {
 		if err := s.pace(ctx); err != nil {
 			return nil, err
 		}
@@ -177,15 +176,14 @@ func (s *Scheduler) post(ctx context.Context, ls *lease, slot briefs.DigestSlot,
 		if errors.As(err, &rl) && rl.TooManyRequests != nil {
 			limited++
 			wait := max(rl.RetryAfter, 10*time.Millisecond)
-			if limited > maxRateLimited || time.Now().Add(wait).After(ls.deadline()) || !s.sleep(ctx, wait) {
+			if limited > maxRateLimited || time.Now().Add(wait).After(ls.deadline()) || !backoff.Sleep(ctx, wait) {
 				break
 			}
 			continue
 		}
-		if !retryable(err) || attempt >= postAttempts || !s.sleep(ctx, s.backoff*time.Duration(attempt)) {
+		if !retryable(err) || !failures.Wait(ctx) {
 			break
 		}
-		attempt++
 	}
 	if retryable(err) && !errors.Is(err, context.Canceled) {
 		return nil, fmt.Errorf("post digest: %w (%w)", err, errOutcomeUnknown)
@@ -215,23 +213,15 @@ func (s *Scheduler) pace(ctx context.Context) error {
 	if wait <= 0 {
 		return ctx.Err()
 	}
-	if !s.sleep(ctx, wait) {
+	if !backoff.Sleep(ctx, wait) {
 		return ctx.Err()
 	}
 	return nil
 }
 
-// sleep waits d in real time; false when ctx ended first.
-func (s *Scheduler) sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
+// retries is how the store calls and the posts of one digest are retried:
+// postAttempts tries, RetryBackoff more between each two.
+func (s *Scheduler) retries() backoff.Policy { return backoff.Linear(postAttempts, s.backoff) }
 
 // restStatus returns the HTTP status of a Discord REST error, 0 for others.
 func restStatus(err error) (int, string) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"briefbot/briefs"
+	"briefbot/internal/backoff"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
@@ -278,17 +279,8 @@ func (r *gatewayRun) onInteraction(s *discordgo.Session, ev *discordgo.Interacti
 // connect opens the gateway (IDENTIFY the first time, RESUME afterwards),
 // retrying with backoff until ctx is done; fatal close codes end it.
 func (r *gatewayRun) connect(ctx context.Context) error {
-	var delay time.Duration
-	for attempt := 1; ; attempt++ {
-		if delay > 0 {
-			t := time.NewTimer(delay)
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-				t.Stop()
-				return ctx.Err()
-			}
-		}
+	tries := backoff.Exponential(0, time.Second, maxReconnectDelay).Start()
+	for {
 		err := r.open(ctx)
 		if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
 			return nil
@@ -299,8 +291,10 @@ func (r *gatewayRun) connect(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		delay = min(max(2*delay, time.Second), maxReconnectDelay)
-		r.log.Warn("cannot connect to the Discord gateway; retrying", "attempt", attempt, "retry_in", delay, "err", err)
+		r.log.Warn("cannot connect to the Discord gateway; retrying", "attempt", tries.Attempt(), "retry_in", tries.Delay(), "err", err)
+		if !tries.Wait(ctx) {
+			return ctx.Err()
+		}
 	}
 }
 
@@ -362,21 +356,15 @@ func (r *gatewayRun) register(ctx context.Context, ready *discordgo.Ready) error
 	}
 	cmds := r.g.Router.ApplicationCommands()
 	var err error
-	for attempt := 1; attempt <= registerAttempts; attempt++ {
+	for tries := backoff.Linear(registerAttempts, time.Second).Start(); ; {
 		_, err = r.s.ApplicationCommandBulkOverwrite(appID, r.g.GuildID, cmds, discordgo.WithContext(ctx))
 		if err == nil {
 			r.log.Info("commands registered", "count", len(cmds), "scope", scope)
 			return nil
 		}
 		var rerr *discordgo.RESTError
-		if ctx.Err() != nil || !errors.As(err, &rerr) || rerr.Response.StatusCode < 500 || attempt == registerAttempts {
+		if ctx.Err() != nil || !errors.As(err, &rerr) || rerr.Response.StatusCode < 500 || !tries.Wait(ctx) {
 			break
-		}
-		t := time.NewTimer(time.Duration(attempt) * time.Second)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
 		}
 	}
 	hint := ""

@@ -31,11 +31,6 @@ const (
 	MaxTimestampSkew = 5 * time.Minute
 	// seenCap bounds the interaction ids remembered against replays.
 	seenCap = 1 << 16
-	// editRetryWindow is how long after the initial response an edit or
-	// follow-up answered 404 is retried: Discord may not have processed the
-	// HTTP answer yet when a handler finishes just after its deferral.
-	editRetryWindow = 5 * time.Second
-	editAttempts    = 3
 )
 
 // InteractionsConfig configures an InteractionsServer.

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"briefbot/internal/backoff"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,17 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+)
+
+// Retries of an edit or follow-up answered 404 just after the initial
+// response: Discord may not have processed the HTTP answer yet when a
+// handler finishes just after its deferral.
+const (
+	// editRetryWindow is how long after the initial response such a 404 is
+	// retried.
+	editRetryWindow = 5 * time.Second
+	editAttempts    = 3
+	editRetryStep   = 250 * time.Millisecond
 )
 
 // initialAnswer hands the encoded initial response to the HTTP handler;
@@ -65,18 +77,11 @@ func (h *httpResponder) Followup(ctx context.Context, msg *discordgo.WebhookPara
 // retryEarly404 retries a webhook call answered 404 shortly after the
 // initial response, which Discord may still be processing.
 func (h *httpResponder) retryEarly404(ctx context.Context, call func() error) error {
-	for attempt := 1; ; attempt++ {
+	for tries := backoff.Linear(editAttempts, editRetryStep).Start(); ; {
 		err := call()
 		var rerr *discordgo.RESTError
-		if err == nil || attempt == editAttempts || !errors.As(err, &rerr) || rerr.Response == nil ||
-			rerr.Response.StatusCode != http.StatusNotFound || time.Since(h.at) > editRetryWindow {
-			return err
-		}
-		t := time.NewTimer(time.Duration(attempt) * 250 * time.Millisecond)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
+		if err == nil || !errors.As(err, &rerr) || rerr.Response == nil ||
+			rerr.Response.StatusCode != http.StatusNotFound || time.Since(h.at) > editRetryWindow || !tries.Wait(ctx) {
 			return err
 		}
 	}

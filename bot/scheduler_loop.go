@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"briefbot/briefs"
+	"briefbot/internal/backoff"
 
 	"github.com/robfig/cron/v3"
 )
@@ -141,17 +142,16 @@ func (s *Scheduler) dispatch(ctx context.Context, j slotJob) {
 	s.jobs.Add(1)
 	go func() {
 		defer s.jobs.Done()
-		unknown := 0
+		unknownOutcome := backoff.Constant(1+unknownOutcomeRounds, unknownOutcomeWait*s.backoff).Start()
 		for {
 			ev, ok := s.runSlot(ctx, j)
-			if ok && ev.Kind == EventFailed && errors.Is(ev.Err, errOutcomeUnknown) && unknown < unknownOutcomeRounds {
+			if ok && ev.Kind == EventFailed && errors.Is(ev.Err, errOutcomeUnknown) {
 				// Discord may hold the post: try the slot once more, with
 				// the same nonce, while Discord still remembers it.
-				unknown++
-				if !s.sleep(ctx, unknownOutcomeWait*s.backoff) {
-					return
+				if unknownOutcome.Wait(ctx) {
+					continue
 				}
-				continue
+				return
 			}
 			if !ok || ev.Kind != EventBusy {
 				return
