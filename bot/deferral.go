@@ -82,10 +82,9 @@ func (d *Deferral) log() *slog.Logger {
 func (d *Deferral) Serve(ctx context.Context, i *discordgo.Interaction, out Responder) error {
 	start := time.Now()
 	timed := &timedResponder{Responder: out}
-	resp, err := d.serve(ctx, i, timed)
+	outcome, err := d.serve(ctx, i, timed)
 	if d.Observer != nil {
 		kind, command := d.Router.labels(i)
-		outcome := responseOutcome(resp)
 		if err != nil {
 			outcome = OutcomeUndelivered
 		}
@@ -103,36 +102,43 @@ func (d *Deferral) Serve(ctx context.Context, i *discordgo.Interaction, out Resp
 // store still gets its empty answer to Discord in time.
 const answerMargin = 700 * time.Millisecond
 
-// serve is Serve without the report: it returns the handler's answer and
-// the error of a send that failed.
-func (d *Deferral) serve(ctx context.Context, i *discordgo.Interaction, out Responder) (*discordgo.InteractionResponse, error) {
+// answered is the router's answer to an interaction, with its outcome.
+type answered struct {
+	resp    *discordgo.InteractionResponse
+	outcome string
+}
+
+// serve is Serve without the report: it returns the outcome of the
+// router's answer and the error of a send that failed.
+func (d *Deferral) serve(ctx context.Context, i *discordgo.Interaction, out Responder) (string, error) {
 	deadline := time.Now().Add(d.deadline())
 	if i.Type == discordgo.InteractionApplicationCommandAutocomplete || i.Type == discordgo.InteractionPing {
 		// No deferral exists for these; past the deadline the answer is
 		// useless, so the handler must finish early enough for its answer
 		// (an empty list when the store is slow) to arrive in time.
 		hctx, cancel := context.WithDeadline(ctx, deadline.Add(-answerMargin))
-		resp := d.Router.Handle(hctx, i)
+		resp, outcome := d.Router.answer(hctx, i)
 		cancel()
-		return resp, d.respond(ctx, deadline, i, out, resp)
+		return outcome, d.respond(ctx, deadline, i, out, resp)
 	}
-	done := make(chan *discordgo.InteractionResponse, 1)
+	done := make(chan answered, 1)
 	go func() {
-		// Router.Handle recovers a handler's panic itself; this guards the
+		// The router recovers a handler's panic itself; this guards the
 		// goroutine against anything else.
 		defer func() {
 			if p := recover(); p != nil {
 				d.log().Error("panic answering interaction", "interaction", i.ID, "panic", fmt.Sprint(p))
-				done <- internalErrorResponse()
+				done <- answered{internalErrorResponse(), OutcomePanic}
 			}
 		}()
-		done <- d.Router.Handle(ctx, i)
+		resp, outcome := d.Router.answer(ctx, i)
+		done <- answered{resp, outcome}
 	}()
 	timer := time.NewTimer(d.after())
 	defer timer.Stop()
 	select {
-	case resp := <-done:
-		return resp, d.respond(ctx, deadline, i, out, resp)
+	case a := <-done:
+		return a.outcome, d.respond(ctx, deadline, i, out, a.resp)
 	case <-timer.C:
 	}
 	deferred := d.Router.deferredResponse(i)
@@ -141,11 +147,11 @@ func (d *Deferral) serve(ctx context.Context, i *discordgo.Interaction, out Resp
 		d.Observer.InteractionDeferred(kind, command)
 	}
 	derr := d.respond(ctx, deadline, i, out, deferred)
-	resp := <-done // the handler finishes either way (an add must not be cut short)
+	a := <-done // the handler finishes either way (an add must not be cut short)
 	if derr != nil {
-		return resp, fmt.Errorf("defer: %w", derr)
+		return a.outcome, fmt.Errorf("defer: %w", derr)
 	}
-	return resp, d.finish(ctx, i, out, deferred, resp)
+	return a.outcome, d.finish(ctx, i, out, deferred, a.resp)
 }
 
 // respond sends the initial response, retrying after a rate limit when the

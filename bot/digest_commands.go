@@ -44,9 +44,8 @@ func digestChannelOption() *discordgo.ApplicationCommandOption {
 // digestTimeFormat shows a run time in the schedule's timezone.
 const digestTimeFormat = "Mon 2 Jan 2006, 15:04 MST"
 
-func (r *Router) digestsOff(in *Interaction) *discordgo.InteractionResponse {
-	return r.fail(in, briefs.Errorf(briefs.EINVALID, "Digests are not set up on this bot."))
-}
+// errDigestsOff answers /digest on a bot that runs no scheduler.
+var errDigestsOff = briefs.Errorf(briefs.EINVALID, "Digests are not set up on this bot.")
 
 // digestChannel is the channel option, or the channel the command was used
 // in.
@@ -132,37 +131,37 @@ func optionBool(in *Interaction, name string) bool {
 	return false
 }
 
-// digestTarget is the channel a /digest subcommand acts on, or the refusal
-// to send instead: digests are off here, the channel option is unusable, or
-// (when posting) the bot may not post there.
-func (r *Router) digestTarget(in *Interaction, posting bool) (string, *discordgo.InteractionResponse) {
+// digestTarget is the channel a /digest subcommand acts on. Errors: digests
+// are off here, the channel option is unusable, or (when posting) the bot
+// may not post there.
+func (r *Router) digestTarget(in *Interaction, posting bool) (string, error) {
 	if r.digests == nil {
-		return "", r.digestsOff(in)
+		return "", errDigestsOff
 	}
 	ch, err := digestChannel(in)
 	if err != nil {
-		return "", r.fail(in, err)
+		return "", err
 	}
 	if why := cannotPost(in, ch); posting && why != "" {
-		return "", r.fail(in, briefs.Errorf(briefs.EINVALID, "%s", why))
+		return "", briefs.Errorf(briefs.EINVALID, "%s", why)
 	}
 	return ch, nil
 }
 
 // handleDigestSchedule answers /digest schedule: it stores the schedule and
 // shows the next three runs in its timezone.
-func (r *Router) handleDigestSchedule(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
-	ch, refusal := r.digestTarget(in, true)
-	if refusal != nil {
-		return refusal
+func (r *Router) handleDigestSchedule(ctx context.Context, in *Interaction) (*discordgo.InteractionResponse, error) {
+	ch, err := r.digestTarget(in, true)
+	if err != nil {
+		return nil, err
 	}
 	size, err := optionInt(in, "size")
 	if err != nil {
-		return r.fail(in, err)
+		return nil, err
 	}
 	if size != 0 {
 		if _, err := briefs.DigestSize(size); err != nil {
-			return r.fail(in, err)
+			return nil, err
 		}
 	}
 	s, next, err := r.digests.ScheduleDigest(ctx, briefs.Schedule{
@@ -175,7 +174,7 @@ func (r *Router) handleDigestSchedule(ctx context.Context, in *Interaction) *dis
 		CreatedBy: in.UserID(),
 	})
 	if err != nil {
-		return r.fail(in, err)
+		return nil, err
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Digest scheduled for <#%s>: `%s` in %s, up to %d %s.", ch, s.Cron, s.Timezone, s.Size, plural(s.Size, "brief", "briefs"))
@@ -189,33 +188,33 @@ func (r *Router) handleDigestSchedule(ctx context.Context, in *Interaction) *dis
 	for _, t := range next {
 		b.WriteString("\n• " + t.In(loc).Format(digestTimeFormat))
 	}
-	return ephemeral(b.String())
+	return ephemeral(b.String()), nil
 }
 
 // handleDigestOff answers /digest off.
-func (r *Router) handleDigestOff(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
-	ch, refusal := r.digestTarget(in, false)
-	if refusal != nil {
-		return refusal
+func (r *Router) handleDigestOff(ctx context.Context, in *Interaction) (*discordgo.InteractionResponse, error) {
+	ch, err := r.digestTarget(in, false)
+	if err != nil {
+		return nil, err
 	}
 	if err := r.digests.RemoveDigest(ctx, in.GuildID, ch); err != nil {
 		if briefs.ErrorCode(err) == briefs.ENOTFOUND {
-			return r.fail(in, briefs.Errorf(briefs.ENOTFOUND, "No digest is scheduled for <#%s>.", ch))
+			return nil, briefs.Errorf(briefs.ENOTFOUND, "No digest is scheduled for <#%s>.", ch)
 		}
-		return r.fail(in, err)
+		return nil, err
 	}
-	return ephemeral(fmt.Sprintf("Digest for <#%s> removed.", ch))
+	return ephemeral(fmt.Sprintf("Digest for <#%s> removed.", ch)), nil
 }
 
 // handleDigestNow answers /digest now: a digest posted at once.
-func (r *Router) handleDigestNow(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
-	ch, refusal := r.digestTarget(in, true)
-	if refusal != nil {
-		return refusal
+func (r *Router) handleDigestNow(ctx context.Context, in *Interaction) (*discordgo.InteractionResponse, error) {
+	ch, err := r.digestTarget(in, true)
+	if err != nil {
+		return nil, err
 	}
 	ev, err := r.digests.PostDigest(ctx, in.GuildID, ch, in.ID)
 	if err != nil {
-		return r.fail(in, err)
+		return nil, err
 	}
 	switch ev.Kind {
 	case EventPosted:
@@ -223,30 +222,30 @@ func (r *Router) handleDigestNow(ctx context.Context, in *Interaction) *discordg
 		if ev.Total > ev.Count {
 			msg += fmt.Sprintf(" %d more are counted in its footer.", ev.Total-ev.Count)
 		}
-		return ephemeral(msg)
+		return ephemeral(msg), nil
 	case EventEmpty:
-		return ephemeral(fmt.Sprintf("Nothing new for <#%s> since its last digest; nothing was posted.", ch))
+		return ephemeral(fmt.Sprintf("Nothing new for <#%s> since its last digest; nothing was posted.", ch)), nil
 	case EventPaused:
-		return r.fail(in, briefs.Errorf(briefs.EINVALID, "I cannot post in <#%s> (%s). Its digest schedule, if any, is paused; fix the channel's permissions, then run /digest schedule again.", ch, ev.Detail))
+		return nil, briefs.Errorf(briefs.EINVALID, "I cannot post in <#%s> (%s). Its digest schedule, if any, is paused; fix the channel's permissions, then run /digest schedule again.", ch, ev.Detail)
 	case EventDone:
-		return ephemeral(fmt.Sprintf("That digest was posted to <#%s> already.", ch))
+		return ephemeral(fmt.Sprintf("That digest was posted to <#%s> already.", ch)), nil
 	case EventBusy:
-		return ephemeral(fmt.Sprintf("A digest for <#%s> is being posted right now.", ch))
+		return ephemeral(fmt.Sprintf("A digest for <#%s> is being posted right now.", ch)), nil
 	}
-	return r.fail(in, briefs.Errorf(briefs.EINTERNAL, "The digest was not posted (%s).", ev.Kind))
+	return nil, briefs.Errorf(briefs.EINTERNAL, "The digest was not posted (%s).", ev.Kind)
 }
 
 // handleDigestList answers /digest list with every schedule of the guild.
-func (r *Router) handleDigestList(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
+func (r *Router) handleDigestList(ctx context.Context, in *Interaction) (*discordgo.InteractionResponse, error) {
 	if r.digests == nil {
-		return r.digestsOff(in)
+		return nil, errDigestsOff
 	}
 	list, err := r.digests.ListDigests(ctx, in.GuildID)
 	if err != nil {
-		return r.fail(in, err)
+		return nil, err
 	}
 	if len(list) == 0 {
-		return ephemeral("No digests are scheduled in this server. Add one with /digest schedule cron:\"0 8 * * *\".")
+		return ephemeral("No digests are scheduled in this server. Add one with /digest schedule cron:\"0 8 * * *\"."), nil
 	}
 	lines := make([]string, 0, len(list))
 	for _, d := range list {
@@ -269,5 +268,5 @@ func (r *Router) handleDigestList(ctx context.Context, in *Interaction) *discord
 			Title:       fmt.Sprintf("Digests in this server (%d)", len(list)),
 			Description: strings.Join(lines, "\n"),
 		}},
-	})
+	}), nil
 }

@@ -95,29 +95,3 @@ func (r *Router) labels(i *discordgo.Interaction) (kind, command string) {
 	}
 	return kind, command
 }
-
-// internalErrorContent is the answer of a handler that panicked (Router.Handle
-// and Serve recover with it).
-const internalErrorContent = "⚠️ " + internalErrorMessage
-
-// responseOutcome classifies the router's answer: errors are ephemeral
-// messages starting with "⚠️" (errorResponse), a refusal names the Manage
-// Server permission, a panic answers with internalErrorContent.
-func responseOutcome(resp *discordgo.InteractionResponse) string {
-	if resp == nil {
-		return OutcomeError
-	}
-	if resp.Type != discordgo.InteractionResponseChannelMessageWithSource && resp.Type != discordgo.InteractionResponseUpdateMessage {
-		return OutcomeOK
-	}
-	if resp.Data == nil || resp.Data.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.HasPrefix(resp.Data.Content, "⚠️") {
-		return OutcomeOK
-	}
-	switch {
-	case resp.Data.Content == internalErrorContent:
-		return OutcomePanic
-	case strings.Contains(resp.Data.Content, needManageServer):
-		return OutcomeRefused
-	}
-	return OutcomeError
-}
