@@ -10,7 +10,8 @@ import (
 	"github.com/bwmarrin/discordgo"
 )
 
-// Discord's timing rules for interactions (DESIGN.md section 6).
+// Discord's timing rules for interactions: the initial response must
+// arrive within 3 seconds, or the interaction fails for the member.
 const (
 	// ResponseDeadline is how long Discord waits for the initial response.
 	ResponseDeadline = 3 * time.Second

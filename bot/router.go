@@ -1,7 +1,3 @@
-// Package bot is briefbot's Discord side: the command table, a router that
-// maps an interaction to a response value, and the rendering of briefs as
-// embeds. Transports (the gateway, the HTTP endpoint, the console) are thin
-// adapters around one Router.
 package bot
 
 import (
