@@ -19,8 +19,9 @@ type command struct {
 	autocomplete Handler
 }
 
-// commandTable is the one place that lists every slash command (DESIGN.md
-// section 4), with its options, permissions and handlers.
+// commandTable is the one place that lists every slash command, with its
+// options, permissions and handlers: what Discord registers and what the
+// router dispatches cannot drift apart.
 func (r *Router) commandTable() []command {
 	adminPerms := int64(adminPermission)
 	noDM := false

@@ -1,17 +1,17 @@
 package bot
 
 import (
+	"briefbot/internal/backoff"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 )
 
-// Discord's timing rules for interactions (DESIGN.md section 6).
+// Discord's timing rules for interactions: the initial response must
+// arrive within 3 seconds, or the interaction fails for the member.
 const (
 	// ResponseDeadline is how long Discord waits for the initial response.
 	ResponseDeadline = 3 * time.Second
@@ -21,71 +21,6 @@ const (
 	DefaultDeferAfter = 2 * time.Second
 	// maxRespondAttempts bounds the retries of a rate-limited initial response.
 	maxRespondAttempts = 3
-)
-
-// Responder sends the answers to one interaction; each transport (the
-// gateway, the HTTP interactions endpoint) implements it.
-type Responder interface {
-	// Respond sends the initial response. A rate limit must come back as an
-	// error for which RetryAfter reports true, not be waited out inside,
-	// so that Deferral can weigh the wait against the deadline; ctx carries
-	// that deadline.
-	Respond(ctx context.Context, resp *discordgo.InteractionResponse) error
-	// EditOriginal edits the message of the initial response (PATCH
-	// /webhooks/{app}/{token}/messages/@original).
-	EditOriginal(ctx context.Context, edit *discordgo.WebhookEdit) error
-	// DeleteOriginal deletes that message.
-	DeleteOriginal(ctx context.Context) error
-	// Followup sends a follow-up message (POST /webhooks/{app}/{token}).
-	Followup(ctx context.Context, msg *discordgo.WebhookParams) error
-}
-
-// Observer is told what the transports do, for metrics; *metrics.Metrics
-// implements it. Its methods must be quick and safe for concurrent use.
-type Observer interface {
-	// InteractionServed is called once per interaction, when its answer is
-	// complete. kind is one of the Kind* constants; command is the command
-	// name, or the component's or form's route ("briefs", "article-add"),
-	// "unknown" for one the router does not know; outcome is one of the
-	// Outcome* constants. initial is the time to the initial response
-	// (Discord's deadline is 3 s; 0 when none was sent), total the time
-	// until the answer was complete (the edit of a deferred answer
-	// included).
-	InteractionServed(kind, command, outcome string, initial, total time.Duration)
-	// InteractionDeferred is called when an interaction is deferred (type 5
-	// or 6) because its handler was slow.
-	InteractionDeferred(kind, command string)
-	// GatewayReconnected is called each time the gateway connection is
-	// re-established (resumed or re-identified) after it was lost.
-	GatewayReconnected()
-}
-
-// Interaction kinds, as Observer reports them.
-const (
-	KindCommand      = "command"
-	KindAutocomplete = "autocomplete"
-	KindComponent    = "component"
-	KindModal        = "modal"
-	KindPing         = "ping"
-)
-
-// Outcomes of an interaction, as Observer reports them.
-const (
-	// OutcomeOK: answered (an autocomplete whose search failed included:
-	// it answers with no choices).
-	OutcomeOK = "ok"
-	// OutcomeError: answered with an error message (not found, invalid
-	// input, store unavailable, ...).
-	OutcomeError = "error"
-	// OutcomeRefused: the member lacks the permission an admin command
-	// needs.
-	OutcomeRefused = "refused"
-	// OutcomePanic: a handler panicked; the member was told something went
-	// wrong.
-	OutcomePanic = "panic"
-	// OutcomeUndelivered: the answer could not be sent to Discord (a
-	// missed deadline, a REST failure).
-	OutcomeUndelivered = "undelivered"
 )
 
 // Deferral is the middleware between a Router and a transport that keeps
@@ -148,10 +83,9 @@ func (d *Deferral) log() *slog.Logger {
 func (d *Deferral) Serve(ctx context.Context, i *discordgo.Interaction, out Responder) error {
 	start := time.Now()
 	timed := &timedResponder{Responder: out}
-	resp, err := d.serve(ctx, i, timed)
+	outcome, err := d.serve(ctx, i, timed)
 	if d.Observer != nil {
 		kind, command := d.Router.labels(i)
-		outcome := responseOutcome(resp)
 		if err != nil {
 			outcome = OutcomeUndelivered
 		}
@@ -169,36 +103,43 @@ func (d *Deferral) Serve(ctx context.Context, i *discordgo.Interaction, out Resp
 // store still gets its empty answer to Discord in time.
 const answerMargin = 700 * time.Millisecond
 
-// serve is Serve without the report: it returns the handler's answer and
-// the error of a send that failed.
-func (d *Deferral) serve(ctx context.Context, i *discordgo.Interaction, out Responder) (*discordgo.InteractionResponse, error) {
+// answered is the router's answer to an interaction, with its outcome.
+type answered struct {
+	resp    *discordgo.InteractionResponse
+	outcome string
+}
+
+// serve is Serve without the report: it returns the outcome of the
+// router's answer and the error of a send that failed.
+func (d *Deferral) serve(ctx context.Context, i *discordgo.Interaction, out Responder) (string, error) {
 	deadline := time.Now().Add(d.deadline())
 	if i.Type == discordgo.InteractionApplicationCommandAutocomplete || i.Type == discordgo.InteractionPing {
 		// No deferral exists for these; past the deadline the answer is
 		// useless, so the handler must finish early enough for its answer
 		// (an empty list when the store is slow) to arrive in time.
 		hctx, cancel := context.WithDeadline(ctx, deadline.Add(-answerMargin))
-		resp := d.Router.Handle(hctx, i)
+		resp, outcome := d.Router.answer(hctx, i)
 		cancel()
-		return resp, d.respond(ctx, deadline, i, out, resp)
+		return outcome, d.respond(ctx, deadline, i, out, resp)
 	}
-	done := make(chan *discordgo.InteractionResponse, 1)
+	done := make(chan answered, 1)
 	go func() {
-		// Router.Handle recovers a handler's panic itself; this guards the
+		// The router recovers a handler's panic itself; this guards the
 		// goroutine against anything else.
 		defer func() {
 			if p := recover(); p != nil {
 				d.log().Error("panic answering interaction", "interaction", i.ID, "panic", fmt.Sprint(p))
-				done <- internalErrorResponse()
+				done <- answered{internalErrorResponse(), OutcomePanic}
 			}
 		}()
-		done <- d.Router.Handle(ctx, i)
+		resp, outcome := d.Router.answer(ctx, i)
+		done <- answered{resp, outcome}
 	}()
 	timer := time.NewTimer(d.after())
 	defer timer.Stop()
 	select {
-	case resp := <-done:
-		return resp, d.respond(ctx, deadline, i, out, resp)
+	case a := <-done:
+		return a.outcome, d.respond(ctx, deadline, i, out, a.resp)
 	case <-timer.C:
 	}
 	deferred := d.Router.deferredResponse(i)
@@ -207,11 +148,11 @@ func (d *Deferral) serve(ctx context.Context, i *discordgo.Interaction, out Resp
 		d.Observer.InteractionDeferred(kind, command)
 	}
 	derr := d.respond(ctx, deadline, i, out, deferred)
-	resp := <-done // the handler finishes either way (an add must not be cut short)
+	a := <-done // the handler finishes either way (an add must not be cut short)
 	if derr != nil {
-		return resp, fmt.Errorf("defer: %w", derr)
+		return a.outcome, fmt.Errorf("defer: %w", derr)
 	}
-	return resp, d.finish(ctx, i, out, deferred, resp)
+	return a.outcome, d.finish(ctx, i, out, deferred, a.resp)
 }
 
 // respond sends the initial response, retrying after a rate limit when the
@@ -220,7 +161,7 @@ func (d *Deferral) respond(ctx context.Context, deadline time.Time, i *discordgo
 	if resp == nil {
 		resp = internalErrorResponse()
 	}
-	for attempt := 1; ; attempt++ {
+	for tries := (backoff.Policy{Attempts: maxRespondAttempts}).Start(); ; {
 		rctx, cancel := context.WithDeadline(ctx, deadline)
 		err := out.Respond(rctx, resp)
 		cancel()
@@ -228,15 +169,11 @@ func (d *Deferral) respond(ctx context.Context, deadline time.Time, i *discordgo
 		if err == nil || !limited {
 			return err
 		}
-		if attempt == maxRespondAttempts || time.Now().Add(wait).After(deadline) {
+		if tries.Last() || time.Now().Add(wait).After(deadline) {
 			return fmt.Errorf("initial response rate limited (retry after %s), past Discord's deadline: %w", wait, err)
 		}
 		d.log().Warn("initial response rate limited; retrying", "interaction", i.ID, "retry_after", wait)
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
+		if !tries.WaitFor(ctx, wait) {
 			return ctx.Err()
 		}
 	}
@@ -338,15 +275,6 @@ func webhookParams(data *discordgo.InteractionResponseData) *discordgo.WebhookPa
 	}
 }
 
-// RetryAfter reports whether err is a rate limit, and how long to wait.
-func RetryAfter(err error) (time.Duration, bool) {
-	var rl *discordgo.RateLimitError
-	if errors.As(err, &rl) && rl.RateLimit != nil && rl.TooManyRequests != nil {
-		return rl.RetryAfter, true
-	}
-	return 0, false
-}
-
 // timedResponder notes when the initial response was sent.
 type timedResponder struct {
 	Responder
@@ -360,87 +288,3 @@ func (t *timedResponder) Respond(ctx context.Context, resp *discordgo.Interactio
 	}
 	return err
 }
-
-// labels names an interaction for the metrics: its kind, and its command
-// (or component or form route) when the router knows it, else "unknown", so
-// that the label values stay few whatever arrives.
-func (r *Router) labels(i *discordgo.Interaction) (kind, command string) {
-	command = "unknown"
-	switch i.Type {
-	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
-		kind = KindCommand
-		if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
-			kind = KindAutocomplete
-		}
-		if data, ok := i.Data.(discordgo.ApplicationCommandInteractionData); ok {
-			if _, known := r.commands[data.Name]; known {
-				command = data.Name
-			}
-		}
-	case discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit:
-		var customID string
-		switch data := i.Data.(type) {
-		case discordgo.MessageComponentInteractionData:
-			kind, customID = KindComponent, data.CustomID
-		case discordgo.ModalSubmitInteractionData:
-			kind, customID = KindModal, data.CustomID
-		default:
-			kind = KindComponent
-			if i.Type == discordgo.InteractionModalSubmit {
-				kind = KindModal
-			}
-		}
-		prefix, _, _ := strings.Cut(customID, ":")
-		if _, known := r.components[prefix]; known {
-			command = prefix
-		}
-	case discordgo.InteractionPing:
-		kind, command = KindPing, "ping"
-	default:
-		kind = "other"
-	}
-	return kind, command
-}
-
-// internalErrorContent is the answer of a handler that panicked (Router.Handle
-// and Serve recover with it).
-const internalErrorContent = "⚠️ " + internalErrorMessage
-
-// responseOutcome classifies the router's answer: errors are ephemeral
-// messages starting with "⚠️" (errorResponse), a refusal names the Manage
-// Server permission, a panic answers with internalErrorContent.
-func responseOutcome(resp *discordgo.InteractionResponse) string {
-	if resp == nil {
-		return OutcomeError
-	}
-	if resp.Type != discordgo.InteractionResponseChannelMessageWithSource && resp.Type != discordgo.InteractionResponseUpdateMessage {
-		return OutcomeOK
-	}
-	if resp.Data == nil || resp.Data.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.HasPrefix(resp.Data.Content, "⚠️") {
-		return OutcomeOK
-	}
-	switch {
-	case resp.Data.Content == internalErrorContent:
-		return OutcomePanic
-	case strings.Contains(resp.Data.Content, needManageServer):
-		return OutcomeRefused
-	}
-	return OutcomeError
-}
-
-// redactToken hides an interaction token in err's text (REST errors quote
-// the URL, which holds it) while keeping err's chain for errors.As.
-func redactToken(err error, token string) error {
-	if err == nil || token == "" || !strings.Contains(err.Error(), token) {
-		return err
-	}
-	return &redactedError{err: err, token: token}
-}
-
-type redactedError struct {
-	err   error
-	token string
-}
-
-func (e *redactedError) Error() string { return strings.ReplaceAll(e.err.Error(), e.token, "[token]") }
-func (e *redactedError) Unwrap() error { return e.err }

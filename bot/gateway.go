@@ -8,104 +8,26 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"runtime/debug"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"briefbot/briefs"
+	"briefbot/internal/backoff"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
 )
 
-// DefaultAPIURL is Discord's REST base, the default of DISCORD_API_URL.
-const DefaultAPIURL = "https://discord.com/api/v9"
-
-// discordgo builds every REST URL from this host and path (its
-// EndpointDiscord and APIVersion), which NewHTTPClient maps to the
-// configured API URL.
-const (
-	discordHost    = "discord.com"
-	discordAPIPath = "/api/v9"
-)
-
 // Defaults of Gateway.
 const (
-	DefaultShutdownTimeout = 10 * time.Second
-	DefaultHTTPTimeout     = 10 * time.Second
-	// interactionTimeout bounds the work on one interaction: its token (for
-	// edits and follow-ups) is valid for 15 minutes.
-	interactionTimeout = 15 * time.Minute
-	openTimeout        = 30 * time.Second
-	maxReconnectDelay  = time.Minute
-	registerAttempts   = 3
+	openTimeout       = 30 * time.Second
+	maxReconnectDelay = time.Minute
+	registerAttempts  = 3
 )
 
 // ShardCountAuto as Gateway.ShardCount (SHARD_COUNT=auto) takes the shard
 // count that Discord recommends in GET /gateway/bot.
 const ShardCountAuto = -1
-
-// NewHTTPClient returns the client for discordgo's Session.Client: requests
-// to the Discord API (https://discord.com/api/v9/...) go to apiURL instead
-// (DISCORD_API_URL: scheme, host and path prefix, e.g.
-// http://127.0.0.1:8080/api/v9 for a fake or a REST proxy), and requests to
-// any other host are refused, since the bot needs no other. It never changes
-// discordgo's global endpoint variables. timeout bounds each request.
-func NewHTTPClient(apiURL string, timeout time.Duration) (*http.Client, error) {
-	base, err := parseAPIURL(apiURL)
-	if err != nil {
-		return nil, err
-	}
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	// Interactions are answered concurrently; keep connections for them.
-	t.MaxIdleConns = 100
-	t.MaxIdleConnsPerHost = 64
-	return &http.Client{Timeout: timeout, Transport: &apiTransport{base: base, next: t}}, nil
-}
-
-// parseAPIURL checks an API base URL; the result has no trailing slash.
-func parseAPIURL(apiURL string) (*url.URL, error) {
-	if apiURL == "" {
-		apiURL = DefaultAPIURL
-	}
-	u, err := url.Parse(apiURL)
-	if err != nil {
-		return nil, briefs.Errorf(briefs.EINVALID, "the Discord API URL is not a URL (want one like %s)", DefaultAPIURL)
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, briefs.Errorf(briefs.EINVALID, "the Discord API URL %q must be an http(s) URL with a host and no credentials, query or fragment, like %s", u.Redacted(), DefaultAPIURL)
-	}
-	u.Path = strings.TrimSuffix(u.Path, "/")
-	u.RawPath = strings.TrimSuffix(u.RawPath, "/")
-	return u, nil
-}
-
-// apiTransport sends discordgo's requests for the Discord API to base.
-type apiTransport struct {
-	base *url.URL
-	next http.RoundTripper
-}
-
-func (t *apiTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	path := req.URL.Path
-	if req.URL.Host != discordHost || (path != discordAPIPath && !strings.HasPrefix(path, discordAPIPath+"/")) {
-		if req.Body != nil {
-			req.Body.Close()
-		}
-		return nil, fmt.Errorf("refusing a request to %s://%s%s: briefbot only talks to the Discord API", req.URL.Scheme, req.URL.Host, path)
-	}
-	out := req.Clone(req.Context())
-	out.Host = ""
-	out.URL.Scheme, out.URL.Host = t.base.Scheme, t.base.Host
-	out.URL.Path = t.base.Path + strings.TrimPrefix(path, discordAPIPath)
-	out.URL.RawPath = ""
-	if req.URL.RawPath != "" {
-		out.URL.RawPath = t.base.EscapedPath() + strings.TrimPrefix(req.URL.RawPath, discordAPIPath)
-	}
-	return t.next.RoundTrip(out)
-}
 
 // Gateway serves one Router over Discord's gateway: it connects with the bot
 // token, registers the command table with one bulk overwrite once READY names
@@ -162,13 +84,6 @@ func (g *Gateway) log() *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
-func orDefault(d, def time.Duration) time.Duration {
-	if d > 0 {
-		return d
-	}
-	return def
-}
-
 // Run connects and serves until ctx is done, then closes the gateway and
 // waits (at most ShutdownTimeout) for the interactions in flight; it returns
 // nil after such a shutdown. A refused token (401, or gateway close 4004),
@@ -177,7 +92,40 @@ func orDefault(d, def time.Duration) time.Duration {
 // unreachable API at start-up is EUNAVAILABLE. A lost connection is resumed,
 // with backoff, without ending Run.
 func (g *Gateway) Run(ctx context.Context) error {
-	token := strings.TrimPrefix(strings.TrimSpace(g.Token), "Bot ")
+	token := botToken(g.Token)
+	if err := g.check(token); err != nil {
+		return err
+	}
+	defer g.connected.Store(false)
+	r, err := g.newRun(ctx, token)
+	if err != nil {
+		return err
+	}
+	defer r.inflight.cancel()
+	// Once ctx is done, a failure is the stop itself: Run ends quietly.
+	unlessStopped := func(err error) error {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	if _, err := r.s.User("@me", discordgo.WithContext(ctx)); err != nil {
+		return unlessStopped(apiError("check the bot token", err))
+	}
+	if err := r.shards(ctx); err != nil {
+		return unlessStopped(err)
+	}
+	r.log.Info("connecting to the Discord gateway", "api", redactURL(g.APIURL), "shard", r.s.ShardID, "shards", r.s.ShardCount)
+	err = r.connect(ctx)
+	if err == nil {
+		err = r.follow(ctx)
+	}
+	r.shutdown()
+	return unlessStopped(err)
+}
+
+// check refuses a configuration that Run cannot serve.
+func (g *Gateway) check(token string) error {
 	if token == "" {
 		return briefs.Errorf(briefs.EINVALID, "DISCORD_TOKEN is required to connect to Discord")
 	}
@@ -187,17 +135,16 @@ func (g *Gateway) Run(ctx context.Context) error {
 	if g.ShardID < 0 || g.ShardCount < ShardCountAuto || (g.ShardCount != ShardCountAuto && g.ShardID >= max(g.ShardCount, 1)) {
 		return briefs.Errorf(briefs.EINVALID, "SHARD_ID %d must be at least 0 and below SHARD_COUNT %d", g.ShardID, max(g.ShardCount, 1))
 	}
-	defer g.connected.Store(false)
-	client, err := NewHTTPClient(g.APIURL, orDefault(g.HTTPTimeout, DefaultHTTPTimeout))
+	return nil
+}
+
+// newRun builds the session of one Run, with the run's event handlers.
+func (g *Gateway) newRun(ctx context.Context, token string) (*gatewayRun, error) {
+	s, err := newRESTSession("Bot "+token, g.APIURL, g.HTTPTimeout)
 	if err != nil {
-		return err
-	}
-	s, err := discordgo.New("Bot " + token)
-	if err != nil {
-		return fmt.Errorf("gateway: %w", err)
+		return nil, err
 	}
 	conns := &connTracker{conns: map[net.Conn]struct{}{}}
-	s.Client = client
 	s.Dialer = conns.dialer()
 	// Interactions arrive without any intent.
 	s.Identify.Intents = discordgo.IntentsNone
@@ -205,24 +152,19 @@ func (g *Gateway) Run(ctx context.Context) error {
 	// it instead of looping inside discordgo.
 	s.ShouldReconnectOnError = false
 	s.ShouldReconnectVoiceOnSessionError = false
-	s.StateEnabled = false
 	// Handlers run on the gateway's reader in order; each interaction then
 	// gets its own goroutine, counted for shutdown.
 	s.SyncEvents = true
-	// discordgo logs through the standard logger; Run reports what matters.
-	s.LogLevel = -1
 
-	base, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancelBase()
 	r := &gatewayRun{
-		g:            g,
-		s:            s,
-		log:          g.log(),
-		conns:        conns,
-		base:         base,
+		g:     g,
+		s:     s,
+		log:   g.log(),
+		conns: conns,
+		// In-flight answers outlive Run's ctx, so that they complete.
+		inflight:     newInFlight(context.WithoutCancel(ctx), g.log()),
 		ready:        make(chan *discordgo.Ready, 4),
 		disconnected: make(chan struct{}, 1),
-		accepting:    true,
 		deferral:     &Deferral{Router: g.Router, After: g.DeferAfter, Logger: g.log(), Observer: g.Observer},
 	}
 	s.AddHandler(r.onReady)
@@ -230,32 +172,17 @@ func (g *Gateway) Run(ctx context.Context) error {
 	s.AddHandler(r.onConnect)
 	s.AddHandler(r.onDisconnect)
 	s.AddHandler(r.onInteraction)
+	return r, nil
+}
 
-	if _, err := s.User("@me", discordgo.WithContext(ctx)); err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
-		return apiError("check the bot token", err)
-	}
-	if err := r.shards(ctx); err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
-		return err
-	}
-	r.log.Info("connecting to the Discord gateway", "api", redactURL(g.APIURL), "shard", s.ShardID, "shards", s.ShardCount)
-	if err := r.connect(ctx); err != nil {
-		r.shutdown(cancelBase)
-		if ctx.Err() != nil {
-			return nil
-		}
-		return err
-	}
+// follow handles the connection's events until ctx is done: it registers
+// the commands on the first READY and resumes a lost connection. It
+// returns nil when ctx is done, else the error that ends Run.
+func (r *gatewayRun) follow(ctx context.Context) error {
 	registered := false
 	for {
 		select {
 		case <-ctx.Done():
-			r.shutdown(cancelBase)
 			return nil
 		case ready := <-r.ready:
 			if registered {
@@ -264,14 +191,7 @@ func (g *Gateway) Run(ctx context.Context) error {
 			if r.s.ShardID != 0 {
 				// One bulk overwrite per deployment, not one per shard.
 				r.log.Info("commands are registered by shard 0", "shard", r.s.ShardID)
-				registered = true
-				continue
-			}
-			if err := r.register(ctx, ready); err != nil {
-				r.shutdown(cancelBase)
-				if ctx.Err() != nil {
-					return nil
-				}
+			} else if err := r.register(ctx, ready); err != nil {
 				return err
 			}
 			registered = true
@@ -281,14 +201,10 @@ func (g *Gateway) Run(ctx context.Context) error {
 			}
 			r.log.Warn("gateway connection lost; resuming", "shard", r.s.ShardID)
 			if err := r.connect(ctx); err != nil {
-				r.shutdown(cancelBase)
-				if ctx.Err() != nil {
-					return nil
-				}
 				return err
 			}
-			if g.Observer != nil {
-				g.Observer.GatewayReconnected()
+			if r.g.Observer != nil {
+				r.g.Observer.GatewayReconnected()
 			}
 		}
 	}
@@ -315,21 +231,14 @@ func (r *gatewayRun) shards(ctx context.Context) error {
 
 // gatewayRun is the state of one Run.
 type gatewayRun struct {
-	g     *Gateway
-	s     *discordgo.Session
-	log   *slog.Logger
-	conns *connTracker
-	// base is the parent of the interactions' contexts: it outlives Run's
-	// ctx so that in-flight answers complete, and is cancelled when the
-	// shutdown wait runs out.
-	base         context.Context
+	g            *Gateway
+	s            *discordgo.Session
+	log          *slog.Logger
+	conns        *connTracker
+	inflight     *inFlight
 	ready        chan *discordgo.Ready
 	disconnected chan struct{}
 	deferral     *Deferral
-
-	mu        sync.Mutex
-	accepting bool
-	inflight  sync.WaitGroup
 }
 
 func (r *gatewayRun) onReady(_ *discordgo.Session, ev *discordgo.Ready) {
@@ -360,48 +269,18 @@ func (r *gatewayRun) onInteraction(s *discordgo.Session, ev *discordgo.Interacti
 	if ev.Interaction == nil {
 		return
 	}
-	r.mu.Lock()
-	if !r.accepting {
-		r.mu.Unlock()
+	if !r.inflight.admit() {
 		r.log.Warn("interaction arrived during shutdown; not answered", "interaction", ev.ID)
 		return
 	}
-	r.inflight.Add(1)
-	r.mu.Unlock()
-	go r.serve(s, ev.Interaction)
-}
-
-// serve answers one interaction; a panic ends this interaction only.
-func (r *gatewayRun) serve(s *discordgo.Session, i *discordgo.Interaction) {
-	defer r.inflight.Done()
-	defer func() {
-		if p := recover(); p != nil {
-			r.log.Error("panic serving interaction", "interaction", i.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-		}
-	}()
-	ctx, cancel := context.WithTimeout(r.base, interactionTimeout)
-	defer cancel()
-	// Serve keeps the interaction token (which REST errors quote in their
-	// URL) out of its error.
-	if err := r.deferral.Serve(ctx, i, sessionResponder{s: s, i: i}); err != nil {
-		r.log.Warn("interaction not answered", "interaction", i.ID, "type", i.Type.String(), "err", err)
-	}
+	go r.inflight.answer(r.deferral, ev.Interaction, sessionResponder{s: s, i: ev.Interaction})
 }
 
 // connect opens the gateway (IDENTIFY the first time, RESUME afterwards),
 // retrying with backoff until ctx is done; fatal close codes end it.
 func (r *gatewayRun) connect(ctx context.Context) error {
-	var delay time.Duration
-	for attempt := 1; ; attempt++ {
-		if delay > 0 {
-			t := time.NewTimer(delay)
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-				t.Stop()
-				return ctx.Err()
-			}
-		}
+	tries := backoff.Exponential(0, time.Second, maxReconnectDelay).Start()
+	for {
 		err := r.open(ctx)
 		if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
 			return nil
@@ -412,8 +291,10 @@ func (r *gatewayRun) connect(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		delay = min(max(2*delay, time.Second), maxReconnectDelay)
-		r.log.Warn("cannot connect to the Discord gateway; retrying", "attempt", attempt, "retry_in", delay, "err", err)
+		r.log.Warn("cannot connect to the Discord gateway; retrying", "attempt", tries.Attempt(), "retry_in", tries.Delay(), "err", err)
+		if !tries.Wait(ctx) {
+			return ctx.Err()
+		}
 	}
 }
 
@@ -475,21 +356,15 @@ func (r *gatewayRun) register(ctx context.Context, ready *discordgo.Ready) error
 	}
 	cmds := r.g.Router.ApplicationCommands()
 	var err error
-	for attempt := 1; attempt <= registerAttempts; attempt++ {
+	for tries := backoff.Linear(registerAttempts, time.Second).Start(); ; {
 		_, err = r.s.ApplicationCommandBulkOverwrite(appID, r.g.GuildID, cmds, discordgo.WithContext(ctx))
 		if err == nil {
 			r.log.Info("commands registered", "count", len(cmds), "scope", scope)
 			return nil
 		}
 		var rerr *discordgo.RESTError
-		if ctx.Err() != nil || !errors.As(err, &rerr) || rerr.Response.StatusCode < 500 || attempt == registerAttempts {
+		if ctx.Err() != nil || !errors.As(err, &rerr) || rerr.Response.StatusCode < 500 || !tries.Wait(ctx) {
 			break
-		}
-		t := time.NewTimer(time.Duration(attempt) * time.Second)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
 		}
 	}
 	hint := ""
@@ -499,32 +374,16 @@ func (r *gatewayRun) register(ctx context.Context, ready *discordgo.Ready) error
 	return apiError("register the slash commands ("+scope+")"+hint, err)
 }
 
-// shutdown stops taking interactions, closes the gateway and waits for the
-// interactions in flight, cancelling them when the wait runs out.
-func (r *gatewayRun) shutdown(cancel context.CancelFunc) {
-	r.mu.Lock()
-	r.accepting = false
-	r.mu.Unlock()
-	done := make(chan struct{})
-	go func() {
-		r.inflight.Wait()
-		close(done)
-	}()
-	timeout := time.NewTimer(orDefault(r.g.ShutdownTimeout, DefaultShutdownTimeout))
-	defer timeout.Stop()
+// shutdown stops taking interactions, closes the gateway and waits (at
+// most ShutdownTimeout) for the interactions in flight, cancelling them
+// when the wait runs out.
+func (r *gatewayRun) shutdown() {
+	ctx, cancel := context.WithTimeout(context.Background(), orDefault(r.g.ShutdownTimeout, DefaultShutdownTimeout))
+	defer cancel()
+	r.inflight.refuseNew()
 	r.s.Close()
-	select {
-	case <-done:
+	if r.inflight.drain(ctx) == nil {
 		r.log.Info("gateway closed")
-		return
-	case <-timeout.C:
-	}
-	r.log.Warn("interactions still running at shutdown; cancelling them")
-	cancel()
-	select {
-	case <-done:
-	case <-time.After(time.Second):
-		r.log.Error("interactions did not stop after cancellation")
 	}
 }
 
@@ -561,84 +420,4 @@ func redactURL(raw string) string {
 		return "(invalid URL)"
 	}
 	return u.Redacted()
-}
-
-// sessionResponder answers one interaction through a discordgo Session.
-type sessionResponder struct {
-	s *discordgo.Session
-	i *discordgo.Interaction
-}
-
-// Respond reports a 429 as an error (Deferral decides about the retry).
-func (r sessionResponder) Respond(ctx context.Context, resp *discordgo.InteractionResponse) error {
-	return r.s.InteractionRespond(r.i, resp, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
-}
-
-// EditOriginal, DeleteOriginal and Followup let discordgo retry 429s: they
-// have the token's 15 minutes.
-func (r sessionResponder) EditOriginal(ctx context.Context, edit *discordgo.WebhookEdit) error {
-	_, err := r.s.InteractionResponseEdit(r.i, edit, discordgo.WithContext(ctx))
-	return err
-}
-
-func (r sessionResponder) DeleteOriginal(ctx context.Context) error {
-	return r.s.InteractionResponseDelete(r.i, discordgo.WithContext(ctx))
-}
-
-func (r sessionResponder) Followup(ctx context.Context, msg *discordgo.WebhookParams) error {
-	_, err := r.s.FollowupMessageCreate(r.i, true, msg, discordgo.WithContext(ctx))
-	return err
-}
-
-// connTracker remembers the gateway sockets it dialled, so that a hanging
-// Session.Open can be cut.
-type connTracker struct {
-	mu    sync.Mutex
-	conns map[net.Conn]struct{}
-}
-
-func (t *connTracker) dialer() *websocket.Dialer {
-	nd := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
-	return &websocket.Dialer{
-		Proxy:            http.ProxyFromEnvironment,
-		HandshakeTimeout: 10 * time.Second,
-		NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			c, err := nd.DialContext(ctx, network, addr)
-			if err != nil {
-				return nil, err
-			}
-			tc := &trackedConn{Conn: c, t: t}
-			t.mu.Lock()
-			t.conns[tc] = struct{}{}
-			t.mu.Unlock()
-			return tc, nil
-		},
-	}
-}
-
-func (t *connTracker) closeAll() {
-	t.mu.Lock()
-	conns := make([]net.Conn, 0, len(t.conns))
-	for c := range t.conns {
-		conns = append(conns, c)
-	}
-	t.mu.Unlock()
-	for _, c := range conns {
-		c.Close()
-	}
-}
-
-type trackedConn struct {
-	net.Conn
-	t    *connTracker
-	once sync.Once
-}
-
-func (c *trackedConn) Close() error {
-	c.once.Do(func() {
-		c.t.mu.Lock()
-		delete(c.t.conns, c)
-		c.t.mu.Unlock()
-	})
-	return c.Conn.Close()
 }

@@ -19,10 +19,10 @@ const (
 
 // handleBrief answers /brief topic: the brief as an embed with a link button,
 // or the candidates when the topic matched several articles.
-func (r *Router) handleBrief(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
+func (r *Router) handleBrief(ctx context.Context, in *Interaction) (*discordgo.InteractionResponse, error) {
 	lookup, err := r.briefs.Brief(ctx, in.GuildID, in.String("topic"))
 	if err != nil {
-		return r.fail(in, err)
+		return nil, err
 	}
 	if lookup.Brief == nil {
 		lines := make([]string, 0, len(lookup.Candidates))
@@ -36,50 +36,50 @@ func (r *Router) handleBrief(ctx context.Context, in *Interaction) *discordgo.In
 				Description: strings.Join(lines, "\n"),
 				Footer:      &discordgo.MessageEmbedFooter{Text: "Ask again with one of the slugs, e.g. /brief " + lookup.Candidates[0].Slug},
 			}},
-		})
+		}), nil
 	}
 	return message(&discordgo.InteractionResponseData{
 		Embeds:     []*discordgo.MessageEmbed{BriefEmbed(*lookup.Brief)},
 		Components: sourceButton(*lookup.Brief),
-	})
+	}), nil
 }
 
 // suggestBriefs answers autocomplete for slugs: label the title, value the slug.
-func (r *Router) suggestBriefs(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
+func (r *Router) suggestBriefs(ctx context.Context, in *Interaction) (*discordgo.InteractionResponse, error) {
 	ls, err := r.briefs.Suggest(ctx, in.GuildID, in.Focused())
 	if err != nil {
 		// Autocomplete cannot show an error; an empty list is the honest answer.
 		r.log.Warn("autocomplete failed", "interaction", in.ID, "err", err)
-		return choicesResponse(nil)
+		return choicesResponse(nil), nil
 	}
-	return choicesResponse(ls)
+	return choicesResponse(ls), nil
 }
 
 // handleBriefs answers /briefs [query] with the first page of matches.
-func (r *Router) handleBriefs(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
+func (r *Router) handleBriefs(ctx context.Context, in *Interaction) (*discordgo.InteractionResponse, error) {
 	data, err := r.listingsPage(ctx, in.GuildID, in.String("query"), 0)
 	if err != nil {
-		return r.fail(in, err)
+		return nil, err
 	}
-	return message(data)
+	return message(data), nil
 }
 
 // handleBriefsPage answers a paging button of /briefs by replacing the list.
-func (r *Router) handleBriefsPage(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
+func (r *Router) handleBriefsPage(ctx context.Context, in *Interaction) (*discordgo.InteractionResponse, error) {
 	// "briefs:<offset>:<query>"
 	parts := strings.SplitN(in.MessageComponentData().CustomID, ":", 3)
 	if len(parts) != 3 {
-		return errorResponse(briefs.Errorf(briefs.EINVALID, "This button has expired; run /briefs again."))
+		return nil, briefs.Errorf(briefs.EINVALID, "This button has expired; run /briefs again.")
 	}
 	offset, err := strconv.Atoi(parts[1])
 	if err != nil || offset < 0 {
-		return errorResponse(briefs.Errorf(briefs.EINVALID, "This button has expired; run /briefs again."))
+		return nil, briefs.Errorf(briefs.EINVALID, "This button has expired; run /briefs again.")
 	}
 	data, err := r.listingsPage(ctx, in.GuildID, parts[2], offset)
 	if err != nil {
-		return r.fail(in, err)
+		return nil, err
 	}
-	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: data}
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: data}, nil
 }
 
 // listingsPage renders one page of /briefs with Previous/Next buttons.
@@ -122,10 +122,10 @@ func (r *Router) listingsPage(ctx context.Context, guildID, query string, offset
 
 // handleArticleAdd answers /article add. With neither url nor text it opens a
 // form to paste the text into.
-func (r *Router) handleArticleAdd(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
+func (r *Router) handleArticleAdd(ctx context.Context, in *Interaction) (*discordgo.InteractionResponse, error) {
 	text, url := in.String("text"), in.String("url")
 	if strings.TrimSpace(text) == "" && strings.TrimSpace(url) == "" {
-		return articleModal(in.String("slug"), in.String("title"))
+		return articleModal(in.String("slug"), in.String("title")), nil
 	}
 	if strings.TrimSpace(text) == "" {
 		res, err := r.briefs.AddURL(ctx, briefs.AddURLInput{GuildID: in.GuildID, UserID: in.UserID(), URL: url, Slug: in.String("slug"), Title: in.String("title")})
@@ -135,9 +135,9 @@ func (r *Router) handleArticleAdd(ctx context.Context, in *Interaction) *discord
 }
 
 // handleArticleModal takes the pasted text of the /article add form.
-func (r *Router) handleArticleModal(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
+func (r *Router) handleArticleModal(ctx context.Context, in *Interaction) (*discordgo.InteractionResponse, error) {
 	if !in.CanManageServer() {
-		return errorResponse(briefs.Errorf(briefs.EINVALID, "%s to add articles.", needManageServer))
+		return nil, briefs.Errorf(briefs.EFORBIDDEN, "%s to add articles.", needManageServer)
 	}
 	return r.addArticle(ctx, in, briefs.AddInput{
 		Text:  in.ModalValue("text"),
@@ -146,16 +146,16 @@ func (r *Router) handleArticleModal(ctx context.Context, in *Interaction) *disco
 	})
 }
 
-func (r *Router) addArticle(ctx context.Context, in *Interaction, add briefs.AddInput) *discordgo.InteractionResponse {
+func (r *Router) addArticle(ctx context.Context, in *Interaction, add briefs.AddInput) (*discordgo.InteractionResponse, error) {
 	add.GuildID, add.UserID = in.GuildID, in.UserID()
 	res, err := r.briefs.Add(ctx, add)
 	return r.added(in, res, err)
 }
 
 // added confirms an add to the admin who made it.
-func (r *Router) added(in *Interaction, res briefs.AddResult, err error) *discordgo.InteractionResponse {
+func (r *Router) added(in *Interaction, res briefs.AddResult, err error) (*discordgo.InteractionResponse, error) {
 	if err != nil {
-		return r.fail(in, err)
+		return nil, err
 	}
 	note := fmt.Sprintf("Added `%s`. Anyone can now ask /brief %s.", res.Brief.Slug, res.Brief.Slug)
 	if !res.Created {
@@ -168,7 +168,7 @@ func (r *Router) added(in *Interaction, res briefs.AddResult, err error) *discor
 		Content: note,
 		Flags:   discordgo.MessageFlagsEphemeral,
 		Embeds:  []*discordgo.MessageEmbed{BriefEmbed(res.Brief)},
-	})
+	}), nil
 }
 
 // articleModal is the form for pasting an article.
@@ -196,34 +196,23 @@ func articleModal(slug, title string) *discordgo.InteractionResponse {
 
 // handleArticleRefresh answers /article refresh slug: the page is fetched
 // again and the brief rebuilt under the same slug.
-func (r *Router) handleArticleRefresh(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
+func (r *Router) handleArticleRefresh(ctx context.Context, in *Interaction) (*discordgo.InteractionResponse, error) {
 	b, err := r.briefs.Refresh(ctx, in.GuildID, in.UserID(), in.String("slug"))
 	if err != nil {
-		return r.fail(in, err)
+		return nil, err
 	}
 	return message(&discordgo.InteractionResponseData{
 		Content: fmt.Sprintf("Refreshed `%s` from its link.", b.Slug),
 		Flags:   discordgo.MessageFlagsEphemeral,
 		Embeds:  []*discordgo.MessageEmbed{BriefEmbed(b)},
-	})
+	}), nil
 }
 
 // handleArticleRemove answers /article remove slug.
-func (r *Router) handleArticleRemove(ctx context.Context, in *Interaction) *discordgo.InteractionResponse {
+func (r *Router) handleArticleRemove(ctx context.Context, in *Interaction) (*discordgo.InteractionResponse, error) {
 	a, err := r.briefs.Remove(ctx, in.GuildID, in.String("slug"))
 	if err != nil {
-		return r.fail(in, err)
+		return nil, err
 	}
-	return ephemeral(fmt.Sprintf("Removed `%s` (%s).", a.Slug, a.Title))
-}
-
-// fail logs what the user should not see and answers with what they should.
-func (r *Router) fail(in *Interaction, err error) *discordgo.InteractionResponse {
-	switch briefs.ErrorCode(err) {
-	case briefs.EINTERNAL, briefs.EUNAVAILABLE:
-		r.log.Error("interaction failed", "interaction", in.ID, "err", err)
-	default:
-		r.log.Debug("interaction refused", "interaction", in.ID, "err", err)
-	}
-	return errorResponse(err)
+	return ephemeral(fmt.Sprintf("Removed `%s` (%s).", a.Slug, a.Title)), nil
 }

@@ -31,11 +31,6 @@ const (
 	MaxTimestampSkew = 5 * time.Minute
 	// seenCap bounds the interaction ids remembered against replays.
 	seenCap = 1 << 16
-	// editRetryWindow is how long after the initial response an edit or
-	// follow-up answered 404 is retried: Discord may not have processed the
-	// HTTP answer yet when a handler finishes just after its deferral.
-	editRetryWindow = 5 * time.Second
-	editAttempts    = 3
 )
 
 // InteractionsConfig configures an InteractionsServer.
@@ -106,23 +101,11 @@ type InteractionsServer struct {
 	log      *slog.Logger
 	rest     *discordgo.Session
 	deferral *Deferral
-
-	// base is the parent of the interactions' contexts; it outlives the
-	// requests (deferred answers finish after them) and is cancelled when
-	// the shutdown wait runs out.
-	base       context.Context
-	cancelBase context.CancelFunc
+	inflight *inFlight
 
 	mu       sync.Mutex
-	closing  bool
-	inflight sync.WaitGroup
 	seen     map[string]time.Time
 	seenFIFO []seenID
-}
-
-type seenID struct {
-	id string
-	at time.Time
 }
 
 // NewInteractionsServer checks the configuration and builds the endpoint.
@@ -138,35 +121,26 @@ func NewInteractionsServer(cfg InteractionsConfig) (*InteractionsServer, error) 
 	}
 	rest := cfg.REST
 	if rest == nil {
-		client, err := NewHTTPClient(cfg.APIURL, orDefault(cfg.HTTPTimeout, DefaultHTTPTimeout))
-		if err != nil {
-			return nil, err
-		}
 		auth := ""
-		if token := strings.TrimPrefix(strings.TrimSpace(cfg.Token), "Bot "); token != "" {
+		if token := botToken(cfg.Token); token != "" {
 			auth = "Bot " + token
 		}
-		if rest, err = discordgo.New(auth); err != nil {
-			return nil, fmt.Errorf("interactions endpoint: %w", err)
+		if rest, err = newRESTSession(auth, cfg.APIURL, cfg.HTTPTimeout); err != nil {
+			return nil, err
 		}
-		rest.Client = client
-		rest.LogLevel = -1
-		rest.StateEnabled = false
 	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	base, cancel := context.WithCancel(context.Background())
 	return &InteractionsServer{
-		cfg:        cfg,
-		key:        ed25519.PublicKey(key),
-		log:        log,
-		rest:       rest,
-		deferral:   &Deferral{Router: cfg.Router, After: cfg.DeferAfter, Logger: log, Observer: cfg.Observer},
-		base:       base,
-		cancelBase: cancel,
-		seen:       map[string]time.Time{},
+		cfg:      cfg,
+		key:      ed25519.PublicKey(key),
+		log:      log,
+		rest:     rest,
+		deferral: &Deferral{Router: cfg.Router, After: cfg.DeferAfter, Logger: log, Observer: cfg.Observer},
+		inflight: newInFlight(context.Background(), log),
+		seen:     map[string]time.Time{},
 	}, nil
 }
 
@@ -179,47 +153,8 @@ func (s *InteractionsServer) now() time.Time {
 
 // ServeHTTP answers one interaction request.
 func (s *InteractionsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	limit := s.cfg.MaxBodyBytes
-	if limit <= 0 {
-		limit = DefaultMaxInteractionBytes
-	}
-	if r.ContentLength > limit {
-		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "cannot read the request body", http.StatusBadRequest)
-		return
-	}
-	if reason := s.verify(r.Header, body); reason != "" {
-		// Discord itself probes the endpoint with bad signatures, and so
-		// does anyone on the internet: not worth more than debug.
-		s.log.Debug("interaction request refused", "reason", reason, "remote", r.RemoteAddr)
-		http.Error(w, "invalid request signature", http.StatusUnauthorized)
-		return
-	}
-	var i discordgo.Interaction
-	if err := json.Unmarshal(body, &i); err != nil || i.Type == 0 {
-		http.Error(w, "not an interaction", http.StatusBadRequest)
-		return
-	}
-	if i.Type == discordgo.InteractionPing {
-		writeJSON(w, []byte(`{"type":1}`))
-		return
-	}
-	if i.ID == "" {
-		http.Error(w, "the interaction has no id", http.StatusBadRequest)
+	i, ok := s.readInteraction(w, r)
+	if !ok {
 		return
 	}
 	if !s.firstSight(i.ID) || !s.firstSightShared(r.Context(), i.ID, r.Header.Get("X-Signature-Timestamp")) {
@@ -227,23 +162,19 @@ func (s *InteractionsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "interaction already received", http.StatusConflict)
 		return
 	}
-	s.mu.Lock()
-	if s.closing {
-		s.mu.Unlock()
+	if !s.inflight.admit() {
 		w.Header().Set("Retry-After", "5")
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	s.inflight.Add(1)
-	s.mu.Unlock()
 
 	out := &httpResponder{
-		sessionResponder: sessionResponder{s: s.rest, i: &i},
+		sessionResponder: sessionResponder{s: s.rest, i: i},
 		initial:          make(chan initialAnswer),
 		gone:             make(chan struct{}),
 	}
 	served := make(chan struct{})
-	go s.serve(&i, out, served)
+	go s.serve(i, out, served)
 	defer close(out.gone)
 
 	wait := time.NewTimer(s.deferral.deadline() + time.Second)
@@ -260,91 +191,60 @@ func (s *InteractionsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// readInteraction reads a genuine interaction from the request, or answers
+// the request itself (an error status, or PING's pong) and reports false.
+func (s *InteractionsServer) readInteraction(w http.ResponseWriter, r *http.Request) (*discordgo.Interaction, bool) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return nil, false
+	}
+	limit := s.cfg.MaxBodyBytes
+	if limit <= 0 {
+		limit = DefaultMaxInteractionBytes
+	}
+	if r.ContentLength > limit {
+		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+		return nil, false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			return nil, false
+		}
+		http.Error(w, "cannot read the request body", http.StatusBadRequest)
+		return nil, false
+	}
+	if reason := s.verify(r.Header, body); reason != "" {
+		// Discord itself probes the endpoint with bad signatures, and so
+		// does anyone on the internet: not worth more than debug.
+		s.log.Debug("interaction request refused", "reason", reason, "remote", r.RemoteAddr)
+		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		return nil, false
+	}
+	var i discordgo.Interaction
+	if err := json.Unmarshal(body, &i); err != nil || i.Type == 0 {
+		http.Error(w, "not an interaction", http.StatusBadRequest)
+		return nil, false
+	}
+	if i.Type == discordgo.InteractionPing {
+		writeJSON(w, []byte(`{"type":1}`))
+		return nil, false
+	}
+	if i.ID == "" {
+		http.Error(w, "the interaction has no id", http.StatusBadRequest)
+		return nil, false
+	}
+	return &i, true
+}
+
 // serve answers i through out in the background: the HTTP handler returns
 // with the initial response while a deferred answer is still being made.
 func (s *InteractionsServer) serve(i *discordgo.Interaction, out *httpResponder, served chan<- struct{}) {
-	defer s.inflight.Done()
 	defer close(served)
-	defer func() {
-		if p := recover(); p != nil {
-			s.log.Error("panic serving interaction", "interaction", i.ID, "panic", fmt.Sprint(p))
-		}
-	}()
-	ctx, cancel := context.WithTimeout(s.base, interactionTimeout)
-	defer cancel()
-	if err := s.deferral.Serve(ctx, i, out); err != nil {
-		s.log.Warn("interaction not answered", "interaction", i.ID, "type", i.Type.String(), "err", err)
-	}
-}
-
-// verify checks the signature of timestamp + body and the timestamp's age;
-// it returns why the request is refused, "" when it is genuine.
-func (s *InteractionsServer) verify(h http.Header, body []byte) string {
-	sig, err := hex.DecodeString(h.Get("X-Signature-Ed25519"))
-	if err != nil || len(sig) != ed25519.SignatureSize {
-		return "missing or malformed X-Signature-Ed25519"
-	}
-	ts := h.Get("X-Signature-Timestamp")
-	if ts == "" {
-		return "missing X-Signature-Timestamp"
-	}
-	msg := make([]byte, 0, len(ts)+len(body))
-	msg = append(append(msg, ts...), body...)
-	if !ed25519.Verify(s.key, msg, sig) {
-		return "bad signature"
-	}
-	sec, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil {
-		return "malformed X-Signature-Timestamp"
-	}
-	if skew := s.now().Sub(time.Unix(sec, 0)); skew > MaxTimestampSkew || skew < -MaxTimestampSkew {
-		return fmt.Sprintf("timestamp %s away from now, beyond %s", skew.Round(time.Second), MaxTimestampSkew)
-	}
-	return ""
-}
-
-// seenTimeout bounds the shared replay check, which must leave time for the
-// answer within Discord's 3 seconds.
-const seenTimeout = 500 * time.Millisecond
-
-// firstSightShared asks cfg.Seen whether the interaction id is new, for as
-// long as its signed timestamp ts (checked by verify) can still be accepted:
-// a replay must carry the same timestamp, and fails verify after that.
-func (s *InteractionsServer) firstSightShared(ctx context.Context, id, ts string) bool {
-	if s.cfg.Seen == nil {
-		return true
-	}
-	window := MaxTimestampSkew
-	if sec, err := strconv.ParseInt(ts, 10, 64); err == nil {
-		window = max(time.Unix(sec, 0).Add(MaxTimestampSkew).Sub(s.now()), 0) + time.Second
-	}
-	ctx, cancel := context.WithTimeout(ctx, seenTimeout)
-	defer cancel()
-	ok, err := s.cfg.Seen.FirstSight(ctx, id, window)
-	if err != nil {
-		s.log.Warn("cannot check the interaction id against other instances; this process's memory decides", "interaction", id, "err", err)
-		return true
-	}
-	return ok
-}
-
-// firstSight reports whether the interaction id is new to this process, and
-// remembers it for MaxTimestampSkew (a replay older than that fails the
-// timestamp check), at most seenCap ids.
-func (s *InteractionsServer) firstSight(id string) bool {
-	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for len(s.seenFIFO) > 0 && (len(s.seenFIFO) >= seenCap || now.Sub(s.seenFIFO[0].at) > MaxTimestampSkew) {
-		delete(s.seen, s.seenFIFO[0].id)
-		s.seenFIFO = s.seenFIFO[1:]
-	}
-	if _, dup := s.seen[id]; dup {
-		return false
-	}
-	s.seen[id] = now
-	s.seenFIFO = append(s.seenFIFO, seenID{id: id, at: now})
-	return true
+	s.inflight.answer(s.deferral, i, out)
 }
 
 // writeJSON writes a 200 JSON answer and flushes it.
@@ -366,30 +266,7 @@ func writeJSON(w http.ResponseWriter, body []byte) error {
 // then cancels them and waits at most a second more. It returns ctx's error
 // when the wait ran out.
 func (s *InteractionsServer) Shutdown(ctx context.Context) error {
-	s.mu.Lock()
-	s.closing = true
-	s.mu.Unlock()
-	done := make(chan struct{})
-	go func() {
-		s.inflight.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		s.cancelBase()
-		return nil
-	case <-ctx.Done():
-	}
-	s.log.Warn("interactions still running at shutdown; cancelling them")
-	s.cancelBase()
-	t := time.NewTimer(time.Second)
-	defer t.Stop()
-	select {
-	case <-done:
-	case <-t.C:
-		s.log.Error("interactions did not stop after cancellation")
-	}
-	return ctx.Err()
+	return s.inflight.drain(ctx)
 }
 
 // Serve serves the endpoint on l until ctx is done, then shuts down: it
@@ -442,75 +319,4 @@ func (s *InteractionsServer) ListenAndServe(ctx context.Context, addr string) er
 		return briefs.Errorf(briefs.EUNAVAILABLE, "cannot listen for HTTP interactions on %s: %v", addr, err)
 	}
 	return s.Serve(ctx, l)
-}
-
-// initialAnswer hands the encoded initial response to the HTTP handler;
-// ack carries the result of writing it.
-type initialAnswer struct {
-	body []byte
-	ack  chan error
-}
-
-// httpResponder answers one interaction of the HTTP endpoint: the initial
-// response goes into the HTTP response (handed to the waiting ServeHTTP),
-// the rest over REST with the interaction's token.
-type httpResponder struct {
-	sessionResponder
-	initial chan initialAnswer
-	gone    chan struct{} // closed when ServeHTTP has returned
-	at      time.Time     // when the initial response was written
-}
-
-// Respond hands resp to ServeHTTP and returns once it is written. It fails
-// when ServeHTTP has given up (Discord's deadline passed, the client left).
-func (h *httpResponder) Respond(ctx context.Context, resp *discordgo.InteractionResponse) error {
-	body, err := json.Marshal(resp)
-	if err != nil {
-		return fmt.Errorf("encode the interaction response: %w", err)
-	}
-	a := initialAnswer{body: body, ack: make(chan error, 1)}
-	select {
-	case h.initial <- a:
-	case <-h.gone:
-		return errors.New("the HTTP request was closed before the initial response")
-	case <-ctx.Done():
-		return fmt.Errorf("initial response: %w", ctx.Err())
-	}
-	if err := <-a.ack; err != nil {
-		return fmt.Errorf("write the initial response: %w", err)
-	}
-	h.at = time.Now()
-	return nil
-}
-
-func (h *httpResponder) EditOriginal(ctx context.Context, edit *discordgo.WebhookEdit) error {
-	return h.retryEarly404(ctx, func() error { return h.sessionResponder.EditOriginal(ctx, edit) })
-}
-
-func (h *httpResponder) DeleteOriginal(ctx context.Context) error {
-	return h.retryEarly404(ctx, func() error { return h.sessionResponder.DeleteOriginal(ctx) })
-}
-
-func (h *httpResponder) Followup(ctx context.Context, msg *discordgo.WebhookParams) error {
-	return h.retryEarly404(ctx, func() error { return h.sessionResponder.Followup(ctx, msg) })
-}
-
-// retryEarly404 retries a webhook call answered 404 shortly after the
-// initial response, which Discord may still be processing.
-func (h *httpResponder) retryEarly404(ctx context.Context, call func() error) error {
-	for attempt := 1; ; attempt++ {
-		err := call()
-		var rerr *discordgo.RESTError
-		if err == nil || attempt == editAttempts || !errors.As(err, &rerr) || rerr.Response == nil ||
-			rerr.Response.StatusCode != http.StatusNotFound || time.Since(h.at) > editRetryWindow {
-			return err
-		}
-		t := time.NewTimer(time.Duration(attempt) * 250 * time.Millisecond)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return err
-		}
-	}
 }

@@ -11,7 +11,12 @@ import (
 	"github.com/bwmarrin/discordgo"
 )
 
-// Discord's message limits (DESIGN.md section 6).
+// Discord's message limits: content 2000 characters; at most 10 embeds, of
+// a title up to 256, a description up to 4096, 25 fields (name 256, value
+// 1024), a footer up to 2048 and an author name up to 256, and 6000 in all;
+// 25 autocomplete choices of names up to 100; custom ids up to 100; button
+// labels up to 80. URLs over 512 characters are not linked, and /briefs
+// pages hold 10 briefs.
 const (
 	maxContent       = 2000
 	maxEmbeds        = 10

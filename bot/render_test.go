@@ -12,7 +12,7 @@ import (
 
 func runes(s string) int { return utf8.RuneCountInString(s) }
 
-// One case per Discord limit (DESIGN.md section 6), each checked after
+// One case per Discord message limit, each checked after
 // fitMessage on input well over it.
 func TestFitMessageEnforcesEachLimit(t *testing.T) {
 	over := func(n int) string { return strings.Repeat("é", n+50) }

@@ -1,7 +1,3 @@
-// Package bot is briefbot's Discord side: the command table, a router that
-// maps an interaction to a response value, and the rendering of briefs as
-// embeds. Transports (the gateway, the HTTP endpoint, the console) are thin
-// adapters around one Router.
 package bot
 
 import (
@@ -27,9 +23,11 @@ type Briefs interface {
 	Remove(ctx context.Context, guildID, slug string) (briefs.Article, error)
 }
 
-// Handler answers one interaction with the response to send. It never talks
-// to the transport itself.
-type Handler func(ctx context.Context, in *Interaction) *discordgo.InteractionResponse
+// Handler answers one interaction with the response to send, or with the
+// error the member should read instead (a *briefs.Error, whose code also
+// classifies the answer for the metrics; see reply). It never talks to the
+// transport itself.
+type Handler func(ctx context.Context, in *Interaction) (*discordgo.InteractionResponse, error)
 
 // Router dispatches interactions to the handlers of the command table.
 type Router struct {
@@ -70,24 +68,40 @@ func (r *Router) ApplicationCommands() []*discordgo.ApplicationCommand {
 	return defs
 }
 
-// Handle answers an interaction. It switches on the interaction type before
-// touching type-specific data (discordgo panics on a mismatch), recovers from
-// a panic in any handler, and makes sure no response can ping anyone.
-func (r *Router) Handle(ctx context.Context, i *discordgo.Interaction) (resp *discordgo.InteractionResponse) {
+// Handle answers an interaction with the response to send: the handler's,
+// or the message that tells the member what went wrong. It switches on the
+// interaction type before touching type-specific data (discordgo panics on
+// a mismatch), recovers from a panic in any handler, and makes sure no
+// response can ping anyone.
+func (r *Router) Handle(ctx context.Context, i *discordgo.Interaction) *discordgo.InteractionResponse {
+	resp, _ := r.answer(ctx, i)
+	return resp
+}
+
+// answer is Handle with the outcome of the interaction, for the metrics.
+func (r *Router) answer(ctx context.Context, i *discordgo.Interaction) (*discordgo.InteractionResponse, string) {
+	resp, err := r.dispatch(ctx, i)
+	resp, outcome := r.reply(i, resp, err)
+	noMentions(resp)
+	if resp != nil {
+		fitMessage(resp.Data)
+	}
+	return resp, outcome
+}
+
+// dispatch runs the handler of the interaction; a panic in it becomes
+// errPanicked.
+func (r *Router) dispatch(ctx context.Context, i *discordgo.Interaction) (resp *discordgo.InteractionResponse, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			r.log.Error("panic in interaction handler", "interaction", i.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			resp = internalErrorResponse()
-		}
-		noMentions(resp)
-		if resp != nil {
-			fitMessage(resp.Data)
+			resp, err = nil, errPanicked
 		}
 	}()
 	in := &Interaction{Interaction: i}
 	switch i.Type {
 	case discordgo.InteractionPing:
-		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}, nil
 	case discordgo.InteractionApplicationCommand:
 		return r.route(ctx, in, false)
 	case discordgo.InteractionApplicationCommandAutocomplete:
@@ -97,48 +111,47 @@ func (r *Router) Handle(ctx context.Context, i *discordgo.Interaction) (resp *di
 	case discordgo.InteractionModalSubmit:
 		return r.routeComponent(ctx, in, i.ModalSubmitData().CustomID)
 	}
-	return errorResponse(briefs.Errorf(briefs.EINVALID, "This kind of interaction is not supported."))
+	return nil, briefs.Errorf(briefs.EINVALID, "This kind of interaction is not supported.")
 }
 
-func (r *Router) route(ctx context.Context, in *Interaction, autocomplete bool) *discordgo.InteractionResponse {
+func (r *Router) route(ctx context.Context, in *Interaction, autocomplete bool) (*discordgo.InteractionResponse, error) {
 	data := in.ApplicationCommandData()
 	c, ok := r.commands[data.Name]
 	if !ok {
-		return errorResponse(briefs.Errorf(briefs.ENOTFOUND, "Unknown command /%s.", data.Name))
+		return nil, briefs.Errorf(briefs.ENOTFOUND, "Unknown command /%s.", data.Name)
 	}
 	if in.GuildID == "" {
-		return errorResponse(briefs.Errorf(briefs.EINVALID, "briefbot works inside a server; briefs belong to the server they were added in."))
+		return nil, briefs.Errorf(briefs.EINVALID, "briefbot works inside a server; briefs belong to the server they were added in.")
 	}
 	if autocomplete {
 		if c.autocomplete == nil {
-			return choicesResponse(nil)
+			return choicesResponse(nil), nil
 		}
 		return c.autocomplete(ctx, in)
 	}
 	if c.admin && !in.CanManageServer() {
-		return errorResponse(briefs.Errorf(briefs.EINVALID, "%s to use /%s.", needManageServer, data.Name))
+		return nil, briefs.Errorf(briefs.EFORBIDDEN, "%s to use /%s.", needManageServer, data.Name)
 	}
 	h, ok := c.handle[in.Subcommand()]
 	if !ok {
-		return errorResponse(briefs.Errorf(briefs.ENOTFOUND, "Unknown command /%s %s.", data.Name, in.Subcommand()))
+		return nil, briefs.Errorf(briefs.ENOTFOUND, "Unknown command /%s %s.", data.Name, in.Subcommand())
 	}
 	return h(ctx, in)
 }
 
-func (r *Router) routeComponent(ctx context.Context, in *Interaction, customID string) *discordgo.InteractionResponse {
+func (r *Router) routeComponent(ctx context.Context, in *Interaction, customID string) (*discordgo.InteractionResponse, error) {
 	prefix, _, _ := strings.Cut(customID, ":")
 	h, ok := r.components[prefix]
 	if !ok {
-		return errorResponse(briefs.Errorf(briefs.EINVALID, "This button or form has expired."))
+		return nil, briefs.Errorf(briefs.EINVALID, "This button or form has expired.")
 	}
 	if in.GuildID == "" {
-		return errorResponse(briefs.Errorf(briefs.EINVALID, "briefbot works inside a server."))
+		return nil, briefs.Errorf(briefs.EINVALID, "briefbot works inside a server.")
 	}
 	return h(ctx, in)
 }
 
-// needManageServer opens every refusal of an admin command; metrics count
-// answers that carry it as refusals (responseOutcome).
+// needManageServer opens every refusal of an admin command (EFORBIDDEN).
 const needManageServer = "You need the Manage Server permission"
 
 // noMentionsAllowed is the allowed_mentions every message carries: an empty

@@ -10,6 +10,7 @@ import (
 const (
 	EINVALID     = "invalid"     // the caller sent something we cannot use
 	ENOTFOUND    = "not_found"   // nothing matched
+	EFORBIDDEN   = "forbidden"   // the caller lacks the permission the action needs
 	ECONFLICT    = "conflict"    // the thing exists already (a slug that is taken)
 	ETOOLARGE    = "too_large"   // input over a configured limit
 	EUNAVAILABLE = "unavailable" // a dependency (Redis, a web site) did not answer

@@ -7,10 +7,21 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
+	"sync"
 
 	"github.com/bwmarrin/discordgo"
 )
+
+// Poster sends a message to a channel; *discordgo.Session provides it, and
+// is then used through SessionPoster: each digest is sent with a nonce
+// derived from its guild, channel and slot, so that retries (and other
+// instances) of the same digest make one message. A Poster that is neither
+// a session nor a NoncePoster posts without a nonce.
+type Poster interface {
+	ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error)
+}
 
 // NoncePoster is a Poster that sends a digest with an idempotency nonce:
 // Discord creates no second message for a create that repeats the nonce of
@@ -75,4 +86,34 @@ func (p SessionPoster) PostWithNonce(ctx context.Context, channelID, nonce strin
 func digestNonce(guildID, channelID, slotKey string) string {
 	h := sha256.Sum256([]byte(guildID + "\x00" + channelID + "\x00" + slotKey))
 	return "dg" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(h[:]))[:23]
+}
+
+// send makes one attempt at creating the message: with the nonce when the
+// Poster can send one.
+func (s *Scheduler) send(ctx context.Context, channelID, nonce string, msg *discordgo.MessageSend) (*discordgo.Message, error) {
+	switch p := s.poster.(type) {
+	case NoncePoster:
+		return p.PostWithNonce(ctx, channelID, nonce, msg)
+	case *discordgo.Session:
+		return SessionPoster{p}.PostWithNonce(ctx, channelID, nonce, msg)
+	}
+	return s.poster.ChannelMessageSendComplex(channelID, msg, discordgo.WithContext(ctx))
+}
+
+// TextPoster "posts" digests as text to a writer, for the console: each
+// message is printed with the channel it was meant for.
+type TextPoster struct {
+	W  io.Writer
+	mu sync.Mutex
+	n  int
+}
+
+// ChannelMessageSendComplex prints the message and returns a made-up id.
+func (p *TextPoster) ChannelMessageSendComplex(channelID string, m *discordgo.MessageSend, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.n++
+	text := ResponseText(&discordgo.InteractionResponse{Data: &discordgo.InteractionResponseData{Content: m.Content, Embeds: m.Embeds}})
+	fmt.Fprintf(p.W, "\n[digest to channel %s]\n%s\n", channelID, text)
+	return &discordgo.Message{ID: fmt.Sprintf("text-%d", p.n), ChannelID: channelID}, nil
 }
