@@ -9,10 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +19,7 @@ import (
 	"briefbot/bot/discordtest"
 	"briefbot/briefs"
 	"briefbot/briefs/extractive"
+	"briefbot/internal/testkit"
 	"briefbot/store"
 	"briefbot/store/storetest"
 )
@@ -54,7 +52,7 @@ type botUnderTest struct {
 	gw     *bot.Gateway
 	cancel context.CancelFunc
 	done   chan error
-	logs   *syncBuffer
+	logs   *testkit.LogBuffer
 }
 
 type botSetup struct {
@@ -64,7 +62,7 @@ type botSetup struct {
 	guildID    *string // nil: the fake's guild
 	fakeOpts   []discordtest.Option
 	observer   bot.Observer
-	logs       *syncBuffer // nil: a new one
+	logs       *testkit.LogBuffer // nil: a new one
 }
 
 // startGateway starts a fake Discord and the Gateway over the real service and
@@ -80,7 +78,7 @@ func startGateway(t testing.TB, setup botSetup) *botUnderTest {
 	}
 	logs := setup.logs
 	if logs == nil {
-		logs = &syncBuffer{}
+		logs = &testkit.LogBuffer{}
 	}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	router := bot.NewRouter(b, log)
@@ -241,54 +239,5 @@ const (
 // sampleText is examples/putin-kim.txt on one line, as pasted into text:.
 func sampleText(t testing.TB) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "examples", "putin-kim.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.Join(strings.Fields(string(b)), " ")
-}
-
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu      sync.Mutex
-	buf     []byte
-	changed chan struct{} // closed and replaced on every write
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf = append(b.buf, p...)
-	if b.changed != nil {
-		close(b.changed)
-		b.changed = nil
-	}
-	return len(p), nil
-}
-
-// WaitFor waits until the logs contain s, or ctx is done.
-func (b *syncBuffer) WaitFor(ctx context.Context, s string) error {
-	for {
-		b.mu.Lock()
-		if strings.Contains(string(b.buf), s) {
-			b.mu.Unlock()
-			return nil
-		}
-		if b.changed == nil {
-			b.changed = make(chan struct{})
-		}
-		ch := b.changed
-		b.mu.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return fmt.Errorf("the logs never said %q: %w", s, ctx.Err())
-		}
-	}
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return string(b.buf)
+	return strings.Join(strings.Fields(testkit.SampleArticle(t)), " ")
 }

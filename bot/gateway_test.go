@@ -19,6 +19,7 @@ import (
 	"briefbot/bot"
 	"briefbot/bot/discordtest"
 	"briefbot/briefs"
+	"briefbot/internal/testkit"
 )
 
 // The scenario of issue 4, end to end: a real discordgo Session in bot.Gateway
@@ -732,7 +733,7 @@ func TestGatewayShardsShareTheWork(t *testing.T) {
 	svc := newService(t)
 	ctx, cancel := context.WithTimeout(context.Background(), e2eWait)
 	defer cancel()
-	logs := [2]*syncBuffer{{}, {}}
+	logs := [2]*testkit.LogBuffer{{}, {}}
 	obs := [2]*recordingObserver{newObserver(), newObserver()}
 	for shard := range 2 {
 		log := slog.New(slog.NewTextHandler(logs[shard], &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -805,7 +806,7 @@ func TestGatewayShardCountAuto(t *testing.T) {
 	svc := newService(t)
 	ctx, cancel := context.WithTimeout(context.Background(), e2eWait)
 	defer cancel()
-	logs := &syncBuffer{}
+	logs := &testkit.LogBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	gw := &bot.Gateway{Token: fake.Token(), APIURL: fake.APIURL(), Router: bot.NewRouter(svc, log), Logger: log,
 		ShardID: 2, ShardCount: bot.ShardCountAuto}

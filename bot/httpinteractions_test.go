@@ -24,6 +24,7 @@ import (
 	"briefbot/bot"
 	"briefbot/bot/discordtest"
 	"briefbot/briefs"
+	"briefbot/internal/testkit"
 	"briefbot/store/storetest"
 )
 
@@ -107,7 +108,7 @@ type httpBot struct {
 	svc  *briefs.Service
 	srv  *bot.InteractionsServer
 	url  string
-	logs *syncBuffer
+	logs *testkit.LogBuffer
 	obs  *recordingObserver
 }
 
@@ -126,7 +127,7 @@ func startHTTP(t *testing.T, setup httpSetup) *httpBot {
 	if setup.wrap != nil {
 		b = setup.wrap(svc)
 	}
-	logs := &syncBuffer{}
+	logs := &testkit.LogBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	api := setup.apiURL
 	if api == "" {

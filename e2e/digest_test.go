@@ -126,7 +126,7 @@ func waitPosts(ctx context.Context, slot time.Time, fakes ...*discordtest.Server
 func waitHandled(ctx context.Context, b *botProc, slot time.Time) (string, error) {
 	stamp := "slot=" + slot.UTC().Format(time.RFC3339)
 	var line string
-	err := b.output().waitFor(ctx, func(s string) bool {
+	err := b.output().WaitUntil(ctx, func(s string) bool {
 		for _, l := range strings.Split(s, "\n") {
 			if strings.Contains(l, stamp) && strings.Contains(l, "digest") {
 				line = l

@@ -23,7 +23,6 @@ package e2e_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -45,6 +44,7 @@ import (
 	"briefbot/bot/discordtest"
 	"briefbot/briefs"
 	"briefbot/briefs/extractive"
+	"briefbot/internal/testkit"
 	"briefbot/store"
 	"briefbot/store/storetest"
 )
@@ -113,7 +113,7 @@ type redisServer struct {
 	mu   sync.Mutex
 	cmd  *exec.Cmd
 	done chan struct{}
-	out  *syncBuffer
+	out  *testkit.LogBuffer
 }
 
 // redisConfig is the redis-server configuration: the persistence settings a
@@ -157,7 +157,7 @@ func (r *redisServer) start() {
 	r.mu.Lock()
 	cmd := exec.Command(r.bin, r.args...)
 	cmd.SysProcAttr = dieWithTest()
-	out := &syncBuffer{}
+	out := &testkit.LogBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		r.mu.Unlock()
@@ -235,7 +235,7 @@ type botProc struct {
 	mu   sync.Mutex
 	cmd  *exec.Cmd
 	done chan struct{}
-	out  *syncBuffer
+	out  *testkit.LogBuffer
 	runs int
 }
 
@@ -280,7 +280,7 @@ func (b *botProc) start() {
 	cmd := exec.Command(briefbotBinary(b.tb), "run")
 	cmd.SysProcAttr = dieWithTest()
 	cmd.Env = b.env
-	out := &syncBuffer{}
+	out := &testkit.LogBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		b.tb.Fatalf("start bot %s: %v", b.name, err)
@@ -368,7 +368,7 @@ func (b *botProc) ctx(parent context.Context) (context.Context, context.CancelFu
 }
 
 // output is the log of the current run.
-func (b *botProc) output() *syncBuffer {
+func (b *botProc) output() *testkit.LogBuffer {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.out
@@ -496,11 +496,7 @@ func mustBrief(tb testing.TB, b *botProc, fake *discordtest.Server, guildID, top
 // sampleText is examples/putin-kim.txt.
 func sampleText(tb testing.TB) string {
 	tb.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "examples", "putin-kim.txt"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return string(b)
+	return testkit.SampleArticle(tb)
 }
 
 // newPrefix is a key prefix no other run uses.
@@ -556,50 +552,6 @@ func freePort(tb testing.TB) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
-}
-
-// syncBuffer is a log sink safe for a process and the test to share; waitFor
-// wakes on every write.
-type syncBuffer struct {
-	mu      sync.Mutex
-	b       bytes.Buffer
-	changed chan struct{}
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.changed != nil {
-		close(s.changed)
-		s.changed = nil
-	}
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func (s *syncBuffer) waitFor(ctx context.Context, cond func(string) bool) error {
-	for {
-		s.mu.Lock()
-		text := s.b.String()
-		if s.changed == nil {
-			s.changed = make(chan struct{})
-		}
-		ch := s.changed
-		s.mu.Unlock()
-		if cond(text) {
-			return nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
 }
 
 // tail returns the last n lines of s.

@@ -19,6 +19,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"briefbot/bot/discordtest"
+	"briefbot/internal/testkit"
 	"briefbot/store"
 	"briefbot/store/storetest"
 )
@@ -147,14 +148,7 @@ type loadResult struct {
 	byKind   map[string][]time.Duration // sorted, by interaction type
 }
 
-func (r loadResult) pct(p float64) time.Duration { return percentile(r.lat, p) }
-
-func percentile(sorted []time.Duration, p float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	return sorted[min(len(sorted)-1, int(p*float64(len(sorted))))]
-}
+func (r loadResult) pct(p float64) time.Duration { return testkit.Percentile(r.lat, p) }
 
 func (r loadResult) rate() float64 { return float64(r.n) / r.elapsed.Seconds() }
 
@@ -168,7 +162,7 @@ func (r loadResult) String() string {
 	sort.Strings(kinds)
 	for _, k := range kinds {
 		l := r.byKind[k]
-		s += fmt.Sprintf("; %s (%d): p50 %s, p99 %s", k, len(l), ms(percentile(l, 0.5)), ms(percentile(l, 0.99)))
+		s += fmt.Sprintf("; %s (%d): p50 %s, p99 %s", k, len(l), ms(testkit.Percentile(l, 0.5)), ms(testkit.Percentile(l, 0.99)))
 	}
 	return s
 }
@@ -326,9 +320,9 @@ func TestStoredArticlesFootprint(t *testing.T) {
 	runLoad(t, b, fake, 200, 8, mix(g, f, 10))
 	rss0, _ := b.rss()
 
-	before := usedMemory(t, url)
+	before := testkit.UsedMemory(t, url)
 	took := fill(t, db, f, articles, 32)
-	after := usedMemory(t, url)
+	after := testkit.UsedMemory(t, url)
 	t.Logf("Redis: %s", what)
 	t.Logf("stored %d articles in %s (%.0f adds/s)", articles, took.Round(time.Millisecond), articles/took.Seconds())
 	t.Logf("Redis used_memory: %.1f MiB -> %.1f MiB: %.0f bytes per article (text %d bytes)",
@@ -357,15 +351,6 @@ func TestStoredArticlesFootprint(t *testing.T) {
 			t.Errorf("briefbot list printed %d lines for %d articles", lines, articles)
 		}
 	})
-}
-
-func usedMemory(tb testing.TB, url string) int64 {
-	tb.Helper()
-	n, err := strconv.ParseInt(redisInfo(tb, url, "memory")["used_memory"], 10, 64)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return n
 }
 
 // memoryBreakdown logs MEMORY USAGE of one article's own keys and each

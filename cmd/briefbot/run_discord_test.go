@@ -5,38 +5,20 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"briefbot/bot/discordtest"
+	"briefbot/internal/testkit"
 
 	"github.com/bwmarrin/discordgo"
 )
-
-// syncBuffer is a bytes.Buffer safe for the logger and the test to share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // runningBot is `briefbot run` started in-process against a fake Discord.
 type runningBot struct {
 	t      *testing.T
 	fake   *discordtest.Server
-	stderr syncBuffer
+	stderr testkit.LogBuffer
 	cancel context.CancelFunc
 	done   chan error
 	// wait bounds every wait on the bot.

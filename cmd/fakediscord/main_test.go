@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"io"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"briefbot/bot"
 	"briefbot/briefs"
 	"briefbot/briefs/extractive"
+	"briefbot/internal/testkit"
 	"briefbot/store/storetest"
 )
 
@@ -42,12 +42,8 @@ func TestTypedCommandsReachTheBot(t *testing.T) {
 	m := next(regexp.MustCompile(`DISCORD_API_URL=(\S+) DISCORD_TOKEN=(\S+) DISCORD_GUILD_ID=(\S+) briefbot run`))
 	apiURL, token, guild := m[1], m[2], m[3]
 
-	text, err := os.ReadFile("../../examples/putin-kim.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
 	svc := &briefs.Service{Store: storetest.Open(t), Summarizer: extractive.New()}
-	if _, err := svc.Add(ctx, briefs.AddInput{GuildID: guild, Text: string(text), Slug: "putin-kim"}); err != nil {
+	if _, err := svc.Add(ctx, briefs.AddInput{GuildID: guild, Text: testkit.SampleArticle(t), Slug: "putin-kim"}); err != nil {
 		t.Fatal(err)
 	}
 	g := &bot.Gateway{Token: token, APIURL: apiURL, GuildID: guild, Router: bot.NewRouter(svc, nil)}

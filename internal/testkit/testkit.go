@@ -1,0 +1,145 @@
+// Package testkit holds the helpers that the tests of several packages
+// need alike: a log sink that a test can wait on, the sample article, a
+// latency percentile and Redis's memory figure. Only tests import it.
+package testkit
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// LogBuffer is a log sink that a logger (or a process's output) and the test
+// share: writes may come from any goroutine, and WaitFor wakes on every
+// write instead of polling.
+type LogBuffer struct {
+	mu      sync.Mutex
+	b       bytes.Buffer
+	changed chan struct{} // closed and replaced on every write
+}
+
+func (l *LogBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.changed != nil {
+		close(l.changed)
+		l.changed = nil
+	}
+	return l.b.Write(p)
+}
+
+// String is everything written so far.
+func (l *LogBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// WaitUntil waits until cond holds for everything written so far, or ctx
+// ends.
+func (l *LogBuffer) WaitUntil(ctx context.Context, cond func(written string) bool) error {
+	for {
+		l.mu.Lock()
+		text := l.b.String()
+		if l.changed == nil {
+			l.changed = make(chan struct{})
+		}
+		ch := l.changed
+		l.mu.Unlock()
+		if cond(text) {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// WaitFor waits until s has been written, or ctx ends.
+func (l *LogBuffer) WaitFor(ctx context.Context, s string) error {
+	err := l.WaitUntil(ctx, func(written string) bool { return strings.Contains(written, s) })
+	if err != nil {
+		return fmt.Errorf("the logs never said %q: %w", s, err)
+	}
+	return nil
+}
+
+// SampleArticle is the project's sample article, examples/putin-kim.txt,
+// found from the module root whatever package the test runs in.
+func SampleArticle(tb testing.TB) string {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join(ModuleRoot(tb), "examples", "putin-kim.txt"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
+}
+
+// ModuleRoot is the folder of the module's go.mod, found upwards from the
+// test's working directory (its package folder).
+func ModuleRoot(tb testing.TB) string {
+	tb.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			tb.Fatal("no go.mod above the test's folder")
+		}
+		dir = parent
+	}
+}
+
+// Percentile is the nearest-rank percentile p (0 < p <= 1) of sorted
+// durations: the smallest value that at least p of them do not exceed.
+// Zero for none.
+func Percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(math.Ceil(p*float64(len(sorted)))) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
+}
+
+// UsedMemory is the used_memory figure of INFO memory of the Redis at url.
+func UsedMemory(tb testing.TB, url string) int64 {
+	tb.Helper()
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c := redis.NewClient(opt)
+	defer c.Close()
+	info, err := c.Info(context.Background(), "memory").Result()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, line := range strings.Split(info, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "used_memory:"); ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			return n
+		}
+	}
+	tb.Fatal("no used_memory in INFO memory")
+	return 0
+}
