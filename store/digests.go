@@ -87,7 +87,7 @@ func checkSlotKey(key string) error {
 // It sets a new Rev, a zero UpdatedAt to now and a zero Size to the default,
 // and returns the schedule as stored. The channel's cursor is kept, so a
 // changed schedule does not repeat briefs. Errors: EINVALID (see
-// cronspec.Validate), ETOOLARGE (a new channel in a guild at
+// cronspec.NewSchedule), ETOOLARGE (a new channel in a guild at
 // MaxSchedulesPerGuild), EUNAVAILABLE.
 func (db *DB) PutSchedule(ctx context.Context, s briefs.Schedule) (briefs.Schedule, error) {
 	if err := checkGuild(s.GuildID); err != nil {
@@ -96,14 +96,17 @@ func (db *DB) PutSchedule(ctx context.Context, s briefs.Schedule) (briefs.Schedu
 	if err := checkChannel(s.ChannelID); err != nil {
 		return briefs.Schedule{}, fmt.Errorf("put schedule: %w", err)
 	}
-	if err := cronspec.Validate(s); err != nil {
+	v, err := cronspec.NewSchedule(s)
+	if err != nil {
 		return briefs.Schedule{}, fmt.Errorf("put schedule: %w", err)
 	}
-	s.Cron = strings.Join(strings.Fields(s.Cron), " ")
-	s.Size, _ = briefs.DigestSize(s.Size)
-	if s.Timezone == "" {
-		s.Timezone = "UTC"
-	}
+	return db.putValidSchedule(ctx, v)
+}
+
+// putValidSchedule writes a schedule; taking a cronspec.ValidSchedule, it
+// cannot be given one that skipped validation.
+func (db *DB) putValidSchedule(ctx context.Context, v cronspec.ValidSchedule) (briefs.Schedule, error) {
+	s := v.Schedule()
 	if s.UpdatedAt.IsZero() {
 		s.UpdatedAt = time.Now()
 	}

@@ -25,16 +25,42 @@ var _ cron.Schedule = (*Spec)(nil)
 // timezone. Errors: briefs.EINVALID.
 func ForSchedule(s briefs.Schedule) (*Spec, error) { return Parse(s.Cron, s.Timezone) }
 
-// Validate checks everything an admin chose for a schedule: the fields
-// briefs.Schedule.Validate checks (guild, channel, timezone, size) and then
-// a cron expression that fires. Errors: briefs.EINVALID.
-func Validate(s briefs.Schedule) error {
-	if err := s.Validate(); err != nil {
-		return err
-	}
-	_, err := ForSchedule(s)
-	return err
+// ValidSchedule is a digest schedule whose every field an admin chose has
+// been checked, its cron expression parsed in its timezone. NewSchedule is
+// the only way to get one, so code that takes a ValidSchedule (the store's
+// write of a schedule) cannot be handed one that skipped a check.
+type ValidSchedule struct {
+	s    briefs.Schedule
+	spec *Spec
 }
+
+// NewSchedule checks everything an admin chose for a schedule: the fields
+// briefs.Schedule.ValidateExceptCron checks (guild, channel, timezone, size)
+// and then a cron expression that fires. The schedule it holds is
+// normalised: runs of spaces in the expression folded, a zero size made
+// briefs.DefaultDigestSize and an empty timezone "UTC". Errors:
+// briefs.EINVALID.
+func NewSchedule(s briefs.Schedule) (ValidSchedule, error) {
+	if err := s.ValidateExceptCron(); err != nil {
+		return ValidSchedule{}, err
+	}
+	spec, err := ForSchedule(s)
+	if err != nil {
+		return ValidSchedule{}, err
+	}
+	s.Cron = spec.String()
+	s.Size, _ = briefs.DigestSize(s.Size)
+	if s.Timezone == "" {
+		s.Timezone = "UTC"
+	}
+	return ValidSchedule{s: s, spec: spec}, nil
+}
+
+// Schedule returns the checked, normalised schedule.
+func (v ValidSchedule) Schedule() briefs.Schedule { return v.s }
+
+// Spec returns the schedule's parsed cron expression.
+func (v ValidSchedule) Spec() *Spec { return v.spec }
 
 // Spec is a parsed cron expression in a timezone. It implements
 // robfig/cron's Schedule interface.
