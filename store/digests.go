@@ -118,17 +118,21 @@ func (db *DB) putValidSchedule(ctx context.Context, v cronspec.ValidSchedule) (b
 		return briefs.Schedule{}, fmt.Errorf("put schedule: %w", err)
 	}
 	k := db.guild(s.GuildID)
-	defer db.mutating()()
-	// The guild is listed first, so that a crash after it leaves a listed
-	// guild without the schedule (harmless) rather than the reverse.
-	if err := db.client.SAdd(ctx, db.digestGuilds(), s.GuildID).Err(); err != nil {
-		return briefs.Schedule{}, db.fail("put schedule", err)
-	}
-	if err := db.storeSchedule(ctx, k, s.ChannelID, js); err != nil {
+	if err := db.write(func() (bool, error) {
+		// The guild is listed first, so that a crash after it leaves a
+		// listed guild without the schedule (harmless) rather than the
+		// reverse.
+		if err := db.client.SAdd(ctx, db.digestGuilds(), s.GuildID).Err(); err != nil {
+			return false, db.fail("put schedule", err)
+		}
+		if err := db.storeSchedule(ctx, k, s.ChannelID, js); err != nil {
+			return false, err
+		}
+		db.announce(ctx, s.GuildID)
+		return true, nil
+	}); err != nil {
 		return briefs.Schedule{}, err
 	}
-	db.markDirty()
-	db.announce(ctx, s.GuildID)
 	s.Cursor, s.LastSlot, s.LastMessageID = time.Time{}, time.Time{}, ""
 	return s, nil
 }
@@ -144,21 +148,21 @@ func (db *DB) DeleteSchedule(ctx context.Context, guildID, channelID string) err
 		return fmt.Errorf("delete schedule: %w", err)
 	}
 	k := db.guild(guildID)
-	defer db.mutating()()
-	var del *redis.IntCmd
-	if _, err := db.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		del = p.HDel(ctx, k.digests(), channelID)
-		p.HDel(ctx, k.digestState(), stateFields(channelID)...)
-		return nil
-	}); err != nil {
-		return db.fail("delete schedule", err)
-	}
-	db.markDirty()
-	if del.Val() == 0 {
-		return fmt.Errorf("delete schedule: %w", briefs.Errorf(briefs.ENOTFOUND, "No digest is scheduled for that channel."))
-	}
-	db.announce(ctx, guildID)
-	return nil
+	return db.write(func() (bool, error) {
+		var del *redis.IntCmd
+		if _, err := db.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			del = p.HDel(ctx, k.digests(), channelID)
+			p.HDel(ctx, k.digestState(), stateFields(channelID)...)
+			return nil
+		}); err != nil {
+			return false, db.fail("delete schedule", err)
+		}
+		if del.Val() == 0 {
+			return true, fmt.Errorf("delete schedule: %w", briefs.Errorf(briefs.ENOTFOUND, "No digest is scheduled for that channel."))
+		}
+		db.announce(ctx, guildID)
+		return true, nil
+	})
 }
 
 func stateFields(ch string) []string {
@@ -215,17 +219,18 @@ func (db *DB) PauseSchedule(ctx context.Context, guildID, channelID, rev, reason
 		return false, fmt.Errorf("pause schedule: %w", err)
 	}
 	k := db.guild(guildID)
-	defer db.mutating()()
-	n, err := pauseScript.Run(ctx, db.client, []string{k.digests(), k.digestState()}, channelID, rev, pj).Int()
-	if err != nil {
-		return false, db.fail("pause schedule", err)
-	}
-	if n == 0 {
-		return false, nil
-	}
-	db.markDirty()
-	db.announce(ctx, guildID)
-	return true, nil
+	var paused bool
+	err = db.write(func() (bool, error) {
+		n, err := pauseScript.Run(ctx, db.client, []string{k.digests(), k.digestState()}, channelID, rev, pj).Int()
+		if err != nil {
+			return false, db.fail("pause schedule", err)
+		}
+		if paused = n != 0; paused {
+			db.announce(ctx, guildID)
+		}
+		return paused, nil
+	})
+	return paused, err
 }
 
 // Schedules lists the digest schedules of a guild with their state, by
@@ -578,18 +583,18 @@ func (db *DB) CompleteDigest(ctx context.Context, c briefs.Claim, messageID stri
 	if !s.At.IsZero() {
 		at = strconv.FormatInt(s.At.Unix(), 10)
 	}
-	defer db.mutating()()
-	n, err := completeScript.Run(ctx, db.client,
-		[]string{k.digestState(), k.digestLock(s.ChannelID), k.digestDone(s.ChannelID, s.Key)},
-		s.ChannelID, c.Token, messageID, ttlMillis(max(markerTTL, time.Second)), cur, at).Int()
-	if err != nil {
-		return db.fail("complete digest", err)
-	}
-	if n == 0 {
-		return fmt.Errorf("complete digest: %w", ErrLeaseLost)
-	}
-	db.markDirty()
-	return nil
+	return db.write(func() (bool, error) {
+		n, err := completeScript.Run(ctx, db.client,
+			[]string{k.digestState(), k.digestLock(s.ChannelID), k.digestDone(s.ChannelID, s.Key)},
+			s.ChannelID, c.Token, messageID, ttlMillis(max(markerTTL, time.Second)), cur, at).Int()
+		if err != nil {
+			return false, db.fail("complete digest", err)
+		}
+		if n == 0 {
+			return false, fmt.Errorf("complete digest: %w", ErrLeaseLost)
+		}
+		return true, nil
+	})
 }
 
 // ErrLeaseLost says that a digest's lock is no longer the claim's: it
