@@ -106,7 +106,7 @@ func LoadTimezone(name string) (*time.Location, error) {
 		return nil, Errorf(EINVALID, "Name the timezone, such as Europe/Berlin or America/New_York; %q depends on the machine the bot runs on.", name)
 	}
 	if len(name) > 64 || strings.ContainsAny(name, " \\") || strings.HasPrefix(name, "/") || strings.Contains(name, "..") {
-		return nil, Errorf(EINVALID, "%q is not a timezone name; use an IANA name such as Europe/Berlin, America/New_York or UTC.", truncateRunes(name, 64))
+		return nil, Errorf(EINVALID, "%q is not a timezone name; use an IANA name such as Europe/Berlin, America/New_York or UTC.", Truncate(name, 64))
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {

@@ -130,7 +130,7 @@ func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 		ID:          hash[:16],
 		GuildID:     in.GuildID,
 		Slug:        slug,
-		Title:       truncateRunes(title, MaxTitleLen),
+		Title:       Truncate(title, MaxTitleLen),
 		Text:        in.Text,
 		SourceURL:   in.SourceURL,
 		Site:        in.Site,
@@ -291,7 +291,7 @@ func (s *Service) briefOf(a Article, sum Summary) Brief {
 		ArticleID:      a.ID,
 		GuildID:        a.GuildID,
 		Slug:           a.Slug,
-		Title:          truncateRunes(firstNonEmpty(a.Title, sum.Title), MaxTitleLen),
+		Title:          Truncate(firstNonEmpty(a.Title, sum.Title), MaxTitleLen),
 		Gist:           sum.Gist,
 		Bullets:        sum.Bullets,
 		SourceURL:      a.SourceURL,
@@ -424,13 +424,4 @@ func firstTime(ts ...time.Time) time.Time {
 		}
 	}
 	return time.Time{}
-}
-
-// truncateRunes cuts s to at most n runes, ending with "…" when cut.
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimSpace(string(r[:n-1])) + "…"
 }

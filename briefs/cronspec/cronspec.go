@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/robfig/cron/v3"
 
@@ -142,7 +141,7 @@ func cronReason(err error) string {
 	if i := strings.Index(msg, ": ["); i > 0 { // "expected exactly 5 fields, found 6: [...]"
 		msg = msg[:i]
 	}
-	return truncateRunes(msg, 200)
+	return briefs.Truncate(msg, 200)
 }
 
 // String returns the expression as parsed.
@@ -222,15 +221,6 @@ func firstInstant(w time.Time, loc *time.Location) time.Time {
 		}
 	}
 	return d
-}
-
-// truncateRunes shortens s to at most n runes, marking a cut with "…".
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimSpace(string(r[:n-1])) + "…"
 }
 
 // intervalRuns is how many upcoming runs CheckInterval looks at: more than a
