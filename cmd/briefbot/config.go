@@ -9,10 +9,14 @@ import (
 	"time"
 
 	"briefbot/bot"
+	"briefbot/briefs/fetch"
+	"briefbot/store"
 )
 
-// Config is every setting of DESIGN.md section 5, parsed and validated once at
-// start-up. .env.example documents each variable.
+// Config is every setting, parsed and validated once at start-up.
+// .env.example documents each variable. A default that a package applies
+// itself (when its Config leaves a field zero) is that package's exported
+// constant, so the two cannot disagree; the others are stated here only.
 type Config struct {
 	DiscordToken     string
 	DiscordAPIURL    string
@@ -60,20 +64,20 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	p := envParser{getenv: getenv}
 	c := Config{
 		DiscordToken:      p.str("DISCORD_TOKEN", ""),
-		DiscordAPIURL:     p.url("DISCORD_API_URL", "https://discord.com/api/v9"),
+		DiscordAPIURL:     p.url("DISCORD_API_URL", bot.DefaultAPIURL),
 		DiscordGuildID:    p.str("DISCORD_GUILD_ID", ""),
 		DiscordPublicKey:  p.str("DISCORD_PUBLIC_KEY", ""),
 		InteractionsAddr:  p.str("INTERACTIONS_ADDR", ""),
 		RedisURL:          p.redisURL("REDIS_URL"),
-		DataFile:          p.str("DATA_FILE", "briefbot-data.json"),
-		KeyPrefix:         p.str("REDIS_KEY_PREFIX", "briefbot:"),
+		DataFile:          p.str("DATA_FILE", store.DefaultDataFile),
+		KeyPrefix:         p.str("REDIS_KEY_PREFIX", store.DefaultPrefix),
 		BriefCacheTTL:     p.duration("BRIEF_CACHE_TTL", 24*time.Hour),
 		MaxArticleBytes:   p.bytes("MAX_ARTICLE_BYTES", 1<<20),
-		FetchTimeout:      p.duration("FETCH_TIMEOUT", 10*time.Second),
-		FetchMaxBytes:     p.bytes("FETCH_MAX_BYTES", 5<<20),
+		FetchTimeout:      p.duration("FETCH_TIMEOUT", fetch.DefaultTimeout),
+		FetchMaxBytes:     p.bytes("FETCH_MAX_BYTES", fetch.DefaultMaxBytes),
 		FetchAllowPrivate: p.boolean("FETCH_ALLOW_PRIVATE", false),
 		DigestTimezone:    p.location("DIGEST_TIMEZONE", "UTC"),
-		DigestGrace:       p.duration("DIGEST_GRACE", time.Hour),
+		DigestGrace:       p.duration("DIGEST_GRACE", bot.DefaultDigestGrace),
 		MetricsAddr:       p.str("METRICS_ADDR", ""),
 		LogLevel:          p.level("LOG_LEVEL", slog.LevelInfo),
 		LogFormat:         p.oneOf("LOG_FORMAT", "text", "text", "json"),
