@@ -178,13 +178,13 @@ func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 // ArticleLimitError is the refusal of a new article in a guild that holds
 // limit articles already (MAX_ARTICLES_PER_GUILD).
 func ArticleLimitError(limit int) *Error {
-	return Errorf(ETOOLARGE, "This server has reached its limit of %d articles (MAX_ARTICLES_PER_GUILD), so nothing was added. Remove articles with /article remove to make room.", limit)
+	return Errorf(ETOOLARGE, "This server has reached its limit of %d articles (%s), so nothing was added. Remove articles with /article remove to make room.", limit, SettingMaxArticlesPerGuild)
 }
 
 // checkText refuses text no summarizer should see.
 func (s *Service) checkText(text string) error {
 	if s.MaxArticleBytes > 0 && len(text) > s.MaxArticleBytes {
-		return Errorf(ETOOLARGE, "The article is %s; the limit is %s (MAX_ARTICLE_BYTES).", FormatBytes(int64(len(text))), FormatBytes(int64(s.MaxArticleBytes)))
+		return Errorf(ETOOLARGE, "The article is %s; the limit is %s (%s).", FormatBytes(int64(len(text))), FormatBytes(int64(s.MaxArticleBytes)), SettingMaxArticleBytes)
 	}
 	if strings.TrimSpace(text) == "" {
 		return Errorf(EINVALID, "The article text is empty.")

@@ -197,7 +197,7 @@ func readDataFile(path string) (keys []keyData, savedAt time.Time, exists bool, 
 	keys, savedAt, err = decodeSnapshot(bytes.NewReader(b))
 	if err != nil {
 		return nil, time.Time{}, true, briefs.Errorf(briefs.EINVALID,
-			"data file %s is not a valid briefbot snapshot (%v); it was left untouched: repair it, move it away or set DATA_FILE", path, err)
+			"data file %s is not a valid briefbot snapshot (%v); it was left untouched: repair it, move it away or set %s", path, err, briefs.SettingDataFile)
 	}
 	return keys, savedAt, true, nil
 }

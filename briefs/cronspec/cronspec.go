@@ -253,7 +253,7 @@ func CheckInterval(s briefs.Schedule, least time.Duration, now time.Time) error 
 		return err
 	}
 	if gap := spec.MinGap(now, intervalRuns); gap > 0 && gap < least {
-		return briefs.Errorf(briefs.EINVALID, "`%s` would post a digest every %s; digests may run at most every %s (MIN_DIGEST_INTERVAL). Choose fewer runs, e.g. `0 * * * *` (hourly) or `0 8 * * *` (daily).", spec.String(), humanDuration(gap), humanDuration(least))
+		return briefs.Errorf(briefs.EINVALID, "`%s` would post a digest every %s; digests may run at most every %s (%s). Choose fewer runs, e.g. `0 * * * *` (hourly) or `0 8 * * *` (daily).", spec.String(), humanDuration(gap), humanDuration(least), briefs.SettingMinDigestInterval)
 	}
 	return nil
 }

@@ -206,7 +206,7 @@ func (f *Fetcher) fetch(ctx context.Context, u *url.URL) (Page, error) {
 }
 
 func (f *Fetcher) tooLarge() error {
-	return briefs.Errorf(briefs.ETOOLARGE, "That page is over %s (FETCH_MAX_BYTES). Paste the article text instead.", briefs.FormatBytes(f.cfg.MaxBytes))
+	return briefs.Errorf(briefs.ETOOLARGE, "That page is over %s (%s). Paste the article text instead.", briefs.FormatBytes(f.cfg.MaxBytes), briefs.SettingFetchMaxBytes)
 }
 
 // ParseLink checks a link as a user typed it: an absolute http or https
@@ -303,7 +303,7 @@ func wrap(cause error, code, format string, args ...any) error {
 
 // timeoutMessage is what the user reads when the site was too slow.
 func (f *Fetcher) timeoutMessage() string {
-	return fmt.Sprintf("The site did not answer in time (FETCH_TIMEOUT, %s). Try again later, or paste the article's text instead.", f.cfg.Timeout)
+	return fmt.Sprintf("The site did not answer in time (%s, %s). Try again later, or paste the article's text instead.", briefs.SettingFetchTimeout, f.cfg.Timeout)
 }
 
 // describe turns a transport error into a message for the user.
