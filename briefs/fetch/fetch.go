@@ -28,7 +28,8 @@ import (
 	"briefbot/briefs"
 )
 
-// Defaults of Config (DESIGN.md section 5).
+// Defaults of Config, applied where a field is left zero; cmd/briefbot
+// uses the same constants as the defaults of its settings.
 const (
 	DefaultTimeout   = 10 * time.Second // FETCH_TIMEOUT
 	DefaultMaxBytes  = 5 << 20          // FETCH_MAX_BYTES

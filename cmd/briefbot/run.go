@@ -19,7 +19,7 @@ type subcommand struct {
 	run     func(ctx context.Context, env *environment, args []string) error
 }
 
-// subcommands lists every verb of `briefbot` (DESIGN.md section 3).
+// subcommands lists every verb of `briefbot`.
 func subcommands() map[string]subcommand {
 	return map[string]subcommand{
 		"run":       {"connect to Discord and answer slash commands", cmdRun},
