@@ -104,8 +104,12 @@ func (db *DB) PutSchedule(ctx context.Context, s briefs.Schedule) (briefs.Schedu
 }
 
 // putValidSchedule writes a schedule; taking a cronspec.ValidSchedule, it
-// cannot be given one that skipped validation.
+// cannot be given one that skipped validation (the zero one, which has no
+// Spec, is refused).
 func (db *DB) putValidSchedule(ctx context.Context, v cronspec.ValidSchedule) (briefs.Schedule, error) {
+	if v.Spec() == nil {
+		return briefs.Schedule{}, fmt.Errorf("put schedule: %w", briefs.Errorf(briefs.EINVALID, "the schedule was not checked"))
+	}
 	s := v.Schedule()
 	if s.UpdatedAt.IsZero() {
 		s.UpdatedAt = time.Now()

@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"github.com/redis/go-redis/v9"
+
+	"briefbot/briefs"
+	"briefbot/briefs/cronspec"
 )
 
 // The embedded server listens on loopback only and refuses clients without
@@ -79,5 +82,18 @@ func TestWriteMarksDirtyAndBlocksSnapshots(t *testing.T) {
 	}
 	if !db.emb.dirty.Load() {
 		t.Error("a write that changed data (and failed) left it clean")
+	}
+}
+
+// TestPutValidScheduleRefusesZero: the zero ValidSchedule, the one value
+// that bypasses cronspec.NewSchedule, is not written.
+func TestPutValidScheduleRefusesZero(t *testing.T) {
+	db, err := Open(context.Background(), Config{DataFile: filepath.Join(t.TempDir(), "data.json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.putValidSchedule(context.Background(), cronspec.ValidSchedule{}); briefs.ErrorCode(err) != briefs.EINVALID {
+		t.Errorf("putValidSchedule(zero) = %v; want EINVALID", err)
 	}
 }

@@ -27,7 +27,9 @@ func ForSchedule(s briefs.Schedule) (*Spec, error) { return Parse(s.Cron, s.Time
 // ValidSchedule is a digest schedule whose every field an admin chose has
 // been checked, its cron expression parsed in its timezone. NewSchedule is
 // the only way to get one, so code that takes a ValidSchedule (the store's
-// write of a schedule) cannot be handed one that skipped a check.
+// write of a schedule) cannot be handed one that skipped a check. (The zero
+// ValidSchedule, which any package can write, holds no schedule: Spec is
+// nil.)
 type ValidSchedule struct {
 	s    briefs.Schedule
 	spec *Spec
