@@ -60,12 +60,13 @@ type Schedule struct {
 	LastMessageID string `json:"-"`
 }
 
-// Validate checks what an admin chose, except the cron expression: guild
-// and channel present, a known timezone, a size in range (0 is read as
-// DefaultDigestSize). The cron expression is parsed in package
-// briefs/cronspec, whose Validate checks the whole schedule: every caller
-// that accepts a schedule must use cronspec.Validate. Errors: EINVALID.
-func (s Schedule) Validate() error {
+// ValidateExceptCron checks what an admin chose, except the cron
+// expression: guild and channel present, a known timezone, a size in range
+// (0 is read as DefaultDigestSize). It is one half of a check: the cron
+// expression needs a parser that package briefs may not import, so the
+// whole check is cronspec.NewSchedule, whose ValidSchedule is what the
+// store accepts. Errors: EINVALID.
+func (s Schedule) ValidateExceptCron() error {
 	if strings.TrimSpace(s.GuildID) == "" {
 		return Errorf(EINVALID, "Digests belong to a server; no server was given.")
 	}
@@ -105,7 +106,7 @@ func LoadTimezone(name string) (*time.Location, error) {
 		return nil, Errorf(EINVALID, "Name the timezone, such as Europe/Berlin or America/New_York; %q depends on the machine the bot runs on.", name)
 	}
 	if len(name) > 64 || strings.ContainsAny(name, " \\") || strings.HasPrefix(name, "/") || strings.Contains(name, "..") {
-		return nil, Errorf(EINVALID, "%q is not a timezone name; use an IANA name such as Europe/Berlin, America/New_York or UTC.", truncateRunes(name, 64))
+		return nil, Errorf(EINVALID, "%q is not a timezone name; use an IANA name such as Europe/Berlin, America/New_York or UTC.", Truncate(name, 64))
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {

@@ -50,13 +50,13 @@ func TestDigestSize(t *testing.T) {
 // which is cronspec's (see cronspec.TestValidate).
 func TestScheduleValidate(t *testing.T) {
 	ok := briefs.Schedule{GuildID: "g", ChannelID: "c", Cron: "@daily", Timezone: "Europe/Berlin"}
-	if err := ok.Validate(); err != nil {
+	if err := ok.ValidateExceptCron(); err != nil {
 		t.Fatal(err)
 	}
 	noCron := ok
 	noCron.Cron = "nope"
-	if err := noCron.Validate(); err != nil {
-		t.Errorf("Validate with a bad cron = %v; the cron expression is cronspec.Validate's to check", err)
+	if err := noCron.ValidateExceptCron(); err != nil {
+		t.Errorf("ValidateExceptCron with a bad cron = %v; the cron expression is cronspec.NewSchedule's to check", err)
 	}
 	for _, mod := range []func(*briefs.Schedule){
 		func(s *briefs.Schedule) { s.GuildID = "" },
@@ -66,8 +66,8 @@ func TestScheduleValidate(t *testing.T) {
 	} {
 		s := ok
 		mod(&s)
-		if err := s.Validate(); briefs.ErrorCode(err) != briefs.EINVALID {
-			t.Errorf("Validate(%+v) = %v; want EINVALID", s, err)
+		if err := s.ValidateExceptCron(); briefs.ErrorCode(err) != briefs.EINVALID {
+			t.Errorf("ValidateExceptCron(%+v) = %v; want EINVALID", s, err)
 		}
 	}
 }

@@ -71,7 +71,7 @@ var htmlTags = map[string]bool{
 // image and canonical link when the admin did not give them.
 func (s *Service) fromPage(in AddInput) (AddInput, error) {
 	if s.MaxPageBytes > 0 && len(in.Text) > s.MaxPageBytes {
-		return in, Errorf(ETOOLARGE, "The page is %s; a saved page may be at most %s (FETCH_MAX_BYTES).", FormatBytes(int64(len(in.Text))), FormatBytes(int64(s.MaxPageBytes)))
+		return in, Errorf(ETOOLARGE, "The page is %s; a saved page may be at most %s (%s).", FormatBytes(int64(len(in.Text))), FormatBytes(int64(s.MaxPageBytes)), SettingFetchMaxBytes)
 	}
 	page, err := s.ExtractPage([]byte(in.Text))
 	if err != nil {

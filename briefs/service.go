@@ -130,7 +130,7 @@ func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 		ID:          hash[:16],
 		GuildID:     in.GuildID,
 		Slug:        slug,
-		Title:       truncateRunes(title, MaxTitleLen),
+		Title:       Truncate(title, MaxTitleLen),
 		Text:        in.Text,
 		SourceURL:   in.SourceURL,
 		Site:        in.Site,
@@ -178,13 +178,13 @@ func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 // ArticleLimitError is the refusal of a new article in a guild that holds
 // limit articles already (MAX_ARTICLES_PER_GUILD).
 func ArticleLimitError(limit int) *Error {
-	return Errorf(ETOOLARGE, "This server has reached its limit of %d articles (MAX_ARTICLES_PER_GUILD), so nothing was added. Remove articles with /article remove to make room.", limit)
+	return Errorf(ETOOLARGE, "This server has reached its limit of %d articles (%s), so nothing was added. Remove articles with /article remove to make room.", limit, SettingMaxArticlesPerGuild)
 }
 
 // checkText refuses text no summarizer should see.
 func (s *Service) checkText(text string) error {
 	if s.MaxArticleBytes > 0 && len(text) > s.MaxArticleBytes {
-		return Errorf(ETOOLARGE, "The article is %s; the limit is %s (MAX_ARTICLE_BYTES).", FormatBytes(int64(len(text))), FormatBytes(int64(s.MaxArticleBytes)))
+		return Errorf(ETOOLARGE, "The article is %s; the limit is %s (%s).", FormatBytes(int64(len(text))), FormatBytes(int64(s.MaxArticleBytes)), SettingMaxArticleBytes)
 	}
 	if strings.TrimSpace(text) == "" {
 		return Errorf(EINVALID, "The article text is empty.")
@@ -291,7 +291,7 @@ func (s *Service) briefOf(a Article, sum Summary) Brief {
 		ArticleID:      a.ID,
 		GuildID:        a.GuildID,
 		Slug:           a.Slug,
-		Title:          truncateRunes(firstNonEmpty(a.Title, sum.Title), MaxTitleLen),
+		Title:          Truncate(firstNonEmpty(a.Title, sum.Title), MaxTitleLen),
 		Gist:           sum.Gist,
 		Bullets:        sum.Bullets,
 		SourceURL:      a.SourceURL,
@@ -424,13 +424,4 @@ func firstTime(ts ...time.Time) time.Time {
 		}
 	}
 	return time.Time{}
-}
-
-// truncateRunes cuts s to at most n runes, ending with "…" when cut.
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimSpace(string(r[:n-1])) + "…"
 }

@@ -20,17 +20,9 @@ func NormalizeSlug(s string) (string, error) {
 		if strings.TrimSpace(s) == "" {
 			return "", Errorf(EINVALID, "The slug is empty: use lower-case letters, digits and hyphens, e.g. putin-kim.")
 		}
-		return "", Errorf(EINVALID, "The slug %q has no letters or digits that fit in a slug: use lower-case letters, digits and hyphens, e.g. putin-kim.", truncateForMessage(s))
+		return "", Errorf(EINVALID, "The slug %q has no letters or digits that fit in a slug: use lower-case letters, digits and hyphens, e.g. putin-kim.", Truncate(s, 40))
 	}
 	return out, nil
-}
-
-// truncateForMessage keeps an echoed input short in an error message.
-func truncateForMessage(s string) string {
-	if len([]rune(s)) > 40 {
-		return string([]rune(s)[:40]) + "…"
-	}
-	return s
 }
 
 // Slugify folds s to lower-case ASCII words joined by single hyphens, at

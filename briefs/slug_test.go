@@ -65,3 +65,13 @@ func FuzzNormalizeSlug(f *testing.F) {
 		}
 	})
 }
+
+// TestNormalizeSlugEchoIsShort: the refused input is echoed in at most 40
+// runes with its ellipsis (the helper used here once gave 41).
+func TestNormalizeSlugEchoIsShort(t *testing.T) {
+	_, err := NormalizeSlug(strings.Repeat("★", 60))
+	want := `"` + strings.Repeat("★", 39) + `…"`
+	if msg := ErrorMessage(err); !strings.Contains(msg, want) {
+		t.Errorf("NormalizeSlug(60 stars) = %q; want the echo %s", msg, want)
+	}
+}

@@ -22,14 +22,14 @@ func CanonicalURL(raw string) (string, error) {
 	raw = strings.TrimSpace(raw)
 	u, err := url.Parse(raw)
 	if err != nil || raw == "" {
-		return "", Errorf(EINVALID, "%q is not a valid URL.", truncateRunes(raw, 100))
+		return "", Errorf(EINVALID, "%q is not a valid URL.", Truncate(raw, 100))
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", Errorf(EINVALID, "Only http and https links are supported, not %q.", truncateRunes(raw, 100))
+		return "", Errorf(EINVALID, "Only http and https links are supported, not %q.", Truncate(raw, 100))
 	}
 	if u.Host == "" {
-		return "", Errorf(EINVALID, "%q has no host name.", truncateRunes(raw, 100))
+		return "", Errorf(EINVALID, "%q has no host name.", Truncate(raw, 100))
 	}
 	if u.User != nil {
 		return "", Errorf(EINVALID, "Links with a user name or password are not accepted.")

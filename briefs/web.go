@@ -191,7 +191,7 @@ func (s *Service) Refresh(ctx context.Context, guildID, userID, slug string) (Br
 		return Brief{}, fmt.Errorf("refresh: %w", err)
 	}
 	a := old
-	a.Title = truncateRunes(firstNonEmpty(page.Title, sum.Title), MaxTitleLen)
+	a.Title = Truncate(firstNonEmpty(page.Title, sum.Title), MaxTitleLen)
 	a.Text, a.ContentHash = page.Text, ContentHash(page.Text)
 	a.Site, a.Byline = firstNonEmpty(page.Site, old.Site), firstNonEmpty(page.Byline, sum.Byline)
 	a.PublishedAt = firstTime(page.PublishedAt, sum.PublishedAt, old.PublishedAt)

@@ -391,13 +391,13 @@ func TestDigestSIGKILLMidPost(t *testing.T) {
 	}
 }
 
-// The instance that claimed a slot is killed before its post reaches
-// Discord (the gate holds the request), and restarted at once. The issue
-// promises that no slot is lost within the grace period (DIGEST_GRACE, 1 h
-// by default). The restarted instance and the other one find the dead one's
-// lock (2 min) busy; each looks at the slot again once the lock has expired,
-// and one of them posts it. The test waits until well past the lock's expiry
-// and expects every slot posted exactly once.
+// The instance that claimed a slot is killed before its post reaches Discord
+// (the gate holds the request), and restarted at once. No slot may be lost
+// within the grace period (DIGEST_GRACE, 1 h by default). The restarted
+// instance and the other one find the dead one's lock (2 min) busy; each
+// looks at the slot again once the lock has expired, and one of them posts
+// it. The test waits until well past the lock's expiry and expects every
+// slot posted exactly once.
 //
 // It takes about four minutes: only with -e2e.long.
 func TestDigestKilledBeforePostLong(t *testing.T) {

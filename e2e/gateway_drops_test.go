@@ -19,7 +19,7 @@ import (
 // bot/gateway_test.go covers the same in-process; this is the built binary.
 //
 // After op 9 with d=true discordgo identifies again rather than resuming
-// (the issue allows either), so an event sent in that gap is not replayed:
+// (a resume would do as well), so an event sent in that gap is not replayed:
 // the test dispatches only after the new READY there.
 func TestGatewayDrops(t *testing.T) {
 	r := startRedis(t, redisConfig{})

@@ -71,73 +71,81 @@ func (db *DB) AddArticle(ctx context.Context, req briefs.AddRequest) (briefs.Art
 	wanted, exact := a.Slug, req.ExactSlug
 	topical := topicSlug(wanted, req.SlugTopic) // tried first when wanted is taken
 
-	defer db.mutating()()
-	for range maxSlugAttempts {
-		aj, err := json.Marshal(a)
-		if err != nil {
-			return briefs.Article{}, false, fmt.Errorf("add article: %w", err)
-		}
-		lj, err := json.Marshal(listingOf(a, req.Brief))
-		if err != nil {
-			return briefs.Article{}, false, fmt.Errorf("add article: %w", err)
-		}
-		var bj []byte
-		if version != "" {
-			b.ArticleID, b.GuildID, b.Slug = a.ID, a.GuildID, a.Slug
-			if bj, err = json.Marshal(b); err != nil {
-				return briefs.Article{}, false, fmt.Errorf("add article: %w", err)
+	var stored briefs.Article
+	var created bool
+	err = db.write(func() (bool, error) {
+		for range maxSlugAttempts {
+			aj, err := json.Marshal(a)
+			if err != nil {
+				return false, fmt.Errorf("add article: %w", err)
+			}
+			lj, err := json.Marshal(listingOf(a, req.Brief))
+			if err != nil {
+				return false, fmt.Errorf("add article: %w", err)
+			}
+			var bj []byte
+			if version != "" {
+				b.ArticleID, b.GuildID, b.Slug = a.ID, a.GuildID, a.Slug
+				if bj, err = json.Marshal(b); err != nil {
+					return false, fmt.Errorf("add article: %w", err)
+				}
+			}
+			args := make([]any, 0, 15+len(terms))
+			args = append(args, k.base, a.ID, wanted, a.Slug, flag(exact), urlKey, a.ContentHash,
+				aj, lj, a.AddedAt.UnixMilli(), termsJSON, version, bj, ttlMillis(req.BriefTTL),
+				max(req.MaxArticles, 0))
+			for _, t := range terms {
+				args = append(args, t)
+			}
+			res, err := addScript.Run(ctx, db.client, keys, args...).StringSlice()
+			if err != nil {
+				return false, db.fail("add article", err)
+			}
+			if len(res) == 0 {
+				return false, fmt.Errorf("add article: empty script reply")
+			}
+			switch res[0] {
+			case "created":
+				stored, created = a, true
+				return true, nil
+			case "exists":
+				if len(res) < 2 {
+					return false, fmt.Errorf("add article: short script reply %q", res)
+				}
+				var e briefs.Article
+				if err := json.Unmarshal([]byte(res[1]), &e); err != nil {
+					return false, fmt.Errorf("add article: decode existing article: %w", err)
+				}
+				stored = e
+				return false, nil
+			case "conflict":
+				return false, fmt.Errorf("add article: %w",
+					briefs.Errorf(briefs.ECONFLICT, "slug %q is taken by another article", a.Slug))
+			case "full":
+				return false, fmt.Errorf("add article: %w", briefs.ArticleLimitError(req.MaxArticles))
+			case "slug":
+				if len(res) < 2 {
+					return false, fmt.Errorf("add article: short script reply %q", res)
+				}
+				// Re-encode with the free slug and try again; a concurrent add
+				// may take it first, in which case the script offers the next.
+				// The topic word comes before numbers: the script only knows
+				// numbers, so it is tried once, when the wanted slug is taken.
+				a.Slug = res[1]
+				if topical != "" && !exact && a.Slug != topical {
+					a.Slug, topical = topical, ""
+				}
+			default:
+				return false, fmt.Errorf("add article: unexpected script reply %q", res[0])
 			}
 		}
-		args := make([]any, 0, 15+len(terms))
-		args = append(args, k.base, a.ID, wanted, a.Slug, flag(exact), urlKey, a.ContentHash,
-			aj, lj, a.AddedAt.UnixMilli(), termsJSON, version, bj, ttlMillis(req.BriefTTL),
-			max(req.MaxArticles, 0))
-		for _, t := range terms {
-			args = append(args, t)
-		}
-		res, err := addScript.Run(ctx, db.client, keys, args...).StringSlice()
-		if err != nil {
-			return briefs.Article{}, false, db.fail("add article", err)
-		}
-		if len(res) == 0 {
-			return briefs.Article{}, false, fmt.Errorf("add article: empty script reply")
-		}
-		switch res[0] {
-		case "created":
-			db.markDirty()
-			return a, true, nil
-		case "exists":
-			if len(res) < 2 {
-				return briefs.Article{}, false, fmt.Errorf("add article: short script reply %q", res)
-			}
-			var e briefs.Article
-			if err := json.Unmarshal([]byte(res[1]), &e); err != nil {
-				return briefs.Article{}, false, fmt.Errorf("add article: decode existing article: %w", err)
-			}
-			return e, false, nil
-		case "conflict":
-			return briefs.Article{}, false, fmt.Errorf("add article: %w",
-				briefs.Errorf(briefs.ECONFLICT, "slug %q is taken by another article", a.Slug))
-		case "full":
-			return briefs.Article{}, false, fmt.Errorf("add article: %w", briefs.ArticleLimitError(req.MaxArticles))
-		case "slug":
-			if len(res) < 2 {
-				return briefs.Article{}, false, fmt.Errorf("add article: short script reply %q", res)
-			}
-			// Re-encode with the free slug and try again; a concurrent add
-			// may take it first, in which case the script offers the next.
-			// The topic word comes before numbers: the script only knows
-			// numbers, so it is tried once, when the wanted slug is taken.
-			a.Slug = res[1]
-			if topical != "" && !exact && a.Slug != topical {
-				a.Slug, topical = topical, ""
-			}
-		default:
-			return briefs.Article{}, false, fmt.Errorf("add article: unexpected script reply %q", res[0])
-		}
+		return false, fmt.Errorf("add article: %w",
+			briefs.Errorf(briefs.ECONFLICT, "no free slug found for %q; please choose one", wanted))
+	})
+	if err != nil {
+		return briefs.Article{}, false, err
 	}
-	return briefs.Article{}, false, fmt.Errorf("add article: %w",
-		briefs.Errorf(briefs.ECONFLICT, "no free slug found for %q; please choose one", wanted))
+	return stored, created, nil
 }
 
 // topicSlug is slug with the topic word appended ("putin-kim" + "deal" ->
@@ -224,16 +232,14 @@ func (db *DB) CacheBrief(ctx context.Context, b briefs.Brief, ttl time.Duration)
 		return fmt.Errorf("cache brief: %w", err)
 	}
 	k := db.guild(b.GuildID)
-	defer db.mutating()()
-	stored, err := cacheScript.Run(ctx, db.client, []string{k.article(b.ArticleID)},
-		k.base, b.Summarizer, bj, ttlMillis(ttl)).Int()
-	if err != nil {
-		return db.fail("cache brief", err)
-	}
-	if stored == 1 {
-		db.markDirty()
-	}
-	return nil
+	return db.write(func() (bool, error) {
+		stored, err := cacheScript.Run(ctx, db.client, []string{k.article(b.ArticleID)},
+			k.base, b.Summarizer, bj, ttlMillis(ttl)).Int()
+		if err != nil {
+			return false, db.fail("cache brief", err)
+		}
+		return stored == 1, nil
+	})
 }
 
 // FindByTerms lists the articles indexed under every one of terms (folded
@@ -338,14 +344,18 @@ func (db *DB) RemoveArticle(ctx context.Context, guildID, slug string) (briefs.A
 		return briefs.Article{}, fmt.Errorf("remove article: %w", err)
 	}
 	k := db.guild(guildID)
-	defer db.mutating()()
-	res, err := removeScript.Run(ctx, db.client, k.indexKeys(), k.base, slug).StringSlice()
-	if errors.Is(err, redis.Nil) {
-		return briefs.Article{}, fmt.Errorf("remove article: %w", notFound(slug))
-	} else if err != nil {
-		return briefs.Article{}, db.fail("remove article", err)
+	var res []string
+	if err := db.write(func() (changed bool, err error) {
+		res, err = removeScript.Run(ctx, db.client, k.indexKeys(), k.base, slug).StringSlice()
+		if errors.Is(err, redis.Nil) {
+			return false, fmt.Errorf("remove article: %w", notFound(slug))
+		} else if err != nil {
+			return false, db.fail("remove article", err)
+		}
+		return true, nil
+	}); err != nil {
+		return briefs.Article{}, err
 	}
-	db.markDirty()
 	if len(res) < 2 || res[1] == "" {
 		// The index named an article whose record was gone: the index
 		// entries are removed all the same.

@@ -87,7 +87,7 @@ func checkSlotKey(key string) error {
 // It sets a new Rev, a zero UpdatedAt to now and a zero Size to the default,
 // and returns the schedule as stored. The channel's cursor is kept, so a
 // changed schedule does not repeat briefs. Errors: EINVALID (see
-// cronspec.Validate), ETOOLARGE (a new channel in a guild at
+// cronspec.NewSchedule), ETOOLARGE (a new channel in a guild at
 // MaxSchedulesPerGuild), EUNAVAILABLE.
 func (db *DB) PutSchedule(ctx context.Context, s briefs.Schedule) (briefs.Schedule, error) {
 	if err := checkGuild(s.GuildID); err != nil {
@@ -96,14 +96,21 @@ func (db *DB) PutSchedule(ctx context.Context, s briefs.Schedule) (briefs.Schedu
 	if err := checkChannel(s.ChannelID); err != nil {
 		return briefs.Schedule{}, fmt.Errorf("put schedule: %w", err)
 	}
-	if err := cronspec.Validate(s); err != nil {
+	v, err := cronspec.NewSchedule(s)
+	if err != nil {
 		return briefs.Schedule{}, fmt.Errorf("put schedule: %w", err)
 	}
-	s.Cron = strings.Join(strings.Fields(s.Cron), " ")
-	s.Size, _ = briefs.DigestSize(s.Size)
-	if s.Timezone == "" {
-		s.Timezone = "UTC"
+	return db.putValidSchedule(ctx, v)
+}
+
+// putValidSchedule writes a schedule; taking a cronspec.ValidSchedule, it
+// cannot be given one that skipped validation (the zero one, which has no
+// Spec, is refused).
+func (db *DB) putValidSchedule(ctx context.Context, v cronspec.ValidSchedule) (briefs.Schedule, error) {
+	if v.Spec() == nil {
+		return briefs.Schedule{}, fmt.Errorf("put schedule: %w", briefs.Errorf(briefs.EINVALID, "the schedule was not checked"))
 	}
+	s := v.Schedule()
 	if s.UpdatedAt.IsZero() {
 		s.UpdatedAt = time.Now()
 	}
@@ -115,17 +122,21 @@ func (db *DB) PutSchedule(ctx context.Context, s briefs.Schedule) (briefs.Schedu
 		return briefs.Schedule{}, fmt.Errorf("put schedule: %w", err)
 	}
 	k := db.guild(s.GuildID)
-	defer db.mutating()()
-	// The guild is listed first, so that a crash after it leaves a listed
-	// guild without the schedule (harmless) rather than the reverse.
-	if err := db.client.SAdd(ctx, db.digestGuilds(), s.GuildID).Err(); err != nil {
-		return briefs.Schedule{}, db.fail("put schedule", err)
-	}
-	if err := db.storeSchedule(ctx, k, s.ChannelID, js); err != nil {
+	if err := db.write(func() (bool, error) {
+		// The guild is listed first, so that a crash after it leaves a
+		// listed guild without the schedule (harmless) rather than the
+		// reverse.
+		if err := db.client.SAdd(ctx, db.digestGuilds(), s.GuildID).Err(); err != nil {
+			return false, db.fail("put schedule", err)
+		}
+		if err := db.storeSchedule(ctx, k, s.ChannelID, js); err != nil {
+			return false, err
+		}
+		db.announce(ctx, s.GuildID)
+		return true, nil
+	}); err != nil {
 		return briefs.Schedule{}, err
 	}
-	db.markDirty()
-	db.announce(ctx, s.GuildID)
 	s.Cursor, s.LastSlot, s.LastMessageID = time.Time{}, time.Time{}, ""
 	return s, nil
 }
@@ -141,21 +152,21 @@ func (db *DB) DeleteSchedule(ctx context.Context, guildID, channelID string) err
 		return fmt.Errorf("delete schedule: %w", err)
 	}
 	k := db.guild(guildID)
-	defer db.mutating()()
-	var del *redis.IntCmd
-	if _, err := db.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		del = p.HDel(ctx, k.digests(), channelID)
-		p.HDel(ctx, k.digestState(), stateFields(channelID)...)
-		return nil
-	}); err != nil {
-		return db.fail("delete schedule", err)
-	}
-	db.markDirty()
-	if del.Val() == 0 {
-		return fmt.Errorf("delete schedule: %w", briefs.Errorf(briefs.ENOTFOUND, "No digest is scheduled for that channel."))
-	}
-	db.announce(ctx, guildID)
-	return nil
+	return db.write(func() (bool, error) {
+		var del *redis.IntCmd
+		if _, err := db.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			del = p.HDel(ctx, k.digests(), channelID)
+			p.HDel(ctx, k.digestState(), stateFields(channelID)...)
+			return nil
+		}); err != nil {
+			return false, db.fail("delete schedule", err)
+		}
+		if del.Val() == 0 {
+			return true, fmt.Errorf("delete schedule: %w", briefs.Errorf(briefs.ENOTFOUND, "No digest is scheduled for that channel."))
+		}
+		db.announce(ctx, guildID)
+		return true, nil
+	})
 }
 
 func stateFields(ch string) []string {
@@ -212,17 +223,18 @@ func (db *DB) PauseSchedule(ctx context.Context, guildID, channelID, rev, reason
 		return false, fmt.Errorf("pause schedule: %w", err)
 	}
 	k := db.guild(guildID)
-	defer db.mutating()()
-	n, err := pauseScript.Run(ctx, db.client, []string{k.digests(), k.digestState()}, channelID, rev, pj).Int()
-	if err != nil {
-		return false, db.fail("pause schedule", err)
-	}
-	if n == 0 {
-		return false, nil
-	}
-	db.markDirty()
-	db.announce(ctx, guildID)
-	return true, nil
+	var paused bool
+	err = db.write(func() (bool, error) {
+		n, err := pauseScript.Run(ctx, db.client, []string{k.digests(), k.digestState()}, channelID, rev, pj).Int()
+		if err != nil {
+			return false, db.fail("pause schedule", err)
+		}
+		if paused = n != 0; paused {
+			db.announce(ctx, guildID)
+		}
+		return paused, nil
+	})
+	return paused, err
 }
 
 // Schedules lists the digest schedules of a guild with their state, by
@@ -575,18 +587,18 @@ func (db *DB) CompleteDigest(ctx context.Context, c briefs.Claim, messageID stri
 	if !s.At.IsZero() {
 		at = strconv.FormatInt(s.At.Unix(), 10)
 	}
-	defer db.mutating()()
-	n, err := completeScript.Run(ctx, db.client,
-		[]string{k.digestState(), k.digestLock(s.ChannelID), k.digestDone(s.ChannelID, s.Key)},
-		s.ChannelID, c.Token, messageID, ttlMillis(max(markerTTL, time.Second)), cur, at).Int()
-	if err != nil {
-		return db.fail("complete digest", err)
-	}
-	if n == 0 {
-		return fmt.Errorf("complete digest: %w", ErrLeaseLost)
-	}
-	db.markDirty()
-	return nil
+	return db.write(func() (bool, error) {
+		n, err := completeScript.Run(ctx, db.client,
+			[]string{k.digestState(), k.digestLock(s.ChannelID), k.digestDone(s.ChannelID, s.Key)},
+			s.ChannelID, c.Token, messageID, ttlMillis(max(markerTTL, time.Second)), cur, at).Int()
+		if err != nil {
+			return false, db.fail("complete digest", err)
+		}
+		if n == 0 {
+			return false, fmt.Errorf("complete digest: %w", ErrLeaseLost)
+		}
+		return true, nil
+	})
 }
 
 // ErrLeaseLost says that a digest's lock is no longer the claim's: it

@@ -39,7 +39,7 @@ type embedded struct {
 	path   string // absolute path of the data file
 	unlock func() // releases the data file lock
 
-	// snapMu keeps snapshots consistent: mutating calls hold it shared,
+	// snapMu keeps snapshots consistent: writes (see DB.write) hold it shared,
 	// the snapshot holds it exclusively.
 	snapMu sync.RWMutex
 	dirty  atomic.Bool
@@ -197,32 +197,39 @@ func readDataFile(path string) (keys []keyData, savedAt time.Time, exists bool, 
 	keys, savedAt, err = decodeSnapshot(bytes.NewReader(b))
 	if err != nil {
 		return nil, time.Time{}, true, briefs.Errorf(briefs.EINVALID,
-			"data file %s is not a valid briefbot snapshot (%v); it was left untouched: repair it, move it away or set DATA_FILE", path, err)
+			"data file %s is not a valid briefbot snapshot (%v); it was left untouched: repair it, move it away or set %s", path, err, briefs.SettingDataFile)
 	}
 	return keys, savedAt, true, nil
 }
 
-// mutating marks a call that writes: in embedded mode it holds snapMu shared
-// so that a snapshot never sees half of a call's writes. Use as
-// defer db.mutating()().
-func (db *DB) mutating() func() {
-	if db.emb == nil {
-		return func() {}
+// write runs fn, which makes one call's writes to the data and reports
+// whether it changed any. Every write to the data goes through it, because
+// the embedded store needs two things of each and a write that forgot
+// either would go unnoticed until a crash: fn runs holding snapMu shared,
+// so that a snapshot never sees half of a call's writes, and a change
+// marks the data dirty (even when fn also fails), so that the saver writes
+// the data file. With an external Redis it just runs fn. fn must not call
+// write itself: a snapshot waiting between the two would deadlock them.
+// Short-lived coordination keys (digest locks, the Discord pacer, rate
+// limits, seen interactions) are written directly: losing them in a crash
+// costs nothing, so they need not wake the saver.
+func (db *DB) write(fn func() (changed bool, err error)) error {
+	e := db.emb
+	if e == nil {
+		_, err := fn()
+		return err
 	}
-	db.emb.snapMu.RLock()
-	return db.emb.snapMu.RUnlock
-}
-
-// markDirty tells the embedded saver that data changed.
-func (db *DB) markDirty() {
-	if db.emb == nil {
-		return
+	e.snapMu.RLock()
+	defer e.snapMu.RUnlock()
+	changed, err := fn()
+	if changed {
+		e.dirty.Store(true)
+		select {
+		case e.kick <- struct{}{}:
+		default:
+		}
 	}
-	db.emb.dirty.Store(true)
-	select {
-	case db.emb.kick <- struct{}{}:
-	default:
-	}
+	return err
 }
 
 // Flush writes the embedded data file now if data changed since the last

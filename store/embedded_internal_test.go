@@ -2,12 +2,16 @@ package store
 
 import (
 	"context"
+	"errors"
 	"net"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
+
+	"briefbot/briefs"
+	"briefbot/briefs/cronspec"
 )
 
 // The embedded server listens on loopback only and refuses clients without
@@ -42,5 +46,54 @@ func TestEmbeddedLoopbackAndPassword(t *testing.T) {
 	pw := func(db *DB) string { return db.client.(*redis.Client).Options().Password }
 	if p1, p2 := pw(db), pw(other); len(p1) < 32 || p1 == p2 {
 		t.Errorf("passwords %q and %q: want random and distinct", p1, p2)
+	}
+}
+
+// TestWriteMarksDirtyAndBlocksSnapshots: write is the one path of every
+// data write, so it alone must give a snapshot whole writes and tell the
+// saver about every change, failed writes included.
+func TestWriteMarksDirtyAndBlocksSnapshots(t *testing.T) {
+	db, err := Open(context.Background(), Config{DataFile: filepath.Join(t.TempDir(), "data.json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	// Holding saveMu keeps the saver from clearing the flag under test.
+	db.emb.saveMu.Lock()
+	defer db.emb.saveMu.Unlock()
+	if err := db.write(func() (bool, error) {
+		if db.emb.snapMu.TryLock() {
+			db.emb.snapMu.Unlock()
+			t.Error("a snapshot could start while a write ran")
+		}
+		return false, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if db.emb.dirty.Load() {
+		t.Error("a write that changed nothing marked the data dirty")
+	}
+	failed := errors.New("half written")
+	if err := db.write(func() (bool, error) { return true, failed }); err != failed {
+		t.Errorf("write = %v; want fn's error", err)
+	}
+	if !db.emb.dirty.Load() {
+		t.Error("a write that changed data (and failed) left it clean")
+	}
+}
+
+// TestPutValidScheduleRefusesZero: the zero ValidSchedule, the one value
+// that bypasses cronspec.NewSchedule, is not written.
+func TestPutValidScheduleRefusesZero(t *testing.T) {
+	db, err := Open(context.Background(), Config{DataFile: filepath.Join(t.TempDir(), "data.json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.putValidSchedule(context.Background(), cronspec.ValidSchedule{}); briefs.ErrorCode(err) != briefs.EINVALID {
+		t.Errorf("putValidSchedule(zero) = %v; want EINVALID", err)
 	}
 }

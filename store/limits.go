@@ -41,5 +41,5 @@ func (db *DB) storeSchedule(ctx context.Context, k guildKeys, channelID string, 
 // ScheduleLimitError is the refusal of a new digest schedule in a guild that
 // has limit schedules already (MAX_SCHEDULES_PER_GUILD).
 func ScheduleLimitError(limit int) *briefs.Error {
-	return briefs.Errorf(briefs.ETOOLARGE, "This server has %d digest schedules, its limit (MAX_SCHEDULES_PER_GUILD). Stop one with /digest off before scheduling another channel; changing an existing channel's schedule is always allowed.", limit)
+	return briefs.Errorf(briefs.ETOOLARGE, "This server has %d digest schedules, its limit (%s). Stop one with /digest off before scheduling another channel; changing an existing channel's schedule is always allowed.", limit, briefs.SettingMaxSchedulesPerGuild)
 }

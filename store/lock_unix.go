@@ -23,7 +23,7 @@ func lockDataFile(path string) (unlock func(), err error) {
 		_ = f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
 			return nil, briefs.Errorf(briefs.ECONFLICT,
-				"data file %s is in use by another briefbot process; stop it first, or set REDIS_URL so that both share one Redis", path)
+				"data file %s is in use by another briefbot process; stop it first, or set %s so that both share one Redis", path, briefs.SettingRedisURL)
 		}
 		return nil, briefs.Errorf(briefs.EUNAVAILABLE, "cannot lock %s: %v", lp, err)
 	}

@@ -94,14 +94,18 @@ func (db *DB) ReplaceArticle(ctx context.Context, req briefs.AddRequest) (briefs
 	for _, t := range terms {
 		args = append(args, t)
 	}
-	defer db.mutating()()
-	res, err := replaceScript.Run(ctx, db.client, k.indexKeys(), args...).StringSlice()
-	if err != nil {
-		return briefs.Article{}, db.fail("replace article", err)
+	var res []string
+	if err := db.write(func() (changed bool, err error) {
+		res, err = replaceScript.Run(ctx, db.client, k.indexKeys(), args...).StringSlice()
+		if err != nil {
+			return false, db.fail("replace article", err)
+		}
+		return len(res) > 0 && res[0] == "ok", nil
+	}); err != nil {
+		return briefs.Article{}, err
 	}
 	switch {
 	case len(res) > 0 && res[0] == "ok":
-		db.markDirty()
 		return a, nil
 	case len(res) > 0 && res[0] == "gone":
 		return briefs.Article{}, fmt.Errorf("replace article: %w", notFound(a.Slug))

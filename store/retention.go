@@ -28,10 +28,7 @@ func (db *DB) RemoveOlderThan(ctx context.Context, cutoff time.Time) (int, error
 			if err != nil {
 				return removed, db.fail("remove old articles", err)
 			}
-			if n > 0 {
-				removed += n
-				db.markDirty()
-			}
+			removed += n
 			if n < expireBatch {
 				break
 			}
@@ -42,9 +39,12 @@ func (db *DB) RemoveOlderThan(ctx context.Context, cutoff time.Time) (int, error
 
 // expireBatch runs one expire script: a snapshot of the embedded store
 // waits for one batch, not for a whole sweep.
-func (db *DB) expireBatch(ctx context.Context, k guildKeys, cutoff time.Time) (int, error) {
-	defer db.mutating()()
-	return expireScript.Run(ctx, db.client, k.indexKeys(), k.base, cutoff.UnixMilli(), expireBatch).Int()
+func (db *DB) expireBatch(ctx context.Context, k guildKeys, cutoff time.Time) (n int, err error) {
+	err = db.write(func() (bool, error) {
+		n, err = expireScript.Run(ctx, db.client, k.indexKeys(), k.base, cutoff.UnixMilli(), expireBatch).Int()
+		return n > 0, err
+	})
+	return n, err
 }
 
 // guildBases lists the key base of every guild that holds articles, found

@@ -414,15 +414,25 @@ func (db *DB) Restore(ctx context.Context, r io.Reader, opts RestoreOptions) (in
 	if err != nil {
 		return 0, fmt.Errorf("restore: %w", briefs.Errorf(briefs.EINVALID, "not a valid briefbot snapshot: %v", err))
 	}
-	defer db.mutating()()
+	var n int
+	err = db.write(func() (changed bool, err error) {
+		n, changed, err = db.restoreKeys(ctx, keys, opts)
+		return changed, err
+	})
+	return n, err
+}
+
+// restoreKeys is Restore once the snapshot is read, within a write; it
+// reports whether it wrote anything.
+func (db *DB) restoreKeys(ctx context.Context, keys []keyData, opts RestoreOptions) (n int, changed bool, err error) {
 	old, err := db.scanKeys(ctx, "*")
 	if err != nil {
-		return 0, db.fail("restore", err)
+		return 0, false, db.fail("restore", err)
 	}
 	// The schema key goes with the old data (it is not in the snapshot), so
 	// that the upgrade below looks at what was restored.
 	if data := db.withoutSchemaKey(slices.Clone(old)); len(data) > 0 && !opts.Replace {
-		return 0, fmt.Errorf("restore: %w", briefs.Errorf(briefs.ECONFLICT,
+		return 0, false, fmt.Errorf("restore: %w", briefs.Errorf(briefs.ECONFLICT,
 			"the store already holds %d keys under the prefix %q; restore onto an empty store, or pass --replace to replace all of them with the snapshot",
 			len(data), db.prefix))
 	}
@@ -437,17 +447,16 @@ func (db *DB) Restore(ctx context.Context, r io.Reader, opts RestoreOptions) (in
 		}
 	}
 	if len(stale) == 0 && len(keys) == 0 {
-		return 0, nil
+		return 0, false, nil
 	}
 	err = db.replaceKeys(ctx, stale, keys)
-	db.markDirty()
 	if err == nil {
-		err = db.upgrade(ctx)
+		_, err = db.upgradeData(ctx)
 	}
 	if err != nil {
-		return 0, db.fail("restore", err)
+		return 0, true, db.fail("restore", err)
 	}
-	return len(keys), nil
+	return len(keys), true, nil
 }
 
 // decodeSnapshot reads and checks a whole snapshot.

@@ -147,7 +147,7 @@ func (db *DB) openRemote(ctx context.Context, rawURL string) error {
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return briefs.Errorf(briefs.EINVALID, "REDIS_URL is not a valid Redis URL: %v", err)
+		return briefs.Errorf(briefs.EINVALID, "%s is not a valid Redis URL: %v", briefs.SettingRedisURL, err)
 	}
 	db.addr = strings.Join(opts.Addrs, ",")
 	kind := "Redis"

@@ -56,12 +56,18 @@ return #words
 // instances starting at once do no harm; instances of an older version must
 // not run beside it (they would write plain term sets).
 func (db *DB) upgrade(ctx context.Context) error {
+	return db.write(func() (bool, error) { return db.upgradeData(ctx) })
+}
+
+// upgradeData is upgrade within a write that is already running (a
+// restore's); it reports whether it changed any guild's data.
+func (db *DB) upgradeData(ctx context.Context) (changed bool, err error) {
 	if v, err := db.client.Get(ctx, db.schemaKey()).Result(); err == nil && v == schemaVersion {
-		return nil
+		return false, nil
 	}
 	bases, err := db.guildBases(ctx)
 	if err != nil {
-		return err
+		return false, err
 	}
 	for _, base := range bases {
 		k := guildKeys{base: base}
@@ -69,17 +75,14 @@ func (db *DB) upgrade(ctx context.Context) error {
 			n, err := upgradeGuildScript.Run(ctx, db.client, []string{k.recent(), k.fresh(), k.termidx()},
 				base, off, upgradeBatch).Int()
 			if err != nil {
-				return err
+				return false, err
 			}
 			if n < upgradeBatch {
 				break
 			}
 		}
 	}
-	if len(bases) > 0 {
-		db.markDirty()
-	}
-	return db.client.Set(ctx, db.schemaKey(), schemaVersion, 0).Err()
+	return len(bases) > 0, db.client.Set(ctx, db.schemaKey(), schemaVersion, 0).Err()
 }
 
 // schemaKey holds the layout version. It is the store's own bookkeeping, not

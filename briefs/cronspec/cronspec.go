@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/robfig/cron/v3"
 
@@ -25,16 +24,44 @@ var _ cron.Schedule = (*Spec)(nil)
 // timezone. Errors: briefs.EINVALID.
 func ForSchedule(s briefs.Schedule) (*Spec, error) { return Parse(s.Cron, s.Timezone) }
 
-// Validate checks everything an admin chose for a schedule: the fields
-// briefs.Schedule.Validate checks (guild, channel, timezone, size) and then
-// a cron expression that fires. Errors: briefs.EINVALID.
-func Validate(s briefs.Schedule) error {
-	if err := s.Validate(); err != nil {
-		return err
-	}
-	_, err := ForSchedule(s)
-	return err
+// ValidSchedule is a digest schedule whose every field an admin chose has
+// been checked, its cron expression parsed in its timezone. NewSchedule is
+// the only way to get one, so code that takes a ValidSchedule (the store's
+// write of a schedule) cannot be handed one that skipped a check. (The zero
+// ValidSchedule, which any package can write, holds no schedule: Spec is
+// nil.)
+type ValidSchedule struct {
+	s    briefs.Schedule
+	spec *Spec
 }
+
+// NewSchedule checks everything an admin chose for a schedule: the fields
+// briefs.Schedule.ValidateExceptCron checks (guild, channel, timezone, size)
+// and then a cron expression that fires. The schedule it holds is
+// normalised: runs of spaces in the expression folded, a zero size made
+// briefs.DefaultDigestSize and an empty timezone "UTC". Errors:
+// briefs.EINVALID.
+func NewSchedule(s briefs.Schedule) (ValidSchedule, error) {
+	if err := s.ValidateExceptCron(); err != nil {
+		return ValidSchedule{}, err
+	}
+	spec, err := ForSchedule(s)
+	if err != nil {
+		return ValidSchedule{}, err
+	}
+	s.Cron = spec.String()
+	s.Size, _ = briefs.DigestSize(s.Size)
+	if s.Timezone == "" {
+		s.Timezone = "UTC"
+	}
+	return ValidSchedule{s: s, spec: spec}, nil
+}
+
+// Schedule returns the checked, normalised schedule.
+func (v ValidSchedule) Schedule() briefs.Schedule { return v.s }
+
+// Spec returns the schedule's parsed cron expression.
+func (v ValidSchedule) Spec() *Spec { return v.spec }
 
 // Spec is a parsed cron expression in a timezone. It implements
 // robfig/cron's Schedule interface.
@@ -116,7 +143,7 @@ func cronReason(err error) string {
 	if i := strings.Index(msg, ": ["); i > 0 { // "expected exactly 5 fields, found 6: [...]"
 		msg = msg[:i]
 	}
-	return truncateRunes(msg, 200)
+	return briefs.Truncate(msg, 200)
 }
 
 // String returns the expression as parsed.
@@ -198,15 +225,6 @@ func firstInstant(w time.Time, loc *time.Location) time.Time {
 	return d
 }
 
-// truncateRunes shortens s to at most n runes, marking a cut with "…".
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimSpace(string(r[:n-1])) + "…"
-}
-
 // intervalRuns is how many upcoming runs CheckInterval looks at: more than a
 // day's worth of runs at any allowed interval of 15 minutes or more.
 const intervalRuns = 100
@@ -237,7 +255,7 @@ func CheckInterval(s briefs.Schedule, least time.Duration, now time.Time) error 
 		return err
 	}
 	if gap := spec.MinGap(now, intervalRuns); gap > 0 && gap < least {
-		return briefs.Errorf(briefs.EINVALID, "`%s` would post a digest every %s; digests may run at most every %s (MIN_DIGEST_INTERVAL). Choose fewer runs, e.g. `0 * * * *` (hourly) or `0 8 * * *` (daily).", spec.String(), humanDuration(gap), humanDuration(least))
+		return briefs.Errorf(briefs.EINVALID, "`%s` would post a digest every %s; digests may run at most every %s (%s). Choose fewer runs, e.g. `0 * * * *` (hourly) or `0 8 * * *` (daily).", spec.String(), humanDuration(gap), humanDuration(least), briefs.SettingMinDigestInterval)
 	}
 	return nil
 }

@@ -77,11 +77,11 @@ func TestParseUnknownZone(t *testing.T) {
 	}
 }
 
-// TestValidate: cronspec.Validate refuses what briefs.Schedule.Validate
+// TestValidate: cronspec.NewSchedule refuses what briefs.Schedule.ValidateExceptCron
 // refuses, and a cron expression that does not parse or never fires.
 func TestValidate(t *testing.T) {
 	ok := briefs.Schedule{GuildID: "g", ChannelID: "c", Cron: "@daily", Timezone: "Europe/Berlin"}
-	if err := cronspec.Validate(ok); err != nil {
+	if _, err := cronspec.NewSchedule(ok); err != nil {
 		t.Fatal(err)
 	}
 	for _, mod := range []func(*briefs.Schedule){
@@ -96,9 +96,25 @@ func TestValidate(t *testing.T) {
 	} {
 		s := ok
 		mod(&s)
-		if err := cronspec.Validate(s); briefs.ErrorCode(err) != briefs.EINVALID {
-			t.Errorf("Validate(%+v) = %v; want EINVALID", s, err)
+		if _, err := cronspec.NewSchedule(s); briefs.ErrorCode(err) != briefs.EINVALID {
+			t.Errorf("NewSchedule(%+v) = %v; want EINVALID", s, err)
 		}
+	}
+}
+
+// TestNewScheduleNormalises: the checked schedule is the one the store
+// writes, so folding and defaults happen there once.
+func TestNewScheduleNormalises(t *testing.T) {
+	v, err := cronspec.NewSchedule(briefs.Schedule{GuildID: "g", ChannelID: "c", Cron: " 0  8 * * *"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := v.Schedule()
+	if got.Cron != "0 8 * * *" || got.Size != briefs.DefaultDigestSize || got.Timezone != "UTC" {
+		t.Errorf("NewSchedule = %+v; want the folded expression, the default size and UTC", got)
+	}
+	if v.Spec().String() != got.Cron || v.Spec().Location() != time.UTC {
+		t.Errorf("Spec = %q in %v", v.Spec().String(), v.Spec().Location())
 	}
 }
 

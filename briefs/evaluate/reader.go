@@ -935,11 +935,7 @@ func isByline(s string, _ bool) (string, bool) {
 
 // snippet is the start of s, at most n runes, on one line.
 func snippet(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
+	return briefs.Truncate(strings.Join(strings.Fields(s), " "), n)
 }
 
 func quoteShort(s string) string { return `"` + snippet(s, 40) + `"` }

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"briefbot/briefs"
 )
 
 // WriteTable writes the report as an aligned plain-text table: a header with
@@ -134,9 +136,5 @@ func percent(n, of int) string {
 
 // oneLine flattens s to one line of at most n runes.
 func oneLine(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
+	return briefs.Truncate(strings.Join(strings.Fields(s), " "), n)
 }

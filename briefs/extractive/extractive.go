@@ -1,3 +1,7 @@
+// Package extractive is briefbot's summarizer: it builds a brief from
+// sentences of the article itself, with no model and no network, so that
+// briefs are deterministic and cheap enough to rebuild in bulk. Summarizer
+// says how it chooses them and how well that scores.
 package extractive
 
 import (

@@ -9,15 +9,14 @@ import (
 // "She was ...") stands for when the sentence before, prev, opens with a
 // person's name as its subject ("Gordon Brown has warned ...", "Hiroshi
 // Ueda, a photographer, claims ..."), else "". A bullet that names its
-// subject stands on its own where one that opens with "He" would not.
-// This is the one edit of a sentence's words that a bullet may carry (the
-// pronoun and its antecedent co-refer by the rules below); DESIGN's "a
-// sentence of the article" otherwise holds. Deliberately strict: any other
-// capitalised word after the subject makes the antecedent uncertain, so
-// on the CNN/DailyMail dev set it fires in 1 brief of 250 (R1 +0.01);
-// allowing "He"/"She" sentences unrepaired would be worth +0.15 R1 there,
-// which a looser resolver could chase at the risk of naming the wrong
-// person.
+// subject stands on its own where one that opens with "He" would not. This
+// is the one edit of a sentence's words that a bullet may carry (the pronoun
+// and its antecedent co-refer by the rules below); otherwise a bullet is a
+// sentence of the article. Deliberately strict: any other
+// capitalised word after the subject makes the antecedent uncertain, so on
+// the CNN/DailyMail dev set it fires in 1 brief of 250 (R1 +0.01); allowing
+// "He"/"She" sentences unrepaired would be worth +0.15 R1 there, which a
+// looser resolver could chase at the risk of naming the wrong person.
 func pronounName(s, prev string) string {
 	if !(strings.HasPrefix(s, "He ") || strings.HasPrefix(s, "She ")) {
 		return ""

@@ -56,7 +56,7 @@ func ExtractOptions(pageURL, contentType string, body []byte, opts Options) (Pag
 	}
 	u, err := url.Parse(pageURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return Page{}, briefs.Errorf(briefs.EINVALID, "%q is not an http or https link.", truncate(pageURL, 100))
+		return Page{}, briefs.Errorf(briefs.EINVALID, "%q is not an http or https link.", briefs.Truncate(pageURL, 100))
 	}
 	u.Fragment, u.RawFragment = "", ""
 	mt := mediaType(contentType)
@@ -351,15 +351,7 @@ func cleanByline(s string) string {
 	if len(s) > 3 && strings.EqualFold(s[:3], "by ") {
 		s = strings.TrimSpace(s[3:])
 	}
-	return truncate(s, 200)
-}
-
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n]) + "…"
+	return briefs.Truncate(s, 200)
 }
 
 // plainText normalises a text/plain page: LF line ends, no NULs or other

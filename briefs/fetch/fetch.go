@@ -28,7 +28,8 @@ import (
 	"briefbot/briefs"
 )
 
-// Defaults of Config (DESIGN.md section 5).
+// Defaults of Config, applied where a field is left zero; cmd/briefbot
+// uses the same constants as the defaults of its settings.
 const (
 	DefaultTimeout   = 10 * time.Second // FETCH_TIMEOUT
 	DefaultMaxBytes  = 5 << 20          // FETCH_MAX_BYTES
@@ -168,7 +169,7 @@ func (f *Fetcher) fetch(ctx context.Context, u *url.URL) (Page, error) {
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return Page{}, briefs.Errorf(briefs.EINVALID, "%q is not a valid link.", truncate(u.String(), 100))
+		return Page{}, briefs.Errorf(briefs.EINVALID, "%q is not a valid link.", briefs.Truncate(u.String(), 100))
 	}
 	req.Header.Set("User-Agent", f.cfg.UserAgent)
 	req.Header.Set("Accept", "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8")
@@ -206,7 +207,7 @@ func (f *Fetcher) fetch(ctx context.Context, u *url.URL) (Page, error) {
 }
 
 func (f *Fetcher) tooLarge() error {
-	return briefs.Errorf(briefs.ETOOLARGE, "That page is over %s (FETCH_MAX_BYTES). Paste the article text instead.", briefs.FormatBytes(f.cfg.MaxBytes))
+	return briefs.Errorf(briefs.ETOOLARGE, "That page is over %s (%s). Paste the article text instead.", briefs.FormatBytes(f.cfg.MaxBytes), briefs.SettingFetchMaxBytes)
 }
 
 // ParseLink checks a link as a user typed it: an absolute http or https
@@ -223,26 +224,26 @@ func ParseLink(raw string) (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, briefs.Errorf(briefs.EINVALID, "%q is not a valid link.", truncate(raw, 100))
+		return nil, briefs.Errorf(briefs.EINVALID, "%q is not a valid link.", briefs.Truncate(raw, 100))
 	}
 	scheme := strings.ToLower(u.Scheme)
 	switch {
 	case scheme == "":
-		return nil, briefs.Errorf(briefs.EINVALID, "%q is not a link: it should start with https:// or http://.", truncate(raw, 100))
+		return nil, briefs.Errorf(briefs.EINVALID, "%q is not a link: it should start with https:// or http://.", briefs.Truncate(raw, 100))
 	case scheme != "http" && scheme != "https":
-		return nil, briefs.Errorf(briefs.EINVALID, "Only http and https links can be fetched, not %s: links.", truncate(scheme, 20))
+		return nil, briefs.Errorf(briefs.EINVALID, "Only http and https links can be fetched, not %s: links.", briefs.Truncate(scheme, 20))
 	case u.User != nil:
 		return nil, briefs.Errorf(briefs.EINVALID, "Links with a user name or password are not accepted.")
 	case u.Opaque != "" || u.Hostname() == "":
-		return nil, briefs.Errorf(briefs.EINVALID, "%q has no host name.", truncate(raw, 100))
+		return nil, briefs.Errorf(briefs.EINVALID, "%q has no host name.", briefs.Truncate(raw, 100))
 	}
 	if p := u.Port(); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return nil, briefs.Errorf(briefs.EINVALID, "%q has an invalid port.", truncate(raw, 100))
+			return nil, briefs.Errorf(briefs.EINVALID, "%q has an invalid port.", briefs.Truncate(raw, 100))
 		}
 	}
 	if strings.ContainsAny(u.Hostname(), " \t\r\n%") && !strings.Contains(u.Hostname(), ":") {
-		return nil, briefs.Errorf(briefs.EINVALID, "%q has an invalid host name.", truncate(raw, 100))
+		return nil, briefs.Errorf(briefs.EINVALID, "%q has an invalid host name.", briefs.Truncate(raw, 100))
 	}
 	u.Scheme = scheme
 	u.Fragment, u.RawFragment = "", ""
@@ -255,7 +256,7 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 		return briefs.Errorf(briefs.EINVALID, "The link redirects more than %d times (a redirect loop?).", MaxRedirects)
 	}
 	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-		return briefs.Errorf(briefs.EINVALID, "The link redirects to a %s: link; only http and https pages can be fetched.", truncate(req.URL.Scheme, 20))
+		return briefs.Errorf(briefs.EINVALID, "The link redirects to a %s: link; only http and https pages can be fetched.", briefs.Truncate(req.URL.Scheme, 20))
 	}
 	if req.URL.User != nil {
 		return briefs.Errorf(briefs.EINVALID, "The link redirects to a link with a user name or password, which is not accepted.")
@@ -269,7 +270,7 @@ func statusError(resp *http.Response) error {
 	if status == "" || !strings.HasPrefix(status, strconv.Itoa(resp.StatusCode)) {
 		status = fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
 	}
-	status = truncate(oneLine(status), 60)
+	status = briefs.Truncate(oneLine(status), 60)
 	code := resp.StatusCode
 	switch {
 	case code == http.StatusNotFound || code == http.StatusGone:
@@ -303,7 +304,7 @@ func wrap(cause error, code, format string, args ...any) error {
 
 // timeoutMessage is what the user reads when the site was too slow.
 func (f *Fetcher) timeoutMessage() string {
-	return fmt.Sprintf("The site did not answer in time (FETCH_TIMEOUT, %s). Try again later, or paste the article's text instead.", f.cfg.Timeout)
+	return fmt.Sprintf("The site did not answer in time (%s, %s). Try again later, or paste the article's text instead.", briefs.SettingFetchTimeout, f.cfg.Timeout)
 }
 
 // describe turns a transport error into a message for the user.
@@ -319,7 +320,7 @@ func (f *Fetcher) describe(ctx context.Context, u *url.URL, err error) error {
 	var invalidErr x509.CertificateInvalidError
 	switch {
 	case errors.As(err, &be):
-		return wrap(err, briefs.EINVALID, "That link leads to a private or local network address (%s), which briefbot does not fetch: only public web sites.", truncate(be.Host, 100))
+		return wrap(err, briefs.EINVALID, "That link leads to a private or local network address (%s), which briefbot does not fetch: only public web sites.", briefs.Truncate(be.Host, 100))
 	case errors.As(err, &ue):
 		return wrap(err, ue.Code, "%s", ue.Message)
 	case ctx.Err() != nil && errors.Is(context.Cause(ctx), errTimeout):
@@ -329,17 +330,17 @@ func (f *Fetcher) describe(ctx context.Context, u *url.URL, err error) error {
 	case errors.Is(ctx.Err(), context.Canceled):
 		return wrap(err, briefs.EUNAVAILABLE, "The fetch was cancelled.")
 	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
-		return wrap(err, briefs.EINVALID, "The site %s does not exist (no such host). Check the link.", truncate(host, 100))
+		return wrap(err, briefs.EINVALID, "The site %s does not exist (no such host). Check the link.", briefs.Truncate(host, 100))
 	case errors.As(err, &dnsErr):
-		return wrap(err, briefs.EUNAVAILABLE, "Could not look up %s. Try again later.", truncate(host, 100))
+		return wrap(err, briefs.EUNAVAILABLE, "Could not look up %s. Try again later.", briefs.Truncate(host, 100))
 	case errors.As(err, &certErr) || errors.As(err, &hostErr) || errors.As(err, &authErr) || errors.As(err, &invalidErr):
-		return wrap(err, briefs.EUNAVAILABLE, "%s has an invalid HTTPS certificate, so briefbot cannot read it safely.", truncate(host, 100))
+		return wrap(err, briefs.EUNAVAILABLE, "%s has an invalid HTTPS certificate, so briefbot cannot read it safely.", briefs.Truncate(host, 100))
 	case errors.As(err, &netErr) && netErr.Timeout():
 		return wrap(err, briefs.EUNAVAILABLE, "%s", f.timeoutMessage())
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return wrap(err, briefs.EUNAVAILABLE, "%s refused the connection. Is the link right, and the site up?", truncate(u.Host, 100))
+		return wrap(err, briefs.EUNAVAILABLE, "%s refused the connection. Is the link right, and the site up?", briefs.Truncate(u.Host, 100))
 	case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-		return wrap(err, briefs.EUNAVAILABLE, "%s closed the connection before sending the page. Try again later.", truncate(host, 100))
+		return wrap(err, briefs.EUNAVAILABLE, "%s closed the connection before sending the page. Try again later.", briefs.Truncate(host, 100))
 	}
-	return wrap(err, briefs.EUNAVAILABLE, "Could not fetch the page from %s. Try again later.", truncate(host, 100))
+	return wrap(err, briefs.EUNAVAILABLE, "Could not fetch the page from %s. Try again later.", briefs.Truncate(host, 100))
 }

@@ -9,10 +9,15 @@ import (
 	"time"
 
 	"briefbot/bot"
+	"briefbot/briefs"
+	"briefbot/briefs/fetch"
+	"briefbot/store"
 )
 
-// Config is every setting of DESIGN.md section 5, parsed and validated once at
-// start-up. .env.example documents each variable.
+// Config is every setting, parsed and validated once at start-up.
+// .env.example documents each variable. A default that a package applies
+// itself (when its Config leaves a field zero) is that package's exported
+// constant, so the two cannot disagree; the others are stated here only.
 type Config struct {
 	DiscordToken     string
 	DiscordAPIURL    string
@@ -55,33 +60,35 @@ type Config struct {
 }
 
 // loadConfig reads the environment through getenv. An invalid value is an
-// error that names the variable and says what it wants.
+// error that names the variable and says what it wants. Variables that the
+// libraries' messages name are read by the briefs.Setting... constants, so
+// that a message names the variable the admin sets.
 func loadConfig(getenv func(string) string) (Config, error) {
 	p := envParser{getenv: getenv}
 	c := Config{
 		DiscordToken:      p.str("DISCORD_TOKEN", ""),
-		DiscordAPIURL:     p.url("DISCORD_API_URL", "https://discord.com/api/v9"),
+		DiscordAPIURL:     p.url("DISCORD_API_URL", bot.DefaultAPIURL),
 		DiscordGuildID:    p.str("DISCORD_GUILD_ID", ""),
 		DiscordPublicKey:  p.str("DISCORD_PUBLIC_KEY", ""),
 		InteractionsAddr:  p.str("INTERACTIONS_ADDR", ""),
-		RedisURL:          p.redisURL("REDIS_URL"),
-		DataFile:          p.str("DATA_FILE", "briefbot-data.json"),
-		KeyPrefix:         p.str("REDIS_KEY_PREFIX", "briefbot:"),
+		RedisURL:          p.redisURL(briefs.SettingRedisURL),
+		DataFile:          p.str(briefs.SettingDataFile, store.DefaultDataFile),
+		KeyPrefix:         p.str("REDIS_KEY_PREFIX", store.DefaultPrefix),
 		BriefCacheTTL:     p.duration("BRIEF_CACHE_TTL", 24*time.Hour),
-		MaxArticleBytes:   p.bytes("MAX_ARTICLE_BYTES", 1<<20),
-		FetchTimeout:      p.duration("FETCH_TIMEOUT", 10*time.Second),
-		FetchMaxBytes:     p.bytes("FETCH_MAX_BYTES", 5<<20),
+		MaxArticleBytes:   p.bytes(briefs.SettingMaxArticleBytes, 1<<20),
+		FetchTimeout:      p.duration(briefs.SettingFetchTimeout, fetch.DefaultTimeout),
+		FetchMaxBytes:     p.bytes(briefs.SettingFetchMaxBytes, fetch.DefaultMaxBytes),
 		FetchAllowPrivate: p.boolean("FETCH_ALLOW_PRIVATE", false),
 		DigestTimezone:    p.location("DIGEST_TIMEZONE", "UTC"),
-		DigestGrace:       p.duration("DIGEST_GRACE", time.Hour),
+		DigestGrace:       p.duration("DIGEST_GRACE", bot.DefaultDigestGrace),
 		MetricsAddr:       p.str("METRICS_ADDR", ""),
 		LogLevel:          p.level("LOG_LEVEL", slog.LevelInfo),
 		LogFormat:         p.oneOf("LOG_FORMAT", "text", "text", "json"),
 	}
 	c.ShardID, c.ShardCount = p.shards("SHARD_ID", "SHARD_COUNT")
-	c.MaxArticlesPerGuild = p.count("MAX_ARTICLES_PER_GUILD", 10000)
-	c.MaxSchedulesPerGuild = p.count("MAX_SCHEDULES_PER_GUILD", 25)
-	c.MinDigestInterval = p.duration("MIN_DIGEST_INTERVAL", 15*time.Minute)
+	c.MaxArticlesPerGuild = p.count(briefs.SettingMaxArticlesPerGuild, 10000)
+	c.MaxSchedulesPerGuild = p.count(briefs.SettingMaxSchedulesPerGuild, 25)
+	c.MinDigestInterval = p.duration(briefs.SettingMinDigestInterval, 15*time.Minute)
 	c.FetchConcurrency = p.count("FETCH_CONCURRENCY", 8)
 	c.ArticleRetention = p.durationOrNever("ARTICLE_RETENTION", 720*time.Hour)
 	if c.KeyPrefix == "" {
