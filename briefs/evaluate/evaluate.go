@@ -263,57 +263,107 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Report, error) {
 	if cfg.Summarize == nil && cfg.Lead == nil {
 		return nil, errors.New("evaluate: Config needs Summarize or Lead")
 	}
-	refs := cfg.Refs
-	switch refs {
-	case "":
-		refs = "first"
-	case "first", "all":
-	default:
-		return nil, fmt.Errorf("evaluate: Config.Refs is %q, want \"first\" or \"all\"", cfg.Refs)
+	refs, err := refsMode(cfg.Refs)
+	if err != nil {
+		return nil, err
 	}
-	workers := cfg.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
+	pl := newPipeline(ctx, workerCount(cfg.Workers))
+	defer pl.cancel(nil)
 
 	rep := &Report{Name: cfg.Name, Refs: refs, BulletCounts: map[int]int{}}
 	agg := newAggregator(cfg, rep)
+	jobs := pl.read(r, refs, rep)
+	results := pl.score(cfg, jobs)
+	runErr := pl.fold(results, agg)
+	if pl.readErr != nil {
+		return nil, pl.readErr
+	}
+	if runErr != nil {
+		return nil, runErr
+	}
+	if err := context.Cause(pl.ctx); err != nil {
+		return nil, err
+	}
+	if err := agg.finish(); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
 
-	jobs := make(chan *job)
-	results := make(chan *scored, workers)
+// refsMode checks Config.Refs; "" is "first".
+func refsMode(refs string) (string, error) {
+	switch refs {
+	case "":
+		return "first", nil
+	case "first", "all":
+		return refs, nil
+	}
+	return "", fmt.Errorf("evaluate: Config.Refs is %q, want \"first\" or \"all\"", refs)
+}
+
+// workerCount is Config.Workers, with runtime.GOMAXPROCS(0) for 0 or less.
+func workerCount(workers int) int {
+	if workers <= 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return workers
+}
+
+// pipeline scores documents on several workers and folds the results in
+// input order, so that every number is independent of the worker count.
+// The first failure of any stage cancels ctx, which stops the others.
+type pipeline struct {
+	ctx     context.Context
+	cancel  context.CancelCauseFunc
+	workers int
 	// window bounds the documents in flight, so that one slow document
-	// cannot make the reorder buffer grow without limit.
-	window := make(chan struct{}, 4*workers)
+	// cannot make the reorder buffer of fold grow without limit.
+	window chan struct{}
+	// readErr is the error that stopped read; it is safe to look at once
+	// the channel that score returns is drained.
+	readErr error
+}
 
-	var readErr error
+func newPipeline(ctx context.Context, workers int) *pipeline {
+	ctx, cancel := context.WithCancelCause(ctx)
+	return &pipeline{ctx: ctx, cancel: cancel, workers: workers, window: make(chan struct{}, 4*workers)}
+}
+
+// read parses r in the background and sends each document, once it has a
+// place in the window, until r ends or ctx is done.
+func (pl *pipeline) read(r io.Reader, refs string, rep *Report) <-chan *job {
+	jobs := make(chan *job)
 	go func() {
 		defer close(jobs)
-		readErr = readRows(ctx, r, refs, rep, func(j *job) bool {
+		pl.readErr = readRows(pl.ctx, r, refs, rep, func(j *job) bool {
 			select {
-			case window <- struct{}{}:
-			case <-ctx.Done():
+			case pl.window <- struct{}{}:
+			case <-pl.ctx.Done():
 				return false
 			}
 			select {
 			case jobs <- j:
 				return true
-			case <-ctx.Done():
+			case <-pl.ctx.Done():
 				return false
 			}
 		})
-		if readErr != nil {
-			cancel(readErr)
+		if pl.readErr != nil {
+			pl.cancel(pl.readErr)
 		}
 	}()
+	return jobs
+}
 
+// score processes the jobs on the workers; once ctx is done, a job comes
+// back unprocessed, so that its place in the window is still given back.
+func (pl *pipeline) score(cfg Config, jobs <-chan *job) <-chan *scored {
+	results := make(chan *scored, pl.workers)
 	var wg sync.WaitGroup
-	for range workers {
+	for range pl.workers {
 		wg.Go(func() {
 			for j := range jobs {
-				if ctx.Err() != nil {
+				if pl.ctx.Err() != nil {
 					results <- &scored{job: j}
 					continue
 				}
@@ -325,13 +375,18 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Report, error) {
 		wg.Wait()
 		close(results)
 	}()
+	return results
+}
 
-	// Consume results in input order.
+// fold adds the results to agg in input order and returns the first error
+// (a panic in Lead, a PerDoc write); after an error or cancellation it only
+// drains results.
+func (pl *pipeline) fold(results <-chan *scored, agg *aggregator) error {
 	pending := make(map[int]*scored)
 	next := 0
 	var runErr error
 	for res := range results {
-		if runErr != nil || ctx.Err() != nil {
+		if runErr != nil || pl.ctx.Err() != nil {
 			continue // drain
 		}
 		pending[res.job.seq] = res
@@ -342,32 +397,20 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Report, error) {
 			}
 			delete(pending, next)
 			next++
-			<-window
+			<-pl.window
 			if d.panicked != nil {
 				runErr = d.panicked
-				cancel(runErr)
+				pl.cancel(runErr)
 				break
 			}
 			if err := agg.add(d); err != nil {
 				runErr = err
-				cancel(runErr)
+				pl.cancel(runErr)
 				break
 			}
 		}
 	}
-	if readErr != nil {
-		return nil, readErr
-	}
-	if runErr != nil {
-		return nil, runErr
-	}
-	if err := context.Cause(ctx); err != nil {
-		return nil, err
-	}
-	if err := agg.finish(); err != nil {
-		return nil, err
-	}
-	return rep, nil
+	return runErr
 }
 
 // readRows parses r line by line, counts rows and skips in rep, and hands

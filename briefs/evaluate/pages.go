@@ -11,7 +11,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -62,6 +61,22 @@ func RunPages(ctx context.Context, dir string, cfg Config) (*PagesReport, error)
 	if cfg.Summarize == nil || cfg.Extract == nil {
 		return nil, errors.New("evaluate: RunPages needs Config.Summarize and Config.Extract")
 	}
+	pages, err := readGroundTruth(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := processPages(ctx, cfg, dir, pages); err != nil {
+		return nil, err
+	}
+	rep := tallyPages(cfg, pages)
+	if err := emitPages(cfg, pages); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// readGroundTruth lists the pages of ground-truth.json, sorted by id.
+func readGroundTruth(dir string) ([]*page, error) {
 	b, err := os.ReadFile(filepath.Join(dir, "ground-truth.json"))
 	if err != nil {
 		return nil, fmt.Errorf("evaluate: %w", err)
@@ -81,14 +96,15 @@ func RunPages(ctx context.Context, dir string, cfg Config) (*PagesReport, error)
 	for i, id := range ids {
 		pages[i] = &page{seq: i, id: id, url: truth[id].URL}
 	}
+	return pages, nil
+}
 
-	workers := cfg.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+// processPages runs processPage on every page, on Config.Workers workers,
+// and stops handing out pages once ctx is done.
+func processPages(ctx context.Context, cfg Config, dir string, pages []*page) error {
 	next := make(chan *page)
 	var wg sync.WaitGroup
-	for range workers {
+	for range workerCount(cfg.Workers) {
 		wg.Go(func() {
 			for p := range next {
 				processPage(cfg, dir, p)
@@ -103,23 +119,14 @@ func RunPages(ctx context.Context, dir string, cfg Config) (*PagesReport, error)
 	}
 	close(next)
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+	return ctx.Err()
+}
 
+// tallyPages folds the processed pages, in order, into the report.
+func tallyPages(cfg Config, pages []*page) *PagesReport {
 	rep := &PagesReport{Name: cfg.Name, Pages: len(pages)}
 	agg := newReaderAgg(cfg.Show)
 	rep.Reader = agg.rep
-	var enc *json.Encoder
-	var perDoc, out *bufio.Writer
-	if cfg.PerDoc != nil {
-		perDoc = bufio.NewWriter(cfg.PerDoc)
-		enc = json.NewEncoder(perDoc)
-		enc.SetEscapeHTML(false)
-	}
-	if cfg.Out != nil {
-		out = bufio.NewWriter(cfg.Out)
-	}
 	for _, p := range pages {
 		switch {
 		case p.extractErr != "":
@@ -135,9 +142,27 @@ func RunPages(ctx context.Context, dir string, cfg Config) (*PagesReport, error)
 			rep.Extracted++
 			agg.brief(p.id, 0, p.lang, len(p.brief.Bullets), p.hits)
 		}
+	}
+	return rep
+}
+
+// emitPages writes every page, in order, as a JSON line to Config.PerDoc
+// and as plain text to Config.Out (each when set).
+func emitPages(cfg Config, pages []*page) error {
+	var enc *json.Encoder
+	var perDoc, out *bufio.Writer
+	if cfg.PerDoc != nil {
+		perDoc = bufio.NewWriter(cfg.PerDoc)
+		enc = json.NewEncoder(perDoc)
+		enc.SetEscapeHTML(false)
+	}
+	if cfg.Out != nil {
+		out = bufio.NewWriter(cfg.Out)
+	}
+	for _, p := range pages {
 		if enc != nil {
 			if err := enc.Encode(p.json()); err != nil {
-				return nil, fmt.Errorf("evaluate: writing PerDoc: %w", err)
+				return fmt.Errorf("evaluate: writing PerDoc: %w", err)
 			}
 		}
 		if out != nil {
@@ -147,11 +172,11 @@ func RunPages(ctx context.Context, dir string, cfg Config) (*PagesReport, error)
 	for _, w := range []*bufio.Writer{perDoc, out} {
 		if w != nil {
 			if err := w.Flush(); err != nil {
-				return nil, fmt.Errorf("evaluate: %w", err)
+				return fmt.Errorf("evaluate: %w", err)
 			}
 		}
 	}
-	return rep, nil
+	return nil
 }
 
 // processPage extracts, summarizes and checks one page.

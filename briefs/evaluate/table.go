@@ -17,20 +17,46 @@ import (
 // differences with their standard errors, the bullet-count distribution,
 // format faults, failures and skipped rows.
 func (rep *Report) WriteTable(w io.Writer) error {
-	bw := bufio.NewWriter(w)
-	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
+	t := table{bufio.NewWriter(w)}
+	rep.writeHeader(t)
+	width := rep.nameWidth()
+	rep.writeSystems(t, width)
+	rep.writeDiffs(t, width)
+	if rep.Faults != nil {
+		rep.writeBulletCounts(t)
+		rep.writeFormatFaults(t)
+	}
+	if rep.Reader != nil {
+		rep.Reader.write(t.Writer)
+	}
+	rep.writeFailures(t)
+	t.p("\nskipped rows: %d (no article: %d, no reference: %d)\n", rep.skipped(), rep.SkippedNoArticle, rep.SkippedNoReference)
+	return t.Flush()
+}
 
+// table is the buffered output of a report, with a printf of its own.
+type table struct{ *bufio.Writer }
+
+func (t table) p(format string, args ...any) { fmt.Fprintf(t.Writer, format, args...) }
+
+// diffHeader heads the column of paired differences.
+const diffHeader = "difference (± SE)"
+
+func (rep *Report) skipped() int { return rep.SkippedNoArticle + rep.SkippedNoReference }
+
+func (rep *Report) writeHeader(t table) {
 	name := rep.Name
 	if name == "" {
 		name = "input"
 	}
-	skipped := rep.SkippedNoArticle + rep.SkippedNoReference
-	p("ROUGE evaluation of %s: %d rows, %d documents scored, %d skipped, summarizer failed on %d\n",
-		name, rep.Rows, rep.Documents, skipped, rep.Failed)
-	p("F1 x100 averaged over documents; references: %s; ROUGE-1.5.5 settings, RLsum on newline-separated sentences\n", refsNote(rep.Refs))
+	t.p("ROUGE evaluation of %s: %d rows, %d documents scored, %d skipped, summarizer failed on %d\n",
+		name, rep.Rows, rep.Documents, rep.skipped(), rep.Failed)
+	t.p("F1 x100 averaged over documents; references: %s; ROUGE-1.5.5 settings, RLsum on newline-separated sentences\n", refsNote(rep.Refs))
+}
 
-	// Systems.
-	const diffHeader = "difference (± SE)"
+// nameWidth is the width of the first column, shared by the systems and
+// the paired differences so that their numbers line up.
+func (rep *Report) nameWidth() int {
 	width := len("system")
 	if len(rep.Diffs) > 0 {
 		width = utf8.RuneCountInString(diffHeader)
@@ -41,64 +67,68 @@ func (rep *Report) WriteTable(w io.Writer) error {
 	for _, d := range rep.Diffs {
 		width = max(width, len(d.Name))
 	}
-	p("\n%-*s  %7s  %7s  %7s  %7s\n", width, "system", "R1", "R2", "RLsum", "words")
+	return width
+}
+
+func (rep *Report) writeSystems(t table, width int) {
+	t.p("\n%-*s  %7s  %7s  %7s  %7s\n", width, "system", "R1", "R2", "RLsum", "words")
 	for _, s := range rep.Systems {
-		p("%-*s  %7s  %7s  %7s  %7s\n", width, s.Name, num(s.Mean.R1, 2), num(s.Mean.R2, 2), num(s.Mean.RLsum, 2), num(s.Words, 1))
+		t.p("%-*s  %7s  %7s  %7s  %7s\n", width, s.Name, num(s.Mean.R1, 2), num(s.Mean.R2, 2), num(s.Mean.RLsum, 2), num(s.Words, 1))
 	}
+}
 
-	// Paired differences.
-	if len(rep.Diffs) > 0 {
-		const col = 15
-		p("\n%-*s  %*s  %*s  %*s  %s\n", width, diffHeader, col, "R1", col, "R2", col, "RLsum", "R1 better/worse")
-		for _, d := range rep.Diffs {
-			p("%-*s  %*s  %*s  %*s  %d/%d\n", width, d.Name,
-				col, pm(d.Mean.R1, d.SE.R1), col, pm(d.Mean.R2, d.SE.R2), col, pm(d.Mean.RLsum, d.SE.RLsum),
-				d.ABetter, d.BBetter)
-		}
+func (rep *Report) writeDiffs(t table, width int) {
+	if len(rep.Diffs) == 0 {
+		return
 	}
-
-	// Briefs: bullet counts and format faults.
-	if rep.Faults != nil {
-		p("\nbullets per brief (%d briefs)\n", rep.Briefs)
-		counts := []int{3, 4, 5}
-		for n := range rep.BulletCounts {
-			if !slices.Contains(counts, n) {
-				counts = append(counts, n)
-			}
-		}
-		slices.Sort(counts)
-		for _, n := range counts {
-			c := rep.BulletCounts[n]
-			p("  %2d  %6d  %6s\n", n, c, percent(c, rep.Briefs))
-		}
-
-		fw := len("any fault")
-		for _, f := range rep.Faults {
-			fw = max(fw, len(f.Fault))
-		}
-		p("\n%-*s  %6s  %11s\n", fw+2, "format faults", "briefs", "occurrences")
-		for _, f := range rep.Faults {
-			p("  %-*s  %6d  %11d\n", fw, f.Fault, f.Briefs, f.Occurrences)
-		}
-		p("  %-*s  %6d  (%s of briefs)\n", fw, "any fault", rep.FaultyBriefs, percent(rep.FaultyBriefs, rep.Briefs))
+	const col = 15
+	t.p("\n%-*s  %*s  %*s  %*s  %s\n", width, diffHeader, col, "R1", col, "R2", col, "RLsum", "R1 better/worse")
+	for _, d := range rep.Diffs {
+		t.p("%-*s  %*s  %*s  %*s  %d/%d\n", width, d.Name,
+			col, pm(d.Mean.R1, d.SE.R1), col, pm(d.Mean.R2, d.SE.R2), col, pm(d.Mean.RLsum, d.SE.RLsum),
+			d.ABetter, d.BBetter)
 	}
+}
 
-	if rep.Reader != nil {
-		rep.Reader.write(bw)
-	}
-
-	// Failures and skipped rows.
-	if rep.Failed > 0 {
-		p("\nsummarizer failures: %d (scored 0 for ours)\n", rep.Failed)
-		for _, f := range rep.Failures {
-			p("  line %d, id %q: %s\n", f.Line, f.ID, oneLine(f.Err, 100))
-		}
-		if rep.Failed > len(rep.Failures) {
-			p("  ...\n")
+// writeBulletCounts lists 3, 4 and 5 bullets always, other counts when seen.
+func (rep *Report) writeBulletCounts(t table) {
+	t.p("\nbullets per brief (%d briefs)\n", rep.Briefs)
+	counts := []int{3, 4, 5}
+	for n := range rep.BulletCounts {
+		if !slices.Contains(counts, n) {
+			counts = append(counts, n)
 		}
 	}
-	p("\nskipped rows: %d (no article: %d, no reference: %d)\n", skipped, rep.SkippedNoArticle, rep.SkippedNoReference)
-	return bw.Flush()
+	slices.Sort(counts)
+	for _, n := range counts {
+		c := rep.BulletCounts[n]
+		t.p("  %2d  %6d  %6s\n", n, c, percent(c, rep.Briefs))
+	}
+}
+
+func (rep *Report) writeFormatFaults(t table) {
+	fw := len("any fault")
+	for _, f := range rep.Faults {
+		fw = max(fw, len(f.Fault))
+	}
+	t.p("\n%-*s  %6s  %11s\n", fw+2, "format faults", "briefs", "occurrences")
+	for _, f := range rep.Faults {
+		t.p("  %-*s  %6d  %11d\n", fw, f.Fault, f.Briefs, f.Occurrences)
+	}
+	t.p("  %-*s  %6d  (%s of briefs)\n", fw, "any fault", rep.FaultyBriefs, percent(rep.FaultyBriefs, rep.Briefs))
+}
+
+func (rep *Report) writeFailures(t table) {
+	if rep.Failed == 0 {
+		return
+	}
+	t.p("\nsummarizer failures: %d (scored 0 for ours)\n", rep.Failed)
+	for _, f := range rep.Failures {
+		t.p("  line %d, id %q: %s\n", f.Line, f.ID, oneLine(f.Err, 100))
+	}
+	if rep.Failed > len(rep.Failures) {
+		t.p("  ...\n")
+	}
 }
 
 func refsNote(refs string) string {
