@@ -17,6 +17,37 @@ import (
 // cmdEval: briefbot eval (--data FILE.jsonl [--refs first|all] | --pages DIR [--out FILE])
 // [--per-doc FILE] [--show N]
 func cmdEval(ctx context.Context, env *environment, args []string) error {
+	opts, err := parseEvalFlags(env, args)
+	if err != nil {
+		return err
+	}
+	sum := newSummarizer()
+	prog := startProgress(env, func(n int64) string { return fmt.Sprintf("eval: summarized %d articles", n) })
+	defer prog.Done()
+	cfg := evalConfig(opts, sum, prog)
+	var files outputFiles
+	defer files.close()
+	if opts.perDoc != "" {
+		w, err := files.create(opts.perDoc)
+		if err != nil {
+			return err
+		}
+		cfg.PerDoc = w
+	}
+	if opts.pages != "" {
+		return evalPages(ctx, env, cfg, opts.pages, opts.out, &files, prog)
+	}
+	return evalData(ctx, env, cfg, opts.data, prog)
+}
+
+// evalOptions are the flags of briefbot eval.
+type evalOptions struct {
+	data, pages, refs, perDoc, out string
+	show, workers                  int
+}
+
+// parseEvalFlags reads and checks the flags of briefbot eval.
+func parseEvalFlags(env *environment, args []string) (evalOptions, error) {
 	fs := newFlags(env, "eval", "(--data FILE.jsonl [--refs first|all] | --pages DIR [--out FILE]) [--per-doc FILE] [--show N]",
 		"With --data, scores the summarizer with ROUGE-1, ROUGE-2 and ROUGE-Lsum (ROUGE-1.5.5 settings)\n"+
 			"against the reference summaries in FILE (JSON Lines with \"id\", \"article\" and\n"+
@@ -26,107 +57,110 @@ func cmdEval(ctx context.Context, env *environment, args []string) error {
 			"With --pages, reads real web pages (DIR/html/<id>.html.gz and DIR/ground-truth.json with each\n"+
 			"page's url), extracts and summarizes each one as adding it by link would, and counts reader\n"+
 			"faults, refusals and languages.")
-	data := fs.String("data", "", "JSON Lines file of articles with reference summaries")
-	pages := fs.String("pages", "", "folder of web pages: html/<id>.html.gz and ground-truth.json")
-	refs := fs.String("refs", "first", "first: score against reference_summary (or references[0]); all: the best of every reference")
-	perDoc := fs.String("per-doc", "", "also write each document's scores, language and reader faults (with --pages: its brief) as JSON Lines to this file")
-	out := fs.String("out", "", "with --pages: write every page's brief (title, gist, bullets, entities, slug, reader faults) to this file")
-	show := fs.Int("show", 0, "print up to N briefs with reader faults: document, rules and offending text")
-	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "articles summarized at once")
+	var o evalOptions
+	fs.StringVar(&o.data, "data", "", "JSON Lines file of articles with reference summaries")
+	fs.StringVar(&o.pages, "pages", "", "folder of web pages: html/<id>.html.gz and ground-truth.json")
+	fs.StringVar(&o.refs, "refs", "first", "first: score against reference_summary (or references[0]); all: the best of every reference")
+	fs.StringVar(&o.perDoc, "per-doc", "", "also write each document's scores, language and reader faults (with --pages: its brief) as JSON Lines to this file")
+	fs.StringVar(&o.out, "out", "", "with --pages: write every page's brief (title, gist, bullets, entities, slug, reader faults) to this file")
+	fs.IntVar(&o.show, "show", 0, "print up to N briefs with reader faults: document, rules and offending text")
+	fs.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "articles summarized at once")
 	if err := parseFlags(fs, args); err != nil {
-		return err
+		return o, err
 	}
-	if (*data == "") == (*pages == "") || fs.NArg() > 0 {
+	switch {
+	case (o.data == "") == (o.pages == "") || fs.NArg() > 0:
 		fs.Usage()
-		return usagef("eval needs --data FILE.jsonl or --pages DIR")
+		return o, usagef("eval needs --data FILE.jsonl or --pages DIR")
+	case o.refs != "first" && o.refs != "all":
+		return o, usagef("--refs must be first or all, not %q", o.refs)
+	case o.out != "" && o.pages == "":
+		return o, usagef("--out goes with --pages")
+	case o.show < 0:
+		return o, usagef("--show must be 0 or more, not %d", o.show)
 	}
-	if *refs != "first" && *refs != "all" {
-		return usagef("--refs must be first or all, not %q", *refs)
-	}
-	if *out != "" && *pages == "" {
-		return usagef("--out goes with --pages")
-	}
-	if *show < 0 {
-		return usagef("--show must be 0 or more, not %d", *show)
-	}
-	sum := newSummarizer()
-	prog := startProgress(env, func(n int64) string { return fmt.Sprintf("eval: summarized %d articles", n) })
-	defer prog.Done()
-	cfg := evaluate.Config{
+	return o, nil
+}
+
+// evalConfig is the evaluation of the bot's summarizer and language rules,
+// counting every summary on prog.
+func evalConfig(o evalOptions, sum briefs.Summarizer, prog *progress) evaluate.Config {
+	return evaluate.Config{
 		Summarize: func(title, article string) (briefs.Brief, error) {
 			s, err := sum.Summarize(briefs.Document{Title: title, Text: article})
 			prog.Add(1)
 			return briefs.Brief{Title: s.Title, Gist: s.Gist, Bullets: s.Bullets, Entities: s.Entities, Slug: s.Slug, Lang: s.Lang}, err
 		},
-		Refs:           *refs,
-		Workers:        *workers,
+		Refs:           o.refs,
+		Workers:        o.workers,
 		DetectLanguage: extractive.DetectLanguage,
 		Dangles:        extractive.Dangles,
-		Show:           *show,
+		Show:           o.show,
 	}
-	var closers []io.Closer
-	defer func() {
-		for _, c := range closers {
-			c.Close()
-		}
-	}()
-	create := func(path string) (io.Writer, error) {
-		f, err := os.Create(path)
-		if err != nil {
-			return nil, fmt.Errorf("eval: %w", err)
-		}
-		closers = append(closers, f)
-		return f, nil
-	}
-	if *perDoc != "" {
-		w, err := create(*perDoc)
-		if err != nil {
-			return err
-		}
-		cfg.PerDoc = w
-	}
-	if *pages != "" {
-		return evalPages(ctx, env, cfg, *pages, *out, create, prog)
-	}
+}
 
-	in, err := os.Open(*data)
+// outputFiles are the files an evaluation writes, closed together at its end.
+type outputFiles []io.Closer
+
+func (fs *outputFiles) create(path string) (io.Writer, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("eval: %w", err)
+	}
+	*fs = append(*fs, f)
+	return f, nil
+}
+
+func (fs *outputFiles) close() {
+	for _, c := range *fs {
+		c.Close()
+	}
+}
+
+// evalData scores the summarizer against the reference summaries of a
+// JSON Lines file.
+func evalData(ctx context.Context, env *environment, cfg evaluate.Config, data string, prog *progress) error {
+	in, err := os.Open(data)
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}
 	defer in.Close()
 	cfg.Lead = extractive.LeadSentences
-	cfg.Name = filepath.Base(*data)
+	cfg.Name = filepath.Base(data)
 	report, err := evaluate.Run(ctx, in, cfg)
 	prog.Done() // before the report, which would otherwise start on its line
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}
-	if err := report.WriteTable(env.stdout); err != nil {
-		return err
-	}
-	return report.Reader.WriteFaults(env.stdout)
+	return writeEvalReport(env.stdout, report, report.Reader)
 }
 
 // evalPages runs the reader checks on a folder of real web pages.
-func evalPages(ctx context.Context, env *environment, cfg evaluate.Config, dir, out string, create func(string) (io.Writer, error), prog *progress) error {
+func evalPages(ctx context.Context, env *environment, cfg evaluate.Config, dir, out string, files *outputFiles, prog *progress) error {
 	cfg.Name = filepath.Base(filepath.Clean(dir))
 	cfg.Extract = extractPage
 	if out != "" {
-		w, err := create(out)
+		w, err := files.create(out)
 		if err != nil {
 			return err
 		}
 		cfg.Out = w
 	}
 	report, err := evaluate.RunPages(ctx, dir, cfg)
-	prog.Done()
+	prog.Done() // before the report, which would otherwise start on its line
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}
-	if err := report.WriteTable(env.stdout); err != nil {
+	return writeEvalReport(env.stdout, report, report.Reader)
+}
+
+// writeEvalReport prints the table of a report, then the briefs with
+// reader faults it kept.
+func writeEvalReport(w io.Writer, table interface{ WriteTable(io.Writer) error }, reader *evaluate.ReaderReport) error {
+	if err := table.WriteTable(w); err != nil {
 		return err
 	}
-	return report.Reader.WriteFaults(env.stdout)
+	return reader.WriteFaults(w)
 }
 
 // extractPage extracts the article of an HTML page as the link fetcher
