@@ -87,50 +87,89 @@ func (s *Service) now() time.Time {
 // a page, bad slug), ETOOLARGE (the text, or the guild's article limit),
 // ECONFLICT (slug taken), EUNAVAILABLE (store down).
 func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
-	if s.ExtractPage != nil && LooksLikeHTML(in.Text) {
-		var err error
-		if in, err = s.fromPage(in); err != nil {
-			return AddResult{}, err
-		}
-	}
-	if err := s.checkText(in.Text); err != nil {
+	in, err := s.checkInput(in)
+	if err != nil {
 		return AddResult{}, err
 	}
-	var res AddResult
-	if in.SourceURL != "" {
-		canon, err := CanonicalURL(in.SourceURL)
-		if err != nil {
-			return AddResult{}, err
-		}
-		in.SourceURL = canon
+	slug, slugNote, err := askedSlug(in.Slug)
+	if err != nil {
+		return AddResult{}, err
 	}
-	slug, exact := "", false
-	if strings.TrimSpace(in.Slug) != "" {
-		norm, err := NormalizeSlug(in.Slug)
-		if err != nil {
-			return AddResult{}, err
-		}
-		if norm != in.Slug {
-			res.SlugNote = fmt.Sprintf("Slug %q was normalised to %q.", in.Slug, norm)
-		}
-		slug, exact = norm, true
-	}
+	exact := slug != ""
 
 	sum, err := s.Summarizer.Summarize(Document{Title: in.Title, Text: in.Text})
 	if err != nil {
 		return AddResult{}, fmt.Errorf("add article: %w", err)
 	}
-	title := firstNonEmpty(strings.TrimSpace(in.Title), sum.Title)
 	topic := ""
-	if slug == "" {
+	if !exact {
 		slug, topic = firstNonEmpty(sum.Slug, "article"), sum.SlugTopic
 	}
+	a := s.newArticle(in, sum, slug)
+	b := s.briefOf(a, sum)
+	stored, created, err := s.Store.AddArticle(ctx, AddRequest{
+		Article:     a,
+		Brief:       b,
+		ExactSlug:   exact,
+		SlugTopic:   topic,
+		Terms:       IndexTerms(a.Slug, a.Title, b.Entities),
+		BriefTTL:    s.BriefTTL,
+		MaxArticles: s.MaxArticlesPerGuild,
+	})
+	if err != nil {
+		return AddResult{}, fmt.Errorf("add article: %w", err)
+	}
+	return s.addResult(ctx, a, b, stored, created, slugNote)
+}
+
+// checkInput extracts the article of an HTML document, refuses text no
+// summarizer should see and canonicalises the source URL, so that the same
+// link is found again whatever its tracking parameters.
+func (s *Service) checkInput(in AddInput) (AddInput, error) {
+	if s.ExtractPage != nil && LooksLikeHTML(in.Text) {
+		var err error
+		if in, err = s.fromPage(in); err != nil {
+			return AddInput{}, err
+		}
+	}
+	if err := s.checkText(in.Text); err != nil {
+		return AddInput{}, err
+	}
+	if in.SourceURL != "" {
+		canon, err := CanonicalURL(in.SourceURL)
+		if err != nil {
+			return AddInput{}, err
+		}
+		in.SourceURL = canon
+	}
+	return in, nil
+}
+
+// askedSlug normalises the slug an admin asked for ("" when none), with a
+// note for the admin when normalising changed it.
+func askedSlug(asked string) (slug, note string, err error) {
+	if strings.TrimSpace(asked) == "" {
+		return "", "", nil
+	}
+	norm, err := NormalizeSlug(asked)
+	if err != nil {
+		return "", "", err
+	}
+	if norm != asked {
+		note = fmt.Sprintf("Slug %q was normalised to %q.", asked, norm)
+	}
+	return norm, note, nil
+}
+
+// newArticle is the article to store: what the admin handed over first,
+// what the summarizer found in the text otherwise.
+func (s *Service) newArticle(in AddInput, sum Summary, slug string) Article {
 	hash := ContentHash(in.Text)
 	a := Article{
 		ID:          hash[:16],
 		GuildID:     in.GuildID,
 		Slug:        slug,
-		Title:       Truncate(title, MaxTitleLen),
+		Title:       Truncate(firstNonEmpty(strings.TrimSpace(in.Title), sum.Title), MaxTitleLen),
 		Text:        in.Text,
 		SourceURL:   in.SourceURL,
 		Site:        in.Site,
@@ -145,29 +184,23 @@ func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 	if a.PublishedAt.IsZero() {
 		a.PublishedAt = sum.PublishedAt
 	}
-	b := s.briefOf(a, sum)
-	stored, created, err := s.Store.AddArticle(ctx, AddRequest{
-		Article:     a,
-		Brief:       b,
-		ExactSlug:   exact,
-		SlugTopic:   topic,
-		Terms:       IndexTerms(a.Slug, a.Title, b.Entities),
-		BriefTTL:    s.BriefTTL,
-		MaxArticles: s.MaxArticlesPerGuild,
-	})
-	if err != nil {
-		return AddResult{}, fmt.Errorf("add article: %w", err)
+	return a
+}
+
+// addResult says what Add did. The stored article may differ from ours: a
+// unique slug suffix, or an earlier article with the same text or URL. Its
+// brief is the one to show, and a note on the slug asked for only matters
+// when the article is new.
+func (s *Service) addResult(ctx context.Context, a Article, b Brief, stored Article, created bool, slugNote string) (AddResult, error) {
+	res := AddResult{Created: created}
+	if created {
+		res.SlugNote = slugNote
 	}
-	res.Created = created
-	if !created {
-		res.SlugNote = ""
-	}
-	// The stored article may differ from ours: a unique slug suffix, or an
-	// earlier article with the same text or URL. Its brief is the one to show.
 	if created && stored.Slug == a.Slug {
 		res.Brief = b
 		return res, nil
 	}
+	var err error
 	res.Brief, err = s.briefFor(ctx, stored.GuildID, stored.Slug)
 	if err != nil {
 		return AddResult{}, fmt.Errorf("add article: %w", err)
