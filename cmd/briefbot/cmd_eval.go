@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 
 	"briefbot/briefs"
 	"briefbot/briefs/evaluate"
@@ -57,17 +56,17 @@ func parseEvalFlags(env *environment, args []string) (evalOptions, error) {
 			"With --pages, reads real web pages (DIR/html/<id>.html.gz and DIR/ground-truth.json with each\n"+
 			"page's url), extracts and summarizes each one as adding it by link would, and counts reader\n"+
 			"faults, refusals and languages.")
-	var o evalOptions
-	fs.StringVar(&o.data, "data", "", "JSON Lines file of articles with reference summaries")
-	fs.StringVar(&o.pages, "pages", "", "folder of web pages: html/<id>.html.gz and ground-truth.json")
-	fs.StringVar(&o.refs, "refs", "first", "first: score against reference_summary (or references[0]); all: the best of every reference")
-	fs.StringVar(&o.perDoc, "per-doc", "", "also write each document's scores, language and reader faults (with --pages: its brief) as JSON Lines to this file")
-	fs.StringVar(&o.out, "out", "", "with --pages: write every page's brief (title, gist, bullets, entities, slug, reader faults) to this file")
-	fs.IntVar(&o.show, "show", 0, "print up to N briefs with reader faults: document, rules and offending text")
-	fs.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "articles summarized at once")
+	data := fs.String("data", "", "JSON Lines file of articles with reference summaries")
+	pages := fs.String("pages", "", "folder of web pages: html/<id>.html.gz and ground-truth.json")
+	refs := fs.String("refs", "first", "first: score against reference_summary (or references[0]); all: the best of every reference")
+	perDoc := fs.String("per-doc", "", "also write each document's scores, language and reader faults (with --pages: its brief) as JSON Lines to this file")
+	out := fs.String("out", "", "with --pages: write every page's brief (title, gist, bullets, entities, slug, reader faults) to this file")
+	show := fs.Int("show", 0, "print up to N briefs with reader faults: document, rules and offending text")
+	workers := workersFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
-		return o, err
+		return evalOptions{}, err
 	}
+	o := evalOptions{data: *data, pages: *pages, refs: *refs, perDoc: *perDoc, out: *out, show: *show, workers: *workers}
 	switch {
 	case (o.data == "") == (o.pages == "") || fs.NArg() > 0:
 		fs.Usage()

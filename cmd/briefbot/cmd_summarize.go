@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"strings"
 
 	"briefbot/briefs"
@@ -45,7 +44,7 @@ type summarizeJob struct {
 func cmdSummarize(ctx context.Context, env *environment, args []string) error {
 	fs := newFlags(env, "summarize", "< IN.jsonl > OUT.jsonl",
 		"Reads JSON Lines with \"id\", \"article\" and optional \"title\"; writes one line per input, in order,\nwith \"id\", \"title\", \"gist\", \"bullets\" and \"slug\". A bad line yields {\"id\":...,\"error\":\"...\"}\nand the run goes on. Uses every core; needs no store.")
-	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "articles summarized at once")
+	workers := workersFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

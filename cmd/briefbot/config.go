@@ -92,7 +92,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.FetchConcurrency = p.count("FETCH_CONCURRENCY", 8)
 	c.ArticleRetention = p.durationOrNever("ARTICLE_RETENTION", 720*time.Hour)
 	if c.KeyPrefix == "" {
-		p.fail("REDIS_KEY_PREFIX", "", "a non-empty prefix such as briefbot:")
+		p.fail("REDIS_KEY_PREFIX", "", "a non-empty prefix such as "+store.DefaultPrefix)
 	}
 	if (c.DiscordPublicKey == "") != (c.InteractionsAddr == "") {
 		p.fail("INTERACTIONS_ADDR", c.InteractionsAddr, "to be set together with DISCORD_PUBLIC_KEY (both or neither)")

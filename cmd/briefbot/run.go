@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
 	"sort"
 	"strings"
 
 	"briefbot/briefs"
+	"briefbot/store"
 )
 
 // subcommand is one verb of the command line.
@@ -103,7 +105,7 @@ func mainUsage(cmds map[string]subcommand) string {
 	}
 	b.WriteString("\nRun 'briefbot <command> --help' for a command's flags.\n")
 	b.WriteString("Settings come from the environment (see .env.example); with REDIS_URL unset,\n")
-	b.WriteString("data lives in an embedded store saved to DATA_FILE (default briefbot-data.json).\n")
+	b.WriteString("data lives in an embedded store saved to DATA_FILE (default " + store.DefaultDataFile + ").\n")
 	return b.String()
 }
 
@@ -120,6 +122,12 @@ func newFlags(env *environment, name, args, about string) *flag.FlagSet {
 		}
 	}
 	return fs
+}
+
+// workersFlag is --workers of the commands that summarize articles in
+// parallel, one worker a processor by default.
+func workersFlag(fs *flag.FlagSet) *int {
+	return fs.Int("workers", runtime.GOMAXPROCS(0), "articles summarized at once")
 }
 
 func hasFlags(fs *flag.FlagSet) bool {

@@ -56,18 +56,17 @@ const userAgent = "briefbot/1.0 (news brief bot; fetches a page once when a serv
 
 // newService wires the newsroom service over a store.
 func newService(env *environment, db *store.DB) *briefs.Service {
-	svc := &briefs.Service{
-		Store:           db,
-		Summarizer:      newSummarizer(),
-		BriefTTL:        env.cfg.BriefCacheTTL,
-		MaxArticleBytes: int(env.cfg.MaxArticleBytes),
-		Fetch:           newPageFetcher(env.cfg),
-		ExtractPage:     extractSavedPage,
-		MaxPageBytes:    int(env.cfg.FetchMaxBytes),
-		FetchLimit:      briefs.FetchLimit{Limiter: db, Max: fetchesPerHour, Window: time.Hour},
+	return &briefs.Service{
+		Store:               db,
+		Summarizer:          newSummarizer(),
+		BriefTTL:            env.cfg.BriefCacheTTL,
+		MaxArticleBytes:     int(env.cfg.MaxArticleBytes),
+		MaxArticlesPerGuild: env.cfg.MaxArticlesPerGuild,
+		Fetch:               newPageFetcher(env.cfg),
+		ExtractPage:         extractSavedPage,
+		MaxPageBytes:        int(env.cfg.FetchMaxBytes),
+		FetchLimit:          briefs.FetchLimit{Limiter: db, Max: fetchesPerHour, Window: time.Hour},
 	}
-	svc.MaxArticlesPerGuild = env.cfg.MaxArticlesPerGuild
-	return svc
 }
 
 // fetchSlotWait is how long a link waits for one of the FETCH_CONCURRENCY
