@@ -121,46 +121,27 @@ type span struct {
 	sets       wordSets
 }
 
-// scan collects the capitalised runs of one sentence.
+// scan collects the capitalised runs of one sentence and hands each to emit.
+// initial tracks whether the next word opens a clause: at the start, after a
+// dash following a dateline, after a label's colon.
 func (f *entityFinder) scan(s string) {
-	var run [8]span
-	n := 0
-	conn := 0 // trailing connector words in the run ("of", "de")
-	runInitial := false
+	var r capRun
 	initial := true
-	emit := func() {
-		n -= conn
-		if n > 0 {
-			f.emit(s, run[:n], runInitial)
-		}
-		n, conn = 0, 0
-	}
 	for i := 0; i < len(s); {
-		for i < len(s) && s[i] == ' ' {
-			i++
-		}
-		j := i
-		for j < len(s) && s[j] != ' ' {
-			// "Colorado,Washington": a comma without a space still
-			// separates words.
-			if s[j] == ',' && j+1 < len(s) && s[j+1] != ' ' && !(s[j+1] >= '0' && s[j+1] <= '9') {
-				j++
-				break
-			}
-			j++
-		}
-		if i == j {
+		start, j := nextToken(s, i)
+		if start == j {
 			break
 		}
+		i = start
 		if isDash(s[i:j]) {
 			// "BUFFALO, N.Y. — Hours before": a dash after a dateline
 			// starts the sentence again.
-			emit()
+			r.flush(f, s)
 			initial = true
 			i = j
 			continue
 		}
-		if n == 0 && plainLower(s[i:j]) {
+		if r.n == 0 && plainLower(s[i:j]) {
 			// Most words: lower case, no punctuation, no run to end.
 			i, initial = j, false
 			continue
@@ -173,7 +154,7 @@ func (f *entityFinder) scan(s string) {
 		i = j
 		if cs == ce {
 			if lead || trail {
-				emit()
+				r.flush(f, s)
 			}
 			if colon {
 				initial = true
@@ -181,37 +162,83 @@ func (f *entityFinder) scan(s string) {
 			continue
 		}
 		if lead {
-			emit()
+			r.flush(f, s)
 		}
-		w := s[cs:ce]
-		switch {
-		case isCapWord(w):
-			if n > 0 && (w == "The" || f.lang == "de" && germanArticles[strings.ToLower(w)]) {
-				emit() // "Flinck The FBI": two names run together
-			}
-			if n == 0 {
-				runInitial = initial
-			}
-			if n < len(run) {
-				run[n] = span{cs, ce, f.setsOf(w)}
-				n++
-			}
-			conn = 0
-		case n > 0 && !trail && nameConnectors[w] && !(f.lang == "de" && w != "von") && connectorFits(s, run[:n], conn):
-			if n < len(run) {
-				run[n] = span{cs, ce, f.setsOf(w)}
-				n++
-				conn++
-			}
-		default:
-			emit()
-		}
+		f.addWord(&r, s, cs, ce, trail, initial)
 		if trail {
-			emit()
+			r.flush(f, s)
 		}
 		initial = colon
 	}
-	emit()
+	r.flush(f, s)
+}
+
+// nextToken returns the bounds of the token of s at or after i: spaces
+// skipped, up to the next space or a comma glued to the next word
+// ("Colorado,Washington": a comma without a space still separates words).
+// start == end at the end of s.
+func nextToken(s string, i int) (start, end int) {
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	j := i
+	for j < len(s) && s[j] != ' ' {
+		if s[j] == ',' && j+1 < len(s) && s[j+1] != ' ' && !(s[j+1] >= '0' && s[j+1] <= '9') {
+			j++
+			break
+		}
+		j++
+	}
+	return i, j
+}
+
+// capRun is the run of capitalised words that scan is building, with the
+// connector words inside it; words past the eighth are not kept.
+type capRun struct {
+	words   [8]span
+	n       int
+	conn    int  // trailing connector words in the run ("of", "de")
+	initial bool // the run's first word opens a clause
+}
+
+// flush hands the run, without trailing connectors, to emit and starts a
+// new one.
+func (r *capRun) flush(f *entityFinder, s string) {
+	r.n -= r.conn
+	if r.n > 0 {
+		f.emit(s, r.words[:r.n], r.initial)
+	}
+	r.n, r.conn = 0, 0
+}
+
+// addWord adds the word s[cs:ce] to the run when it is capitalised, or a
+// connector that fits inside a name ("Bank of England", German only
+// "von"), and ends the run otherwise. trail says punctuation follows the
+// word, which no connector may have.
+func (f *entityFinder) addWord(r *capRun, s string, cs, ce int, trail, initial bool) {
+	w := s[cs:ce]
+	switch {
+	case isCapWord(w):
+		if r.n > 0 && (w == "The" || f.lang == "de" && germanArticles[strings.ToLower(w)]) {
+			r.flush(f, s) // "Flinck The FBI": two names run together
+		}
+		if r.n == 0 {
+			r.initial = initial
+		}
+		if r.n < len(r.words) {
+			r.words[r.n] = span{cs, ce, f.setsOf(w)}
+			r.n++
+		}
+		r.conn = 0
+	case r.n > 0 && !trail && nameConnectors[w] && !(f.lang == "de" && w != "von") && connectorFits(s, r.words[:r.n], r.conn):
+		if r.n < len(r.words) {
+			r.words[r.n] = span{cs, ce, f.setsOf(w)}
+			r.n++
+			r.conn++
+		}
+	default:
+		r.flush(f, s)
+	}
 }
 
 // plainLower reports whether w is made of the letters a-z only.
