@@ -55,7 +55,8 @@ func Clean(text string) CleanDoc {
 	text = briefs.RepairMojibake(text)
 	text = normalizeText(text)
 	text = removeInline(text)
-	kept := doc.keepStoryLines(text)
+	var buf [16]keptLine // most texts fit: no allocation for them
+	kept := doc.keepStoryLines(buf[:0], text)
 	h := headerLines(kept)
 	for _, l := range kept[:h] {
 		doc.Headlines = append(doc.Headlines, l.text)
@@ -72,11 +73,10 @@ type keptLine struct {
 }
 
 // keepStoryLines goes through the lines of normalised text, takes the byline
-// and the date into doc, counts the boilerplate lines it drops, and returns
-// the rest. Lines over 600 bytes are paragraphs of the story and are kept
-// untested.
-func (doc *CleanDoc) keepStoryLines(text string) []keptLine {
-	kept := make([]keptLine, 0, 16)
+// and the date into doc, counts the boilerplate lines it drops, and appends
+// the rest to kept. Lines over 600 bytes are paragraphs of the story and are
+// kept untested.
+func (doc *CleanDoc) keepStoryLines(kept []keptLine, text string) []keptLine {
 	var lf lineFilter
 	blank := false
 	for rest := text; len(rest) > 0; {

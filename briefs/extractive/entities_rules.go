@@ -22,13 +22,26 @@ func (f *entityFinder) emit(s string, run []span, initial bool) {
 		return
 	}
 	run, initial = f.dropLeadingTitle(s, run, initial)
-	run, initial = f.splitAtInnerTitle(s, run, initial)
+	if place, rest, ok := f.splitAtInnerTitle(s, run); ok {
+		if len(place) > 0 {
+			f.emit(s, place, initial) // "Maryland", not "Superior Court"
+		}
+		run, initial = rest, false
+	}
 	run = peelTrailing(run)
 	if len(run) == 0 {
 		return
 	}
-	run, initial, done := f.splitPlaceFromName(s, run, initial)
-	if done || onlyModifiers(run) {
+	if placeBeforePerson(s, run) {
+		f.emit(s, run[:1], initial)
+		run, initial = run[1:], false
+	}
+	if n := len(run); twoNamesSideBySide(s, run) {
+		f.emit(s, run[:n-1], initial)
+		f.emit(s, run[n-1:], false)
+		return
+	}
+	if onlyModifiers(run) {
 		return
 	}
 	f.record(s, run, initial, afterArticle)
@@ -102,11 +115,13 @@ func (f *entityFinder) dropLeadingTitle(s string, run []span, initial bool) ([]s
 	return run, initial
 }
 
-// splitAtInnerTitle starts the name at a title inside the run; what comes
-// before it is a name of its own when it is a place ("Maryland Gov. Wes
-// Moore"), and is dropped otherwise ("Superior Court Judge Arnold O.
-// Jones").
-func (f *entityFinder) splitAtInnerTitle(s string, run []span, initial bool) ([]span, bool) {
+// splitAtInnerTitle finds a title inside the run, which starts the name
+// (rest); what comes before it is a name of its own (place) when it is a
+// place ("Maryland Gov. Wes Moore"), and is dropped otherwise ("Superior
+// Court Judge Arnold O. Jones"). ok is false when there is no such title.
+// It leaves emitting the place to emit, so that emit is the only function
+// that calls itself and the run can stay on the stack.
+func (f *entityFinder) splitAtInnerTitle(s string, run []span) (place, rest []span, ok bool) {
 	for t := len(run) - 2; t >= 1; t-- {
 		// German joins a role to what it belongs to with "von" ("Vorschlag
 		// von Oberbürgermeisterin Katrin Albers").
@@ -114,16 +129,16 @@ func (f *entityFinder) splitAtInnerTitle(s string, run []span, initial bool) ([]
 			(!spanIn(run, t-1, inNameConnectors) || f.lang == "de" && string(f.low(s[run[t-1].start:run[t-1].end])) == "von") &&
 			(personLike(s, run[t+1:]) || t == len(run)-2 && spanIn(run, t, inTrailingTitles)) {
 			if spanIn(run, t-1, inCountries) || spanIn(run, t-1, inPlaceWords) || spanIn(run, t-1, inUSStates) {
-				f.emit(s, run[:t], initial) // "Maryland", not "Superior Court"
+				place = run[:t]
 			}
-			run = run[t+1:]
-			for len(run) > 1 && f.titleAt(s, run, 0) {
-				run = run[1:]
+			rest = run[t+1:]
+			for len(rest) > 1 && f.titleAt(s, rest, 0) {
+				rest = rest[1:]
 			}
-			return f.afterTitle(s, run), false
+			return place, f.afterTitle(s, rest), true
 		}
 	}
-	return run, initial
+	return nil, run, false
 }
 
 // peelTrailing drops trailing verbs, function words, titles and dates
@@ -136,23 +151,19 @@ func peelTrailing(run []span) []span {
 	return run
 }
 
-// splitPlaceFromName separates a place before a person ("ambassador to
-// Ukraine Marie Yovanovitch"), emitting the place and returning the rest,
-// and two names side by side across a lost line break ("Congress Syria"),
-// emitting both and reporting done.
-func (f *entityFinder) splitPlaceFromName(s string, run []span, initial bool) (_ []span, _, done bool) {
-	if len(run) >= 3 && spanIn(run, 0, inCountries) && personLike(s, run[1:]) && prepositionBefore(s, run[0].start) {
-		f.emit(s, run[:1], initial)
-		run = run[1:]
-		initial = false
-	}
-	if n := len(run); n >= 2 && spanIn(run, n-1, inCountries) && !spanIn(run, n-2, inCompass) && !spanIn(run, n-2, inDemonyms) && !spanIn(run, n-2, inNameConnectors) &&
-		!spanIn(run, n-2, inCountryLead) && (n == 2 && (spanIn(run, 0, inBodyWords) || spanIn(run, 0, inCountries)) || personLike(s, run[:n-1])) {
-		f.emit(s, run[:n-1], initial)
-		f.emit(s, run[n-1:], false)
-		return run, initial, true
-	}
-	return run, initial, false
+// placeBeforePerson reports a place before a person, the place a single
+// word after a preposition ("ambassador to Ukraine Marie Yovanovitch").
+func placeBeforePerson(s string, run []span) bool {
+	return len(run) >= 3 && spanIn(run, 0, inCountries) && personLike(s, run[1:]) && prepositionBefore(s, run[0].start)
+}
+
+// twoNamesSideBySide reports a run that ends in a country after another
+// name, two names run together across a lost line break ("Congress
+// Syria"): the last word is a name of its own.
+func twoNamesSideBySide(s string, run []span) bool {
+	n := len(run)
+	return n >= 2 && spanIn(run, n-1, inCountries) && !spanIn(run, n-2, inCompass) && !spanIn(run, n-2, inDemonyms) && !spanIn(run, n-2, inNameConnectors) &&
+		!spanIn(run, n-2, inCountryLead) && (n == 2 && (spanIn(run, 0, inBodyWords) || spanIn(run, 0, inCountries)) || personLike(s, run[:n-1]))
 }
 
 // onlyModifiers reports a run of nationalities, compass points, titles and

@@ -27,29 +27,30 @@ func slugParts(title string, entities []string) (slug, topic string) {
 	p := slugPicker{used: map[string]bool{}}
 	people := p.addPeople(names, titleTerms)
 	if people < 2 {
-		p.addPlaces(names, titleTerms, people)
+		p.addPlaces(entities, names, titleTerms, people)
 	}
-	if len(p.picked) == 0 {
+	if p.n == 0 {
 		p.addTitleNouns(titleTerms)
 	}
-	for i := range names {
-		if len(p.picked) > 0 {
+	for _, e := range entities {
+		if p.n > 0 {
 			break
 		}
-		p.add(names[i].key) // short names, when nothing else fits
+		p.add(nameKey(e)) // short names, when nothing else fits
 	}
-	slug = briefs.Slugify(strings.Join(p.picked, "-"), briefs.MaxSlugLen)
+	slug = briefs.Slugify(strings.Join(p.picked[:p.n], "-"), briefs.MaxSlugLen)
 	if slug == "" {
 		slug = "article"
 	}
 	return slug, titleTopic(titleTerms, entities, slug)
 }
 
-// slugName is what slugParts needs to know about one name, worked out once
-// because it asks about the same few names again and again.
+// slugName is what slugParts needs to know about a name as a person, worked
+// out once because it asks about the same few names again and again. (The
+// slug form of a place's name is made only where it is needed: Slugify
+// allocates, and a slug with two people holds no place.)
 type slugName struct {
 	person bool   // isPersonName
-	key    string // nameKey: the whole name as a slug
 	pkey   string // personKey, for a person: the word they are known by
 }
 
@@ -59,7 +60,6 @@ func slugNamesOf(entities, titleTerms []string) []slugName {
 	names := make([]slugName, len(entities))
 	for i, e := range entities {
 		names[i].person = isPersonName(e)
-		names[i].key = nameKey(e)
 		if names[i].person {
 			names[i].pkey = personKey(e, inTitle)
 		}
@@ -70,14 +70,15 @@ func slugNamesOf(entities, titleTerms []string) []slugName {
 // slugPicker collects the keys of a slug: at most two, of three words in
 // all, no word twice.
 type slugPicker struct {
-	picked []string
-	used   map[string]bool // the words of picked
-	nwords int             // the words of picked, counted
+	picked [2]string // picked[:n] are the keys so far
+	n      int
+	used   map[string]bool // the words of the keys
+	nwords int             // the words of the keys, counted
 }
 
 // add takes key when it still fits, and reports whether it did.
 func (p *slugPicker) add(key string) bool {
-	if len(p.picked) >= 2 || key == "" {
+	if p.n >= 2 || key == "" {
 		return false
 	}
 	words := strings.Split(key, "-")
@@ -93,7 +94,8 @@ func (p *slugPicker) add(key string) bool {
 		p.used[w] = true
 	}
 	p.nwords += len(words)
-	p.picked = append(p.picked, key)
+	p.picked[p.n] = key
+	p.n++
 	return true
 }
 
@@ -117,32 +119,32 @@ func (p *slugPicker) addPeople(names []slugName, titleTerms []string) int {
 // addPlaces adds, beside at most one person, the leading place or
 // organisation among the first five names: one named in the title first (in
 // title order: its subject first), then the most salient. Two-letter names
-// ("US", "TV") say little about a story and are left out.
-func (p *slugPicker) addPlaces(names []slugName, titleTerms []string, people int) {
+// ("US", "TV") say little about a story: they are left for the last resort
+// of slugParts.
+func (p *slugPicker) addPlaces(entities []string, names []slugName, titleTerms []string, people int) {
 	inTitle := func(t string) bool { return slices.Contains(titleTerms, t) }
 	top := min(len(names), 5)
-	byTop, inTop, pos := make([]int, top), make([]int, top), make([]int, top)
+	keys, inTop := make([]string, top), make([]int, top)
 	for i := range top {
-		byTop[i], inTop[i] = i, i
-		pos[i] = titlePos(names[i].key, titleTerms)
+		keys[i], inTop[i] = nameKey(entities[i]), i
 	}
 	slices.SortStableFunc(inTop, func(a, b int) int {
-		return cmp.Compare(pos[a], pos[b])
+		return cmp.Compare(titlePos(keys[a], titleTerms), titlePos(keys[b], titleTerms))
 	})
 	for _, strong := range []bool{true, false} {
-		cands := byTop
-		if strong && people == 0 {
-			cands = inTop
-		}
-		for _, i := range cands {
-			if len(p.picked) >= 2 || people > 0 && len(p.picked) > people {
+		for r := range top {
+			i := r // by salience
+			if strong && people == 0 {
+				i = inTop[r] // by place in the title
+			}
+			if p.n >= 2 || people > 0 && p.n > people {
 				break
 			}
-			key := names[i].key
+			key := keys[i]
 			if names[i].person || len(key) <= 2 {
 				continue
 			}
-			if people == 0 && len(p.picked) == 1 && (!strong || p.nwords+strings.Count(key, "-")+1 > 2) {
+			if people == 0 && p.n == 1 && (!strong || p.nwords+strings.Count(key, "-")+1 > 2) {
 				continue // a second place or organisation: only from the title, two words at most
 			}
 			if !strong || allInTitle(key, inTitle) {
