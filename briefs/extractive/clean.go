@@ -55,17 +55,29 @@ func Clean(text string) CleanDoc {
 	text = briefs.RepairMojibake(text)
 	text = normalizeText(text)
 	text = removeInline(text)
-
-	// Classify lines. Lines are substrings of text.
-	type line struct {
-		text  string
-		blank bool // a blank line came before it
+	var buf [16]keptLine // most texts fit: no allocation for them
+	kept := doc.keepStoryLines(buf[:0], text)
+	h := headerLines(kept)
+	for _, l := range kept[:h] {
+		doc.Headlines = append(doc.Headlines, l.text)
 	}
-	kept := make([]line, 0, 16)
-	promo := false   // inside an app-install block
-	caption := false // the line before was a photo credit label
-	gap := false     // a blank line came right before this one
-	dateTries := 0   // date parses attempted: bounded work on hostile input
+	doc.setBody(kept[h:])
+	return doc
+}
+
+// keptLine is a line of the text that is not boilerplate: a substring of
+// the text, and whether a blank line came before it.
+type keptLine struct {
+	text  string
+	blank bool
+}
+
+// keepStoryLines goes through the lines of normalised text, takes the byline
+// and the date into doc, counts the boilerplate lines it drops, and appends
+// the rest to kept. Lines over 600 bytes are paragraphs of the story and are
+// kept untested.
+func (doc *CleanDoc) keepStoryLines(kept []keptLine, text string) []keptLine {
+	var lf lineFilter
 	blank := false
 	for rest := text; len(rest) > 0; {
 		var ln string
@@ -75,72 +87,93 @@ func Clean(text string) CleanDoc {
 			ln, rest = rest, ""
 		}
 		if ln == "" {
-			blank, gap = true, true
-			promo = false
+			blank, lf.gap = true, true
+			lf.promo = false
 			continue
 		}
-		afterGap := gap
-		gap = false
-		if len(ln) <= 600 {
-			lower := strings.ToLower(ln)
-			words := strings.Count(ln, " ") + 1
-			if promo && words <= 14 && isInstallStep(lower) {
-				doc.Dropped++
-				continue
-			}
-			promo = false
-			if isAppPrompt(lower) {
-				promo = true
-				doc.Dropped++
-				continue
-			}
-			if doc.Byline == "" && words <= 12 {
-				if by, ok := bylineOf(ln); ok {
-					doc.Byline = by
-					doc.Dropped++
-					continue
-				}
-			}
-			if words <= 24 && isDateLine(lower) {
-				if doc.PublishedAt.IsZero() && dateTries < 5 {
-					dateTries++
-					doc.PublishedAt = parseDate(ln)
-				}
-				doc.Dropped++
-				continue
-			}
-			if words <= 8 && doc.PublishedAt.IsZero() && dateTries < 5 && isDateOnly(ln) {
-				dateTries++
-				if t := parseDate(ln); !t.IsZero() {
-					doc.PublishedAt = t
-					doc.Dropped++
-					continue
-				}
-			}
-			if caption && !afterGap && words <= 40 && len(ln) <= 240 && (rest == "" || rest[0] == '\n') {
-				// The caption under its credit, a paragraph of its own:
-				// "Foto: dpa" then "Blick auf ...". In text whose
-				// paragraphs are single lines, the next line may be story.
-				caption = false
-				doc.Dropped++
-				continue
-			}
-			caption = false
-			if words <= 8 && len(ln) <= 100 && creditLabel(ln) {
-				caption = true
-				doc.Dropped++
-				continue
-			}
-			if isBoilerplate(ln, lower, words) {
-				doc.Dropped++
-				continue
-			}
+		afterGap := lf.gap
+		lf.gap = false
+		if len(ln) <= 600 && lf.drop(doc, ln, rest, afterGap) {
+			doc.Dropped++
+			continue
 		}
-		kept = append(kept, line{ln, blank && len(kept) > 0})
+		kept = append(kept, keptLine{ln, blank && len(kept) > 0})
 		blank = false
 	}
+	return kept
+}
 
-	// The header zone: title-like lines above the first body line.
+// lineFilter is what keepStoryLines remembers from one line to the next,
+// because some boilerplate is known only by the line before it.
+type lineFilter struct {
+	promo     bool // inside an app-install block
+	caption   bool // the line before was a photo credit label
+	gap       bool // a blank line came right before this one
+	dateTries int  // date parses attempted: bounded work on hostile input
+}
+
+// drop reports whether line ln is boilerplate or metadata (which it takes
+// into doc); rest is the text after it.
+func (lf *lineFilter) drop(doc *CleanDoc, ln, rest string, afterGap bool) bool {
+	lower := strings.ToLower(ln)
+	words := strings.Count(ln, " ") + 1
+	if lf.promo && words <= 14 && isInstallStep(lower) {
+		return true
+	}
+	lf.promo = false
+	if isAppPrompt(lower) {
+		lf.promo = true
+		return true
+	}
+	if lf.takeMetadata(doc, ln, lower, words) {
+		return true
+	}
+	if lf.caption && !afterGap && words <= 40 && len(ln) <= 240 && (rest == "" || rest[0] == '\n') {
+		// The caption under its credit, a paragraph of its own:
+		// "Foto: dpa" then "Blick auf ...". In text whose
+		// paragraphs are single lines, the next line may be story.
+		lf.caption = false
+		return true
+	}
+	lf.caption = false
+	if words <= 8 && len(ln) <= 100 && creditLabel(ln) {
+		lf.caption = true
+		return true
+	}
+	return isBoilerplate(ln, lower, words)
+}
+
+// takeMetadata takes the first byline and the first readable date into doc,
+// and reports whether ln was such a line. A date line that cannot be read
+// still goes; a line holding only a date stays unless it was read.
+func (lf *lineFilter) takeMetadata(doc *CleanDoc, ln, lower string, words int) bool {
+	if doc.Byline == "" && words <= 12 {
+		if by, ok := bylineOf(ln); ok {
+			doc.Byline = by
+			return true
+		}
+	}
+	if words <= 24 && isDateLine(lower) {
+		if doc.PublishedAt.IsZero() && lf.dateTries < 5 {
+			lf.dateTries++
+			doc.PublishedAt = parseDate(ln)
+		}
+		return true
+	}
+	if words <= 8 && doc.PublishedAt.IsZero() && lf.dateTries < 5 && isDateOnly(ln) {
+		lf.dateTries++
+		if t := parseDate(ln); !t.IsZero() {
+			doc.PublishedAt = t
+			return true
+		}
+	}
+	return false
+}
+
+// headerLines counts the title-like lines above the first body line (at
+// most eight). When no body is left below them, they are the story, not its
+// headlines, and the count is zero.
+func headerLines(kept []keptLine) int {
 	h := 0
 	for h < len(kept) && h < 8 {
 		next := ""
@@ -153,14 +186,17 @@ func Clean(text string) CleanDoc {
 		h++
 	}
 	if h == len(kept) {
-		h = 0 // no body below: the lines are the story, not its headlines
+		return 0
 	}
-	for _, l := range kept[:h] {
-		doc.Headlines = append(doc.Headlines, l.text)
-	}
-	body := kept[h:]
+	return h
+}
+
+// setBody joins the body lines into doc.Body, a blank line between
+// paragraphs, after taking the Daily Mail's inline header and the dateline
+// off the first line.
+func (doc *CleanDoc) setBody(body []keptLine) {
 	if len(body) == 0 {
-		return doc
+		return
 	}
 	first := body[0].text
 	if strings.Contains(first, "PUBLISHED:") {
@@ -172,7 +208,7 @@ func Clean(text string) CleanDoc {
 	}
 	if len(body) == 1 {
 		doc.Body = first
-		return doc
+		return
 	}
 	n := len(first)
 	for _, l := range body[1:] {
@@ -189,7 +225,6 @@ func Clean(text string) CleanDoc {
 		b.WriteString(l.text)
 	}
 	doc.Body = b.String()
-	return doc
 }
 
 // normalizeText collapses white space (lines trimmed, one space between

@@ -11,28 +11,69 @@ import (
 // off, where to split, what an outlet or a German noun is.
 
 // emit records one run of capitalised words, after peeling what is not part
-// of the name and splitting what holds two names.
+// of the name and splitting what holds two names. Each step below may
+// shorten the run; the run that is left is the name.
 func (f *entityFinder) emit(s string, run []span, initial bool) {
-	word := func(k int) string { return string(f.low(s[run[k].start:run[k].end])) }
-	is := func(set wordSets, k int) bool { return run[k].sets&set != 0 }
-	// A title before a name: "President", or a German role noun
-	// ("Oberbürgermeisterin Katrin Albers").
-	title := func(k int) bool { return is(inNameTitles, k) || f.lang == "de" && germanRole(word(k)) }
-	// Headline shouting and table headers ("SCORES QUARANTINED", "HD THE
-	// HOME DEPOT INC"): two or more long words in capitals.
+	if shouting(s, run) {
+		return
+	}
+	run, initial, afterArticle := f.peelLeading(s, run, initial)
+	if len(run) == 0 {
+		return
+	}
+	run, initial = f.dropLeadingTitle(s, run, initial)
+	if place, rest, ok := f.splitAtInnerTitle(s, run); ok {
+		if len(place) > 0 {
+			f.emit(s, place, initial) // "Maryland", not "Superior Court"
+		}
+		run, initial = rest, false
+	}
+	run = peelTrailing(run)
+	if len(run) == 0 {
+		return
+	}
+	if placeBeforePerson(s, run) {
+		f.emit(s, run[:1], initial)
+		run, initial = run[1:], false
+	}
+	if n := len(run); twoNamesSideBySide(s, run) {
+		f.emit(s, run[:n-1], initial)
+		f.emit(s, run[n-1:], false)
+		return
+	}
+	if onlyModifiers(run) {
+		return
+	}
+	f.record(s, run, initial, afterArticle)
+}
+
+// spanIn reports whether word k of run belongs to one of the word sets in set.
+func spanIn(run []span, k int, set wordSets) bool { return run[k].sets&set != 0 }
+
+// titleAt reports whether word k of run is a title before a name:
+// "President", or a German role noun ("Oberbürgermeisterin Katrin Albers").
+func (f *entityFinder) titleAt(s string, run []span, k int) bool {
+	return spanIn(run, k, inNameTitles) || f.lang == "de" && germanRole(string(f.low(s[run[k].start:run[k].end])))
+}
+
+// shouting reports headline shouting and table headers ("SCORES
+// QUARANTINED", "HD THE HOME DEPOT INC"): two or more long words in
+// capitals, which are no name.
+func shouting(s string, run []span) bool {
 	shout := 0
 	for k := range run {
 		if w := s[run[k].start:run[k].end]; len(w) >= 4 && isAcronym(w) && !strings.Contains(w, ".") {
 			shout++
 		}
 	}
-	if shout >= 2 {
-		return
-	}
-	// Peel off leading function words ("The"), words that open sentences
-	// ("According", "Despite") or are used in lower case elsewhere
-	// ("Officials", "Veteran"), and a German article ("Die Daten").
-	afterArticle := false
+	return shout >= 2
+}
+
+// peelLeading drops leading function words ("The"), words that open
+// sentences ("According", "Despite") or are used in lower case elsewhere
+// ("Officials", "Veteran"), and a German article ("Die Daten"), which it
+// reports: a German name after an article is a common noun.
+func (f *entityFinder) peelLeading(s string, run []span, initial bool) (_ []span, _, afterArticle bool) {
 	for len(run) > 0 {
 		ws := run[0].sets
 		switch {
@@ -41,88 +82,106 @@ func (f *entityFinder) emit(s string, run []span, initial bool) {
 		case ws&inStopwords != 0 && ws&isNew == 0 || ws&inCommonCaps != 0:
 		case initial && len(run) > 1 && (ws&inSentenceOpeners != 0 || f.lower.getBytes(f.low(s[run[0].start:run[0].end])) > 0):
 		default:
-			goto peeled
+			return run, initial, afterArticle
 		}
 		run = run[1:]
 		initial = false
 	}
-peeled:
-	if len(run) == 0 {
-		return
-	}
+	return run, initial, afterArticle
+}
+
+// dropLeadingTitle drops the titles in front of a name, after any
+// nationality ("Chief Executive Carrie Lam", "President Putin", but not
+// "Executive Council"), or the nationality alone before a person
+// ("Australian Timothy Weeks").
+func (f *entityFinder) dropLeadingTitle(s string, run []span, initial bool) ([]span, bool) {
 	k := 0
-	for k < len(run)-1 && is(inCompass, k) && is(inDemonyms, k+1) {
+	for k < len(run)-1 && spanIn(run, k, inCompass) && spanIn(run, k+1, inDemonyms) {
 		k++
 	}
-	for k < len(run)-1 && is(inDemonyms, k) {
+	for k < len(run)-1 && spanIn(run, k, inDemonyms) {
 		k++
 	}
-	if t := k; t < len(run)-1 && title(t) {
-		for t < len(run)-1 && title(t) {
+	if t := k; t < len(run)-1 && f.titleAt(s, run, t) {
+		for t < len(run)-1 && f.titleAt(s, run, t) {
 			t++
 		}
-		// "Chief Executive Carrie Lam", "President Putin", but not
-		// "Executive Council".
-		if rest := run[t:]; len(rest) > 1 || !is(inNonPersonWords, t) || rest[0].sets&inNameConnectors != 0 {
-			run = f.afterTitle(s, rest)
-			initial = false
+		if rest := run[t:]; len(rest) > 1 || !spanIn(run, t, inNonPersonWords) || rest[0].sets&inNameConnectors != 0 {
+			return f.afterTitle(s, rest), false
 		}
 	} else if k > 0 && personLike(s, run[k:]) {
-		run = run[k:] // "Australian Timothy Weeks"
-		initial = false
+		return run[k:], false
 	}
-	// A title inside the run starts the name; what comes before it is a
-	// name of its own ("Maryland Gov. Wes Moore", "Superior Court Judge
-	// Arnold O. Jones").
+	return run, initial
+}
+
+// splitAtInnerTitle finds a title inside the run, which starts the name
+// (rest); what comes before it is a name of its own (place) when it is a
+// place ("Maryland Gov. Wes Moore"), and is dropped otherwise ("Superior
+// Court Judge Arnold O. Jones"). ok is false when there is no such title.
+// It leaves emitting the place to emit, so that emit is the only function
+// that calls itself and the run can stay on the stack.
+func (f *entityFinder) splitAtInnerTitle(s string, run []span) (place, rest []span, ok bool) {
 	for t := len(run) - 2; t >= 1; t-- {
 		// German joins a role to what it belongs to with "von" ("Vorschlag
 		// von Oberbürgermeisterin Katrin Albers").
-		if title(t) && !title(t-1) && (!is(inNameConnectors, t-1) || f.lang == "de" && word(t-1) == "von") &&
-			(personLike(s, run[t+1:]) || t == len(run)-2 && is(inTrailingTitles, t)) {
-			if is(inCountries, t-1) || is(inPlaceWords, t-1) || is(inUSStates, t-1) {
-				f.emit(s, run[:t], initial) // "Maryland", not "Superior Court"
+		if f.titleAt(s, run, t) && !f.titleAt(s, run, t-1) &&
+			(!spanIn(run, t-1, inNameConnectors) || f.lang == "de" && string(f.low(s[run[t-1].start:run[t-1].end])) == "von") &&
+			(personLike(s, run[t+1:]) || t == len(run)-2 && spanIn(run, t, inTrailingTitles)) {
+			if spanIn(run, t-1, inCountries) || spanIn(run, t-1, inPlaceWords) || spanIn(run, t-1, inUSStates) {
+				place = run[:t]
 			}
-			run = run[t+1:]
-			for len(run) > 1 && title(0) {
-				run = run[1:]
+			rest = run[t+1:]
+			for len(rest) > 1 && f.titleAt(s, rest, 0) {
+				rest = rest[1:]
 			}
-			run = f.afterTitle(s, run)
-			initial = false
-			break
+			return place, f.afterTitle(s, rest), true
 		}
 	}
-	// And trailing verbs, function words, titles and dates ("Putin Is" in a
-	// title-case line, "South Dakota Gov", "Argus Leader Monday").
-	for len(run) > 0 && (is(inTrailingPeel, len(run)-1) || len(run) > 1 && is(inTrailingTitles, len(run)-1) || len(run) > 2 && is(inDateWords, len(run)-1)) {
+	return nil, run, false
+}
+
+// peelTrailing drops trailing verbs, function words, titles and dates
+// ("Putin Is" in a title-case line, "South Dakota Gov", "Argus Leader
+// Monday").
+func peelTrailing(run []span) []span {
+	for len(run) > 0 && (spanIn(run, len(run)-1, inTrailingPeel) || len(run) > 1 && spanIn(run, len(run)-1, inTrailingTitles) || len(run) > 2 && spanIn(run, len(run)-1, inDateWords)) {
 		run = run[:len(run)-1]
 	}
-	if len(run) == 0 {
-		return
-	}
-	// A place before a person ("ambassador to Ukraine Marie Yovanovitch")
-	// or two names side by side across a lost line break ("Congress
-	// Syria").
-	if len(run) >= 3 && is(inCountries, 0) && personLike(s, run[1:]) && prepositionBefore(s, run[0].start) {
-		f.emit(s, run[:1], initial)
-		run = run[1:]
-		initial = false
-	}
-	if n := len(run); n >= 2 && is(inCountries, n-1) && !is(inCompass, n-2) && !is(inDemonyms, n-2) && !is(inNameConnectors, n-2) &&
-		!is(inCountryLead, n-2) && (n == 2 && (is(inBodyWords, 0) || is(inCountries, 0)) || personLike(s, run[:n-1])) {
-		f.emit(s, run[:n-1], initial)
-		f.emit(s, run[n-1:], false)
-		return
-	}
-	allAdj := true
+	return run
+}
+
+// placeBeforePerson reports a place before a person, the place a single
+// word after a preposition ("ambassador to Ukraine Marie Yovanovitch").
+func placeBeforePerson(s string, run []span) bool {
+	return len(run) >= 3 && spanIn(run, 0, inCountries) && personLike(s, run[1:]) && prepositionBefore(s, run[0].start)
+}
+
+// twoNamesSideBySide reports a run that ends in a country after another
+// name, two names run together across a lost line break ("Congress
+// Syria"): the last word is a name of its own.
+func twoNamesSideBySide(s string, run []span) bool {
+	n := len(run)
+	return n >= 2 && spanIn(run, n-1, inCountries) && !spanIn(run, n-2, inCompass) && !spanIn(run, n-2, inDemonyms) && !spanIn(run, n-2, inNameConnectors) &&
+		!spanIn(run, n-2, inCountryLead) && (n == 2 && (spanIn(run, 0, inBodyWords) || spanIn(run, 0, inCountries)) || personLike(s, run[:n-1]))
+}
+
+// onlyModifiers reports a run of nationalities, compass points, titles and
+// common capitalised words alone ("Russian", "North Korean", "President"):
+// no name.
+func onlyModifiers(run []span) bool {
 	for k := range run {
 		if run[k].sets&(inDemonyms|inCompass|inNameTitles|inCommonCaps) == 0 {
-			allAdj = false
-			break
+			return false
 		}
 	}
-	if allAdj {
-		return // "Russian", "North Korean", "President"
-	}
+	return true
+}
+
+// record counts one mention of the name that run spans: where it stood
+// (opening a sentence or not), whether an outlet is the subject rather than
+// a source, and, in German, whether an article made it a common noun.
+func (f *entityFinder) record(s string, run []span, initial, afterArticle bool) {
 	start, end := run[0].start, run[len(run)-1].end
 	name := s[start:end]
 	if utf8.RuneCountInString(name) < 2 {

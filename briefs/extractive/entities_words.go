@@ -121,46 +121,27 @@ type span struct {
 	sets       wordSets
 }
 
-// scan collects the capitalised runs of one sentence.
+// scan collects the capitalised runs of one sentence and hands each to emit.
+// initial tracks whether the next word opens a clause: at the start, after a
+// dash following a dateline, after a label's colon.
 func (f *entityFinder) scan(s string) {
-	var run [8]span
-	n := 0
-	conn := 0 // trailing connector words in the run ("of", "de")
-	runInitial := false
+	var r capRun
 	initial := true
-	emit := func() {
-		n -= conn
-		if n > 0 {
-			f.emit(s, run[:n], runInitial)
-		}
-		n, conn = 0, 0
-	}
 	for i := 0; i < len(s); {
-		for i < len(s) && s[i] == ' ' {
-			i++
-		}
-		j := i
-		for j < len(s) && s[j] != ' ' {
-			// "Colorado,Washington": a comma without a space still
-			// separates words.
-			if s[j] == ',' && j+1 < len(s) && s[j+1] != ' ' && !(s[j+1] >= '0' && s[j+1] <= '9') {
-				j++
-				break
-			}
-			j++
-		}
-		if i == j {
+		start, j := nextToken(s, i)
+		if start == j {
 			break
 		}
+		i = start
 		if isDash(s[i:j]) {
 			// "BUFFALO, N.Y. — Hours before": a dash after a dateline
 			// starts the sentence again.
-			emit()
+			r.flush(f, s)
 			initial = true
 			i = j
 			continue
 		}
-		if n == 0 && plainLower(s[i:j]) {
+		if r.n == 0 && plainLower(s[i:j]) {
 			// Most words: lower case, no punctuation, no run to end.
 			i, initial = j, false
 			continue
@@ -173,7 +154,7 @@ func (f *entityFinder) scan(s string) {
 		i = j
 		if cs == ce {
 			if lead || trail {
-				emit()
+				r.flush(f, s)
 			}
 			if colon {
 				initial = true
@@ -181,37 +162,83 @@ func (f *entityFinder) scan(s string) {
 			continue
 		}
 		if lead {
-			emit()
+			r.flush(f, s)
 		}
-		w := s[cs:ce]
-		switch {
-		case isCapWord(w):
-			if n > 0 && (w == "The" || f.lang == "de" && germanArticles[strings.ToLower(w)]) {
-				emit() // "Flinck The FBI": two names run together
-			}
-			if n == 0 {
-				runInitial = initial
-			}
-			if n < len(run) {
-				run[n] = span{cs, ce, f.setsOf(w)}
-				n++
-			}
-			conn = 0
-		case n > 0 && !trail && nameConnectors[w] && !(f.lang == "de" && w != "von") && connectorFits(s, run[:n], conn):
-			if n < len(run) {
-				run[n] = span{cs, ce, f.setsOf(w)}
-				n++
-				conn++
-			}
-		default:
-			emit()
-		}
+		f.addWord(&r, s, cs, ce, trail, initial)
 		if trail {
-			emit()
+			r.flush(f, s)
 		}
 		initial = colon
 	}
-	emit()
+	r.flush(f, s)
+}
+
+// nextToken returns the bounds of the token of s at or after i: spaces
+// skipped, up to the next space or a comma glued to the next word
+// ("Colorado,Washington": a comma without a space still separates words).
+// start == end at the end of s.
+func nextToken(s string, i int) (start, end int) {
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	j := i
+	for j < len(s) && s[j] != ' ' {
+		if s[j] == ',' && j+1 < len(s) && s[j+1] != ' ' && !(s[j+1] >= '0' && s[j+1] <= '9') {
+			j++
+			break
+		}
+		j++
+	}
+	return i, j
+}
+
+// capRun is the run of capitalised words that scan is building, with the
+// connector words inside it; words past the eighth are not kept.
+type capRun struct {
+	words   [8]span
+	n       int
+	conn    int  // trailing connector words in the run ("of", "de")
+	initial bool // the run's first word opens a clause
+}
+
+// flush hands the run, without trailing connectors, to emit and starts a
+// new one.
+func (r *capRun) flush(f *entityFinder, s string) {
+	r.n -= r.conn
+	if r.n > 0 {
+		f.emit(s, r.words[:r.n], r.initial)
+	}
+	r.n, r.conn = 0, 0
+}
+
+// addWord adds the word s[cs:ce] to the run when it is capitalised, or a
+// connector that fits inside a name ("Bank of England", German only
+// "von"), and ends the run otherwise. trail says punctuation follows the
+// word, which no connector may have.
+func (f *entityFinder) addWord(r *capRun, s string, cs, ce int, trail, initial bool) {
+	w := s[cs:ce]
+	switch {
+	case isCapWord(w):
+		if r.n > 0 && (w == "The" || f.lang == "de" && germanArticles[strings.ToLower(w)]) {
+			r.flush(f, s) // "Flinck The FBI": two names run together
+		}
+		if r.n == 0 {
+			r.initial = initial
+		}
+		if r.n < len(r.words) {
+			r.words[r.n] = span{cs, ce, f.setsOf(w)}
+			r.n++
+		}
+		r.conn = 0
+	case r.n > 0 && !trail && nameConnectors[w] && !(f.lang == "de" && w != "von") && connectorFits(s, r.words[:r.n], r.conn):
+		if r.n < len(r.words) {
+			r.words[r.n] = span{cs, ce, f.setsOf(w)}
+			r.n++
+			r.conn++
+		}
+	default:
+		r.flush(f, s)
+	}
 }
 
 // plainLower reports whether w is made of the letters a-z only.
@@ -264,19 +291,50 @@ func wordCore(s string, i, j int) (cs, ce int, lead, trail, colon bool) {
 	case k == j-1 && k > i && (s[k] == ',' || s[k] == ';'):
 		return i, k, false, true, false
 	}
-	cs, ce = i, j
-	for cs < ce && isOpenPunct(s[cs]) {
+	cs, lead = skipOpeners(s, i, j)
+	ce, trail, colon = trimClosers(s, cs, j)
+	var cut, none bool
+	if ce, cut = trimPossessive(s, cs, ce); cut {
+		trail = true
+	}
+	if ce, cut, none = cutAtCJK(s, cs, ce); none {
+		return cs, cs, true, true, false
+	} else if cut {
+		trail = true
+	}
+	if ce, cut = cutHyphenated(s, cs, ce); cut {
+		trail = true
+	}
+	return cs, ce, lead, trail, colon
+}
+
+// skipOpeners returns where the word s[i:j] starts after opening quotes
+// and brackets (straight, curly, and the « of French and Portuguese), and
+// whether there were any.
+func skipOpeners(s string, i, j int) (cs int, lead bool) {
+	cs = i
+	for cs < j && isOpenPunct(s[cs]) {
 		cs++
 		lead = true
 	}
-	for cs < ce && (strings.HasPrefix(s[cs:ce], "\u201c") || strings.HasPrefix(s[cs:ce], "\u2018")) {
+	for cs < j && (strings.HasPrefix(s[cs:j], "\u201c") || strings.HasPrefix(s[cs:j], "\u2018")) {
 		cs += len("\u201c")
 		lead = true
 	}
-	for cs < ce && strings.HasPrefix(s[cs:ce], "\u00ab") { // «, French and Portuguese quotes
+	for cs < j && strings.HasPrefix(s[cs:j], "\u00ab") { // «, French and Portuguese quotes
 		cs += len("\u00ab")
 		lead = true
 	}
+	return cs, lead
+}
+
+// trimClosers returns where the word s[cs:j] ends before closing quotes and
+// punctuation, whether there were any, and whether one was a colon. The
+// full stop of an initial ("M."), a dotted acronym ("U.S.") or an
+// abbreviated title ("Gov.") is part of the word; so is the apostrophe of
+// a plural possessive ("Players’"), which trimPossessive handles.
+func trimClosers(s string, cs, j int) (ce int, trail, colon bool) {
+	ce = j
 	for ce > cs {
 		if strings.HasSuffix(s[cs:ce], "\u201d") || strings.HasSuffix(s[cs:ce], "\u2019") && !strings.HasSuffix(s[cs:ce], "s\u2019") {
 			ce -= len("\u201d")
@@ -301,62 +359,73 @@ func wordCore(s string, i, j int) (cs, ce int, lead, trail, colon bool) {
 		ce--
 		trail = true
 	}
-	if ce-cs > 2 {
-		w := s[cs:ce]
-		switch {
-		case strings.HasSuffix(w, "'s"), strings.HasSuffix(w, "s'"):
-			if s[ce-1] == 's' {
-				ce -= 2
-			} else {
-				ce--
-			}
-			trail = true
-		case strings.HasSuffix(w, "\u2019s") && ce-cs > 4:
-			ce -= len("\u2019s")
-			trail = true
-		case strings.HasSuffix(w, "s\u2019"):
-			ce -= len("\u2019")
-			trail = true
-		}
+	return ce, trail, colon
+}
+
+// trimPossessive returns where the word s[cs:ce] ends without a possessive
+// "'s", "s'", "’s" or "s’" (of words longer than two bytes), and whether it
+// had one.
+func trimPossessive(s string, cs, ce int) (int, bool) {
+	if ce-cs <= 2 {
+		return ce, false
 	}
-	// "PCの起動": a name in Latin letters ends where Chinese, Japanese or
-	// Korean script begins, as those are written without spaces.
+	w := s[cs:ce]
+	switch {
+	case strings.HasSuffix(w, "'s"), strings.HasSuffix(w, "s'"):
+		if s[ce-1] == 's' {
+			return ce - 2, true
+		}
+		return ce - 1, true
+	case strings.HasSuffix(w, "\u2019s") && ce-cs > 4:
+		return ce - len("\u2019s"), true
+	case strings.HasSuffix(w, "s\u2019"):
+		return ce - len("\u2019"), true
+	}
+	return ce, false
+}
+
+// cutAtCJK ends a name in Latin letters where Chinese, Japanese or Korean
+// script begins ("PCの起動"), as those are written without spaces. cut
+// reports a cut; none reports a word that starts in such a script.
+func cutAtCJK(s string, cs, ce int) (end int, cut, none bool) {
 	for k, r := range s[cs:ce] {
 		if r < 0x1100 {
 			continue // Latin, Greek, Cyrillic ...: no need for the table look-ups below
 		}
 		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) || r >= 0x3000 && r <= 0x303f || r >= 0xff00 && r <= 0xffef {
 			if k == 0 {
-				return cs, cs, true, true, false
+				return cs, true, true
 			}
-			ce = cs + k
-			trail = true
+			return cs + k, true, false
+		}
+	}
+	return ce, false, false
+}
+
+// cutHyphenated keeps the capitalised parts of a hyphenated word ("War-era"
+// -> "War"), and a lower-case part that is a name's ("Lee Jae-myung"), not
+// an English compound ("-era", "-based", "-led"); cut reports a cut.
+func cutHyphenated(s string, cs, ce int) (int, bool) {
+	h := strings.IndexByte(s[cs:ce], '-')
+	if h <= 0 {
+		return ce, false
+	}
+	for k := cs + h; k < ce; {
+		next := k + 1
+		m := strings.IndexByte(s[next:ce], '-')
+		end := ce
+		if m >= 0 {
+			end = next + m
+		}
+		if next < ce && unicode.IsLower(firstRune(s[next:ce])) && (!namePart(s[next:end]) || k-cs < 2 || hyphenPrefixes[strings.ToLower(s[cs:k])]) {
+			return k, true
+		}
+		if m < 0 {
 			break
 		}
+		k = end
 	}
-	// "War-era": keep the capitalised parts of a hyphenated word, and a
-	// lower-case part that is a name's ("Lee Jae-myung"), not an English
-	// compound ("-era", "-based", "-led").
-	if h := strings.IndexByte(s[cs:ce], '-'); h > 0 {
-		for k := cs + h; k < ce; {
-			next := k + 1
-			m := strings.IndexByte(s[next:ce], '-')
-			end := ce
-			if m >= 0 {
-				end = next + m
-			}
-			if next < ce && unicode.IsLower(firstRune(s[next:ce])) && (!namePart(s[next:end]) || k-cs < 2 || hyphenPrefixes[strings.ToLower(s[cs:k])]) {
-				ce = k
-				trail = true
-				break
-			}
-			if m < 0 {
-				break
-			}
-			k = end
-		}
-	}
-	return cs, ce, lead, trail, colon
+	return ce, false
 }
 
 // namePart reports whether the lower-case part of a hyphenated word belongs

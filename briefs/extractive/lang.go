@@ -65,20 +65,8 @@ func DetectLanguage(text string) string {
 // fastLanguage is DetectLanguage without the trigram detector: ok is false
 // when the script and the vote cannot settle the question.
 func fastLanguage(text string) (lang string, ok bool) {
-	if len(text) > detectPrefix {
-		k := detectPrefix
-		for k > 0 && !utf8.RuneStart(text[k]) {
-			k--
-		}
-		text = text[:k]
-	}
-	var (
-		han, kana, hangul, thai, latin, other, bad, runes int
-		votes, unique                                     [nVoters]int
-		words                                             int
-		buf                                               [maxVoteWord]byte
-		n                                                 int // bytes of the current word in buf; -1 when it is too long
-	)
+	text = runePrefix(text, detectPrefix)
+	var t langTally
 	for p := 0; p < len(text); {
 		c := text[p]
 		r, size := rune(c), 1
@@ -86,114 +74,151 @@ func fastLanguage(text string) (lang string, ok bool) {
 			r, size = utf8.DecodeRuneInString(text[p:])
 		}
 		p += size
-		runes++
-		inWord := false
-		switch {
-		case r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z':
-			latin++
-			inWord = true
-			if n >= 0 {
-				if n < len(buf) {
-					buf[n] = byte(r) | 0x20
-					n++
-				} else {
-					n = -1
-				}
-			}
-		case r >= 0x300 && r <= 0x36F && n != 0:
-			inWord = true // a combining accent (decomposed text) inside a word
-		case r < utf8.RuneSelf:
-			if r < 0x20 && r != '\n' && r != '\r' && r != '\t' {
-				bad++
-			}
-		case r == utf8.RuneError:
-			bad++
-		case isKana(r):
-			kana++
-		case isHan(r):
-			han++
-		case r >= 0xAC00 && r <= 0xD7AF || r >= 0x1100 && r <= 0x11FF || r >= 0x3130 && r <= 0x318F:
-			hangul++
-		case r >= 0x0E00 && r <= 0x0E7F:
-			thai++
-		case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r):
-			if r < 0x250 || r >= 0x1E00 && r <= 0x1EFF {
-				latin++
-				inWord = true
-				r = unicode.ToLower(r)
-				if l := markLetter(r); l >= 0 {
-					unique[l]++
-				}
-				if n >= 0 {
-					if n+utf8.RuneLen(r) <= len(buf) {
-						n += utf8.EncodeRune(buf[n:], r)
-					} else {
-						n = -1
-					}
-				}
-			} else {
-				other++
-			}
-		}
-		if runes&127 == 0 && han+kana >= 300 && (han+kana)*4 > runes*3 {
+		inWord := t.count(r)
+		if t.runes&127 == 0 && t.han+t.kana >= 300 && (t.han+t.kana)*4 > t.runes*3 {
 			// Plenty of Chinese or Japanese text: the rest will not
 			// change the verdict.
 			break
 		}
-		if inWord || n == 0 {
+		if inWord || t.n == 0 {
 			continue
 		}
-		// The end of a word: count it and its votes.
-		words++
-		if n > 0 {
-			langVote(buf[:n], &votes, &unique)
-		}
-		n = 0
+		t.endWord()
 		// A long text stops being read once the vote is settled by a wide
 		// margin.
-		if words&31 == 0 && words >= 64 && bad == 0 && latin*8 > runes*5 {
-			if l := voteWinner(&votes, &unique, words); l >= 0 && unique[l] >= 12 {
+		if t.words&31 == 0 && t.words >= 64 && t.bad == 0 && t.latin*8 > t.runes*5 {
+			if l := voteWinner(&t.votes, &t.unique, t.words); l >= 0 && t.unique[l] >= 12 {
 				return voters[l], true
 			}
 		}
 	}
-	if n != 0 {
-		words++
-		if n > 0 {
-			langVote(buf[:n], &votes, &unique)
-		}
+	if t.n != 0 {
+		t.endWord()
 	}
-	letters := han + kana + hangul + thai + latin + other
-	if runes == 0 || bad*20 > runes || letters*2 < runes {
+	return t.verdict()
+}
+
+// runePrefix returns the longest prefix of text of at most max bytes that
+// does not cut a character in two.
+func runePrefix(text string, max int) string {
+	if len(text) <= max {
+		return text
+	}
+	k := max
+	for k > 0 && !utf8.RuneStart(text[k]) {
+		k--
+	}
+	return text[:k]
+}
+
+// langTally is what fastLanguage has counted so far: characters by script,
+// words, and the function-word vote, with the word being read.
+type langTally struct {
+	han, kana, hangul, thai, latin, other, bad, runes int
+	votes, unique                                     [nVoters]int
+	words                                             int
+	buf                                               [maxVoteWord]byte
+	n                                                 int // bytes of the current word in buf; -1 when it is too long
+}
+
+// count counts character r by its script and adds a Latin letter to the
+// current word (lower case); it reports whether r belongs to a word.
+func (t *langTally) count(r rune) (inWord bool) {
+	t.runes++
+	switch {
+	case r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z':
+		t.latin++
+		if t.n >= 0 {
+			if t.n < len(t.buf) {
+				t.buf[t.n] = byte(r) | 0x20
+				t.n++
+			} else {
+				t.n = -1
+			}
+		}
+		return true
+	case r >= 0x300 && r <= 0x36F && t.n != 0:
+		return true // a combining accent (decomposed text) inside a word
+	case r < utf8.RuneSelf:
+		if r < 0x20 && r != '\n' && r != '\r' && r != '\t' {
+			t.bad++
+		}
+	case r == utf8.RuneError:
+		t.bad++
+	case isKana(r):
+		t.kana++
+	case isHan(r):
+		t.han++
+	case r >= 0xAC00 && r <= 0xD7AF || r >= 0x1100 && r <= 0x11FF || r >= 0x3130 && r <= 0x318F:
+		t.hangul++
+	case r >= 0x0E00 && r <= 0x0E7F:
+		t.thai++
+	case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r):
+		if r < 0x250 || r >= 0x1E00 && r <= 0x1EFF {
+			t.latin++
+			r = unicode.ToLower(r)
+			if l := markLetter(r); l >= 0 {
+				t.unique[l]++
+			}
+			if t.n >= 0 {
+				if t.n+utf8.RuneLen(r) <= len(t.buf) {
+					t.n += utf8.EncodeRune(t.buf[t.n:], r)
+				} else {
+					t.n = -1
+				}
+			}
+			return true
+		}
+		t.other++
+	}
+	return false
+}
+
+// endWord counts the word just read, and its votes unless it was too long
+// to be a function word.
+func (t *langTally) endWord() {
+	t.words++
+	if t.n > 0 {
+		langVote(t.buf[:t.n], &t.votes, &t.unique)
+	}
+	t.n = 0
+}
+
+// verdict decides from the whole tally: the script that holds most letters,
+// and for Latin script the vote. ok is false when only the trigram detector
+// could tell.
+func (t *langTally) verdict() (lang string, ok bool) {
+	letters := t.han + t.kana + t.hangul + t.thai + t.latin + t.other
+	if t.runes == 0 || t.bad*20 > t.runes || letters*2 < t.runes {
 		return "", true // binary data, or numbers and punctuation
 	}
 	switch {
-	case (han+kana)*2 > letters:
+	case (t.han+t.kana)*2 > letters:
 		switch {
-		case han+kana < 8:
+		case t.han+t.kana < 8:
 			return "", true
-		case kana >= 2 && kana*20 >= han+kana:
+		case t.kana >= 2 && t.kana*20 >= t.han+t.kana:
 			return "ja", true
 		}
 		return "zh", true
-	case hangul*2 > letters:
-		if hangul < 8 {
+	case t.hangul*2 > letters:
+		if t.hangul < 8 {
 			return "", true
 		}
 		return "ko", true
-	case thai*2 > letters:
-		if thai < 8 {
+	case t.thai*2 > letters:
+		if t.thai < 8 {
 			return "", true
 		}
 		return "th", true
-	case latin*2 > letters:
-		if words < 5 {
+	case t.latin*2 > letters:
+		if t.words < 5 {
 			return "", true
 		}
-		if l := voteWinner(&votes, &unique, words); l >= 0 {
+		if l := voteWinner(&t.votes, &t.unique, t.words); l >= 0 {
 			return voters[l], true
 		}
-		if words < minFallbackWords {
+		if t.words < minFallbackWords {
 			return "", true // the trigram detector guesses wildly on a line
 		}
 	case letters < 3*minFallbackWords:
@@ -286,14 +311,7 @@ func voteWinner(votes, unique *[nVoters]int, words int) int {
 // fallbackDetect asks whatlanggo about text and keeps its answer when it is
 // confident.
 func fallbackDetect(text string) string {
-	if len(text) > fallbackPrefix {
-		k := fallbackPrefix
-		for k > 0 && !utf8.RuneStart(text[k]) {
-			k--
-		}
-		text = text[:k]
-	}
-	info := whatlanggo.Detect(text)
+	info := whatlanggo.Detect(runePrefix(text, fallbackPrefix))
 	if info.Lang < 0 || info.Confidence < minConfidence {
 		return ""
 	}

@@ -287,13 +287,19 @@ func (x *Summarizer) lexRank(sc *scratch) {
 		}
 		return
 	}
-	if cap(sc.dense) < len(sc.df) {
-		sc.dense = make([]float64, len(sc.df))
-	}
-	dense := sc.dense[:len(sc.df)]
-	// Only terms that two or more of the n sentences share add to a dot
-	// product (the others add exact zeros): list those, sentence by
-	// sentence, in term order (sentence i's are shared[from[i]:from[i+1]]).
+	sc.listSharedTerms(n)
+	sc.similarityGraph(n)
+	sc.normaliseRows(n)
+	sc.listEdges(n)
+	sc.iterateRank(n)
+	sc.storeCentrality(n)
+}
+
+// listSharedTerms lists, sentence by sentence and in term order, the terms
+// that two or more of the first n sentences share: only those add to a dot
+// product (the others add exact zeros). Sentence i's are
+// sc.shared[sc.from[i]:sc.from[i+1]], indices into sc.terms.
+func (sc *scratch) listSharedTerms(n int) {
 	in := slices.Grow(sc.in[:0], len(sc.df))[:len(sc.df)]
 	clear(in)
 	for i := 0; i < n; i++ {
@@ -312,11 +318,22 @@ func (x *Summarizer) lexRank(sc *scratch) {
 	}
 	from = append(from, int32(len(shared)))
 	sc.in, sc.shared, sc.from = in, shared, from
+}
+
+// similarityGraph fills the n×n cosine similarity matrix sc.sim of the first
+// n sentences, and their neighbour lists: sc.adj[i*n:i*n+sc.deg[i]] lists
+// the sentences that sentence i shares a term with, in order (the non-zero
+// entries of row i and of column i). Sentence i's weights are scattered into
+// a dense vector once, so each pair costs only j's shared terms.
+func (sc *scratch) similarityGraph(n int) {
+	if cap(sc.dense) < len(sc.df) {
+		sc.dense = make([]float64, len(sc.df))
+	}
+	dense := sc.dense[:len(sc.df)]
+	shared, from := sc.shared, sc.from
 	sc.sim = slices.Grow(sc.sim[:0], n*n)[:n*n]
 	sim := sc.sim
 	clear(sim)
-	// adj[i*n:i*n+deg[i]] lists the sentences that sentence i shares a term
-	// with, in order: the non-zero entries of row i (and of column i).
 	sc.adj = slices.Grow(sc.adj[:0], n*n)[:n*n]
 	sc.deg = slices.Grow(sc.deg[:0], n)[:n]
 	adj, deg := sc.adj, sc.deg
@@ -350,18 +367,19 @@ func (x *Summarizer) lexRank(sc *scratch) {
 			dense[sc.terms[k]] = 0
 		}
 	}
-	// Row-normalise into a transition matrix; a sentence with no edges
-	// spreads its rank evenly (the "dangling" mass).
-	sc.rank = slices.Grow(sc.rank[:0], n)[:n]
-	sc.next = slices.Grow(sc.next[:0], n)[:n]
-	rank, next := sc.rank, sc.next
+}
+
+// normaliseRows turns sc.sim into a transition matrix: each row sums to one.
+// A row with no edges stays zero; iterateRank spreads that sentence's rank
+// evenly (the "dangling" mass).
+func (sc *scratch) normaliseRows(n int) {
+	sim, adj, deg := sc.sim, sc.adj, sc.deg
 	for i := 0; i < n; i++ {
 		row, nz := sim[i*n:i*n+n], adj[i*n:i*n+int(deg[i])]
 		var sum float64
 		for _, j := range nz { // the zeros add nothing
 			sum += row[j]
 		}
-		rank[i] = 1 / float64(n)
 		if sum > 0 {
 			inv := 1 / sum
 			for _, j := range nz {
@@ -369,11 +387,16 @@ func (x *Summarizer) lexRank(sc *scratch) {
 			}
 		}
 	}
-	// The graph is sparse: keep the edges into each sentence as a list,
-	// built once for all the iterations (column j is
-	// edges[start[j]:start[j+1]], from sentence e.node), and the sentences
-	// with no edges out. Each iteration then sums next[j] over the sentences
-	// i in order, as a pass over the rows would, without writing to memory.
+}
+
+// listEdges keeps the sparse graph as lists, built once for all the
+// iterations: the edges into each sentence (column j is
+// sc.edges[sc.start[j]:sc.start[j+1]], from sentence e.node) and the
+// sentences with no edges out (sc.sinks). Each iteration then sums over the
+// sentences i in order, as a pass over the rows would, without writing to
+// memory.
+func (sc *scratch) listEdges(n int) {
+	sim, adj, deg := sc.sim, sc.adj, sc.deg
 	sc.start = slices.Grow(sc.start[:0], n+1)[:0]
 	sc.edges = sc.edges[:0]
 	for j := 0; j < n; j++ {
@@ -391,6 +414,18 @@ func (x *Summarizer) lexRank(sc *scratch) {
 		if !slices.ContainsFunc(adj[i*n:i*n+int(deg[i])], func(j int32) bool { return row[j] != 0 }) {
 			sc.sinks = append(sc.sinks, int32(i))
 		}
+	}
+}
+
+// iterateRank runs the PageRank power iteration (damping 0.85, at most 30
+// rounds, until the rank moves by less than 1e-5 in total) over the edge
+// lists, from the uniform rank, and leaves the result in sc.rank.
+func (sc *scratch) iterateRank(n int) {
+	sc.rank = slices.Grow(sc.rank[:0], n)[:n]
+	sc.next = slices.Grow(sc.next[:0], n)[:n]
+	rank, next := sc.rank, sc.next
+	for i := range rank {
+		rank[i] = 1 / float64(n)
 	}
 	start, edges, sinks := sc.start, sc.edges, sc.sinks
 	const d = 0.85
@@ -417,13 +452,18 @@ func (x *Summarizer) lexRank(sc *scratch) {
 			break
 		}
 	}
+}
+
+// storeCentrality gives each of the first n sentences its rank divided by the
+// highest, and every later sentence zero.
+func (sc *scratch) storeCentrality(n int) {
 	var hi float64
-	for _, v := range rank {
+	for _, v := range sc.rank {
 		hi = max(hi, v)
 	}
 	for i := range sc.info {
 		if i < n && hi > 0 {
-			sc.info[i].central = rank[i] / hi
+			sc.info[i].central = sc.rank[i] / hi
 		} else {
 			sc.info[i].central = 0
 		}

@@ -23,147 +23,148 @@ import (
 // "putin-kim-deal"), "" when the title has none.
 func slugParts(title string, entities []string) (slug, topic string) {
 	titleTerms := briefs.Terms(title)
-	inTitle := func(t string) bool {
-		for _, tt := range titleTerms {
-			if tt == t {
-				return true
-			}
-		}
-		return false
-	}
-	// Each name's facts are worked out once: the loops below ask about the
-	// same names again and again.
-	facts := make([]slugFacts, len(entities))
-	person := func(i int) bool {
-		f := &facts[i]
-		if f.person == 0 {
-			f.person = 2
-			if isPersonName(entities[i]) {
-				f.person = 1
-			}
-		}
-		return f.person == 1
-	}
-	pkey := func(i int) string {
-		f := &facts[i]
-		if !f.pkeyDone {
-			f.pkey, f.pkeyDone = personKey(entities[i], inTitle), true
-		}
-		return f.pkey
-	}
-	nkey := func(i int) string {
-		f := &facts[i]
-		if !f.keyDone {
-			f.key, f.keyDone = nameKey(entities[i]), true
-		}
-		return f.key
-	}
-	var picked []string
-	used := map[string]bool{}
-	nwords := 0
-	add := func(key string) bool {
-		if len(picked) >= 2 || key == "" {
-			return false
-		}
-		words := strings.Split(key, "-")
-		if nwords > 0 && nwords+len(words) > 3 {
-			return false // keep slugs short: at most three words
-		}
-		for _, w := range words {
-			if used[w] {
-				return false
-			}
-		}
-		for _, w := range words {
-			used[w] = true
-		}
-		nwords += len(words)
-		picked = append(picked, key)
-		return true
-	}
-	top := min(len(entities), 5)
-	// People named in the title, then the leading people of the story.
-	people := 0
-	for i := range entities {
-		if person(i) {
-			if key := pkey(i); key != "" && inTitle(key) && add(key) {
-				people++
-			}
-		}
-	}
-	for i := range top {
-		if person(i) && add(pkey(i)) {
-			people++
-		}
-	}
-	// With at most one person, the leading place or organisation: one named
-	// in the title first, then the most salient. Two-letter names ("US",
-	// "TV") say little about a story and only come last.
+	names := slugNamesOf(entities, titleTerms)
+	p := slugPicker{used: map[string]bool{}}
+	people := p.addPeople(names, titleTerms)
 	if people < 2 {
-		// Names in the title in title order (its subject first), then the
-		// most salient.
-		byTop, inTop := make([]int, top), make([]int, top)
-		for i := range top {
-			byTop[i], inTop[i] = i, i
-			facts[i].pos = titlePos(nkey(i), titleTerms)
-		}
-		slices.SortStableFunc(inTop, func(a, b int) int {
-			return cmp.Compare(facts[a].pos, facts[b].pos)
-		})
-		for _, strong := range []bool{true, false} {
-			cands := byTop
-			if strong && people == 0 {
-				cands = inTop
-			}
-			for _, i := range cands {
-				if len(picked) >= 2 || people > 0 && len(picked) > people {
-					break
-				}
-				key := nkey(i)
-				if person(i) || len(key) <= 2 {
-					continue
-				}
-				if people == 0 && len(picked) == 1 && (!strong || nwords+strings.Count(key, "-")+1 > 2) {
-					continue // a second place or organisation: only from the title, two words at most
-				}
-				if !strong || allInTitle(key, inTitle) {
-					add(key)
-				}
-			}
-		}
+		p.addPlaces(entities, names, titleTerms, people)
 	}
-	// No names: the title's nouns.
-	if len(picked) == 0 {
-		for _, t := range titleTerms {
-			if nwords >= 2 {
-				break
-			}
-			if isTopicWord(t) {
-				add(briefs.Slugify(t, briefs.MaxSlugLen))
-			}
-		}
+	if p.n == 0 {
+		p.addTitleNouns(titleTerms)
 	}
-	for i := range entities {
-		if len(picked) > 0 {
+	for _, e := range entities {
+		if p.n > 0 {
 			break
 		}
-		add(nkey(i)) // short names, when nothing else fits
+		p.add(nameKey(e)) // short names, when nothing else fits
 	}
-	slug = briefs.Slugify(strings.Join(picked, "-"), briefs.MaxSlugLen)
+	slug = briefs.Slugify(strings.Join(p.picked[:p.n], "-"), briefs.MaxSlugLen)
 	if slug == "" {
 		slug = "article"
 	}
 	return slug, titleTopic(titleTerms, entities, slug)
 }
 
-// slugFacts caches what slugParts asks about one name.
-type slugFacts struct {
-	person   int8 // isPersonName: 0 not yet known, 1 yes, 2 no
-	key      string
-	keyDone  bool
-	pkey     string
-	pkeyDone bool
-	pos      int // titlePos of key
+// slugName is what slugParts needs to know about a name as a person, worked
+// out once because it asks about the same few names again and again. (The
+// slug form of a place's name is made only where it is needed: Slugify
+// allocates, and a slug with two people holds no place.)
+type slugName struct {
+	person bool   // isPersonName
+	pkey   string // personKey, for a person: the word they are known by
+}
+
+// slugNamesOf works out the slugName of each entity.
+func slugNamesOf(entities, titleTerms []string) []slugName {
+	inTitle := func(t string) bool { return slices.Contains(titleTerms, t) }
+	names := make([]slugName, len(entities))
+	for i, e := range entities {
+		names[i].person = isPersonName(e)
+		if names[i].person {
+			names[i].pkey = personKey(e, inTitle)
+		}
+	}
+	return names
+}
+
+// slugPicker collects the keys of a slug: at most two, of three words in
+// all, no word twice.
+type slugPicker struct {
+	picked [2]string // picked[:n] are the keys so far
+	n      int
+	used   map[string]bool // the words of the keys
+	nwords int             // the words of the keys, counted
+}
+
+// add takes key when it still fits, and reports whether it did.
+func (p *slugPicker) add(key string) bool {
+	if p.n >= 2 || key == "" {
+		return false
+	}
+	words := strings.Split(key, "-")
+	if p.nwords > 0 && p.nwords+len(words) > 3 {
+		return false // keep slugs short: at most three words
+	}
+	for _, w := range words {
+		if p.used[w] {
+			return false
+		}
+	}
+	for _, w := range words {
+		p.used[w] = true
+	}
+	p.nwords += len(words)
+	p.picked[p.n] = key
+	p.n++
+	return true
+}
+
+// addPeople adds the people named in the title, then the leading people of
+// the story (among the first five names), and returns how many it added.
+func (p *slugPicker) addPeople(names []slugName, titleTerms []string) int {
+	people := 0
+	for _, n := range names {
+		if n.person && n.pkey != "" && slices.Contains(titleTerms, n.pkey) && p.add(n.pkey) {
+			people++
+		}
+	}
+	for _, n := range names[:min(len(names), 5)] {
+		if n.person && p.add(n.pkey) {
+			people++
+		}
+	}
+	return people
+}
+
+// addPlaces adds, beside at most one person, the leading place or
+// organisation among the first five names: one named in the title first (in
+// title order: its subject first), then the most salient. Two-letter names
+// ("US", "TV") say little about a story: they are left for the last resort
+// of slugParts.
+func (p *slugPicker) addPlaces(entities []string, names []slugName, titleTerms []string, people int) {
+	inTitle := func(t string) bool { return slices.Contains(titleTerms, t) }
+	top := min(len(names), 5)
+	keys, inTop := make([]string, top), make([]int, top)
+	for i := range top {
+		keys[i], inTop[i] = nameKey(entities[i]), i
+	}
+	slices.SortStableFunc(inTop, func(a, b int) int {
+		return cmp.Compare(titlePos(keys[a], titleTerms), titlePos(keys[b], titleTerms))
+	})
+	for _, strong := range []bool{true, false} {
+		for r := range top {
+			i := r // by salience
+			if strong && people == 0 {
+				i = inTop[r] // by place in the title
+			}
+			if p.n >= 2 || people > 0 && p.n > people {
+				break
+			}
+			key := keys[i]
+			if names[i].person || len(key) <= 2 {
+				continue
+			}
+			if people == 0 && p.n == 1 && (!strong || p.nwords+strings.Count(key, "-")+1 > 2) {
+				continue // a second place or organisation: only from the title, two words at most
+			}
+			if !strong || allInTitle(key, inTitle) {
+				p.add(key)
+			}
+		}
+	}
+}
+
+// addTitleNouns adds up to two words of the title that can name a topic,
+// for an article without names.
+func (p *slugPicker) addTitleNouns(titleTerms []string) {
+	for _, t := range titleTerms {
+		if p.nwords >= 2 {
+			break
+		}
+		if isTopicWord(t) {
+			p.add(briefs.Slugify(t, briefs.MaxSlugLen))
+		}
+	}
 }
 
 // titleTopic is the topic word of a title: the head of its first noun
