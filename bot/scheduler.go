@@ -52,7 +52,7 @@ const (
 // DigestStore is what the scheduler needs of the store; *store.DB provides
 // it. See the store's methods for the protocol.
 type DigestStore interface {
-	PutSchedule(ctx context.Context, s briefs.Schedule) (briefs.Schedule, error)
+	PutSchedule(ctx context.Context, s cronspec.ValidSchedule) (briefs.Schedule, error)
 	DeleteSchedule(ctx context.Context, guildID, channelID string) error
 	PauseSchedule(ctx context.Context, guildID, channelID, rev, reason string, at time.Time) (bool, error)
 	Schedules(ctx context.Context, guildID string) ([]briefs.Schedule, error)

@@ -82,35 +82,26 @@ func checkSlotKey(key string) error {
 // ---------------------------------------------------------------------------
 // Schedules
 
-// PutSchedule creates or replaces the digest schedule of s.ChannelID in
-// s.GuildID, clears a pause of the channel, and tells the other instances.
-// It sets a new Rev, a zero UpdatedAt to now and a zero Size to the default,
-// and returns the schedule as stored. The channel's cursor is kept, so a
-// changed schedule does not repeat briefs. Errors: EINVALID (see
-// cronspec.NewSchedule), ETOOLARGE (a new channel in a guild at
+// PutSchedule creates or replaces the digest schedule of the channel in
+// its guild, clears a pause of the channel, and tells the other instances.
+// It takes a cronspec.ValidSchedule, so every schedule it writes went
+// through cronspec.NewSchedule (the zero one, which has no Spec, is
+// refused); it checks only that the ids fit its keys. It sets a new Rev and
+// a zero UpdatedAt to now, and returns the schedule as stored. The
+// channel's cursor is kept, so a changed schedule does not repeat briefs.
+// Errors: EINVALID, ETOOLARGE (a new channel in a guild at
 // MaxSchedulesPerGuild), EUNAVAILABLE.
-func (db *DB) PutSchedule(ctx context.Context, s briefs.Schedule) (briefs.Schedule, error) {
+func (db *DB) PutSchedule(ctx context.Context, v cronspec.ValidSchedule) (briefs.Schedule, error) {
+	if v.Spec() == nil {
+		return briefs.Schedule{}, fmt.Errorf("put schedule: %w", briefs.Errorf(briefs.EINVALID, "the schedule was not checked"))
+	}
+	s := v.Schedule()
 	if err := checkGuild(s.GuildID); err != nil {
 		return briefs.Schedule{}, fmt.Errorf("put schedule: %w", err)
 	}
 	if err := checkChannel(s.ChannelID); err != nil {
 		return briefs.Schedule{}, fmt.Errorf("put schedule: %w", err)
 	}
-	v, err := cronspec.NewSchedule(s)
-	if err != nil {
-		return briefs.Schedule{}, fmt.Errorf("put schedule: %w", err)
-	}
-	return db.putValidSchedule(ctx, v)
-}
-
-// putValidSchedule writes a schedule; taking a cronspec.ValidSchedule, it
-// cannot be given one that skipped validation (the zero one, which has no
-// Spec, is refused).
-func (db *DB) putValidSchedule(ctx context.Context, v cronspec.ValidSchedule) (briefs.Schedule, error) {
-	if v.Spec() == nil {
-		return briefs.Schedule{}, fmt.Errorf("put schedule: %w", briefs.Errorf(briefs.EINVALID, "the schedule was not checked"))
-	}
-	s := v.Schedule()
 	if s.UpdatedAt.IsZero() {
 		s.UpdatedAt = time.Now()
 	}
