@@ -226,10 +226,10 @@ func NewScheduler(cfg SchedulerConfig) (*Scheduler, error) {
 		return nil, errors.New("bot: SchedulerConfig needs a Store and a Poster")
 	}
 	if _, err := briefs.LoadTimezone(cfg.DefaultTimezone); err != nil {
-		return nil, fmt.Errorf("DIGEST_TIMEZONE: %w", err)
+		return nil, fmt.Errorf("%s: %w", briefs.SettingDigestTimezone, err)
 	}
 	if cfg.Grace < 0 {
-		return nil, briefs.Errorf(briefs.EINVALID, "DIGEST_GRACE must not be negative")
+		return nil, briefs.Errorf(briefs.EINVALID, "%s must not be negative", briefs.SettingDigestGrace)
 	}
 	s := &Scheduler{
 		store:     cfg.Store,
