@@ -132,17 +132,9 @@ return 0
 // nonce, which Discord deduplicates for a few minutes). Errors: EINVALID,
 // EUNAVAILABLE.
 func (db *DB) ClaimDigest(ctx context.Context, slot briefs.DigestSlot, lockTTL time.Duration) (briefs.Claim, error) {
-	if err := checkGuild(slot.GuildID); err != nil {
+	slot, err := checkDigestSlot(slot)
+	if err != nil {
 		return briefs.Claim{}, fmt.Errorf("claim digest: %w", err)
-	}
-	if err := checkChannel(slot.ChannelID); err != nil {
-		return briefs.Claim{}, fmt.Errorf("claim digest: %w", err)
-	}
-	if err := checkSlotKey(slot.Key); err != nil {
-		return briefs.Claim{}, fmt.Errorf("claim digest: %w", err)
-	}
-	if strings.Contains(slot.Version, ":") {
-		slot.Version = "" // no brief key holds one; see checkSlug
 	}
 	size := slot.Size
 	if size <= 0 {
@@ -173,12 +165,40 @@ func (db *DB) ClaimDigest(ctx context.Context, slot briefs.DigestSlot, lockTTL t
 	default:
 		return briefs.Claim{}, fmt.Errorf("claim digest: unexpected script reply %q", res[0])
 	}
-	if len(res) < 4 || len(res)%2 != 0 {
-		return briefs.Claim{}, fmt.Errorf("claim digest: short script reply %q", res)
+	if c.Digest, err = db.claimedDigest(slot, res); err != nil {
+		return briefs.Claim{}, err
 	}
 	c.Token = token
-	d := &c.Digest
-	d.GuildID, d.ChannelID = slot.GuildID, slot.ChannelID
+	return c, nil
+}
+
+// checkDigestSlot checks that the slot's ids fit the keys, and drops a
+// summarizer version no brief key can hold. Errors: EINVALID.
+func checkDigestSlot(slot briefs.DigestSlot) (briefs.DigestSlot, error) {
+	if err := checkGuild(slot.GuildID); err != nil {
+		return slot, err
+	}
+	if err := checkChannel(slot.ChannelID); err != nil {
+		return slot, err
+	}
+	if err := checkSlotKey(slot.Key); err != nil {
+		return slot, err
+	}
+	if strings.Contains(slot.Version, ":") {
+		slot.Version = "" // no brief key holds one; see checkSlug
+	}
+	return slot, nil
+}
+
+// claimedDigest reads the digest from the claim script's 'claimed' reply:
+// cursor, total, newest score, then a listing and a brief per item. An
+// unreadable listing is left out (and logged); a brief of another
+// summarizer version is not shown.
+func (db *DB) claimedDigest(slot briefs.DigestSlot, res []string) (briefs.Digest, error) {
+	if len(res) < 4 || len(res)%2 != 0 {
+		return briefs.Digest{}, fmt.Errorf("claim digest: short script reply %q", res)
+	}
+	d := briefs.Digest{GuildID: slot.GuildID, ChannelID: slot.ChannelID}
 	if res[1] != "" {
 		d.Since = fromMillis(res[1])
 	}
@@ -204,7 +224,7 @@ func (db *DB) ClaimDigest(ctx context.Context, slot briefs.DigestSlot, lockTTL t
 		}
 		d.Items = append(d.Items, it)
 	}
-	return c, nil
+	return d, nil
 }
 
 // CompleteDigest records that a claimed slot was handled, in one round trip:
