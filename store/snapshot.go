@@ -190,33 +190,14 @@ var codecs = map[string]typeCodec{
 			}
 		},
 	},
-	"set": {
-		read: func(ctx context.Context, p redis.Pipeliner, k string) redis.Cmder { return p.SMembers(ctx, k) },
-		encode: func(c redis.Cmder, enc func(string) string) (any, bool) {
-			ms := c.(*redis.StringSliceCmd).Val()
-			slices.Sort(ms) // SMEMBERS answers in any order; a snapshot's is stable
-			return encodeAll(ms, enc), len(ms) > 0
-		},
-		decode: decodeMembers("set"),
-		write: func(ctx context.Context, p redis.Pipeliner, k string, kd keyData) {
-			if len(kd.members) > 0 {
-				p.SAdd(ctx, k, toAny(kd.members)...)
-			}
-		},
-	},
-	"list": {
-		read: func(ctx context.Context, p redis.Pipeliner, k string) redis.Cmder { return p.LRange(ctx, k, 0, -1) },
-		encode: func(c redis.Cmder, enc func(string) string) (any, bool) {
-			ms := c.(*redis.StringSliceCmd).Val()
-			return encodeAll(ms, enc), len(ms) > 0
-		},
-		decode: decodeMembers("list"),
-		write: func(ctx context.Context, p redis.Pipeliner, k string, kd keyData) {
-			if len(kd.members) > 0 {
-				p.RPush(ctx, k, toAny(kd.members)...)
-			}
-		},
-	},
+	// SMEMBERS answers in any order; a snapshot's is sorted, so that it is
+	// stable. A list keeps its order.
+	"set": membersCodec("set", func(ctx context.Context, p redis.Pipeliner, k string) redis.Cmder {
+		return p.SMembers(ctx, k)
+	}, true, redis.Pipeliner.SAdd),
+	"list": membersCodec("list", func(ctx context.Context, p redis.Pipeliner, k string) redis.Cmder {
+		return p.LRange(ctx, k, 0, -1)
+	}, false, redis.Pipeliner.RPush),
 	"zset": {
 		read: func(ctx context.Context, p redis.Pipeliner, k string) redis.Cmder {
 			return p.ZRangeWithScores(ctx, k, 0, -1)
@@ -260,13 +241,31 @@ func decodeAll(ss []string, dec func(string) (string, error)) error {
 	return nil
 }
 
-// decodeMembers decodes the array of strings of a set or list (typ).
-func decodeMembers(typ string) func(json.RawMessage, func(string) (string, error), *keyData) error {
-	return func(raw json.RawMessage, dec func(string) (string, error), kd *keyData) error {
-		if err := json.Unmarshal(raw, &kd.members); err != nil {
-			return fmt.Errorf("a %s value must be an array of strings", typ)
-		}
-		return decodeAll(kd.members, dec)
+// membersCodec is the codec of a type whose value is an array of strings
+// (set, list): read reads it, sorted sorts it for the snapshot, add writes
+// it.
+func membersCodec(typ string, read func(context.Context, redis.Pipeliner, string) redis.Cmder, sorted bool,
+	add func(p redis.Pipeliner, ctx context.Context, key string, members ...any) *redis.IntCmd) typeCodec {
+	return typeCodec{
+		read: read,
+		encode: func(c redis.Cmder, enc func(string) string) (any, bool) {
+			ms := c.(*redis.StringSliceCmd).Val()
+			if sorted {
+				slices.Sort(ms)
+			}
+			return encodeAll(ms, enc), len(ms) > 0
+		},
+		decode: func(raw json.RawMessage, dec func(string) (string, error), kd *keyData) error {
+			if err := json.Unmarshal(raw, &kd.members); err != nil {
+				return fmt.Errorf("a %s value must be an array of strings", typ)
+			}
+			return decodeAll(kd.members, dec)
+		},
+		write: func(ctx context.Context, p redis.Pipeliner, k string, kd keyData) {
+			if len(kd.members) > 0 {
+				add(p, ctx, k, toAny(kd.members)...)
+			}
+		},
 	}
 }
 
