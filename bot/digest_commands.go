@@ -159,11 +159,6 @@ func (r *Router) handleDigestSchedule(ctx context.Context, in *Interaction) (*di
 	if err != nil {
 		return nil, err
 	}
-	if size != 0 {
-		if _, err := briefs.DigestSize(size); err != nil {
-			return nil, err
-		}
-	}
 	s, next, err := r.digests.ScheduleDigest(ctx, briefs.Schedule{
 		GuildID:   in.GuildID,
 		ChannelID: ch,

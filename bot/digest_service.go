@@ -18,26 +18,26 @@ type DigestInfo struct {
 	Next     time.Time // zero when paused or never
 }
 
-// ScheduleDigest validates and stores a schedule (a missing timezone is
-// DIGEST_TIMEZONE), makes this instance follow it at once (the others
-// follow through the store), and returns it with its next three runs.
-// Errors: EINVALID, EUNAVAILABLE.
+// ScheduleDigest checks a schedule (cronspec.NewSchedule; a missing
+// timezone is DIGEST_TIMEZONE), stores it, makes this instance follow it at
+// once (the others follow through the store), and returns it with its next
+// three runs. Errors: EINVALID, EUNAVAILABLE.
 func (s *Scheduler) ScheduleDigest(ctx context.Context, sch briefs.Schedule) (briefs.Schedule, []time.Time, error) {
 	if strings.TrimSpace(sch.Timezone) == "" {
 		sch.Timezone = s.defaultTZ
 	}
-	spec, err := cronspec.ForSchedule(sch)
+	now := s.clock.Now()
+	sch.UpdatedAt = now
+	valid, err := cronspec.NewSchedule(sch)
 	if err != nil {
 		return briefs.Schedule{}, nil, err
 	}
-	now := s.clock.Now()
-	sch.UpdatedAt = now
-	stored, err := s.store.PutSchedule(ctx, sch)
+	stored, err := s.store.PutSchedule(ctx, valid)
 	if err != nil {
 		return briefs.Schedule{}, nil, err
 	}
 	_ = s.reloadGuild(ctx, sch.GuildID, "scheduled")
-	return stored, spec.NextN(now, 3), nil
+	return stored, valid.Spec().NextN(now, 3), nil
 }
 
 // RemoveDigest removes a channel's schedule. Errors: ENOTFOUND,

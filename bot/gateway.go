@@ -127,13 +127,13 @@ func (g *Gateway) Run(ctx context.Context) error {
 // check refuses a configuration that Run cannot serve.
 func (g *Gateway) check(token string) error {
 	if token == "" {
-		return briefs.Errorf(briefs.EINVALID, "DISCORD_TOKEN is required to connect to Discord")
+		return briefs.Errorf(briefs.EINVALID, "%s is required to connect to Discord", briefs.SettingDiscordToken)
 	}
 	if g.Router == nil {
 		return errors.New("bot: Gateway.Router is nil")
 	}
 	if g.ShardID < 0 || g.ShardCount < ShardCountAuto || (g.ShardCount != ShardCountAuto && g.ShardID >= max(g.ShardCount, 1)) {
-		return briefs.Errorf(briefs.EINVALID, "SHARD_ID %d must be at least 0 and below SHARD_COUNT %d", g.ShardID, max(g.ShardCount, 1))
+		return briefs.Errorf(briefs.EINVALID, "%s %d must be at least 0 and below %s %d", briefs.SettingShardID, g.ShardID, briefs.SettingShardCount, max(g.ShardCount, 1))
 	}
 	return nil
 }
@@ -222,7 +222,7 @@ func (r *gatewayRun) shards(ctx context.Context) error {
 		count = max(gb.Shards, 1)
 		r.log.Info("Discord recommends shards", "shards", count)
 		if id >= count {
-			return briefs.Errorf(briefs.EINVALID, "SHARD_ID %d is not below the %d shard(s) Discord recommends (SHARD_COUNT=auto)", id, count)
+			return briefs.Errorf(briefs.EINVALID, "%s %d is not below the %d shard(s) Discord recommends (%s=auto)", briefs.SettingShardID, id, count, briefs.SettingShardCount)
 		}
 	}
 	r.s.ShardID, r.s.ShardCount = id, max(count, 1)
@@ -329,7 +329,7 @@ func gatewayFatal(err error) error {
 	}
 	switch ce.Code {
 	case 4004:
-		return briefs.Errorf(briefs.EINVALID, "Discord refused the bot token (gateway close 4004, authentication failed): check DISCORD_TOKEN")
+		return briefs.Errorf(briefs.EINVALID, "Discord refused the bot token (gateway close 4004, authentication failed): check %s", briefs.SettingDiscordToken)
 	case 4010, 4011, 4012, 4013, 4014:
 		return briefs.Errorf(briefs.EINVALID, "Discord closed the gateway for good (close %d: %s)", ce.Code, ce.Text)
 	}
@@ -397,7 +397,7 @@ func apiError(doing string, err error) error {
 		}
 		switch code := rerr.Response.StatusCode; {
 		case code == http.StatusUnauthorized:
-			return briefs.Errorf(briefs.EINVALID, "Discord refused the bot token (HTTP 401 Unauthorized): check DISCORD_TOKEN")
+			return briefs.Errorf(briefs.EINVALID, "Discord refused the bot token (HTTP 401 Unauthorized): check %s", briefs.SettingDiscordToken)
 		case code >= 400 && code < 500:
 			return briefs.Errorf(briefs.EINVALID, "Discord refused to %s: HTTP %d%s", doing, code, msg)
 		default:

@@ -111,7 +111,9 @@ func (r *Router) listingsPage(ctx context.Context, guildID, query string, offset
 		}},
 	}
 	if pages > 1 {
-		id := func(off int) string { return cut(fmt.Sprintf("%s:%d:%s", briefsPagePrefix, off, query), maxCustomID) }
+		id := func(off int) string {
+			return briefs.Truncate(fmt.Sprintf("%s:%d:%s", briefsPagePrefix, off, query), maxCustomID)
+		}
 		data.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			discordgo.Button{Style: discordgo.SecondaryButton, Label: "Previous", CustomID: id(max(offset-listingsPageSize, 0)), Disabled: offset == 0},
 			discordgo.Button{Style: discordgo.SecondaryButton, Label: "Next", CustomID: id(offset + listingsPageSize), Disabled: page >= pages},

@@ -114,7 +114,7 @@ type InteractionsServer struct {
 func NewInteractionsServer(cfg InteractionsConfig) (*InteractionsServer, error) {
 	key, err := hex.DecodeString(strings.TrimSpace(cfg.PublicKey))
 	if err != nil || len(key) != ed25519.PublicKeySize {
-		return nil, briefs.Errorf(briefs.EINVALID, "DISCORD_PUBLIC_KEY must be the application's public key: %d hex digits, as the developer portal shows it", 2*ed25519.PublicKeySize)
+		return nil, briefs.Errorf(briefs.EINVALID, "%s must be the application's public key: %d hex digits, as the developer portal shows it", briefs.SettingDiscordPublicKey, 2*ed25519.PublicKeySize)
 	}
 	if cfg.Router == nil {
 		return nil, errors.New("bot: InteractionsConfig.Router is nil")

@@ -199,7 +199,7 @@ func fitMessage(d *discordgo.InteractionResponseData) {
 	if d == nil {
 		return
 	}
-	d.Content = cut(d.Content, maxContent)
+	d.Content = briefs.Truncate(d.Content, maxContent)
 	if len(d.Embeds) > maxEmbeds {
 		d.Embeds = d.Embeds[:maxEmbeds]
 	}
@@ -208,7 +208,7 @@ func fitMessage(d *discordgo.InteractionResponseData) {
 			d.Choices = d.Choices[:maxChoices]
 			break
 		}
-		c.Name = cut(c.Name, maxChoiceName)
+		c.Name = briefs.Truncate(c.Name, maxChoiceName)
 	}
 	total := 0
 	for _, e := range d.Embeds {
@@ -221,26 +221,26 @@ func fitMessage(d *discordgo.InteractionResponseData) {
 		over := total - maxEmbedTotal
 		n := utf8.RuneCountInString(e.Description)
 		keep := max(n-over, 0)
-		e.Description = cut(e.Description, keep)
+		e.Description = briefs.Truncate(e.Description, keep)
 		total += utf8.RuneCountInString(e.Description) - n
 	}
 }
 
 func fitEmbed(e *discordgo.MessageEmbed) {
-	e.Title = cut(e.Title, maxEmbedTitle)
-	e.Description = cut(e.Description, maxEmbedDesc)
+	e.Title = briefs.Truncate(e.Title, maxEmbedTitle)
+	e.Description = briefs.Truncate(e.Description, maxEmbedDesc)
 	if len(e.Fields) > maxEmbedFields {
 		e.Fields = e.Fields[:maxEmbedFields]
 	}
 	for _, f := range e.Fields {
-		f.Name = cut(f.Name, maxFieldName)
-		f.Value = cut(f.Value, maxFieldValue)
+		f.Name = briefs.Truncate(f.Name, maxFieldName)
+		f.Value = briefs.Truncate(f.Value, maxFieldValue)
 	}
 	if e.Footer != nil {
-		e.Footer.Text = cut(e.Footer.Text, maxFooter)
+		e.Footer.Text = briefs.Truncate(e.Footer.Text, maxFooter)
 	}
 	if e.Author != nil {
-		e.Author.Name = cut(e.Author.Name, maxAuthorName)
+		e.Author.Name = briefs.Truncate(e.Author.Name, maxAuthorName)
 	}
 	if len(e.URL) > maxURLLength {
 		e.URL = ""
@@ -260,16 +260,4 @@ func embedLength(e *discordgo.MessageEmbed) int {
 		n += utf8.RuneCountInString(e.Author.Name)
 	}
 	return n
-}
-
-// cut shortens s to at most n characters, marking the cut with "…".
-func cut(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	if n <= 0 {
-		return ""
-	}
-	r := []rune(s)
-	return strings.TrimRight(string(r[:n-1]), " \n") + "…"
 }

@@ -65,7 +65,7 @@ func choicesResponse(ls []briefs.Listing) *discordgo.InteractionResponse {
 		if len(choices) == maxChoices {
 			break
 		}
-		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: cut(l.Title, maxChoiceName), Value: l.Slug})
+		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: briefs.Truncate(l.Title, maxChoiceName), Value: l.Slug})
 	}
 	return &discordgo.InteractionResponse{
 		Type: discordgo.InteractionApplicationCommandAutocompleteResult,

@@ -33,7 +33,7 @@ const DefaultHTTPTimeout = 10 * time.Second
 func NewRESTSession(token, apiURL string, timeout time.Duration) (*discordgo.Session, error) {
 	token = botToken(token)
 	if token == "" {
-		return nil, briefs.Errorf(briefs.EINVALID, "DISCORD_TOKEN is required to post digests")
+		return nil, briefs.Errorf(briefs.EINVALID, "%s is required to post digests", briefs.SettingDiscordToken)
 	}
 	return newRESTSession("Bot "+token, apiURL, timeout)
 }

@@ -52,7 +52,7 @@ const (
 // DigestStore is what the scheduler needs of the store; *store.DB provides
 // it. See the store's methods for the protocol.
 type DigestStore interface {
-	PutSchedule(ctx context.Context, s briefs.Schedule) (briefs.Schedule, error)
+	PutSchedule(ctx context.Context, s cronspec.ValidSchedule) (briefs.Schedule, error)
 	DeleteSchedule(ctx context.Context, guildID, channelID string) error
 	PauseSchedule(ctx context.Context, guildID, channelID, rev, reason string, at time.Time) (bool, error)
 	Schedules(ctx context.Context, guildID string) ([]briefs.Schedule, error)
@@ -226,10 +226,10 @@ func NewScheduler(cfg SchedulerConfig) (*Scheduler, error) {
 		return nil, errors.New("bot: SchedulerConfig needs a Store and a Poster")
 	}
 	if _, err := briefs.LoadTimezone(cfg.DefaultTimezone); err != nil {
-		return nil, fmt.Errorf("DIGEST_TIMEZONE: %w", err)
+		return nil, fmt.Errorf("%s: %w", briefs.SettingDigestTimezone, err)
 	}
 	if cfg.Grace < 0 {
-		return nil, briefs.Errorf(briefs.EINVALID, "DIGEST_GRACE must not be negative")
+		return nil, briefs.Errorf(briefs.EINVALID, "%s must not be negative", briefs.SettingDigestGrace)
 	}
 	s := &Scheduler{
 		store:     cfg.Store,

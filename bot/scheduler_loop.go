@@ -217,7 +217,7 @@ func (s *Scheduler) report(ev DigestEvent) {
 			s.log.Debug("digest slot of a paused schedule", attrs...)
 		}
 	case EventSkipped:
-		s.log.Warn("missed digest slot skipped: older than DIGEST_GRACE", append(attrs, "grace", s.grace)...)
+		s.log.Warn("missed digest slot skipped: older than "+briefs.SettingDigestGrace, append(attrs, "grace", s.grace)...)
 	case EventLoaded:
 		s.log.Debug("digest schedules loaded", "guild", ev.GuildID, "schedules", ev.Count, "why", ev.Detail)
 	default:

@@ -19,6 +19,7 @@ import (
 	"briefbot/bot"
 	"briefbot/bot/discordtest"
 	"briefbot/briefs"
+	"briefbot/briefs/cronspec"
 	"briefbot/store"
 	"briefbot/store/storetest"
 )
@@ -781,8 +782,12 @@ func BenchmarkDigestFanOut(b *testing.B) {
 			r.addArticle(fmt.Sprintf("story-%d", i))
 		}
 		for i := range channels {
-			if _, err := db.PutSchedule(ctx, briefs.Schedule{GuildID: dgGuild, ChannelID: fmt.Sprintf("3%017d", i),
-				Cron: "0 8 * * *", Timezone: "UTC", UpdatedAt: r.clock.Now()}); err != nil {
+			v, err := cronspec.NewSchedule(briefs.Schedule{GuildID: dgGuild, ChannelID: fmt.Sprintf("3%017d", i),
+				Cron: "0 8 * * *", Timezone: "UTC", UpdatedAt: r.clock.Now()})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := db.PutSchedule(ctx, v); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -60,30 +60,9 @@ type Schedule struct {
 	LastMessageID string `json:"-"`
 }
 
-// ValidateExceptCron checks what an admin chose, except the cron
-// expression: guild and channel present, a known timezone, a size in range
-// (0 is read as DefaultDigestSize). It is one half of a check: the cron
-// expression needs a parser that package briefs may not import, so the
-// whole check is cronspec.NewSchedule, whose ValidSchedule is what the
-// store accepts. Errors: EINVALID.
-func (s Schedule) ValidateExceptCron() error {
-	if strings.TrimSpace(s.GuildID) == "" {
-		return Errorf(EINVALID, "Digests belong to a server; no server was given.")
-	}
-	if strings.TrimSpace(s.ChannelID) == "" {
-		return Errorf(EINVALID, "Name the channel the digest goes to.")
-	}
-	if _, err := LoadTimezone(s.Timezone); err != nil {
-		return err
-	}
-	if _, err := DigestSize(s.Size); err != nil {
-		return err
-	}
-	return nil
-}
-
 // DigestSize checks a digest size: 0 (not given) is DefaultDigestSize, and
-// anything else must lie in MinDigestSize..MaxDigestSize. Errors: EINVALID.
+// anything else must lie in MinDigestSize..MaxDigestSize. A whole schedule
+// is checked by cronspec.NewSchedule, which calls this. Errors: EINVALID.
 func DigestSize(n int) (int, error) {
 	if n == 0 {
 		return DefaultDigestSize, nil

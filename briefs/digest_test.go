@@ -45,29 +45,3 @@ func TestDigestSize(t *testing.T) {
 		}
 	}
 }
-
-// TestScheduleValidate: briefs checks every field but the cron expression,
-// which is cronspec's (see cronspec.TestValidate).
-func TestScheduleValidate(t *testing.T) {
-	ok := briefs.Schedule{GuildID: "g", ChannelID: "c", Cron: "@daily", Timezone: "Europe/Berlin"}
-	if err := ok.ValidateExceptCron(); err != nil {
-		t.Fatal(err)
-	}
-	noCron := ok
-	noCron.Cron = "nope"
-	if err := noCron.ValidateExceptCron(); err != nil {
-		t.Errorf("ValidateExceptCron with a bad cron = %v; the cron expression is cronspec.NewSchedule's to check", err)
-	}
-	for _, mod := range []func(*briefs.Schedule){
-		func(s *briefs.Schedule) { s.GuildID = "" },
-		func(s *briefs.Schedule) { s.ChannelID = " " },
-		func(s *briefs.Schedule) { s.Timezone = "Nowhere/City" },
-		func(s *briefs.Schedule) { s.Size = 11 },
-	} {
-		s := ok
-		mod(&s)
-		if err := s.ValidateExceptCron(); briefs.ErrorCode(err) != briefs.EINVALID {
-			t.Errorf("ValidateExceptCron(%+v) = %v; want EINVALID", s, err)
-		}
-	}
-}

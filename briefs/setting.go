@@ -16,4 +16,12 @@ const (
 	SettingMinDigestInterval    = "MIN_DIGEST_INTERVAL"
 	SettingFetchTimeout         = "FETCH_TIMEOUT"
 	SettingFetchMaxBytes        = "FETCH_MAX_BYTES"
+
+	// The Discord settings, which package bot's messages name.
+	SettingDiscordToken     = "DISCORD_TOKEN"
+	SettingDiscordPublicKey = "DISCORD_PUBLIC_KEY"
+	SettingShardID          = "SHARD_ID"
+	SettingShardCount       = "SHARD_COUNT"
+	SettingDigestTimezone   = "DIGEST_TIMEZONE"
+	SettingDigestGrace      = "DIGEST_GRACE"
 )

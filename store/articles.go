@@ -32,22 +32,69 @@ const maxSlugAttempts = 10
 // characters), ECONFLICT (ExactSlug and the slug is taken), ETOOLARGE (the
 // guild is full), EUNAVAILABLE.
 func (db *DB) AddArticle(ctx context.Context, req briefs.AddRequest) (briefs.Article, bool, error) {
+	add, err := newArticleAdd(req)
+	if err != nil {
+		return briefs.Article{}, false, fmt.Errorf("add article: %w", err)
+	}
+	var stored briefs.Article
+	var created bool
+	err = db.write(func() (bool, error) {
+		for range maxSlugAttempts {
+			res, err := db.runAddScript(ctx, add)
+			if err != nil {
+				return false, err
+			}
+			var retry bool
+			stored, created, retry, err = add.outcome(res)
+			if !retry {
+				return created, err
+			}
+		}
+		return false, fmt.Errorf("add article: %w",
+			briefs.Errorf(briefs.ECONFLICT, "no free slug found for %q; please choose one", add.wanted))
+	})
+	if err != nil {
+		return briefs.Article{}, false, err
+	}
+	return stored, created, nil
+}
+
+// articleAdd is one AddArticle, its request checked and its defaults
+// filled in, carried across the tries of the script: a try that finds the
+// slug taken changes the slug and goes again.
+type articleAdd struct {
+	req       briefs.AddRequest
+	a         briefs.Article
+	b         briefs.Brief // cached when version is not ""
+	version   string
+	terms     []string
+	termsJSON []byte
+	urlKey    string
+	// wanted is the slug asked for; topical, wanted with the topic word, is
+	// tried first when wanted is taken, and is "" once tried.
+	wanted, topical string
+}
+
+// newArticleAdd checks req and fills in what it leaves out: the id from
+// the content hash, AddedAt, the index terms, the brief's CreatedAt.
+// Errors: EINVALID.
+func newArticleAdd(req briefs.AddRequest) (*articleAdd, error) {
 	a := req.Article
 	if err := checkGuild(a.GuildID); err != nil {
-		return briefs.Article{}, false, fmt.Errorf("add article: %w", err)
+		return nil, err
 	}
 	a.Slug = strings.TrimSpace(a.Slug)
 	if err := checkSlug(a.Slug); err != nil {
-		return briefs.Article{}, false, fmt.Errorf("add article: %w", err)
+		return nil, err
 	}
 	if a.ID == "" {
 		if len(a.ContentHash) < 16 {
-			return briefs.Article{}, false, fmt.Errorf("add article: %w", briefs.Errorf(briefs.EINVALID, "the article has no id"))
+			return nil, briefs.Errorf(briefs.EINVALID, "the article has no id")
 		}
 		a.ID = a.ContentHash[:16]
 	}
 	if err := checkID(a.ID); err != nil {
-		return briefs.Article{}, false, fmt.Errorf("add article: %w", err)
+		return nil, err
 	}
 	if a.AddedAt.IsZero() {
 		a.AddedAt = time.Now().UTC()
@@ -58,94 +105,89 @@ func (db *DB) AddArticle(ctx context.Context, req briefs.AddRequest) (briefs.Art
 	}
 	termsJSON, err := json.Marshal(terms)
 	if err != nil {
-		return briefs.Article{}, false, fmt.Errorf("add article: %w", err)
+		return nil, err
 	}
 	b := req.Brief
-	version := b.Summarizer
-	if version != "" && b.CreatedAt.IsZero() {
+	if b.Summarizer != "" && b.CreatedAt.IsZero() {
 		b.CreatedAt = time.Now().UTC()
 	}
-	k := db.guild(a.GuildID)
-	keys := k.indexKeys()
-	urlKey := sourceURLKey(a.SourceURL)
-	wanted, exact := a.Slug, req.ExactSlug
-	topical := topicSlug(wanted, req.SlugTopic) // tried first when wanted is taken
+	return &articleAdd{req: req, a: a, b: b, version: b.Summarizer, terms: terms, termsJSON: termsJSON,
+		urlKey: sourceURLKey(a.SourceURL), wanted: a.Slug, topical: topicSlug(a.Slug, req.SlugTopic)}, nil
+}
 
-	var stored briefs.Article
-	var created bool
-	err = db.write(func() (bool, error) {
-		for range maxSlugAttempts {
-			aj, err := json.Marshal(a)
-			if err != nil {
-				return false, fmt.Errorf("add article: %w", err)
-			}
-			lj, err := json.Marshal(listingOf(a, req.Brief))
-			if err != nil {
-				return false, fmt.Errorf("add article: %w", err)
-			}
-			var bj []byte
-			if version != "" {
-				b.ArticleID, b.GuildID, b.Slug = a.ID, a.GuildID, a.Slug
-				if bj, err = json.Marshal(b); err != nil {
-					return false, fmt.Errorf("add article: %w", err)
-				}
-			}
-			args := make([]any, 0, 15+len(terms))
-			args = append(args, k.base, a.ID, wanted, a.Slug, flag(exact), urlKey, a.ContentHash,
-				aj, lj, a.AddedAt.UnixMilli(), termsJSON, version, bj, ttlMillis(req.BriefTTL),
-				max(req.MaxArticles, 0))
-			for _, t := range terms {
-				args = append(args, t)
-			}
-			res, err := addScript.Run(ctx, db.client, keys, args...).StringSlice()
-			if err != nil {
-				return false, db.fail("add article", err)
-			}
-			if len(res) == 0 {
-				return false, fmt.Errorf("add article: empty script reply")
-			}
-			switch res[0] {
-			case "created":
-				stored, created = a, true
-				return true, nil
-			case "exists":
-				if len(res) < 2 {
-					return false, fmt.Errorf("add article: short script reply %q", res)
-				}
-				var e briefs.Article
-				if err := json.Unmarshal([]byte(res[1]), &e); err != nil {
-					return false, fmt.Errorf("add article: decode existing article: %w", err)
-				}
-				stored = e
-				return false, nil
-			case "conflict":
-				return false, fmt.Errorf("add article: %w",
-					briefs.Errorf(briefs.ECONFLICT, "slug %q is taken by another article", a.Slug))
-			case "full":
-				return false, fmt.Errorf("add article: %w", briefs.ArticleLimitError(req.MaxArticles))
-			case "slug":
-				if len(res) < 2 {
-					return false, fmt.Errorf("add article: short script reply %q", res)
-				}
-				// Re-encode with the free slug and try again; a concurrent add
-				// may take it first, in which case the script offers the next.
-				// The topic word comes before numbers: the script only knows
-				// numbers, so it is tried once, when the wanted slug is taken.
-				a.Slug = res[1]
-				if topical != "" && !exact && a.Slug != topical {
-					a.Slug, topical = topical, ""
-				}
-			default:
-				return false, fmt.Errorf("add article: unexpected script reply %q", res[0])
-			}
-		}
-		return false, fmt.Errorf("add article: %w",
-			briefs.Errorf(briefs.ECONFLICT, "no free slug found for %q; please choose one", wanted))
-	})
+// runAddScript tries the add once, with the article's current slug, and
+// returns the script's reply.
+func (db *DB) runAddScript(ctx context.Context, add *articleAdd) ([]string, error) {
+	a := add.a
+	aj, err := json.Marshal(a)
 	if err != nil {
-		return briefs.Article{}, false, err
+		return nil, fmt.Errorf("add article: %w", err)
 	}
-	return stored, created, nil
+	lj, err := json.Marshal(listingOf(a, add.req.Brief))
+	if err != nil {
+		return nil, fmt.Errorf("add article: %w", err)
+	}
+	var bj []byte
+	if add.version != "" {
+		add.b.ArticleID, add.b.GuildID, add.b.Slug = a.ID, a.GuildID, a.Slug
+		if bj, err = json.Marshal(add.b); err != nil {
+			return nil, fmt.Errorf("add article: %w", err)
+		}
+	}
+	k := db.guild(a.GuildID)
+	args := make([]any, 0, 15+len(add.terms))
+	args = append(args, k.base, a.ID, add.wanted, a.Slug, flag(add.req.ExactSlug), add.urlKey, a.ContentHash,
+		aj, lj, a.AddedAt.UnixMilli(), add.termsJSON, add.version, bj, ttlMillis(add.req.BriefTTL),
+		max(add.req.MaxArticles, 0))
+	for _, t := range add.terms {
+		args = append(args, t)
+	}
+	res, err := addScript.Run(ctx, db.client, k.indexKeys(), args...).StringSlice()
+	if err != nil {
+		return nil, db.fail("add article", err)
+	}
+	if len(res) == 0 {
+		return nil, fmt.Errorf("add article: empty script reply")
+	}
+	return res, nil
+}
+
+// outcome reads the script's reply: the stored article and whether this
+// add created it, or retry with the free slug the script offered (set on
+// add.a), or the refusal.
+func (add *articleAdd) outcome(res []string) (stored briefs.Article, created, retry bool, err error) {
+	switch res[0] {
+	case "created":
+		return add.a, true, false, nil
+	case "exists":
+		if len(res) < 2 {
+			return briefs.Article{}, false, false, fmt.Errorf("add article: short script reply %q", res)
+		}
+		var e briefs.Article
+		if err := json.Unmarshal([]byte(res[1]), &e); err != nil {
+			return briefs.Article{}, false, false, fmt.Errorf("add article: decode existing article: %w", err)
+		}
+		return e, false, false, nil
+	case "conflict":
+		return briefs.Article{}, false, false, fmt.Errorf("add article: %w",
+			briefs.Errorf(briefs.ECONFLICT, "slug %q is taken by another article", add.a.Slug))
+	case "full":
+		return briefs.Article{}, false, false, fmt.Errorf("add article: %w", briefs.ArticleLimitError(add.req.MaxArticles))
+	case "slug":
+		if len(res) < 2 {
+			return briefs.Article{}, false, false, fmt.Errorf("add article: short script reply %q", res)
+		}
+		// Re-encode with the free slug and try again; a concurrent add may
+		// take it first, in which case the script offers the next. The
+		// topic word comes before numbers: the script only knows numbers,
+		// so it is tried once, when the wanted slug is taken.
+		add.a.Slug = res[1]
+		if add.topical != "" && !add.req.ExactSlug && add.a.Slug != add.topical {
+			add.a.Slug, add.topical = add.topical, ""
+		}
+		return briefs.Article{}, false, true, nil
+	}
+	return briefs.Article{}, false, false, fmt.Errorf("add article: unexpected script reply %q", res[0])
 }
 
 // topicSlug is slug with the topic word appended ("putin-kim" + "deal" ->

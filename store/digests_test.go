@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"briefbot/briefs"
+	"briefbot/briefs/cronspec"
 	"briefbot/store"
 	"briefbot/store/storetest"
 )
@@ -85,11 +86,21 @@ func schedule(guild, channel, expr string) briefs.Schedule {
 
 func mustPut(tb testing.TB, db *store.DB, s briefs.Schedule) briefs.Schedule {
 	tb.Helper()
-	got, err := db.PutSchedule(context.Background(), s)
+	got, err := putSchedule(context.Background(), db, s)
 	if err != nil {
 		tb.Fatalf("PutSchedule: %v", err)
 	}
 	return got
+}
+
+// putSchedule writes s as the bot does: checked by cronspec.NewSchedule,
+// then stored.
+func putSchedule(ctx context.Context, db *store.DB, s briefs.Schedule) (briefs.Schedule, error) {
+	v, err := cronspec.NewSchedule(s)
+	if err != nil {
+		return briefs.Schedule{}, err
+	}
+	return db.PutSchedule(ctx, v)
 }
 
 func testScheduleRoundTrip(t *testing.T, db *store.DB) {
@@ -153,7 +164,7 @@ func testScheduleInvalid(t *testing.T, db *store.DB) {
 		schedule("g1", "c:1", "@daily"),
 		schedule("g{1}", "c1", "@daily"),
 	} {
-		_, err := db.PutSchedule(ctx, s)
+		_, err := putSchedule(ctx, db, s)
 		wantCode(t, err, briefs.EINVALID)
 	}
 	if got, _ := db.Schedules(ctx, "g1"); len(got) != 0 {

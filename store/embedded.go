@@ -51,18 +51,11 @@ type embedded struct {
 	saveErr atomic.Pointer[error]
 }
 
+// openEmbedded starts the in-process server on the data file: it locks the
+// file, reads it, starts the server, loads the keys and starts the clock
+// and the saver.
 func (db *DB) openEmbedded(ctx context.Context, dataFile string) (err error) {
-	path, err := filepath.Abs(dataFile)
-	if err == nil {
-		// Lock and replace the file the link points to: locking the link's
-		// name would let a process that names the target directly in, and
-		// the rename of a save would replace the link with a regular file.
-		path, err = resolveDataFile(path)
-	}
-	if err != nil {
-		return briefs.Errorf(briefs.EINVALID, "data file %q: %v", dataFile, err)
-	}
-	unlock, err := lockDataFile(path)
+	path, unlock, err := lockedDataFile(dataFile)
 	if err != nil {
 		return err
 	}
@@ -75,52 +68,16 @@ func (db *DB) openEmbedded(ctx context.Context, dataFile string) (err error) {
 	if err != nil {
 		return err
 	}
-
-	// miniredis serves over TCP only, so the embedded server has a port:
-	// it listens on loopback alone, and a random password of this process
-	// keeps other local users and processes out of it.
-	password, err := randomPassword()
+	mr, password, err := startMiniredis()
 	if err != nil {
-		return fmt.Errorf("open store: embedded Redis password: %w", err)
-	}
-	mr := miniredis.NewMiniRedis()
-	mr.RequireAuth(password)
-	if err := mr.StartAddr("127.0.0.1:0"); err != nil {
-		return fmt.Errorf("open store: start embedded Redis: %w", err)
+		return err
 	}
 	e := &embedded{mr: mr, path: path, unlock: unlock, kick: make(chan struct{}, 1), stop: make(chan struct{})}
 	db.emb = e
-	db.addr = mr.Addr()
-	db.client = redis.NewUniversalClient(&redis.UniversalOptions{
-		Addrs:                 []string{mr.Addr()},
-		Password:              password,
-		DialTimeout:           dialTimeout,
-		ReadTimeout:           ioTimeout,
-		WriteTimeout:          ioTimeout,
-		MaxRetries:            maxRetries,
-		DialerRetries:         dialRetries,
-		ContextTimeoutEnabled: true,
-	})
-	if err := db.connect(ctx); err != nil {
-		_ = db.client.Close()
-		mr.Close()
+	if err := db.dialEmbedded(ctx, mr, password); err != nil {
 		return err
 	}
-	// The data file's TTLs count on while briefbot is not running.
-	if !savedAt.IsZero() {
-		elapsed := time.Since(savedAt)
-		kept := keys[:0]
-		for _, k := range keys {
-			if k.ttl > 0 && elapsed > 0 {
-				if k.ttl -= elapsed; k.ttl <= 0 {
-					continue
-				}
-			}
-			kept = append(kept, k)
-		}
-		keys = kept
-	}
-	n, err := db.writeKeys(ctx, keys)
+	n, err := db.writeKeys(ctx, agedKeys(keys, savedAt))
 	if err == nil {
 		err = db.upgrade(ctx)
 	}
@@ -139,6 +96,86 @@ func (db *DB) openEmbedded(ctx context.Context, dataFile string) (err error) {
 	go e.clock()
 	go e.saver(db)
 	return nil
+}
+
+// lockedDataFile resolves the data file's path and locks it, so that no
+// other process uses it. Errors: EINVALID (a path that cannot be
+// resolved), those of lockDataFile.
+func lockedDataFile(dataFile string) (path string, unlock func(), err error) {
+	path, err = filepath.Abs(dataFile)
+	if err == nil {
+		// Lock and replace the file the link points to: locking the link's
+		// name would let a process that names the target directly in, and
+		// the rename of a save would replace the link with a regular file.
+		path, err = resolveDataFile(path)
+	}
+	if err != nil {
+		return "", nil, briefs.Errorf(briefs.EINVALID, "data file %q: %v", dataFile, err)
+	}
+	unlock, err = lockDataFile(path)
+	if err != nil {
+		return "", nil, err
+	}
+	return path, unlock, nil
+}
+
+// startMiniredis starts the embedded server. miniredis serves over TCP
+// only, so the embedded server has a port: it listens on loopback alone,
+// and a random password of this process keeps other local users and
+// processes out of it.
+func startMiniredis() (mr *miniredis.Miniredis, password string, err error) {
+	password, err = randomPassword()
+	if err != nil {
+		return nil, "", fmt.Errorf("open store: embedded Redis password: %w", err)
+	}
+	mr = miniredis.NewMiniRedis()
+	mr.RequireAuth(password)
+	if err := mr.StartAddr("127.0.0.1:0"); err != nil {
+		return nil, "", fmt.Errorf("open store: start embedded Redis: %w", err)
+	}
+	return mr, password, nil
+}
+
+// dialEmbedded connects the client to the embedded server; on failure it
+// stops the server.
+func (db *DB) dialEmbedded(ctx context.Context, mr *miniredis.Miniredis, password string) error {
+	db.addr = mr.Addr()
+	db.client = redis.NewUniversalClient(&redis.UniversalOptions{
+		Addrs:                 []string{mr.Addr()},
+		Password:              password,
+		DialTimeout:           dialTimeout,
+		ReadTimeout:           ioTimeout,
+		WriteTimeout:          ioTimeout,
+		MaxRetries:            maxRetries,
+		DialerRetries:         dialRetries,
+		ContextTimeoutEnabled: true,
+	})
+	if err := db.connect(ctx); err != nil {
+		_ = db.client.Close()
+		mr.Close()
+		return err
+	}
+	return nil
+}
+
+// agedKeys counts the time since the data file was saved against its keys'
+// TTLs, as the TTLs count on while briefbot is not running, and drops the
+// keys whose TTL ran out. A zero savedAt (an old file) ages nothing.
+func agedKeys(keys []keyData, savedAt time.Time) []keyData {
+	if savedAt.IsZero() {
+		return keys
+	}
+	elapsed := time.Since(savedAt)
+	kept := keys[:0]
+	for _, k := range keys {
+		if k.ttl > 0 && elapsed > 0 {
+			if k.ttl -= elapsed; k.ttl <= 0 {
+				continue
+			}
+		}
+		kept = append(kept, k)
+	}
+	return kept
 }
 
 // resolveDataFile follows the symbolic links of the absolute path, in its

@@ -85,15 +85,15 @@ func TestWriteMarksDirtyAndBlocksSnapshots(t *testing.T) {
 	}
 }
 
-// TestPutValidScheduleRefusesZero: the zero ValidSchedule, the one value
-// that bypasses cronspec.NewSchedule, is not written.
-func TestPutValidScheduleRefusesZero(t *testing.T) {
+// TestPutScheduleRefusesZero: the zero ValidSchedule, the one value that
+// bypasses cronspec.NewSchedule, is not written.
+func TestPutScheduleRefusesZero(t *testing.T) {
 	db, err := Open(context.Background(), Config{DataFile: filepath.Join(t.TempDir(), "data.json")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.putValidSchedule(context.Background(), cronspec.ValidSchedule{}); briefs.ErrorCode(err) != briefs.EINVALID {
-		t.Errorf("putValidSchedule(zero) = %v; want EINVALID", err)
+	if _, err := db.PutSchedule(context.Background(), cronspec.ValidSchedule{}); briefs.ErrorCode(err) != briefs.EINVALID {
+		t.Errorf("PutSchedule(zero) = %v; want EINVALID", err)
 	}
 }

@@ -143,11 +143,11 @@ func TestScheduleLimit(t *testing.T) {
 				return briefs.Schedule{GuildID: guild, ChannelID: ch, Cron: "0 8 * * *", Timezone: "UTC"}
 			}
 			for _, ch := range []string{"c1", "c2"} {
-				if _, err := db.PutSchedule(ctx, sch("g1", ch)); err != nil {
+				if _, err := putSchedule(ctx, db, sch("g1", ch)); err != nil {
 					t.Fatal(err)
 				}
 			}
-			_, err := db.PutSchedule(ctx, sch("g1", "c3"))
+			_, err := putSchedule(ctx, db, sch("g1", "c3"))
 			wantCode(t, err, briefs.ETOOLARGE)
 			if msg := briefs.ErrorMessage(err); !strings.Contains(msg, "2 digest schedules") || !strings.Contains(msg, "MAX_SCHEDULES_PER_GUILD") || !strings.Contains(msg, "/digest off") {
 				t.Errorf("message %q", msg)
@@ -158,17 +158,17 @@ func TestScheduleLimit(t *testing.T) {
 			// Changing a channel's schedule is not a new one.
 			changed := sch("g1", "c2")
 			changed.Cron = "0 9 * * *"
-			if _, err := db.PutSchedule(ctx, changed); err != nil {
+			if _, err := putSchedule(ctx, db, changed); err != nil {
 				t.Errorf("changing an existing schedule at the limit: %v", err)
 			}
 			// Other guilds have their own count; a removed schedule makes room.
-			if _, err := db.PutSchedule(ctx, sch("g2", "c3")); err != nil {
+			if _, err := putSchedule(ctx, db, sch("g2", "c3")); err != nil {
 				t.Errorf("another guild: %v", err)
 			}
 			if err := db.DeleteSchedule(ctx, "g1", "c1"); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := db.PutSchedule(ctx, sch("g1", "c3")); err != nil {
+			if _, err := putSchedule(ctx, db, sch("g1", "c3")); err != nil {
 				t.Errorf("after /digest off: %v", err)
 			}
 		})

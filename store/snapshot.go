@@ -1,25 +1,21 @@
 package store
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/redis/go-redis/v9"
-
-	"briefbot/briefs"
 )
 
 // The snapshot format, shared by the embedded data file and
@@ -128,335 +124,195 @@ type keyData struct {
 	zs      []redis.Z
 }
 
-// ---------------------------------------------------------------------------
-// Backup
-
-// Backup writes every key under the prefix to w as a snapshot (see the
-// format above), typed and with its remaining TTL, and returns the number of
-// keys written. Against an external Redis it walks the keys with SCAN, so
-// writes made during the backup may or may not be in it; the embedded store
-// pauses its writers for a consistent snapshot. Errors: EUNAVAILABLE.
-func (db *DB) Backup(ctx context.Context, w io.Writer) (int, error) {
-	if db.emb == nil {
-		return db.backup(ctx, w)
-	}
-	var buf bytes.Buffer
-	db.emb.snapMu.Lock()
-	n, err := db.backup(ctx, &buf)
-	db.emb.snapMu.Unlock()
-	if err != nil {
-		return 0, err
-	}
-	if _, err := buf.WriteTo(w); err != nil {
-		return 0, fmt.Errorf("backup: write: %w", err)
-	}
-	return n, nil
+// typeCodec is everything a snapshot does with one Redis type: read a key's
+// value, encode it as an entry's value, decode and check an entry's value,
+// and write it back. codecs holds one per type, so that a type's reading,
+// format and writing are described in one place.
+type typeCodec struct {
+	// read queues the command that reads a key's whole value.
+	read func(ctx context.Context, p redis.Pipeliner, key string) redis.Cmder
+	// encode makes an entry's value from read's answered command, passing
+	// every string through enc; ok is false when the key is gone (a missing
+	// string, an empty collection).
+	encode func(c redis.Cmder, enc func(string) string) (v any, ok bool)
+	// decode checks an entry's value and sets kd's, passing every string
+	// through dec.
+	decode func(raw json.RawMessage, dec func(string) (string, error), kd *keyData) error
+	// write queues the commands that write kd's value to key, which the
+	// caller has deleted.
+	write func(ctx context.Context, p redis.Pipeliner, key string, kd keyData)
 }
 
-func (db *DB) backup(ctx context.Context, w io.Writer) (int, error) {
-	keys, err := db.scanKeys(ctx, "*")
-	if err != nil {
-		return 0, db.fail("backup", err)
-	}
-	keys = db.withoutSchemaKey(keys)
-	bw := bufio.NewWriter(w)
-	head, err := json.Marshal(db.prefix)
-	if err != nil {
-		return 0, fmt.Errorf("backup: %w", err)
-	}
-	fmt.Fprintf(bw, `{"format":%q,"version":%d,"prefix":%s,"saved_at":"%s","keys":[`,
-		snapshotFormat, snapshotVersion, head, time.Now().UTC().Format(time.RFC3339Nano))
-	n := 0
-	for batch := range slices.Chunk(keys, scanBatch) {
-		entries, err := db.readKeys(ctx, batch)
-		if err != nil {
-			return 0, err
-		}
-		for _, e := range entries {
-			line, err := json.Marshal(e)
-			if err != nil {
-				return 0, fmt.Errorf("backup: encode %q: %w", e.Key, err)
+// codecs are the types a snapshot holds, by the name TYPE gives them.
+var codecs = map[string]typeCodec{
+	"string": {
+		read: func(ctx context.Context, p redis.Pipeliner, k string) redis.Cmder { return p.Get(ctx, k) },
+		encode: func(c redis.Cmder, enc func(string) string) (any, bool) {
+			s := c.(*redis.StringCmd)
+			if errors.Is(s.Err(), redis.Nil) {
+				return nil, false
 			}
-			if n > 0 {
-				bw.WriteByte(',')
+			return enc(s.Val()), true
+		},
+		decode: func(raw json.RawMessage, dec func(string) (string, error), kd *keyData) error {
+			if err := json.Unmarshal(raw, &kd.str); err != nil {
+				return errors.New("a string value must be a JSON string")
 			}
-			bw.WriteByte('\n')
-			bw.Write(line)
-			n++
-		}
-	}
-	bw.WriteString("\n]}\n")
-	if err := bw.Flush(); err != nil {
-		return 0, fmt.Errorf("backup: write: %w", err)
-	}
-	return n, nil
+			var err error
+			kd.str, err = dec(kd.str)
+			return err
+		},
+		write: func(ctx context.Context, p redis.Pipeliner, k string, kd keyData) { p.Set(ctx, k, kd.str, 0) },
+	},
+	"hash": {
+		read: func(ctx context.Context, p redis.Pipeliner, k string) redis.Cmder { return p.HGetAll(ctx, k) },
+		encode: func(c redis.Cmder, enc func(string) string) (any, bool) {
+			m := c.(*redis.MapStringStringCmd).Val()
+			out := make(map[string]string, len(m))
+			for f, s := range m {
+				out[enc(f)] = enc(s)
+			}
+			return out, len(m) > 0
+		},
+		decode: func(raw json.RawMessage, dec func(string) (string, error), kd *keyData) error {
+			var m map[string]string
+			if err := json.Unmarshal(raw, &m); err != nil {
+				return errors.New("a hash value must be an object of strings")
+			}
+			for _, f := range slices.Sorted(maps.Keys(m)) {
+				kd.pairs = append(kd.pairs, f, m[f])
+			}
+			return decodeAll(kd.pairs, dec)
+		},
+		write: func(ctx context.Context, p redis.Pipeliner, k string, kd keyData) {
+			if len(kd.pairs) > 0 {
+				p.HSet(ctx, k, toAny(kd.pairs)...)
+			}
+		},
+	},
+	// SMEMBERS answers in any order; a snapshot's is sorted, so that it is
+	// stable. A list keeps its order.
+	"set": membersCodec("set", func(ctx context.Context, p redis.Pipeliner, k string) redis.Cmder {
+		return p.SMembers(ctx, k)
+	}, true, redis.Pipeliner.SAdd),
+	"list": membersCodec("list", func(ctx context.Context, p redis.Pipeliner, k string) redis.Cmder {
+		return p.LRange(ctx, k, 0, -1)
+	}, false, redis.Pipeliner.RPush),
+	"zset": {
+		read: func(ctx context.Context, p redis.Pipeliner, k string) redis.Cmder {
+			return p.ZRangeWithScores(ctx, k, 0, -1)
+		},
+		encode: func(c redis.Cmder, enc func(string) string) (any, bool) {
+			zs := c.(*redis.ZSliceCmd).Val()
+			out := make([]zmember, len(zs))
+			for i, z := range zs {
+				m, _ := z.Member.(string)
+				m = enc(m)
+				out[i] = zmember{Member: &m, Score: score(z.Score)}
+			}
+			return out, len(zs) > 0
+		},
+		decode: decodeZset,
+		write: func(ctx context.Context, p redis.Pipeliner, k string, kd keyData) {
+			if len(kd.zs) > 0 {
+				p.ZAdd(ctx, k, kd.zs...)
+			}
+		},
+	},
 }
 
-// scanKeys lists the keys under the prefix that match the glob pattern
-// (after the prefix), sorted, with SCAN (on every master of a cluster).
-func (db *DB) scanKeys(ctx context.Context, pattern string) ([]string, error) {
-	pattern = escapeGlob(db.prefix) + pattern
-	var mu sync.Mutex
-	seen := map[string]bool{}
-	scan := func(ctx context.Context, c redis.Cmdable) error {
-		iter := c.Scan(ctx, 0, pattern, scanBatch).Iterator()
-		for iter.Next(ctx) {
-			mu.Lock()
-			seen[iter.Val()] = true
-			mu.Unlock()
-		}
-		return iter.Err()
+// encodeAll passes every string of ss through enc, into a new slice.
+func encodeAll(ss []string, enc func(string) string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = enc(s)
 	}
+	return out
+}
+
+// decodeAll passes every string of ss through dec, in place.
+func decodeAll(ss []string, dec func(string) (string, error)) error {
 	var err error
-	if cc, ok := db.client.(*redis.ClusterClient); ok {
-		err = cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error { return scan(ctx, c) })
-	} else {
-		err = scan(ctx, db.client)
+	for i := range ss {
+		if ss[i], err = dec(ss[i]); err != nil {
+			return err
+		}
 	}
-	if err != nil {
-		return nil, err
-	}
-	keys := make([]string, 0, len(seen))
-	for k := range seen {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys, nil
+	return nil
 }
 
-// readKeys reads the type, TTL and value of keys in two pipelined round
-// trips. Keys that vanished meanwhile (expired) are left out.
-func (db *DB) readKeys(ctx context.Context, keys []string) ([]snapEntry, error) {
-	types := make([]*redis.StatusCmd, len(keys))
-	ttls := make([]*redis.Cmd, len(keys)) // PTTL as a number: a DurationCmd overflows past 292 years
-	_, err := db.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, k := range keys {
-			types[i] = p.Type(ctx, k)
-			ttls[i] = p.Do(ctx, "pttl", k)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, db.fail("backup", err)
-	}
-	vals := make([]redis.Cmder, len(keys))
-	_, err = db.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, k := range keys {
-			switch t := types[i].Val(); t {
-			case "string":
-				vals[i] = p.Get(ctx, k)
-			case "hash":
-				vals[i] = p.HGetAll(ctx, k)
-			case "set":
-				vals[i] = p.SMembers(ctx, k)
-			case "zset":
-				vals[i] = p.ZRangeWithScores(ctx, k, 0, -1)
-			case "list":
-				vals[i] = p.LRange(ctx, k, 0, -1)
-			case "none":
-			default:
-				return briefs.Errorf(briefs.EINVALID, "cannot back up key %q: type %s is not supported", k, t)
-			}
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, redis.Nil) {
-		return nil, db.fail("backup", err)
-	}
-	entries := make([]snapEntry, 0, len(keys))
-	for i, k := range keys {
-		pttl, _ := ttls[i].Int64()
-		if vals[i] == nil || pttl == -2 {
-			continue
-		}
-		var ttl int64
-		if pttl > 0 {
-			ttl = min(pttl, maxTTLms) // a longer one could not be restored
-		}
-		var v any
-		switch c := vals[i].(type) {
-		case *redis.StringCmd:
-			if errors.Is(c.Err(), redis.Nil) {
-				continue
-			}
-			v = c.Val()
-		case *redis.MapStringStringCmd:
-			v = c.Val()
-		case *redis.StringSliceCmd:
-			ms := c.Val()
-			if types[i].Val() == "set" {
+// membersCodec is the codec of a type whose value is an array of strings
+// (set, list): read reads it, sorted sorts it for the snapshot, add writes
+// it.
+func membersCodec(typ string, read func(context.Context, redis.Pipeliner, string) redis.Cmder, sorted bool,
+	add func(p redis.Pipeliner, ctx context.Context, key string, members ...any) *redis.IntCmd) typeCodec {
+	return typeCodec{
+		read: read,
+		encode: func(c redis.Cmder, enc func(string) string) (any, bool) {
+			ms := c.(*redis.StringSliceCmd).Val()
+			if sorted {
 				slices.Sort(ms)
 			}
-			v = ms
-		case *redis.ZSliceCmd:
-			v = c.Val()
+			return encodeAll(ms, enc), len(ms) > 0
+		},
+		decode: func(raw json.RawMessage, dec func(string) (string, error), kd *keyData) error {
+			if err := json.Unmarshal(raw, &kd.members); err != nil {
+				return fmt.Errorf("a %s value must be an array of strings", typ)
+			}
+			return decodeAll(kd.members, dec)
+		},
+		write: func(ctx context.Context, p redis.Pipeliner, k string, kd keyData) {
+			if len(kd.members) > 0 {
+				add(p, ctx, k, toAny(kd.members)...)
+			}
+		},
+	}
+}
+
+// decodeZset decodes a sorted set's array of members and scores.
+func decodeZset(raw json.RawMessage, dec func(string) (string, error), kd *keyData) error {
+	var zs []zmember
+	if err := json.Unmarshal(raw, &zs); err != nil {
+		return fmt.Errorf(`a zset value must be an array of {"member":..,"score":..}: %v`, err)
+	}
+	for _, z := range zs {
+		if z.Member == nil {
+			return errors.New("a zset entry has no member")
 		}
-		e, ok, err := encodeEntry(strings.TrimPrefix(k, db.prefix), types[i].Val(), ttl, v)
+		m, err := dec(*z.Member)
 		if err != nil {
-			return nil, fmt.Errorf("backup: encode %q: %w", k, err)
+			return err
 		}
-		if ok {
-			entries = append(entries, e)
+		if math.IsNaN(float64(z.Score)) {
+			return errors.New("a zset score is not a number")
 		}
+		kd.zs = append(kd.zs, redis.Z{Member: m, Score: float64(z.Score)})
 	}
-	return entries, nil
+	return nil
 }
 
-// encodeEntry makes the snapshot entry of one key; v is a string,
-// map[string]string, []string or []redis.Z. ok is false for an empty
-// collection (the key is gone). When any string is not UTF-8, the entry is
-// base64-encoded throughout.
-func encodeEntry(rel, typ string, ttl int64, v any) (e snapEntry, ok bool, err error) {
+// encodeEntry makes the snapshot entry of the key rel (relative to the
+// prefix) of type typ from its answered read command. ok is false when the
+// key is gone. When any string is not UTF-8, the entry is base64-encoded
+// throughout, so that the JSON holds the bytes unchanged.
+func encodeEntry(rel, typ string, ttl int64, c redis.Cmder) (e snapEntry, ok bool, err error) {
+	codec := codecs[typ]
 	valid := utf8.ValidString(rel)
-	switch x := v.(type) {
-	case string:
-		valid = valid && utf8.ValidString(x)
-	case map[string]string:
-		if len(x) == 0 {
-			return e, false, nil
-		}
-		for f, s := range x {
-			valid = valid && utf8.ValidString(f) && utf8.ValidString(s)
-		}
-	case []string:
-		if len(x) == 0 {
-			return e, false, nil
-		}
-		for _, s := range x {
-			valid = valid && utf8.ValidString(s)
-		}
-	case []redis.Z:
-		if len(x) == 0 {
-			return e, false, nil
-		}
-		for _, z := range x {
-			m, _ := z.Member.(string)
-			valid = valid && utf8.ValidString(m)
-		}
-	default:
-		return e, false, fmt.Errorf("unexpected value %T", v)
-	}
-	enc := func(s string) string { return s }
-	e = snapEntry{Type: typ, TTLms: ttl}
-	if !valid {
-		e.Encoding = "base64"
-		enc = func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
-	}
-	e.Key = enc(rel)
-	var out any
-	switch x := v.(type) {
-	case string:
-		out = enc(x)
-	case map[string]string:
-		m := make(map[string]string, len(x))
-		for f, s := range x {
-			m[enc(f)] = enc(s)
-		}
-		out = m
-	case []string:
-		ms := make([]string, len(x))
-		for i, s := range x {
-			ms[i] = enc(s)
-		}
-		out = ms
-	case []redis.Z:
-		zs := make([]zmember, len(x))
-		for i, z := range x {
-			m, _ := z.Member.(string)
-			m = enc(m)
-			zs[i] = zmember{Member: &m, Score: score(z.Score)}
-		}
-		out = zs
-	}
-	e.Value, err = json.Marshal(out)
-	return e, true, err
-}
-
-// escapeGlob quotes the characters SCAN MATCH treats as a pattern.
-func escapeGlob(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '*', '?', '[', ']', '\\':
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// ---------------------------------------------------------------------------
-// Restore
-
-// RestoreOptions changes how Restore treats data already under the prefix.
-type RestoreOptions struct {
-	// Replace deletes every key under the prefix that the snapshot does not
-	// hold, in the same atomic step that writes the snapshot's keys. Without
-	// it, Restore refuses a store that holds any key under the prefix:
-	// merging a snapshot into other data leaves articles half indexed.
-	Replace bool
-}
-
-// Restore reads a snapshot from r and writes its keys under the prefix,
-// typed and with their TTLs (counted from now). The whole snapshot is read
-// and checked first, so a malformed one changes nothing. A store that already
-// holds keys under the prefix is refused (ECONFLICT) unless opts.Replace is
-// set; then the old keys are deleted and the snapshot's written in one
-// MULTI/EXEC, so readers see the old data or the new, never a mix. On a
-// Redis Cluster that step is one transaction per hash slot: every key of a
-// guild shares its slot, so each guild switches at once, but two guilds (and
-// the global digest keys) may switch a moment apart. Keys written by another
-// process while the restore runs may survive it: stop the bot first. It
-// returns the number of keys written. Errors: EINVALID (not a valid
-// snapshot), ECONFLICT (data under the prefix and no Replace), EUNAVAILABLE.
-func (db *DB) Restore(ctx context.Context, r io.Reader, opts RestoreOptions) (int, error) {
-	keys, _, err := decodeSnapshot(r)
-	if err != nil {
-		return 0, fmt.Errorf("restore: %w", briefs.Errorf(briefs.EINVALID, "not a valid briefbot snapshot: %v", err))
-	}
-	var n int
-	err = db.write(func() (changed bool, err error) {
-		n, changed, err = db.restoreKeys(ctx, keys, opts)
-		return changed, err
+	v, ok := codec.encode(c, func(s string) string {
+		valid = valid && utf8.ValidString(s)
+		return s
 	})
-	return n, err
-}
-
-// restoreKeys is Restore once the snapshot is read, within a write; it
-// reports whether it wrote anything.
-func (db *DB) restoreKeys(ctx context.Context, keys []keyData, opts RestoreOptions) (n int, changed bool, err error) {
-	old, err := db.scanKeys(ctx, "*")
-	if err != nil {
-		return 0, false, db.fail("restore", err)
+	if !ok {
+		return e, false, nil
 	}
-	// The schema key goes with the old data (it is not in the snapshot), so
-	// that the upgrade below looks at what was restored.
-	if data := db.withoutSchemaKey(slices.Clone(old)); len(data) > 0 && !opts.Replace {
-		return 0, false, fmt.Errorf("restore: %w", briefs.Errorf(briefs.ECONFLICT,
-			"the store already holds %d keys under the prefix %q; restore onto an empty store, or pass --replace to replace all of them with the snapshot",
-			len(data), db.prefix))
+	e = snapEntry{Key: rel, Type: typ, TTLms: ttl}
+	if !valid {
+		b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+		e.Encoding, e.Key = "base64", b64(rel)
+		v, _ = codec.encode(c, b64)
 	}
-	keep := make(map[string]bool, len(keys))
-	for _, kd := range keys {
-		keep[db.prefix+kd.key] = true
-	}
-	var stale []string
-	for _, k := range old {
-		if !keep[k] {
-			stale = append(stale, k)
-		}
-	}
-	if len(stale) == 0 && len(keys) == 0 {
-		return 0, false, nil
-	}
-	err = db.replaceKeys(ctx, stale, keys)
-	if err == nil {
-		_, err = db.upgradeData(ctx)
-	}
-	if err != nil {
-		return 0, true, db.fail("restore", err)
-	}
-	return len(keys), true, nil
+	e.Value, err = json.Marshal(v)
+	return e, true, err
 }
 
 // decodeSnapshot reads and checks a whole snapshot.
@@ -516,17 +372,12 @@ func jsonProblem(err error) error {
 	return err
 }
 
+// decodeEntry checks one entry of a snapshot: its encoding, key and TTL,
+// then its value, which its type's codec reads.
 func decodeEntry(e snapEntry) (keyData, error) {
-	dec := func(s string) (string, error) { return s, nil }
-	switch e.Encoding {
-	case "":
-	case "base64":
-		dec = func(s string) (string, error) {
-			b, err := base64.StdEncoding.DecodeString(s)
-			return string(b), err
-		}
-	default:
-		return keyData{}, fmt.Errorf("unknown encoding %q", e.Encoding)
+	dec, err := entryDecoder(e.Encoding)
+	if err != nil {
+		return keyData{}, err
 	}
 	key, err := dec(e.Key)
 	if err != nil {
@@ -545,187 +396,26 @@ func decodeEntry(e snapEntry) (keyData, error) {
 	if len(e.Value) == 0 || string(e.Value) == "null" {
 		return keyData{}, errors.New("no value")
 	}
-	decAll := func(ss []string) error {
-		for i := range ss {
-			if ss[i], err = dec(ss[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	switch e.Type {
-	case "string":
-		if err := json.Unmarshal(e.Value, &kd.str); err != nil {
-			return keyData{}, errors.New("a string value must be a JSON string")
-		}
-		if kd.str, err = dec(kd.str); err != nil {
-			return keyData{}, err
-		}
-	case "hash":
-		var m map[string]string
-		if err := json.Unmarshal(e.Value, &m); err != nil {
-			return keyData{}, errors.New("a hash value must be an object of strings")
-		}
-		fields := make([]string, 0, len(m))
-		for f := range m {
-			fields = append(fields, f)
-		}
-		slices.Sort(fields)
-		for _, f := range fields {
-			kd.pairs = append(kd.pairs, f, m[f])
-		}
-		if err := decAll(kd.pairs); err != nil {
-			return keyData{}, err
-		}
-	case "set", "list":
-		if err := json.Unmarshal(e.Value, &kd.members); err != nil {
-			return keyData{}, fmt.Errorf("a %s value must be an array of strings", e.Type)
-		}
-		if err := decAll(kd.members); err != nil {
-			return keyData{}, err
-		}
-	case "zset":
-		var zs []zmember
-		if err := json.Unmarshal(e.Value, &zs); err != nil {
-			return keyData{}, fmt.Errorf(`a zset value must be an array of {"member":..,"score":..}: %v`, err)
-		}
-		for _, z := range zs {
-			if z.Member == nil {
-				return keyData{}, errors.New("a zset entry has no member")
-			}
-			m, err := dec(*z.Member)
-			if err != nil {
-				return keyData{}, err
-			}
-			if math.IsNaN(float64(z.Score)) {
-				return keyData{}, errors.New("a zset score is not a number")
-			}
-			kd.zs = append(kd.zs, redis.Z{Member: m, Score: float64(z.Score)})
-		}
-	default:
+	codec, ok := codecs[e.Type]
+	if !ok {
 		return keyData{}, fmt.Errorf("unknown type %q", e.Type)
+	}
+	if err := codec.decode(e.Value, dec, &kd); err != nil {
+		return keyData{}, err
 	}
 	return kd, nil
 }
 
-// replaceKeys deletes the keys stale (full names) and writes keys under the
-// prefix in one MULTI/EXEC, or on a Cluster in one MULTI/EXEC per hash tag
-// (a transaction cannot span slots; keys that share a tag share a slot).
-func (db *DB) replaceKeys(ctx context.Context, stale []string, keys []keyData) error {
-	if _, ok := db.client.(*redis.ClusterClient); !ok {
-		_, err := db.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			for _, k := range stale {
-				p.Del(ctx, k)
-			}
-			db.queueKeys(ctx, p, keys)
-			return nil
-		})
-		return err
+// entryDecoder returns what undoes an entry's encoding of its strings.
+func entryDecoder(encoding string) (func(string) (string, error), error) {
+	switch encoding {
+	case "":
+		return func(s string) (string, error) { return s, nil }, nil
+	case "base64":
+		return func(s string) (string, error) {
+			b, err := base64.StdEncoding.DecodeString(s)
+			return string(b), err
+		}, nil
 	}
-	type group struct {
-		stale []string
-		keys  []keyData
-	}
-	groups := map[string]*group{}
-	var order []string
-	get := func(full string) *group {
-		t := hashTag(full)
-		g, ok := groups[t]
-		if !ok {
-			g = &group{}
-			groups[t] = g
-			order = append(order, t)
-		}
-		return g
-	}
-	for _, k := range stale {
-		g := get(k)
-		g.stale = append(g.stale, k)
-	}
-	for _, kd := range keys {
-		g := get(db.prefix + kd.key)
-		g.keys = append(g.keys, kd)
-	}
-	for _, t := range order {
-		g := groups[t]
-		_, err := db.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			for _, k := range g.stale {
-				p.Del(ctx, k)
-			}
-			db.queueKeys(ctx, p, g.keys)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// hashTag is the part of key a Redis Cluster hashes: the text between the
-// first "{" and the next "}" when it is not empty, else the whole key.
-func hashTag(key string) string {
-	if s := strings.IndexByte(key, '{'); s >= 0 {
-		if e := strings.IndexByte(key[s+1:], '}'); e > 0 {
-			return key[s+1 : s+1+e]
-		}
-	}
-	return key
-}
-
-// writeKeys writes keys under the prefix in MULTI/EXEC batches, each key
-// replacing any key of the same name.
-func (db *DB) writeKeys(ctx context.Context, keys []keyData) (int, error) {
-	n := 0
-	for batch := range slices.Chunk(keys, restoreBatch) {
-		_, err := db.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			db.queueKeys(ctx, p, batch)
-			return nil
-		})
-		if err != nil {
-			return n, err
-		}
-		n += len(batch)
-	}
-	return n, nil
-}
-
-// queueKeys queues the commands that write keys under the prefix, each
-// replacing any key of the same name.
-func (db *DB) queueKeys(ctx context.Context, p redis.Pipeliner, keys []keyData) {
-	for _, kd := range keys {
-		k := db.prefix + kd.key
-		p.Del(ctx, k)
-		switch kd.typ {
-		case "string":
-			p.Set(ctx, k, kd.str, 0)
-		case "hash":
-			if len(kd.pairs) > 0 {
-				p.HSet(ctx, k, toAny(kd.pairs)...)
-			}
-		case "set":
-			if len(kd.members) > 0 {
-				p.SAdd(ctx, k, toAny(kd.members)...)
-			}
-		case "list":
-			if len(kd.members) > 0 {
-				p.RPush(ctx, k, toAny(kd.members)...)
-			}
-		case "zset":
-			if len(kd.zs) > 0 {
-				p.ZAdd(ctx, k, kd.zs...)
-			}
-		}
-		if kd.ttl > 0 {
-			p.PExpire(ctx, k, kd.ttl)
-		}
-	}
-}
-
-func toAny(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
+	return nil, fmt.Errorf("unknown encoding %q", encoding)
 }

@@ -27,22 +27,31 @@ func ForSchedule(s briefs.Schedule) (*Spec, error) { return Parse(s.Cron, s.Time
 // ValidSchedule is a digest schedule whose every field an admin chose has
 // been checked, its cron expression parsed in its timezone. NewSchedule is
 // the only way to get one, so code that takes a ValidSchedule (the store's
-// write of a schedule) cannot be handed one that skipped a check. (The zero
-// ValidSchedule, which any package can write, holds no schedule: Spec is
-// nil.)
+// write of a schedule, the bot's port to it) cannot be handed one that
+// skipped a check. (The zero ValidSchedule, which any package can write,
+// holds no schedule: Spec is nil.)
 type ValidSchedule struct {
 	s    briefs.Schedule
 	spec *Spec
 }
 
-// NewSchedule checks everything an admin chose for a schedule: the fields
-// briefs.Schedule.ValidateExceptCron checks (guild, channel, timezone, size)
-// and then a cron expression that fires. The schedule it holds is
-// normalised: runs of spaces in the expression folded, a zero size made
-// briefs.DefaultDigestSize and an empty timezone "UTC". Errors:
-// briefs.EINVALID.
+// NewSchedule checks everything an admin chose for a schedule, in the order
+// an admin's mistakes are reported: guild and channel present, the size,
+// then the cron expression and its timezone (see Parse). It is the one
+// place a schedule is checked; the cron expression needs a parser that
+// package briefs may not import, which is why the check lives here. The
+// schedule it holds is normalised: runs of spaces in the expression folded,
+// a zero size made briefs.DefaultDigestSize and an empty timezone "UTC".
+// Errors: briefs.EINVALID.
 func NewSchedule(s briefs.Schedule) (ValidSchedule, error) {
-	if err := s.ValidateExceptCron(); err != nil {
+	if strings.TrimSpace(s.GuildID) == "" {
+		return ValidSchedule{}, briefs.Errorf(briefs.EINVALID, "Digests belong to a server; no server was given.")
+	}
+	if strings.TrimSpace(s.ChannelID) == "" {
+		return ValidSchedule{}, briefs.Errorf(briefs.EINVALID, "Name the channel the digest goes to.")
+	}
+	size, err := briefs.DigestSize(s.Size)
+	if err != nil {
 		return ValidSchedule{}, err
 	}
 	spec, err := ForSchedule(s)
@@ -50,7 +59,7 @@ func NewSchedule(s briefs.Schedule) (ValidSchedule, error) {
 		return ValidSchedule{}, err
 	}
 	s.Cron = spec.String()
-	s.Size, _ = briefs.DigestSize(s.Size)
+	s.Size = size
 	if s.Timezone == "" {
 		s.Timezone = "UTC"
 	}
@@ -244,15 +253,16 @@ func (c *Spec) MinGap(t time.Time, n int) time.Duration {
 
 // CheckInterval refuses a schedule two of whose next runs after now are
 // closer than least (MIN_DIGEST_INTERVAL), so that no guild's digests keep
-// the poster busy for everyone. least <= 0 allows any. Errors:
-// briefs.EINVALID (the expression, or the interval).
-func CheckInterval(s briefs.Schedule, least time.Duration, now time.Time) error {
+// the poster busy for everyone. least <= 0 allows any. It takes a
+// ValidSchedule so that the expression is parsed once, by NewSchedule.
+// Errors: briefs.EINVALID (the interval, or a zero ValidSchedule).
+func CheckInterval(v ValidSchedule, least time.Duration, now time.Time) error {
 	if least <= 0 {
 		return nil
 	}
-	spec, err := ForSchedule(s)
-	if err != nil {
-		return err
+	spec := v.Spec()
+	if spec == nil {
+		return briefs.Errorf(briefs.EINVALID, "the schedule was not checked")
 	}
 	if gap := spec.MinGap(now, intervalRuns); gap > 0 && gap < least {
 		return briefs.Errorf(briefs.EINVALID, "`%s` would post a digest every %s; digests may run at most every %s (%s). Choose fewer runs, e.g. `0 * * * *` (hourly) or `0 8 * * *` (daily).", spec.String(), humanDuration(gap), humanDuration(least), briefs.SettingMinDigestInterval)

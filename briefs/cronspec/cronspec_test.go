@@ -77,8 +77,9 @@ func TestParseUnknownZone(t *testing.T) {
 	}
 }
 
-// TestValidate: cronspec.NewSchedule refuses what briefs.Schedule.ValidateExceptCron
-// refuses, and a cron expression that does not parse or never fires.
+// TestValidate: cronspec.NewSchedule refuses a missing guild or channel, an
+// unknown timezone, a size out of range, and a cron expression that does not
+// parse or never fires.
 func TestValidate(t *testing.T) {
 	ok := briefs.Schedule{GuildID: "g", ChannelID: "c", Cron: "@daily", Timezone: "Europe/Berlin"}
 	if _, err := cronspec.NewSchedule(ok); err != nil {

@@ -27,7 +27,7 @@ func TestCheckInterval(t *testing.T) {
 		{"0,59 0,23 * * *", false, "every 1 minute"}, // 23:59 then 00:00
 		{"0,5 8 1 * *", false, "every 5 minutes"},    // monthly, but two runs close together
 	} {
-		err := cronspec.CheckInterval(briefs.Schedule{Cron: tc.cron, Timezone: "Europe/Berlin"}, 15*time.Minute, now)
+		err := checkInterval(briefs.Schedule{Cron: tc.cron, Timezone: "Europe/Berlin"}, 15*time.Minute, now)
 		if tc.ok {
 			if err != nil {
 				t.Errorf("%q: %v", tc.cron, err)
@@ -45,10 +45,28 @@ func TestCheckInterval(t *testing.T) {
 			}
 		}
 	}
-	if err := cronspec.CheckInterval(briefs.Schedule{Cron: "* * * * *"}, 0, now); err != nil {
+	if err := checkInterval(briefs.Schedule{Cron: "* * * * *"}, 0, now); err != nil {
 		t.Errorf("no minimum: %v", err)
 	}
-	if err := cronspec.CheckInterval(briefs.Schedule{Cron: "61 * * * *"}, time.Minute, now); briefs.ErrorCode(err) != briefs.EINVALID {
+	if err := checkInterval(briefs.Schedule{Cron: "61 * * * *"}, time.Minute, now); briefs.ErrorCode(err) != briefs.EINVALID {
 		t.Errorf("bad expression: %v", err)
+	}
+}
+
+// checkInterval checks s as the bot does: NewSchedule, then CheckInterval.
+func checkInterval(s briefs.Schedule, least time.Duration, now time.Time) error {
+	s.GuildID, s.ChannelID = "g", "c"
+	v, err := cronspec.NewSchedule(s)
+	if err != nil {
+		return err
+	}
+	return cronspec.CheckInterval(v, least, now)
+}
+
+// TestCheckIntervalUnchecked: the zero ValidSchedule is refused when there
+// is a minimum.
+func TestCheckIntervalUnchecked(t *testing.T) {
+	if err := cronspec.CheckInterval(cronspec.ValidSchedule{}, time.Minute, time.Now()); briefs.ErrorCode(err) != briefs.EINVALID {
+		t.Errorf("CheckInterval(zero) = %v; want EINVALID", err)
 	}
 }

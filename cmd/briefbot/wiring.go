@@ -157,7 +157,7 @@ type scheduleLimits struct {
 
 // PutSchedule checks the schedule's next runs, then stores it. Errors:
 // EINVALID (runs too close together), those of the store.
-func (l scheduleLimits) PutSchedule(ctx context.Context, s briefs.Schedule) (briefs.Schedule, error) {
+func (l scheduleLimits) PutSchedule(ctx context.Context, s cronspec.ValidSchedule) (briefs.Schedule, error) {
 	if err := cronspec.CheckInterval(s, l.minInterval, time.Now()); err != nil {
 		return briefs.Schedule{}, err
 	}
