@@ -20,6 +20,9 @@ const (
 	// DefaultDigestGrace is DIGEST_GRACE: a slot missed while no instance
 	// ran is still posted at start-up when it is younger than this.
 	DefaultDigestGrace = time.Hour
+	// DefaultTimezone is DIGEST_TIMEZONE: where a schedule given without a
+	// timezone reads its cron expression.
+	DefaultTimezone = "UTC"
 	// DefaultPostsPerSecond paces digest fan-out below Discord's global
 	// limit of 50 requests a second, shared by every instance.
 	DefaultPostsPerSecond = 40
@@ -256,7 +259,7 @@ func NewScheduler(cfg SchedulerConfig) (*Scheduler, error) {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.defaultTZ == "" {
-		s.defaultTZ = "UTC"
+		s.defaultTZ = DefaultTimezone
 	}
 	s.markerTTL = max(s.markerTTL, 2*s.grace+s.lockTTL)
 	// A slot handled without a post needs its marker only while the slot

@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"briefbot/briefs"
+	"briefbot/internal/testkit"
 	"briefbot/store"
 	"briefbot/store/storetest"
 )
@@ -70,10 +71,10 @@ func BenchmarkIsolation(b *testing.B) {
 	db := storetest.OpenRedis(b, url, prefix)
 
 	start := time.Now()
-	mem0 := usedMemory(b, raw)
+	mem0 := testkit.UsedMemory(b, url)
 	fill(b, db, "big", n, 16)
 	b.Logf("filled %d articles in %s; used_memory grew %d bytes (%.0f B an article), term indexes %d keys",
-		n, time.Since(start).Round(time.Millisecond), usedMemory(b, raw)-mem0, float64(usedMemory(b, raw)-mem0)/float64(n),
+		n, time.Since(start).Round(time.Millisecond), testkit.UsedMemory(b, url)-mem0, float64(testkit.UsedMemory(b, url)-mem0)/float64(n),
 		scanCount(b, raw, prefix+"g:{big}:term:*"))
 	fill(b, db, "small", 200, 4)
 
@@ -168,7 +169,7 @@ func BenchmarkIsolation(b *testing.B) {
 	b.ReportMetric(float64(typingP99[1].Microseconds()), "typing-p99-µs")
 	b.ReportMetric(float64(pct(flat, 99).Microseconds()), "flat-p99-µs")
 
-	markers(b, db, raw, prefix)
+	markers(b, db, raw, url, prefix)
 }
 
 // typedQuery is the i-th query a member of the big guild types: a common
@@ -341,9 +342,10 @@ func timeCalls(b *testing.B, n int, call func(i int) error) []time.Duration {
 	return d
 }
 
+// pct is the nearest-rank percentile p (in per cent) of sorted durations,
+// rounded to the microsecond for the report.
 func pct(sorted []time.Duration, p int) time.Duration {
-	i := min(len(sorted)-1, (len(sorted)*p+99)/100-1)
-	return sorted[max(i, 0)].Round(time.Microsecond)
+	return testkit.Percentile(sorted, float64(p)/100).Round(time.Microsecond)
 }
 
 // markers writes the digest markers that 500 channels with a schedule every
@@ -352,13 +354,13 @@ func pct(sorted []time.Duration, p int) time.Duration {
 // twice the grace period plus the lock TTL (2h02m by default), so a channel
 // holds ceil(122/15) = 9 of them at most. It reports the keys and the
 // used_memory they take.
-func markers(b *testing.B, db *store.DB, raw *redis.Client, prefix string) {
+func markers(b *testing.B, db *store.DB, raw *redis.Client, url, prefix string) {
 	const channels, interval = 500, 15 * time.Minute
 	grace, lock := time.Hour, 2*time.Minute
 	ttl := 2*grace + lock
 	perChannel := int((ttl + interval - 1) / interval)
 	ctx := context.Background()
-	before := usedMemory(b, raw)
+	before := testkit.UsedMemory(b, url)
 	keysBefore := scanCount(b, raw, prefix+"*")
 	slot0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for ch := range channels {
@@ -374,7 +376,7 @@ func markers(b *testing.B, db *store.DB, raw *redis.Client, prefix string) {
 			}
 		}
 	}
-	after := usedMemory(b, raw)
+	after := testkit.UsedMemory(b, url)
 	markerKeys := scanCount(b, raw, prefix+"*digest:done*")
 	allKeys := scanCount(b, raw, prefix+"*") - keysBefore
 	var one string
@@ -394,21 +396,6 @@ func markers(b *testing.B, db *store.DB, raw *redis.Client, prefix string) {
 		float64(channels*int(weekTTL/interval))*float64(after-before)/float64(max(allKeys, 1))/1e6)
 	b.ReportMetric(float64(markerKeys), "marker-keys")
 	b.ReportMetric(float64(after-before), "marker-bytes")
-}
-
-func usedMemory(b *testing.B, raw *redis.Client) int64 {
-	s, err := raw.Info(context.Background(), "memory").Result()
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, line := range strings.Split(s, "\n") {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "used_memory:"); ok {
-			n, _ := strconv.ParseInt(v, 10, 64)
-			return n
-		}
-	}
-	b.Fatal("no used_memory in INFO memory")
-	return 0
 }
 
 func scanCount(b *testing.B, raw *redis.Client, pattern string) int {

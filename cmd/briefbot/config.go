@@ -66,10 +66,10 @@ type Config struct {
 func loadConfig(getenv func(string) string) (Config, error) {
 	p := envParser{getenv: getenv}
 	c := Config{
-		DiscordToken:      p.str("DISCORD_TOKEN", ""),
+		DiscordToken:      p.str(briefs.SettingDiscordToken, ""),
 		DiscordAPIURL:     p.url("DISCORD_API_URL", bot.DefaultAPIURL),
 		DiscordGuildID:    p.str("DISCORD_GUILD_ID", ""),
-		DiscordPublicKey:  p.str("DISCORD_PUBLIC_KEY", ""),
+		DiscordPublicKey:  p.str(briefs.SettingDiscordPublicKey, ""),
 		InteractionsAddr:  p.str("INTERACTIONS_ADDR", ""),
 		RedisURL:          p.redisURL(briefs.SettingRedisURL),
 		DataFile:          p.str(briefs.SettingDataFile, store.DefaultDataFile),
@@ -79,13 +79,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		FetchTimeout:      p.duration(briefs.SettingFetchTimeout, fetch.DefaultTimeout),
 		FetchMaxBytes:     p.bytes(briefs.SettingFetchMaxBytes, fetch.DefaultMaxBytes),
 		FetchAllowPrivate: p.boolean("FETCH_ALLOW_PRIVATE", false),
-		DigestTimezone:    p.location("DIGEST_TIMEZONE", "UTC"),
-		DigestGrace:       p.duration("DIGEST_GRACE", bot.DefaultDigestGrace),
+		DigestTimezone:    p.location(briefs.SettingDigestTimezone, bot.DefaultTimezone),
+		DigestGrace:       p.duration(briefs.SettingDigestGrace, bot.DefaultDigestGrace),
 		MetricsAddr:       p.str("METRICS_ADDR", ""),
 		LogLevel:          p.level("LOG_LEVEL", slog.LevelInfo),
 		LogFormat:         p.oneOf("LOG_FORMAT", "text", "text", "json"),
 	}
-	c.ShardID, c.ShardCount = p.shards("SHARD_ID", "SHARD_COUNT")
+	c.ShardID, c.ShardCount = p.shards(briefs.SettingShardID, briefs.SettingShardCount)
 	c.MaxArticlesPerGuild = p.count(briefs.SettingMaxArticlesPerGuild, 10000)
 	c.MaxSchedulesPerGuild = p.count(briefs.SettingMaxSchedulesPerGuild, 25)
 	c.MinDigestInterval = p.duration(briefs.SettingMinDigestInterval, 15*time.Minute)
