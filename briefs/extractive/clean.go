@@ -629,7 +629,10 @@ var newsAgencies = setOf("CNN", "AP", "Reuters", "AFP", "UPI", "Bloomberg", "dpa
 var dmHeader = regexp.MustCompile(`^(?:By \. .{1,80}? \. )?PUBLISHED: \. .{1,40}? \. \| \. UPDATED: \. .{1,40}? \. ?`)
 
 // looksHTML reports whether text holds HTML markup: a known tag, not merely a
-// "<" in prose ("a < b").
+// "<" in prose ("a < b"). It is looser than briefs.LooksLikeHTML on purpose:
+// that one decides whether a text is a page, to send it through the page
+// extractor; text that reaches the summarizer is not a page, and a single
+// stray tag in it ("<p>", "<br>") is still worth stripping.
 func looksHTML(s string) bool {
 	for i := 0; i < len(s); {
 		j := strings.IndexByte(s[i:], '<')
