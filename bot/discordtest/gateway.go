@@ -378,18 +378,7 @@ func (s *Server) dispatchLocked(ss *session, c *gwConn, name string, data any) i
 // goes to the shard of i's guild when the client is sharded. It returns the
 // event's sequence number, 0 when no session exists yet.
 func (s *Server) Dispatch(i *discordgo.Interaction) int {
-	if i.ID == "" {
-		i.ID = s.newID()
-	}
-	if i.Token == "" {
-		i.Token = "itok-" + randomHex(24)
-	}
-	if i.AppID == "" {
-		i.AppID = s.cfg.appID
-	}
-	if i.Version == 0 {
-		i.Version = 1
-	}
+	s.fillInteraction(i)
 	if i.ChannelID == "" {
 		i.ChannelID = DefaultChannelID
 	}

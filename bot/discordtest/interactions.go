@@ -59,18 +59,7 @@ func (s *Server) Deliver(ctx context.Context, endpoint string, i *discordgo.Inte
 	if err != nil || (u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost" && u.Hostname() != "::1") {
 		return Delivery{}, fmt.Errorf("discordtest: Deliver only posts to loopback, not %q", endpoint)
 	}
-	if i.ID == "" {
-		i.ID = s.newID()
-	}
-	if i.Token == "" {
-		i.Token = "itok-" + randomHex(24)
-	}
-	if i.AppID == "" {
-		i.AppID = s.cfg.appID
-	}
-	if i.Version == 0 {
-		i.Version = 1
-	}
+	s.fillInteraction(i)
 	if i.ChannelID == "" && i.Type != discordgo.InteractionPing {
 		i.ChannelID = DefaultChannelID
 	}
@@ -122,4 +111,21 @@ func (s *Server) Deliver(ctx context.Context, endpoint string, i *discordgo.Inte
 	}
 	d.Accepted = d.Problem == ""
 	return d, nil
+}
+
+// fillInteraction gives i what Discord sets on every interaction it sends
+// and the test left out: an id, a token, the application id and version 1.
+func (s *Server) fillInteraction(i *discordgo.Interaction) {
+	if i.ID == "" {
+		i.ID = s.newID()
+	}
+	if i.Token == "" {
+		i.Token = "itok-" + randomHex(24)
+	}
+	if i.AppID == "" {
+		i.AppID = s.cfg.appID
+	}
+	if i.Version == 0 {
+		i.Version = 1
+	}
 }
