@@ -88,14 +88,24 @@ func digestNonce(guildID, channelID, slotKey string) string {
 	return "dg" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(h[:]))[:23]
 }
 
+// withNonce is the form of p that sends a nonce: p itself when it has
+// PostWithNonce, a SessionPoster for a *discordgo.Session, nil otherwise.
+// The scheduler asks once, when it is built.
+func withNonce(p Poster) NoncePoster {
+	switch p := p.(type) {
+	case NoncePoster:
+		return p
+	case *discordgo.Session:
+		return SessionPoster{p}
+	}
+	return nil
+}
+
 // send makes one attempt at creating the message: with the nonce when the
 // Poster can send one.
 func (s *Scheduler) send(ctx context.Context, channelID, nonce string, msg *discordgo.MessageSend) (*discordgo.Message, error) {
-	switch p := s.poster.(type) {
-	case NoncePoster:
-		return p.PostWithNonce(ctx, channelID, nonce, msg)
-	case *discordgo.Session:
-		return SessionPoster{p}.PostWithNonce(ctx, channelID, nonce, msg)
+	if s.noncePoster != nil {
+		return s.noncePoster.PostWithNonce(ctx, channelID, nonce, msg)
 	}
 	return s.poster.ChannelMessageSendComplex(channelID, msg, discordgo.WithContext(ctx))
 }

@@ -180,6 +180,7 @@ type DigestEvent struct {
 type Scheduler struct {
 	store          DigestStore
 	poster         Poster
+	noncePoster    NoncePoster // poster's nonce-sending form, nil when it has none
 	briefs         BriefSource
 	version        string
 	clock          Clock
@@ -235,22 +236,23 @@ func NewScheduler(cfg SchedulerConfig) (*Scheduler, error) {
 		return nil, briefs.Errorf(briefs.EINVALID, "%s must not be negative", briefs.SettingDigestGrace)
 	}
 	s := &Scheduler{
-		store:     cfg.Store,
-		poster:    cfg.Poster,
-		briefs:    cfg.Briefs,
-		version:   cfg.SummarizerVersion,
-		clock:     cfg.Clock,
-		log:       cfg.Logger,
-		grace:     orDefault(cfg.Grace, DefaultDigestGrace),
-		defaultTZ: cfg.DefaultTimezone,
-		lockTTL:   orDefault(cfg.LockTTL, DefaultDigestLockTTL),
-		markerTTL: orDefault(cfg.MarkerTTL, DefaultMarkerTTL),
-		poll:      orDefault(cfg.PollInterval, DefaultPollInterval),
-		resync:    orDefault(cfg.ResyncInterval, DefaultResyncInterval),
-		backoff:   orDefault(cfg.RetryBackoff, DefaultRetryBackoff),
-		onEvent:   cfg.OnEvent,
-		wake:      make(chan struct{}, 1),
-		entries:   map[string]*entry{},
+		store:       cfg.Store,
+		poster:      cfg.Poster,
+		noncePoster: withNonce(cfg.Poster),
+		briefs:      cfg.Briefs,
+		version:     cfg.SummarizerVersion,
+		clock:       cfg.Clock,
+		log:         cfg.Logger,
+		grace:       orDefault(cfg.Grace, DefaultDigestGrace),
+		defaultTZ:   cfg.DefaultTimezone,
+		lockTTL:     orDefault(cfg.LockTTL, DefaultDigestLockTTL),
+		markerTTL:   orDefault(cfg.MarkerTTL, DefaultMarkerTTL),
+		poll:        orDefault(cfg.PollInterval, DefaultPollInterval),
+		resync:      orDefault(cfg.ResyncInterval, DefaultResyncInterval),
+		backoff:     orDefault(cfg.RetryBackoff, DefaultRetryBackoff),
+		onEvent:     cfg.OnEvent,
+		wake:        make(chan struct{}, 1),
+		entries:     map[string]*entry{},
 	}
 	if s.clock == nil {
 		s.clock = SystemClock()

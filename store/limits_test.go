@@ -3,8 +3,6 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -115,24 +113,7 @@ func testArticleLimitConcurrent(t *testing.T, db *store.DB) {
 // MaxSchedulesPerGuild set.
 func openWithScheduleLimit(t *testing.T, most int) map[string]*store.DB {
 	t.Helper()
-	ctx := context.Background()
-	dbs := map[string]*store.DB{}
-	emb, err := store.Open(ctx, store.Config{DataFile: filepath.Join(t.TempDir(), "data.json"), MaxSchedulesPerGuild: most})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { emb.Close() })
-	dbs["embedded"] = emb
-	if u := os.Getenv("REDIS_URL"); u != "" {
-		prefix := storetest.RandomPrefix()
-		db, err := store.Open(ctx, store.Config{URL: u, Prefix: prefix, MaxSchedulesPerGuild: most})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close(); storetest.DeletePrefix(t, u, prefix) })
-		dbs["redis"] = db
-	}
-	return dbs
+	return storetest.OpenEach(t, store.Config{MaxSchedulesPerGuild: most})
 }
 
 func TestScheduleLimit(t *testing.T) {

@@ -40,7 +40,18 @@ func Open(tb testing.TB) *store.DB {
 // test ends.
 func OpenEmbedded(tb testing.TB, dataFile string) *store.DB {
 	tb.Helper()
-	db, err := store.Open(context.Background(), store.Config{DataFile: dataFile})
+	return OpenEmbeddedConfig(tb, store.Config{DataFile: dataFile})
+}
+
+// OpenEmbeddedConfig is OpenEmbedded with the rest of cfg (limits) too; an
+// empty DataFile is a temporary one.
+func OpenEmbeddedConfig(tb testing.TB, cfg store.Config) *store.DB {
+	tb.Helper()
+	cfg.URL = ""
+	if cfg.DataFile == "" {
+		cfg.DataFile = filepath.Join(tb.TempDir(), "data.json")
+	}
+	db, err := store.Open(context.Background(), cfg)
 	if err != nil {
 		tb.Fatalf("open embedded store: %v", err)
 	}
@@ -56,7 +67,17 @@ func OpenEmbedded(tb testing.TB, dataFile string) *store.DB {
 // closed and the keys under prefix, and only those, are deleted.
 func OpenRedis(tb testing.TB, url, prefix string) *store.DB {
 	tb.Helper()
-	db, err := store.Open(context.Background(), store.Config{URL: url, Prefix: prefix})
+	return OpenRedisConfig(tb, store.Config{URL: url, Prefix: prefix})
+}
+
+// OpenRedisConfig is OpenRedis with the rest of cfg (limits) too; an empty
+// Prefix is a random one.
+func OpenRedisConfig(tb testing.TB, cfg store.Config) *store.DB {
+	tb.Helper()
+	if cfg.Prefix == "" {
+		cfg.Prefix = RandomPrefix()
+	}
+	db, err := store.Open(context.Background(), cfg)
 	if err != nil {
 		tb.Fatalf("open store at REDIS_URL: %v", err)
 	}
@@ -64,9 +85,22 @@ func OpenRedis(tb testing.TB, url, prefix string) *store.DB {
 		if err := db.Close(); err != nil {
 			tb.Errorf("close store: %v", err)
 		}
-		DeletePrefix(tb, url, prefix)
+		DeletePrefix(tb, cfg.URL, cfg.Prefix)
 	})
 	return db
+}
+
+// OpenEach opens a store with cfg's limits on each backend: the embedded one
+// always, and the Redis at REDIS_URL when it is set, keyed "embedded" and
+// "redis".
+func OpenEach(tb testing.TB, cfg store.Config) map[string]*store.DB {
+	tb.Helper()
+	dbs := map[string]*store.DB{"embedded": OpenEmbeddedConfig(tb, cfg)}
+	if u := os.Getenv("REDIS_URL"); u != "" {
+		cfg.URL = u
+		dbs["redis"] = OpenRedisConfig(tb, cfg)
+	}
+	return dbs
 }
 
 // DeletePrefix deletes the keys under prefix at url, and only those.
