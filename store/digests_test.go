@@ -477,15 +477,18 @@ func testLockFence(t *testing.T, db *store.DB) {
 	addAtMs(t, db, "g1", "a1", 1)
 	slot := slotOf(s, time.Date(2025, 1, 3, 0, 0, 0, 0, time.UTC))
 	now := briefs.DigestSlot{GuildID: "g1", ChannelID: "c1", Key: "now-1", Size: 5, Version: testVersion}
-	c1, err := db.ClaimDigest(ctx, slot, time.Second)
+	// A 2 s lease renewed every 0.7 s: a slow machine has 1.3 s of slack
+	// per renewal, and four renewals outlast the first lease.
+	const lease, renewEvery = 2 * time.Second, 700 * time.Millisecond
+	c1, err := db.ClaimDigest(ctx, slot, lease)
 	if err != nil || c1.Status != briefs.ClaimTaken {
 		t.Fatalf("claim: %v, %v", c1.Status, err)
 	}
 	mustClaim(t, db, now, briefs.ClaimBusy)
 	// Renewed past its first TTL, the lock holds.
-	for range 3 {
-		time.Sleep(500 * time.Millisecond)
-		if ok, err := db.RenewDigest(ctx, c1, time.Second); !ok || err != nil {
+	for range 4 {
+		time.Sleep(renewEvery) // real time must pass for a TTL to run out
+		if ok, err := db.RenewDigest(ctx, c1, lease); !ok || err != nil {
 			t.Fatalf("renew: %v, %v", ok, err)
 		}
 	}
