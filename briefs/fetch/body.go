@@ -53,15 +53,22 @@ func validBody(name string) bool {
 }
 
 // trafilaturaText runs trafilatura on doc (which it does not modify) and
-// renders its article node as text; "" when it finds none.
-func trafilaturaText(doc *html.Node, u *url.URL, focus trafilatura.ExtractionFocus) string {
-	res, err := trafilatura.ExtractDocument(doc, trafilatura.Options{
+// renders its article node as text; "" when it finds none. A fallback node
+// (readability's article, for comparisons) turns trafilatura's own fallback
+// on with it as the candidate.
+func trafilaturaText(doc *html.Node, u *url.URL, focus trafilatura.ExtractionFocus, fallback *html.Node) string {
+	opts := trafilatura.Options{
 		OriginalURL:     u,
 		Focus:           focus,
 		ExcludeComments: true,
 		HtmlDateMode:    trafilatura.Disabled, // dates come from our own metadata reader
 		MaxTreeSize:     MaxElements,
-	})
+	}
+	if fallback != nil {
+		opts.EnableFallback = true
+		opts.FallbackCandidates = &trafilatura.FallbackCandidates{Readability: fallback, Distiller: fallback}
+	}
+	res, err := trafilatura.ExtractDocument(doc, opts)
 	if err != nil || res == nil || res.ContentNode == nil {
 		return ""
 	}
@@ -262,25 +269,13 @@ func trafilaturaFocus(name string) trafilatura.ExtractionFocus {
 	return trafilatura.Balanced
 }
 
-// trafilaturaWithReadability runs trafilatura with its own fallback on, given
-// readability's article (from a copy of doc) as the candidate.
-func trafilaturaWithReadability(doc *html.Node, u *url.URL) string {
-	var cand *html.Node
+// readabilityCandidate is readability's article of a copy of doc (nil when
+// it finds none): the candidate that the comparison mode BodyTrafReadFB
+// hands to trafilatura's own fallback.
+func readabilityCandidate(doc *html.Node, u *url.URL) *html.Node {
 	p := readability.NewParser()
 	if art, err := p.ParseAndMutate(dom.Clone(doc, true), u); err == nil {
-		cand = art.Node
+		return art.Node
 	}
-	res, err := trafilatura.ExtractDocument(doc, trafilatura.Options{
-		OriginalURL:        u,
-		ExcludeComments:    true,
-		HtmlDateMode:       trafilatura.Disabled,
-		MaxTreeSize:        MaxElements,
-		EnableFallback:     true,
-		FallbackCandidates: &trafilatura.FallbackCandidates{Readability: cand, Distiller: cand},
-	})
-	if err != nil || res == nil || res.ContentNode == nil {
-		return ""
-	}
-	setAtoms(res.ContentNode)
-	return renderText(res.ContentNode)
+	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	readability "codeberg.org/readeck/go-readability/v2"
+	trafilatura "github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 	"golang.org/x/net/publicsuffix"
@@ -116,9 +117,9 @@ func extractHTML(page *Page, u *url.URL, contentType string, body []byte, bodyNa
 	switch bodyName {
 	case BodyReadability:
 	case BodyTrafReadFB:
-		traf = trafilaturaWithReadability(doc, u)
+		traf = trafilaturaText(doc, u, trafilatura.Balanced, readabilityCandidate(doc, u))
 	default:
-		traf = trafilaturaText(doc, u, trafilaturaFocus(bodyName))
+		traf = trafilaturaText(doc, u, trafilaturaFocus(bodyName), nil)
 	}
 	// The element limit is enforced above, before the tree exists; the
 	// parser's own MaxElemsToParse would only count the tree again.
