@@ -22,7 +22,7 @@ import (
 	"briefbot/internal/testkit"
 )
 
-// The scenario of issue 4, end to end: a real discordgo Session in bot.Gateway
+// The whole slash-command scenario, end to end: a real discordgo Session in bot.Gateway
 // against the fake Discord, the real service on the real store.
 func TestGatewayServesTheScenario(t *testing.T) {
 	t.Parallel()
