@@ -544,3 +544,19 @@ func hidden(n *html.Node) bool {
 	}
 	return false
 }
+
+// FragmentText is the text of an HTML fragment (a feed item's description,
+// a title with markup) as the page renderer writes an article: entities
+// decoded, tags dropped, one line per block. Plain text comes back with its
+// white space folded as HTML would fold it.
+func FragmentText(fragment string) string {
+	nodes, err := html.ParseFragment(strings.NewReader(fragment), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
+	if err != nil {
+		return oneLine(fragment)
+	}
+	root := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
+	for _, n := range nodes {
+		root.AppendChild(n)
+	}
+	return strings.TrimSpace(renderText(root))
+}

@@ -77,3 +77,17 @@ func truncate(s string, n int) string {
 	}
 	return s
 }
+
+func TestFragmentText(t *testing.T) {
+	for in, want := range map[string]string{
+		"<b>Breaking</b>: Council &amp; port":           "Breaking: Council & port",
+		"<p>One.</p><p>Two <a href='/x'>links</a>.</p>": "One.\n\nTwo links.",
+		"plain   text\n with  spaces":                   "plain text with spaces",
+		"<script>alert(1)</script>Visible":              "Visible",
+		"":                                              "",
+	} {
+		if got := fetch.FragmentText(in); got != want {
+			t.Errorf("FragmentText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,152 @@
+// Package feeds reads news feeds (RSS 0.9x, 1.0 and 2.0, Atom 1.0 and JSON
+// Feed 1.x, through gofeed) into the items a server follows, tidied the way
+// a mature reader does: titles as plain text, links absolute, dates read
+// leniently, and each item with the keys that recognise it again when the
+// feed re-sends it (edited, with a rewritten date, or with a new GUID).
+package feeds
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+
+	"briefbot/briefs"
+	"briefbot/briefs/fetch"
+)
+
+// Feed is a parsed feed.
+type Feed struct {
+	Title string // plain text, one line
+	Link  string // the site's address, absolute; "" when the feed names none
+	Type  string // "rss", "atom" or "json"
+	Items []Item // newest first; items without a date keep the feed's order after dated ones
+}
+
+// Item is one story of a feed.
+type Item struct {
+	// Keys recognise the item when the feed sends it again: "guid:…" for
+	// its GUID (or Atom id), "url:…" for its canonical link, and, when it
+	// has neither, "hash:…" of its title and date. An item is new when
+	// none of its keys has been seen; remembering all of them means a feed
+	// that rewrites its GUIDs or its links still does not repeat itself.
+	Keys      []string
+	Link      string    // absolute http(s) link of the story; "" when it has none
+	Title     string    // plain text, one line
+	Published time.Time // zero when the feed gives no readable date
+	Content   string    // plain text of the item's own content or summary
+}
+
+// maxItems bounds what one feed document yields: a feed of thousands of
+// items is read as its newest maxItems.
+const maxItems = 200
+
+// Parse reads a feed document fetched from feedURL (which resolves relative
+// links). Errors: EINVALID when it is no feed gofeed can read.
+func Parse(data []byte, feedURL string) (Feed, error) {
+	base, _ := url.Parse(feedURL)
+	f, err := gofeed.NewParser().Parse(bytes.NewReader(data))
+	if err != nil {
+		return Feed{}, briefs.Errorf(briefs.EINVALID, "That is not a feed briefbot can read (RSS, Atom or JSON Feed): %v", firstLine(err.Error()))
+	}
+	if f.FeedType == "json" && strings.TrimSpace(f.FeedVersion) == "" {
+		// gofeed takes any JSON object for a JSON Feed; a JSON Feed names its
+		// version.
+		return Feed{}, briefs.Errorf(briefs.EINVALID, "That is JSON but not a JSON Feed (it names no version).")
+	}
+	if f.Link != "" {
+		if l, err := url.Parse(strings.TrimSpace(f.Link)); err == nil && base != nil {
+			base = base.ResolveReference(l)
+		}
+	}
+	out := Feed{Title: oneLine(fetch.FragmentText(f.Title)), Link: absolute(base, f.Link), Type: f.FeedType}
+	for _, it := range f.Items {
+		if it == nil {
+			continue
+		}
+		out.Items = append(out.Items, item(it, base))
+	}
+	sort.SliceStable(out.Items, func(i, j int) bool {
+		a, b := out.Items[i].Published, out.Items[j].Published
+		if a.IsZero() || b.IsZero() {
+			return !a.IsZero() && b.IsZero()
+		}
+		return a.After(b)
+	})
+	if len(out.Items) > maxItems {
+		out.Items = out.Items[:maxItems]
+	}
+	return out, nil
+}
+
+func item(it *gofeed.Item, base *url.URL) Item {
+	out := Item{Title: oneLine(fetch.FragmentText(it.Title))}
+	out.Link = absolute(base, it.Link)
+	if out.Link == "" {
+		for _, l := range it.Links {
+			if out.Link = absolute(base, l); out.Link != "" {
+				break
+			}
+		}
+	}
+	switch {
+	case it.PublishedParsed != nil:
+		out.Published = it.PublishedParsed.UTC()
+	case it.UpdatedParsed != nil:
+		out.Published = it.UpdatedParsed.UTC()
+	}
+	content := it.Content
+	if strings.TrimSpace(fetch.FragmentText(content)) == "" {
+		content = it.Description
+	}
+	out.Content = fetch.FragmentText(content)
+	if g := strings.TrimSpace(it.GUID); g != "" {
+		out.Keys = append(out.Keys, "guid:"+g)
+	}
+	if out.Link != "" {
+		key := out.Link
+		if c, err := briefs.CanonicalURL(out.Link); err == nil {
+			key = c
+		}
+		out.Keys = append(out.Keys, "url:"+key)
+	}
+	if len(out.Keys) == 0 {
+		sum := sha256.Sum256([]byte(out.Title + "\x00" + out.Published.Format(time.RFC3339) + "\x00" + out.Content))
+		out.Keys = append(out.Keys, "hash:"+hex.EncodeToString(sum[:12]))
+	}
+	return out
+}
+
+// absolute resolves ref against base and returns it when it is an http(s)
+// URL with a host, "" otherwise.
+func absolute(base *url.URL, ref string) string {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return ""
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ""
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return u.String()
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return briefs.Truncate(s, 160)
+}
