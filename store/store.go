@@ -24,6 +24,7 @@
 //	g:{G}:term:{t}                sorted set: ids of the articles indexed under term t,
 //	                              scored like recent
 //	g:{G}:termidx                 sorted set: every indexed term, scored 0 (ZRANGEBYLEX)
+//	g:{G}:feeds, g:{G}:feedseen   feed subscriptions and the item keys taken from them (feeds.go)
 //	schema                        string: the layout version of the data (upgrade.go)
 //
 // Every multi-key write is one Lua script, so it is atomic; every read is one

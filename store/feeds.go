@@ -1,0 +1,201 @@
+package store
+
+// Feed subscriptions and the items already taken from them.
+//
+// Keys (under the prefix; a guild's keys share its hash slot):
+//
+//	g:{G}:feeds       hash: feed URL -> FeedSub JSON
+//	g:{G}:feedseen    sorted set: item key ("guid:…", "url:…", "hash:…") -> when it
+//	                  was first seen (Unix ms); the newest maxSeenKeys are kept
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"briefbot/briefs"
+)
+
+// maxSeenKeys bounds the remembered item keys of one guild: several times
+// what all the feeds a guild may follow keep in their documents, so an item
+// still in a feed is never forgotten while it is there.
+const maxSeenKeys = 20000
+
+func (k guildKeys) feeds() string    { return k.base + "feeds" }
+func (k guildKeys) feedSeen() string { return k.base + "feedseen" }
+
+// putFeedScript stores FeedSub JSON ARGV[2] under URL ARGV[1] unless the URL
+// is new and the guild follows ARGV[3] (> 0) feeds already. KEYS[1] feeds.
+// Returns 1 when stored, 0 when refused (nothing written).
+var putFeedScript = newScript(`
+local most = tonumber(ARGV[3])
+if most > 0 and redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 and redis.call('HLEN', KEYS[1]) >= most then
+  return 0
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1
+`)
+
+// PutFeed stores a guild's subscription, replacing the one of the same URL,
+// and refuses a new URL when the guild follows most feeds already (0: no
+// limit). Errors: EINVALID, ETOOLARGE (the cap), EUNAVAILABLE.
+func (db *DB) PutFeed(ctx context.Context, f briefs.FeedSub, most int) error {
+	if err := checkGuild(f.GuildID); err != nil {
+		return fmt.Errorf("put feed: %w", err)
+	}
+	if strings.TrimSpace(f.URL) == "" {
+		return fmt.Errorf("put feed: %w", briefs.Errorf(briefs.EINVALID, "the feed has no URL"))
+	}
+	js, err := json.Marshal(f)
+	if err != nil {
+		return fmt.Errorf("put feed: %w", err)
+	}
+	k := db.guild(f.GuildID)
+	var stored int
+	err = db.write(func() (bool, error) {
+		stored, err = putFeedScript.Run(ctx, db.client, []string{k.feeds()}, f.URL, js, max(most, 0)).Int()
+		return err == nil && stored == 1, err
+	})
+	if err != nil {
+		return db.fail("put feed", err)
+	}
+	if stored == 0 {
+		return fmt.Errorf("put feed: %w", briefs.Errorf(briefs.ETOOLARGE,
+			"This server follows %d feeds, its limit. Remove one with /feed remove before adding another.", most))
+	}
+	return nil
+}
+
+// Feeds lists a guild's subscriptions by URL. Errors: EUNAVAILABLE.
+func (db *DB) Feeds(ctx context.Context, guildID string) ([]briefs.FeedSub, error) {
+	if err := checkGuild(guildID); err != nil {
+		return nil, fmt.Errorf("feeds: %w", err)
+	}
+	m, err := db.client.HGetAll(ctx, db.guild(guildID).feeds()).Result()
+	if err != nil {
+		return nil, db.fail("feeds", err)
+	}
+	out := make([]briefs.FeedSub, 0, len(m))
+	for url, js := range m {
+		var f briefs.FeedSub
+		if err := json.Unmarshal([]byte(js), &f); err != nil {
+			return nil, fmt.Errorf("feeds: decode %q: %w", url, err)
+		}
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].URL < out[j].URL })
+	return out, nil
+}
+
+// RemoveFeed ends a guild's subscription to url. The keys of its items stay
+// remembered (shared with other feeds of the guild, and aged out with
+// them), so following it again brings no old item back as new. Errors:
+// ENOTFOUND, EUNAVAILABLE.
+func (db *DB) RemoveFeed(ctx context.Context, guildID, url string) error {
+	if err := checkGuild(guildID); err != nil {
+		return fmt.Errorf("remove feed: %w", err)
+	}
+	var n int64
+	err := db.write(func() (bool, error) {
+		var err error
+		n, err = db.client.HDel(ctx, db.guild(guildID).feeds(), url).Result()
+		return err == nil && n > 0, err
+	})
+	if err != nil {
+		return db.fail("remove feed", err)
+	}
+	if n == 0 {
+		return fmt.Errorf("remove feed: %w", briefs.Errorf(briefs.ENOTFOUND, "This server does not follow %s.", briefs.Truncate(url, 200)))
+	}
+	return nil
+}
+
+// unseenScript answers, for each item (ARGV[1] = the number of keys of each
+// item, comma-separated; then all keys in order), 1 when none of its keys is
+// in KEYS[1] (feedseen), else 0. It writes nothing.
+var unseenScript = newScript(`
+local counts, out, at = {}, {}, 2
+for n in string.gmatch(ARGV[1], '%d+') do counts[#counts + 1] = tonumber(n) end
+for _, n in ipairs(counts) do
+  local new = 1
+  for i = at, at + n - 1 do
+    if redis.call('ZSCORE', KEYS[1], ARGV[i]) then new = 0 end
+  end
+  out[#out + 1] = new
+  at = at + n
+end
+return out
+`)
+
+// Unseen reports, for each item given by its keys, whether none of them has
+// been marked seen in the guild: the items of a poll that are new. Errors:
+// EUNAVAILABLE.
+func (db *DB) Unseen(ctx context.Context, guildID string, items [][]string) ([]bool, error) {
+	if err := checkGuild(guildID); err != nil {
+		return nil, fmt.Errorf("unseen items: %w", err)
+	}
+	if len(items) == 0 {
+		return nil, nil
+	}
+	counts := make([]string, len(items))
+	args := []any{""}
+	for i, keys := range items {
+		counts[i] = fmt.Sprint(len(keys))
+		for _, key := range keys {
+			args = append(args, key)
+		}
+	}
+	args[0] = strings.Join(counts, ",")
+	res, err := unseenScript.Run(ctx, db.client, []string{db.guild(guildID).feedSeen()}, args...).Int64Slice()
+	if err != nil {
+		return nil, db.fail("unseen items", err)
+	}
+	out := make([]bool, len(res))
+	for i, v := range res {
+		out[i] = v == 1
+	}
+	return out, nil
+}
+
+// markSeenScript adds keys ARGV[2] to ARGV[#ARGV-1] to KEYS[1] (feedseen)
+// at ARGV[1] ms, keeping the time a key was first seen, and trims the set to
+// its newest ARGV[#ARGV] keys.
+var markSeenScript = newScript(`
+local now, most = ARGV[1], tonumber(ARGV[#ARGV])
+for i = 2, #ARGV - 1 do redis.call('ZADD', KEYS[1], 'NX', now, ARGV[i]) end
+local n = redis.call('ZCARD', KEYS[1])
+if n > most then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, n - most - 1) end
+return n
+`)
+
+// MarkSeen remembers the keys of items taken from a feed (every key of an
+// item, so that a rewritten GUID or link still matches), at time at. A
+// poller marks an item after its brief is stored: one that dies in between
+// leaves it unseen, and the next poll takes it again (the article store's
+// own dedup by link keeps that from making a second article). Errors:
+// EUNAVAILABLE.
+func (db *DB) MarkSeen(ctx context.Context, guildID string, at time.Time, keys ...string) error {
+	if err := checkGuild(guildID); err != nil {
+		return fmt.Errorf("mark items seen: %w", err)
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	args := make([]any, 0, len(keys)+2)
+	args = append(args, at.UnixMilli())
+	for _, k := range keys {
+		args = append(args, k)
+	}
+	args = append(args, maxSeenKeys)
+	err := db.write(func() (bool, error) {
+		err := markSeenScript.Run(ctx, db.client, []string{db.guild(guildID).feedSeen()}, args...).Err()
+		return err == nil, err
+	})
+	if err != nil {
+		return db.fail("mark items seen", err)
+	}
+	return nil
+}
