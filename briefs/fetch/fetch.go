@@ -164,46 +164,88 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Page, error) {
 }
 
 func (f *Fetcher) fetch(ctx context.Context, u *url.URL) (Page, error) {
+	r, err := f.download(ctx, u, "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8", Conditional{}, pageType)
+	if err != nil {
+		return Page{}, err
+	}
+	return Extract(r.url.String(), r.header.Get("Content-Type"), r.body)
+}
+
+// pageType accepts the media types of an article page.
+func pageType(mt string) error {
+	switch mt {
+	case "text/html", "application/xhtml+xml", "text/plain":
+		return nil
+	}
+	return notAPage(mt)
+}
+
+// Conditional is what a site answered about a document last time, sent
+// back so that an unchanged document costs a 304 (If-None-Match,
+// If-Modified-Since).
+type Conditional struct {
+	ETag         string
+	LastModified string
+}
+
+// response is what download read: the final URL after redirects, the
+// status (200, or 304 with no body) and headers, and the body.
+type response struct {
+	url    *url.URL
+	status int
+	header http.Header
+	body   []byte
+}
+
+// download GETs u under the fetcher's rules (public addresses, redirects,
+// Timeout, MaxBytes), asking for accept and sending cond; a media type that
+// accepted refuses is refused without reading the body.
+func (f *Fetcher) download(ctx context.Context, u *url.URL, accept string, cond Conditional, accepted func(mediaType string) error) (response, error) {
 	ctx, cancel := context.WithTimeoutCause(ctx, f.cfg.Timeout, errTimeout)
 	defer cancel()
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return Page{}, briefs.Errorf(briefs.EINVALID, "%q is not a valid link.", briefs.Truncate(u.String(), 100))
+		return response{}, briefs.Errorf(briefs.EINVALID, "%q is not a valid link.", briefs.Truncate(u.String(), 100))
 	}
 	req.Header.Set("User-Agent", f.cfg.UserAgent)
-	req.Header.Set("Accept", "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8")
+	req.Header.Set("Accept", accept)
 	req.Header.Set("Accept-Language", "en;q=1.0, *;q=0.5")
+	if cond.ETag != "" {
+		req.Header.Set("If-None-Match", cond.ETag)
+	}
+	if cond.LastModified != "" {
+		req.Header.Set("If-Modified-Since", cond.LastModified)
+	}
 
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return Page{}, f.describe(ctx, u, err)
+		return response{}, f.describe(ctx, u, err)
 	}
 	defer resp.Body.Close()
-	final := resp.Request.URL
-
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return Page{}, statusError(resp)
+	r := response{url: resp.Request.URL, status: resp.StatusCode, header: resp.Header}
+	if resp.StatusCode == http.StatusNotModified && (cond.ETag != "" || cond.LastModified != "") {
+		return r, nil
 	}
-	ct := resp.Header.Get("Content-Type")
-	if ct != "" {
-		switch mt := mediaType(ct); mt {
-		case "text/html", "application/xhtml+xml", "text/plain":
-		default:
-			return Page{}, notAPage(mt) // without reading the body
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return response{}, statusError(resp)
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != "" {
+		if err := accepted(mediaType(ct)); err != nil {
+			return response{}, err
 		}
 	}
 	if resp.ContentLength > f.cfg.MaxBytes {
-		return Page{}, f.tooLarge()
+		return response{}, f.tooLarge()
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, f.cfg.MaxBytes+1))
+	r.body, err = io.ReadAll(io.LimitReader(resp.Body, f.cfg.MaxBytes+1))
 	if err != nil {
-		return Page{}, f.describe(ctx, final, err)
+		return response{}, f.describe(ctx, r.url, err)
 	}
-	if int64(len(body)) > f.cfg.MaxBytes {
-		return Page{}, f.tooLarge()
+	if int64(len(r.body)) > f.cfg.MaxBytes {
+		return response{}, f.tooLarge()
 	}
-	return Extract(final.String(), ct, body)
+	return r, nil
 }
 
 func (f *Fetcher) tooLarge() error {
@@ -278,7 +320,9 @@ func statusError(resp *http.Response) error {
 	case code == http.StatusUnauthorized || code == http.StatusForbidden || code == http.StatusPaymentRequired:
 		return briefs.Errorf(briefs.EINVALID, "The site answered %s: it does not let briefbot read that page (a paywall or a login?). %s", status, pasteHint)
 	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests:
-		return briefs.Errorf(briefs.EUNAVAILABLE, "The site answered %s. Try again later.", status)
+		return withRetryAfter(resp, briefs.Errorf(briefs.EUNAVAILABLE, "The site answered %s. Try again later.", status))
+	case code == http.StatusServiceUnavailable:
+		return withRetryAfter(resp, briefs.Errorf(briefs.EUNAVAILABLE, "The site answered %s: it has a problem of its own. Try again later.", status))
 	case code >= 400 && code <= 499:
 		return briefs.Errorf(briefs.EINVALID, "The site answered %s for that link.", status)
 	case code >= 500:
