@@ -1,6 +1,9 @@
 package briefs
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Feed subscriptions: a server follows a news feed, and every new story of
 // it becomes a brief.
@@ -37,4 +40,52 @@ type FeedSub struct {
 	// unchanged feed costs a 304.
 	ETag         string `json:"etag,omitempty"`
 	LastModified string `json:"last_modified,omitempty"`
+}
+
+// FeedDocument is a feed (or a site's page) as fetched.
+type FeedDocument struct {
+	URL          string // after redirects
+	ContentType  string
+	Body         []byte
+	NotModified  bool // the site answered 304 to the ETag / Last-Modified sent
+	ETag         string
+	LastModified string
+}
+
+// FeedFetcher downloads a feed or a site's page under the link rules,
+// sending etag and lastModified for a conditional GET. A refusal that says
+// when to come back implements RetryAfter() time.Duration.
+type FeedFetcher func(ctx context.Context, url, etag, lastModified string) (FeedDocument, error)
+
+// ParsedFeed is a feed document read into items, newest first.
+type ParsedFeed struct {
+	Title string
+	Link  string
+	Items []FeedItem
+}
+
+// FeedItem is one story of a feed. Keys recognise it when the feed sends it
+// again: its GUID, its canonical link, or a hash when it has neither; it is
+// new only when none of them was seen.
+type FeedItem struct {
+	Keys      []string
+	Link      string
+	Title     string
+	Published time.Time
+	Content   string // the item's own text, used when its page cannot be read
+}
+
+// FeedParser reads a feed document fetched from url. Errors: EINVALID.
+type FeedParser func(doc []byte, url string) (ParsedFeed, error)
+
+// FeedDiscoverer lists the feeds an HTML page announces.
+type FeedDiscoverer func(page []byte, url string) []string
+
+// FeedStore keeps subscriptions and the item keys taken from them.
+type FeedStore interface {
+	PutFeed(ctx context.Context, f FeedSub, most int) error
+	Feeds(ctx context.Context, guildID string) ([]FeedSub, error)
+	RemoveFeed(ctx context.Context, guildID, url string) error
+	Unseen(ctx context.Context, guildID string, items [][]string) ([]bool, error)
+	MarkSeen(ctx context.Context, guildID string, at time.Time, keys ...string) error
 }

@@ -20,34 +20,27 @@ import (
 	"briefbot/briefs/fetch"
 )
 
-// Feed is a parsed feed.
+// Feed is a parsed feed: briefs.ParsedFeed and the format it came in.
 type Feed struct {
-	Title string // plain text, one line
-	Link  string // the site's address, absolute; "" when the feed names none
-	Type  string // "rss", "atom" or "json"
-	Items []Item // newest first; items without a date keep the feed's order after dated ones
+	briefs.ParsedFeed
+	Type string // "rss", "atom" or "json"
 }
 
-// Item is one story of a feed.
-type Item struct {
-	// Keys recognise the item when the feed sends it again: "guid:…" for
-	// its GUID (or Atom id), "url:…" for its canonical link, and, when it
-	// has neither, "hash:…" of its title and date. An item is new when
-	// none of its keys has been seen; remembering all of them means a feed
-	// that rewrites its GUIDs or its links still does not repeat itself.
-	Keys      []string
-	Link      string    // absolute http(s) link of the story; "" when it has none
-	Title     string    // plain text, one line
-	Published time.Time // zero when the feed gives no readable date
-	Content   string    // plain text of the item's own content or summary
-}
+// Item is one story of a feed (briefs.FeedItem): its Keys recognise it when
+// the feed sends it again: "guid:…" for its GUID (or Atom id), "url:…" for
+// its canonical link, and, when it has neither, "hash:…" of its title, date
+// and text. An item is new when none of its keys has been seen;
+// remembering all of them means a feed that rewrites its GUIDs or its links
+// still does not repeat itself.
+type Item = briefs.FeedItem
 
 // maxItems bounds what one feed document yields: a feed of thousands of
 // items is read as its newest maxItems.
 const maxItems = 200
 
 // Parse reads a feed document fetched from feedURL (which resolves relative
-// links). Errors: EINVALID when it is no feed gofeed can read.
+// links): items newest first (undated ones after, in feed order), at most
+// maxItems. Errors: EINVALID when it is no feed gofeed can read.
 func Parse(data []byte, feedURL string) (Feed, error) {
 	base, _ := url.Parse(feedURL)
 	f, err := gofeed.NewParser().Parse(bytes.NewReader(data))
@@ -64,7 +57,7 @@ func Parse(data []byte, feedURL string) (Feed, error) {
 			base = base.ResolveReference(l)
 		}
 	}
-	out := Feed{Title: oneLine(fetch.FragmentText(f.Title)), Link: absolute(base, f.Link), Type: f.FeedType}
+	out := Feed{ParsedFeed: briefs.ParsedFeed{Title: oneLine(fetch.FragmentText(f.Title)), Link: absolute(base, f.Link)}, Type: f.FeedType}
 	for _, it := range f.Items {
 		if it == nil {
 			continue
@@ -149,4 +142,10 @@ func firstLine(s string) string {
 		s = s[:i]
 	}
 	return briefs.Truncate(s, 160)
+}
+
+// ParseFeed is Parse as a briefs.FeedParser.
+func ParseFeed(doc []byte, feedURL string) (briefs.ParsedFeed, error) {
+	f, err := Parse(doc, feedURL)
+	return f.ParsedFeed, err
 }

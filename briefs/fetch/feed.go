@@ -73,6 +73,10 @@ type retryAfterError struct {
 func (e *retryAfterError) Error() string { return e.user.Error() }
 func (e *retryAfterError) Unwrap() error { return e.user }
 
+// RetryAfter is the wait the site asked for (the domain's feed poller asks
+// errors for it by this method).
+func (e *retryAfterError) RetryAfter() time.Duration { return e.wait }
+
 // RetryAfter is how long the site asked to be left alone (its Retry-After
 // header on a 429 or 503), and whether it said.
 func RetryAfter(err error) (time.Duration, bool) {

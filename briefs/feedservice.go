@@ -1,0 +1,291 @@
+package briefs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Feed polling bounds.
+const (
+	DefaultItemsPerPoll = 20             // new items one poll turns into briefs; the rest wait for the next
+	feedPauseAfter      = 5              // failed polls in a row that pause a feed
+	maxFeedBackoff      = 24 * time.Hour // the longest wait after failures
+	feedUser            = "feed"         // the AddedBy of articles a feed brought
+)
+
+// Feeds follows news feeds for the servers: it subscribes, polls, and turns
+// every new item into a brief through the Service, the way a link an admin
+// adds becomes one.
+type Feeds struct {
+	Service  *Service
+	Store    FeedStore
+	Fetch    FeedFetcher
+	Parse    FeedParser
+	Discover FeedDiscoverer
+	// MaxFeedsPerGuild bounds the feeds one server follows (0: no limit).
+	MaxFeedsPerGuild int
+	// ItemsPerPoll bounds the items one poll ingests; 0 means
+	// DefaultItemsPerPoll.
+	ItemsPerPoll int
+}
+
+// FeedInput is a subscription as an admin asks for it.
+type FeedInput struct {
+	GuildID   string
+	UserID    string
+	URL       string // a feed, or a site page that announces one
+	ChannelID string
+	Interval  time.Duration // 0: DefaultFeedInterval
+	Backfill  int           // existing items to bring in; <0: DefaultFeedBackfill
+}
+
+// PollResult says what one poll of a feed did.
+type PollResult struct {
+	Feed    FeedSub
+	Added   []Brief  // new briefs, oldest item first
+	Skipped []string // items that could not become briefs, with why
+}
+
+// Subscribe follows a feed: a site URL is followed to the feed its page
+// announces. The newest Backfill items become briefs now; every other item
+// already in the feed is remembered as seen, so that subscribing never
+// floods a channel with old stories. Errors: EINVALID (no feed there, a bad
+// interval or backfill), ETOOLARGE (MaxFeedsPerGuild), and the fetcher's.
+func (f *Feeds) Subscribe(ctx context.Context, in FeedInput) (PollResult, error) {
+	interval, backfill, err := feedSettings(in)
+	if err != nil {
+		return PollResult{}, err
+	}
+	doc, parsed, err := f.findFeed(ctx, in.URL)
+	if err != nil {
+		return PollResult{}, fmt.Errorf("subscribe: %w", err)
+	}
+	now := f.Service.now()
+	sub := FeedSub{GuildID: in.GuildID, URL: doc.URL, ChannelID: in.ChannelID, Title: parsed.Title, Interval: interval,
+		AddedBy: in.UserID, AddedAt: now, LastOK: now, NextPoll: now.Add(interval), ETag: doc.ETag, LastModified: doc.LastModified}
+	if err := f.Store.PutFeed(ctx, sub, f.MaxFeedsPerGuild); err != nil {
+		return PollResult{}, fmt.Errorf("subscribe: %w", err)
+	}
+	res := PollResult{Feed: sub}
+	items := parsed.Items
+	if len(items) > backfill {
+		// Older items are only remembered.
+		for _, it := range items[backfill:] {
+			if err := f.Store.MarkSeen(ctx, in.GuildID, now, it.Keys...); err != nil {
+				return res, fmt.Errorf("subscribe: %w", err)
+			}
+		}
+		items = items[:backfill]
+	}
+	err = f.ingest(ctx, &res, items)
+	if serr := f.Store.PutFeed(ctx, res.Feed, 0); err == nil {
+		err = serr
+	}
+	return res, err
+}
+
+// feedSettings checks an admin's interval and backfill and fills in the
+// defaults.
+func feedSettings(in FeedInput) (time.Duration, int, error) {
+	interval, backfill := in.Interval, in.Backfill
+	if interval == 0 {
+		interval = DefaultFeedInterval
+	}
+	if interval < MinFeedInterval {
+		return 0, 0, Errorf(EINVALID, "A feed is polled at most every %s; %s is too often.", MinFeedInterval, interval)
+	}
+	if backfill < 0 {
+		backfill = DefaultFeedBackfill
+	}
+	if backfill > MaxFeedBackfill {
+		return 0, 0, Errorf(EINVALID, "A new feed brings in at most %d existing items, not %d.", MaxFeedBackfill, backfill)
+	}
+	return interval, backfill, nil
+}
+
+// findFeed fetches url and reads it as a feed; a page that is no feed is
+// searched for the feeds it announces, and the first that reads is taken.
+func (f *Feeds) findFeed(ctx context.Context, url string) (FeedDocument, ParsedFeed, error) {
+	doc, err := f.Fetch(ctx, url, "", "")
+	if err != nil {
+		return FeedDocument{}, ParsedFeed{}, err
+	}
+	parsed, perr := f.Parse(doc.Body, doc.URL)
+	if perr == nil {
+		return doc, parsed, nil
+	}
+	if !LooksLikeHTML(string(doc.Body)) || f.Discover == nil {
+		return FeedDocument{}, ParsedFeed{}, perr
+	}
+	for _, link := range f.Discover(doc.Body, doc.URL) {
+		fd, err := f.Fetch(ctx, link, "", "")
+		if err != nil {
+			continue
+		}
+		if parsed, err := f.Parse(fd.Body, fd.URL); err == nil {
+			return fd, parsed, nil
+		}
+	}
+	return FeedDocument{}, ParsedFeed{}, Errorf(EINVALID, "%s is a web page that announces no feed briefbot can read. Give the feed's own address (RSS, Atom or JSON Feed).", Truncate(doc.URL, 200))
+}
+
+// Poll fetches one subscription (conditionally) and turns its new items
+// into briefs, at most ItemsPerPoll, oldest first; it stores what it
+// learned (status, next poll, conditional-GET validators). A failure counts
+// towards pausing the feed and pushes the next poll back (the site's
+// Retry-After, else doubling from the interval, at most a day); after
+// feedPauseAfter failures in a row the feed is paused with the reason.
+// Errors: the store's (a failed fetch is recorded in the result's Feed,
+// not returned).
+func (f *Feeds) Poll(ctx context.Context, sub FeedSub) (PollResult, error) {
+	res := PollResult{Feed: sub}
+	now := f.Service.now()
+	doc, err := f.Fetch(ctx, sub.URL, sub.ETag, sub.LastModified)
+	var parsed ParsedFeed
+	if err == nil && !doc.NotModified {
+		parsed, err = f.Parse(doc.Body, doc.URL)
+	}
+	if err != nil {
+		f.failed(&res.Feed, now, err)
+		return res, f.Store.PutFeed(ctx, res.Feed, 0)
+	}
+	res.Feed.LastOK, res.Feed.LastError, res.Feed.Failures = now, "", 0
+	res.Feed.NextPoll = now.Add(sub.Interval)
+	if !doc.NotModified {
+		res.Feed.ETag, res.Feed.LastModified = doc.ETag, doc.LastModified
+		if parsed.Title != "" {
+			res.Feed.Title = parsed.Title
+		}
+		err = f.ingestNew(ctx, &res, parsed.Items)
+	}
+	if serr := f.Store.PutFeed(ctx, res.Feed, 0); err == nil {
+		err = serr
+	}
+	return res, err
+}
+
+// failed records a failed poll in sub.
+func (f *Feeds) failed(sub *FeedSub, now time.Time, err error) {
+	sub.Failures++
+	sub.LastError = ErrorMessage(err)
+	wait := sub.Interval << min(sub.Failures, 10)
+	var ra interface{ RetryAfter() time.Duration }
+	if errors.As(err, &ra) && ra.RetryAfter() > 0 {
+		wait = ra.RetryAfter()
+	}
+	sub.NextPoll = now.Add(min(wait, maxFeedBackoff))
+	if sub.Failures >= feedPauseAfter {
+		sub.Paused = true
+		sub.PauseReason = fmt.Sprintf("%d polls in a row failed; the last: %s", sub.Failures, Truncate(sub.LastError, 300))
+	}
+}
+
+// ingestNew ingests the items no earlier poll took, oldest first, at most
+// ItemsPerPoll.
+func (f *Feeds) ingestNew(ctx context.Context, res *PollResult, items []FeedItem) error {
+	keys := make([][]string, len(items))
+	for i, it := range items {
+		keys[i] = it.Keys
+	}
+	unseen, err := f.Store.Unseen(ctx, res.Feed.GuildID, keys)
+	if err != nil {
+		return err
+	}
+	var fresh []FeedItem
+	for i := len(items) - 1; i >= 0; i-- { // items are newest first
+		if unseen[i] {
+			fresh = append(fresh, items[i])
+		}
+	}
+	most := f.ItemsPerPoll
+	if most <= 0 {
+		most = DefaultItemsPerPoll
+	}
+	if len(fresh) > most {
+		fresh = fresh[:most] // the oldest first; the rest come next poll
+	}
+	// ingest wants newest first, like a feed.
+	for i, j := 0, len(fresh)-1; i < j; i, j = i+1, j-1 {
+		fresh[i], fresh[j] = fresh[j], fresh[i]
+	}
+	return f.ingest(ctx, res, fresh)
+}
+
+// ingest turns items (newest first) into briefs, oldest first, and marks
+// each seen once handled. An item whose page cannot be read falls back on
+// its own text when that is enough for a brief; an item that cannot become
+// a brief for good (refused) is marked seen with the reason in Skipped; a
+// passing failure (the site or the store unavailable) leaves it unseen for
+// the next poll. An item whose story is stored already (the same link or
+// text, from another feed or an admin) is no new brief.
+func (f *Feeds) ingest(ctx context.Context, res *PollResult, items []FeedItem) error {
+	for i := len(items) - 1; i >= 0; i-- {
+		it := items[i]
+		r, err := f.ingestItem(ctx, res.Feed, it)
+		switch {
+		case err == nil && !r.Created:
+			// The same story is stored already (its link or its text).
+			res.Skipped = append(res.Skipped, fmt.Sprintf("%s: already here as %s", itemName(it), r.Brief.Slug))
+		case err == nil:
+			res.Added = append(res.Added, r.Brief)
+			res.Feed.Ingested++
+		case ErrorCode(err) == EUNAVAILABLE:
+			res.Skipped = append(res.Skipped, fmt.Sprintf("%s: %s (will retry)", itemName(it), ErrorMessage(err)))
+			continue
+		default:
+			res.Skipped = append(res.Skipped, fmt.Sprintf("%s: %s", itemName(it), ErrorMessage(err)))
+		}
+		if err := f.Store.MarkSeen(ctx, res.Feed.GuildID, f.Service.now(), it.Keys...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ingestItem makes one item's brief: from its page when it links one that
+// reads, else from its own text.
+func (f *Feeds) ingestItem(ctx context.Context, sub FeedSub, it FeedItem) (AddResult, error) {
+	s := f.Service
+	in := AddInput{GuildID: sub.GuildID, UserID: feedUser, Title: it.Title, SourceURL: it.Link, PublishedAt: it.Published}
+	var pageErr error
+	if it.Link != "" && s.Fetch != nil {
+		if err := s.checkRoom(ctx, sub.GuildID); err != nil {
+			return AddResult{}, err
+		}
+		page, err := s.Fetch(ctx, it.Link)
+		if err == nil {
+			in.Text, in.Site, in.Byline, in.ImageURL = page.Text, page.Site, page.Byline, page.Image
+			in.Title = firstNonEmpty(it.Title, page.Title)
+			if page.CanonicalURL != "" {
+				in.SourceURL = page.CanonicalURL
+			}
+			if in.PublishedAt.IsZero() {
+				in.PublishedAt = page.PublishedAt
+			}
+		} else if ErrorCode(err) == EUNAVAILABLE {
+			return AddResult{}, err
+		}
+		pageErr = err
+	}
+	if in.Text == "" {
+		if len([]rune(strings.TrimSpace(it.Content))) < minFeedText {
+			if pageErr != nil {
+				return AddResult{}, pageErr
+			}
+			return AddResult{}, Errorf(EINVALID, "the item has no page to read and too little text of its own")
+		}
+		in.Text = it.Content
+	}
+	return s.Add(ctx, in)
+}
+
+// minFeedText is the least text of its own an item needs to become a brief
+// when its page cannot be read: a one-line teaser is not an article.
+const minFeedText = 280
+
+func itemName(it FeedItem) string {
+	return Truncate(firstNonEmpty(it.Title, it.Link, "an item"), 80)
+}

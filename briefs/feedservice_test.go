@@ -1,0 +1,286 @@
+package briefs_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"briefbot/briefs"
+	"briefbot/briefs/extractive"
+	"briefbot/briefs/feeds"
+	"briefbot/briefs/fetch"
+	"briefbot/store/storetest"
+)
+
+// newsSite is a loopback news site: a home page announcing its feed, the
+// feed (with an ETag), and article pages; what it serves can change while
+// a test runs.
+type newsSite struct {
+	mu       sync.Mutex
+	srv      *httptest.Server
+	items    []string          // RSS <item> elements, newest first
+	pages    map[string]string // path -> article HTML
+	status   map[string]int    // path -> a status to answer instead
+	retry    string            // Retry-After sent with a status
+	etag     string
+	requests map[string]int
+}
+
+func newNewsSite(t *testing.T) *newsSite {
+	s := &newsSite{pages: map[string]string{}, status: map[string]int{}, requests: map[string]int{}}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+func (s *newsSite) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests[r.URL.Path]++
+	if code := s.status[r.URL.Path]; code != 0 {
+		if s.retry != "" {
+			w.Header().Set("Retry-After", s.retry)
+		}
+		w.WriteHeader(code)
+		return
+	}
+	switch r.URL.Path {
+	case "/":
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, `<!DOCTYPE html><html><head><title>Harbour News</title><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head><body><h1>Harbour News</h1><p>Front page.</p></body></html>`)
+	case "/feed.xml":
+		etag := fmt.Sprintf(`"%d"`, len(s.items))
+		if r.Header.Get("If-None-Match") == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Header().Set("ETag", etag)
+		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour News</title><link>%s/</link>%s</channel></rss>`, s.srv.URL, strings.Join(s.items, ""))
+	default:
+		page, ok := s.pages[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, page)
+	}
+}
+
+// story adds an article page and its feed item (newest first) with the
+// given GUID.
+func (s *newsSite) story(guid, slug, title string, day int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	body := fmt.Sprintf("%s was announced on Tuesday by the harbour authority after months of talks with the city council. ", title)
+	body += "Officials said the change would take effect in the spring and cost about 4 million euros. "
+	body += "Residents welcomed the decision at a public meeting on Tuesday evening. "
+	body += "The council will vote on the final budget in January, the mayor's office said."
+	s.pages["/news/"+slug] = fmt.Sprintf(`<!DOCTYPE html><html><head><title>%s</title></head><body><article><h1>%s</h1><p>%s</p><p>%s</p></article></body></html>`, title, title, body, body)
+	item := fmt.Sprintf(`<item><title>%s</title><link>/news/%s</link><guid>%s</guid><pubDate>%s</pubDate><description>Teaser.</description></item>`,
+		title, slug, guid, time.Date(2026, 12, day, 9, 0, 0, 0, time.UTC).Format(time.RFC1123Z))
+	s.items = append([]string{item}, s.items...)
+}
+
+func (s *newsSite) set(f func(s *newsSite)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f(s)
+}
+
+func newFeeds(t *testing.T, now *time.Time) *briefs.Feeds {
+	t.Helper()
+	db := storetest.Open(t)
+	f := fetch.New(fetch.Config{AllowPrivate: true, Timeout: 5 * time.Second})
+	svc := &briefs.Service{Store: db, Summarizer: extractive.New(), Now: func() time.Time { return *now },
+		Fetch: func(ctx context.Context, rawURL string) (briefs.WebPage, error) {
+			p, err := f.Fetch(ctx, rawURL)
+			return briefs.WebPage{URL: p.URL, CanonicalURL: p.CanonicalURL, Title: p.Title, Text: p.Text, Site: p.SiteName}, err
+		}}
+	return &briefs.Feeds{Service: svc, Store: db, Parse: feeds.ParseFeed, Discover: feeds.Discover, MaxFeedsPerGuild: 3,
+		Fetch: func(ctx context.Context, url, etag, lastModified string) (briefs.FeedDocument, error) {
+			d, err := f.FetchFeed(ctx, url, fetch.Conditional{ETag: etag, LastModified: lastModified})
+			return briefs.FeedDocument{URL: d.URL, ContentType: d.ContentType, Body: d.Body, NotModified: d.NotModified,
+				ETag: d.Next.ETag, LastModified: d.Next.LastModified}, err
+		}}
+}
+
+func titlesOf(bs []briefs.Brief) []string {
+	var out []string
+	for _, b := range bs {
+		out = append(out, b.Title)
+	}
+	return out
+}
+
+// Subscribing by the site's address finds its feed and brings in only the
+// backfill; a poll of the unchanged feed costs a 304 and adds nothing; a new
+// story becomes one brief; a GUID the feed rewrites brings nothing back.
+func TestFeedSubscribeAndPoll(t *testing.T) {
+	site := newNewsSite(t)
+	site.story("g1", "ferry", "New ferry line for the harbour", 1)
+	site.story("g2", "market", "Market hall reopens to traders", 2)
+	site.story("g3", "storm", "Storm wall to protect the old town", 3)
+	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	fd := newFeeds(t, &now)
+	ctx := context.Background()
+
+	res, err := fd.Subscribe(ctx, briefs.FeedInput{GuildID: "g", UserID: "admin", URL: site.srv.URL + "/", Backfill: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Feed.URL != site.srv.URL+"/feed.xml" || res.Feed.Title != "Harbour News" || res.Feed.Ingested != 1 {
+		t.Errorf("subscribed to %+v", res.Feed)
+	}
+	if got := titlesOf(res.Added); len(got) != 1 || got[0] != "Storm wall to protect the old town" {
+		t.Errorf("backfill 1 brought %q, want the newest story only", got)
+	}
+
+	now = now.Add(20 * time.Minute)
+	res, err = fd.Poll(ctx, res.Feed)
+	if err != nil || len(res.Added) != 0 || res.Feed.LastOK != now || res.Feed.Failures != 0 {
+		t.Fatalf("unchanged feed: %+v, %v", res, err)
+	}
+	site.story("g4", "bridge", "Bridge repairs start next week", 4)
+	res, err = fd.Poll(ctx, res.Feed)
+	if err != nil || len(res.Added) != 1 || res.Added[0].Title != "Bridge repairs start next week" || res.Feed.Ingested != 2 {
+		t.Fatalf("one new story: %+v, %v", res, err)
+	}
+	site.set(func(s *newsSite) { s.items[0] = strings.Replace(s.items[0], "<guid>g4</guid>", "<guid>g4-rewritten</guid>", 1) })
+	res, err = fd.Poll(ctx, res.Feed)
+	if err != nil || len(res.Added) != 0 {
+		t.Fatalf("a rewritten GUID brought back %q, %v", titlesOf(res.Added), err)
+	}
+	list, err := fd.Store.Feeds(ctx, "g")
+	if err != nil || len(list) != 1 || list[0].Ingested != 2 || list[0].ETag == "" {
+		t.Errorf("stored subscription %+v, %v", list, err)
+	}
+}
+
+// A site that fails is polled later (its Retry-After, else doubling), its
+// items are not lost, and after five failures in a row the feed pauses
+// with the reason.
+func TestFeedFailuresBackOffAndPause(t *testing.T) {
+	site := newNewsSite(t)
+	site.story("g1", "ferry", "New ferry line for the harbour", 1)
+	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	fd := newFeeds(t, &now)
+	ctx := context.Background()
+	res, err := fd.Subscribe(ctx, briefs.FeedInput{GuildID: "g", URL: site.srv.URL + "/feed.xml", Backfill: 0})
+	if err != nil || len(res.Added) != 0 {
+		t.Fatalf("backfill 0: %+v, %v", res, err)
+	}
+	site.story("g2", "market", "Market hall reopens to traders", 2)
+	site.set(func(s *newsSite) { s.status["/feed.xml"], s.retry = http.StatusTooManyRequests, "600" })
+	res, err = fd.Poll(ctx, res.Feed)
+	if err != nil || res.Feed.Failures != 1 || res.Feed.NextPoll != now.Add(10*time.Minute) || res.Feed.Paused {
+		t.Fatalf("429 with Retry-After 600: %+v, %v", res.Feed, err)
+	}
+	site.set(func(s *newsSite) { s.status["/feed.xml"], s.retry = http.StatusBadGateway, "" })
+	for i := 2; i <= 5; i++ {
+		res, err = fd.Poll(ctx, res.Feed)
+		if err != nil || res.Feed.Failures != i {
+			t.Fatalf("failure %d: %+v, %v", i, res.Feed, err)
+		}
+		if want := now.Add(briefs.DefaultFeedInterval << i); i < 5 && res.Feed.NextPoll != want {
+			t.Errorf("failure %d: next poll %s, want %s", i, res.Feed.NextPoll, want)
+		}
+	}
+	if !res.Feed.Paused || !strings.Contains(res.Feed.PauseReason, "5 polls in a row failed") {
+		t.Errorf("after 5 failures: paused %v, %q", res.Feed.Paused, res.Feed.PauseReason)
+	}
+	site.set(func(s *newsSite) { delete(s.status, "/feed.xml") })
+	res, err = fd.Poll(ctx, res.Feed)
+	if err != nil || len(res.Added) != 1 || res.Added[0].Title != "Market hall reopens to traders" || res.Feed.Failures != 0 {
+		t.Fatalf("the story that came during the outage: %+v, %v", res, err)
+	}
+}
+
+// An item whose page refuses briefbot becomes a brief from its own text
+// when it has enough, and is skipped with the reason (for good) when not;
+// a page that is only down is retried next poll.
+func TestFeedItemFallbacks(t *testing.T) {
+	site := newNewsSite(t)
+	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	fd := newFeeds(t, &now)
+	ctx := context.Background()
+	res, err := fd.Subscribe(ctx, briefs.FeedInput{GuildID: "g", URL: site.srv.URL + "/feed.xml", Backfill: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("The harbour authority said the new ferry line would carry 2,000 passengers a day. ", 5)
+	site.set(func(s *newsSite) {
+		s.items = []string{
+			`<item><title>Paywalled but described</title><link>/news/paywall</link><guid>p1</guid><description>` + long + `</description></item>`,
+			`<item><title>Paywalled teaser</title><link>/news/teaser</link><guid>p2</guid><description>Read more inside.</description></item>`,
+			`<item><title>Down for now</title><link>/news/down</link><guid>p3</guid><description>Short.</description></item>`,
+		}
+		s.status["/news/paywall"], s.status["/news/teaser"], s.status["/news/down"] = http.StatusForbidden, http.StatusForbidden, http.StatusServiceUnavailable
+	})
+	res, err = fd.Poll(ctx, res.Feed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := titlesOf(res.Added); len(got) != 1 || got[0] != "Paywalled but described" {
+		t.Errorf("added %q, want the described item only", got)
+	}
+	if len(res.Skipped) != 2 || !strings.Contains(strings.Join(res.Skipped, "\n"), "(will retry)") {
+		t.Errorf("skipped %q", res.Skipped)
+	}
+	// The page that was down is back: the next poll takes that item, and
+	// only it.
+	site.set(func(s *newsSite) {
+		delete(s.status, "/news/down")
+		s.pages["/news/down"] = `<!DOCTYPE html><html><head><title>Down for now</title></head><body><article><h1>Down for now</h1><p>` +
+			strings.ReplaceAll(long, "ferry line", "bridge") + `</p></article></body></html>`
+		s.items = append(s.items, `<item><title>Poke</title><guid>p4</guid><description>x</description></item>`) // a change, so no 304
+	})
+	res, err = fd.Poll(ctx, res.Feed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := titlesOf(res.Added); len(got) != 1 || got[0] != "Down for now" {
+		t.Errorf("second poll added %q, want only the item that was down", got)
+	}
+	// The same story under another link (a syndicated copy) is no new brief.
+	site.set(func(s *newsSite) {
+		s.pages["/news/copy"] = s.pages["/news/down"]
+		s.items = append([]string{`<item><title>Copy</title><link>/news/copy</link><guid>p5</guid></item>`}, s.items...)
+	})
+	res, err = fd.Poll(ctx, res.Feed)
+	if err != nil || len(res.Added) != 0 || !strings.Contains(strings.Join(res.Skipped, "\n"), "Copy: already here") {
+		t.Errorf("a copy of a stored story: added %q, skipped %q, %v", titlesOf(res.Added), res.Skipped, err)
+	}
+}
+
+func TestFeedSubscribeRefusals(t *testing.T) {
+	site := newNewsSite(t)
+	site.set(func(s *newsSite) { s.pages["/plain"] = "<!DOCTYPE html><html><head><title>No feed</title></head><body><p>Nothing here.</p></body></html>" })
+	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	fd := newFeeds(t, &now)
+	ctx := context.Background()
+	for _, c := range []struct {
+		in   briefs.FeedInput
+		code string
+		says string
+	}{
+		{briefs.FeedInput{GuildID: "g", URL: site.srv.URL + "/plain"}, briefs.EINVALID, "announces no feed"},
+		{briefs.FeedInput{GuildID: "g", URL: site.srv.URL + "/feed.xml", Interval: time.Minute}, briefs.EINVALID, "at most every 5m0s"},
+		{briefs.FeedInput{GuildID: "g", URL: site.srv.URL + "/feed.xml", Backfill: 50}, briefs.EINVALID, "at most 10"},
+		{briefs.FeedInput{GuildID: "g", URL: "http://127.0.0.1:1/feed.xml"}, briefs.EUNAVAILABLE, ""},
+	} {
+		_, err := fd.Subscribe(ctx, c.in)
+		if briefs.ErrorCode(err) != c.code || !strings.Contains(briefs.ErrorMessage(err), c.says) {
+			t.Errorf("%+v: %v; want %s saying %q", c.in, err, c.code, c.says)
+		}
+	}
+	if list, _ := fd.Store.Feeds(ctx, "g"); len(list) != 0 {
+		t.Errorf("refused subscriptions were stored: %+v", list)
+	}
+}
