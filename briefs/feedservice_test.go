@@ -152,7 +152,9 @@ func TestFeedSubscribeAndPoll(t *testing.T) {
 	if err != nil || len(res.Added) != 1 || res.Added[0].Title != "Bridge repairs start next week" || res.Feed.Ingested != 2 {
 		t.Fatalf("one new story: %+v, %v", res, err)
 	}
-	site.set(func(s *newsSite) { s.items[0] = strings.Replace(s.items[0], "<guid>g4</guid>", "<guid>g4-rewritten</guid>", 1) })
+	site.set(func(s *newsSite) {
+		s.items[0] = strings.Replace(s.items[0], "<guid>g4</guid>", "<guid>g4-rewritten</guid>", 1)
+	})
 	res, err = fd.Poll(ctx, res.Feed)
 	if err != nil || len(res.Added) != 0 {
 		t.Fatalf("a rewritten GUID brought back %q, %v", titlesOf(res.Added), err)
@@ -261,7 +263,9 @@ func TestFeedItemFallbacks(t *testing.T) {
 
 func TestFeedSubscribeRefusals(t *testing.T) {
 	site := newNewsSite(t)
-	site.set(func(s *newsSite) { s.pages["/plain"] = "<!DOCTYPE html><html><head><title>No feed</title></head><body><p>Nothing here.</p></body></html>" })
+	site.set(func(s *newsSite) {
+		s.pages["/plain"] = "<!DOCTYPE html><html><head><title>No feed</title></head><body><p>Nothing here.</p></body></html>"
+	})
 	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
 	fd := newFeeds(t, &now)
 	ctx := context.Background()
