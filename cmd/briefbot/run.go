@@ -35,6 +35,7 @@ func subcommands() map[string]subcommand {
 		"eval":      {"score the summarizer with ROUGE against reference summaries", cmdEval},
 		"extract":   {"extract the article from a saved web page, as adding by link does", cmdExtract},
 		"version":   {"print the version of this build (also --version)", cmdVersion},
+		"feed":      {"follow news feeds: feed add|list|remove|poll", cmdFeed},
 	}
 }
 
