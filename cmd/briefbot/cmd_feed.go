@@ -21,12 +21,7 @@ const maxFeedsPerGuild = 20
 // fetched under the same rules as links (FETCH_TIMEOUT, FETCH_MAX_BYTES,
 // public addresses only).
 func newFeeds(env *environment, svc *briefs.Service, db *store.DB) *briefs.Feeds {
-	f := fetch.New(fetch.Config{
-		Timeout:      env.cfg.FetchTimeout,
-		MaxBytes:     env.cfg.FetchMaxBytes,
-		AllowPrivate: env.cfg.FetchAllowPrivate,
-		UserAgent:    userAgent,
-	})
+	f := newFetcher(env.cfg)
 	return &briefs.Feeds{
 		Service: svc, Store: db, Parse: feeds.ParseFeed, Discover: feeds.Discover, MaxFeedsPerGuild: maxFeedsPerGuild,
 		Fetch: func(ctx context.Context, url, etag, lastModified string) (briefs.FeedDocument, error) {

@@ -77,12 +77,7 @@ const fetchSlotWait = 5 * time.Second
 // newPageFetcher adapts the SSRF-safe fetcher to the service, with at most
 // FETCH_CONCURRENCY fetches (download and extraction) at a time.
 func newPageFetcher(cfg Config) briefs.PageFetcher {
-	f := fetch.New(fetch.Config{
-		Timeout:      cfg.FetchTimeout,
-		MaxBytes:     cfg.FetchMaxBytes,
-		AllowPrivate: cfg.FetchAllowPrivate,
-		UserAgent:    userAgent,
-	})
+	f := newFetcher(cfg)
 	return briefs.LimitFetches(func(ctx context.Context, rawURL string) (briefs.WebPage, error) {
 		p, err := f.Fetch(ctx, rawURL)
 		if err != nil {
@@ -90,6 +85,17 @@ func newPageFetcher(cfg Config) briefs.PageFetcher {
 		}
 		return webPage(p), nil
 	}, cfg.FetchConcurrency, fetchSlotWait)
+}
+
+// newFetcher is the SSRF-safe fetcher with the FETCH_* settings, for links
+// and feeds alike.
+func newFetcher(cfg Config) *fetch.Fetcher {
+	return fetch.New(fetch.Config{
+		Timeout:      cfg.FetchTimeout,
+		MaxBytes:     cfg.FetchMaxBytes,
+		AllowPrivate: cfg.FetchAllowPrivate,
+		UserAgent:    userAgent,
+	})
 }
 
 // extractSavedPage reads HTML handed over as text (a saved page, pasted markup)
