@@ -81,11 +81,22 @@ type FeedParser func(doc []byte, url string) (ParsedFeed, error)
 // FeedDiscoverer lists the feeds an HTML page announces.
 type FeedDiscoverer func(page []byte, url string) []string
 
-// FeedStore keeps subscriptions and the item keys taken from them.
+// FeedRef names a subscription: its guild and its feed URL.
+type FeedRef struct {
+	GuildID string
+	URL     string
+}
+
+// FeedStore keeps subscriptions and the item keys taken from them, and
+// hands each due feed's poll to one instance at a time.
 type FeedStore interface {
 	PutFeed(ctx context.Context, f FeedSub, most int) error
 	Feeds(ctx context.Context, guildID string) ([]FeedSub, error)
+	Feed(ctx context.Context, guildID, url string) (FeedSub, error)
 	RemoveFeed(ctx context.Context, guildID, url string) error
+	DueFeeds(ctx context.Context, now time.Time, limit int) ([]FeedRef, error)
+	LeaseFeed(ctx context.Context, guildID, url string, ttl time.Duration) (token string, err error)
+	ReleaseFeed(ctx context.Context, guildID, url, token string) error
 	Unseen(ctx context.Context, guildID string, items [][]string) ([]bool, error)
 	MarkSeen(ctx context.Context, guildID string, at time.Time, keys ...string) error
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -30,6 +32,10 @@ type Feeds struct {
 	// ItemsPerPoll bounds the items one poll ingests; 0 means
 	// DefaultItemsPerPoll.
 	ItemsPerPoll int
+	// Jitter, given a feed's interval, is a random extra wait before its
+	// next poll, so that feeds added together do not all fall due together;
+	// nil adds none.
+	Jitter func(interval time.Duration) time.Duration
 }
 
 // FeedInput is a subscription as an admin asks for it.
@@ -154,6 +160,9 @@ func (f *Feeds) Poll(ctx context.Context, sub FeedSub) (PollResult, error) {
 	}
 	res.Feed.LastOK, res.Feed.LastError, res.Feed.Failures = now, "", 0
 	res.Feed.NextPoll = now.Add(sub.Interval)
+	if f.Jitter != nil {
+		res.Feed.NextPoll = res.Feed.NextPoll.Add(f.Jitter(sub.Interval))
+	}
 	if !doc.NotModified {
 		res.Feed.ETag, res.Feed.LastModified = doc.ETag, doc.LastModified
 		if parsed.Title != "" {
@@ -288,4 +297,69 @@ const minFeedText = 280
 
 func itemName(it FeedItem) string {
 	return Truncate(firstNonEmpty(it.Title, it.Link, "an item"), 80)
+}
+
+// feedLease bounds how long one instance holds a feed's poll: a poll
+// fetches the feed and up to ItemsPerPoll pages, each within the fetch
+// timeout; a dead instance's lease runs out and another polls the feed.
+const feedLease = 10 * time.Minute
+
+// PollDue polls, with at most workers at a time, up to limit subscriptions
+// of any guild whose next poll has come, each under a lease so that every
+// instance may call it and a feed is still polled by one at a time. A feed
+// another instance just polled (its next poll moved on) is left alone. It
+// returns how many feeds it polled. Errors: the store's, when it cannot list
+// the due feeds; a failing feed or store during one feed's poll is counted
+// in that feed's status, not returned.
+func (f *Feeds) PollDue(ctx context.Context, limit, workers int) (int, error) {
+	refs, err := f.Store.DueFeeds(ctx, f.Service.now(), limit)
+	if err != nil {
+		return 0, fmt.Errorf("poll due feeds: %w", err)
+	}
+	work := make(chan FeedRef)
+	var polled atomic.Int32
+	var wg sync.WaitGroup
+	for range max(workers, 1) {
+		wg.Go(func() {
+			for ref := range work {
+				if f.pollLeased(ctx, ref) {
+					polled.Add(1)
+				}
+			}
+		})
+	}
+	for _, ref := range refs {
+		work <- ref
+	}
+	close(work)
+	wg.Wait()
+	return int(polled.Load()), nil
+}
+
+// pollLeased polls one due feed if this instance gets its lease and it is
+// still due; it reports whether it polled.
+func (f *Feeds) pollLeased(ctx context.Context, ref FeedRef) bool {
+	_, polled, err := f.PollFeed(ctx, ref, false)
+	return polled && err == nil
+}
+
+// PollFeed polls one subscription under its lease: not when another
+// instance holds it, nor when the feed is paused, nor (unless evenIfNotDue)
+// before its next poll. It reports whether it polled. Errors: ENOTFOUND,
+// and those of Poll.
+func (f *Feeds) PollFeed(ctx context.Context, ref FeedRef, evenIfNotDue bool) (PollResult, bool, error) {
+	token, err := f.Store.LeaseFeed(ctx, ref.GuildID, ref.URL, feedLease)
+	if err != nil || token == "" {
+		return PollResult{}, false, err
+	}
+	defer f.Store.ReleaseFeed(context.WithoutCancel(ctx), ref.GuildID, ref.URL, token)
+	sub, err := f.Store.Feed(ctx, ref.GuildID, ref.URL)
+	if err != nil {
+		return PollResult{}, false, err
+	}
+	if sub.Paused || (!evenIfNotDue && f.Service.now().Before(sub.NextPoll)) {
+		return PollResult{Feed: sub}, false, nil
+	}
+	res, err := f.Poll(ctx, sub)
+	return res, true, err
 }

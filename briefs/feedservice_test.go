@@ -14,6 +14,7 @@ import (
 	"briefbot/briefs/extractive"
 	"briefbot/briefs/feeds"
 	"briefbot/briefs/fetch"
+	"briefbot/store"
 	"briefbot/store/storetest"
 )
 
@@ -96,7 +97,12 @@ func (s *newsSite) set(f func(s *newsSite)) {
 
 func newFeeds(t *testing.T, now *time.Time) *briefs.Feeds {
 	t.Helper()
-	db := storetest.Open(t)
+	return newFeedsOn(t, storetest.Open(t), now)
+}
+
+// newFeedsOn is one instance's feed poller over a shared store.
+func newFeedsOn(t *testing.T, db *store.DB, now *time.Time) *briefs.Feeds {
+	t.Helper()
 	f := fetch.New(fetch.Config{AllowPrivate: true, Timeout: 5 * time.Second})
 	svc := &briefs.Service{Store: db, Summarizer: extractive.New(), Now: func() time.Time { return *now },
 		Fetch: func(ctx context.Context, rawURL string) (briefs.WebPage, error) {
@@ -286,5 +292,60 @@ func TestFeedSubscribeRefusals(t *testing.T) {
 	}
 	if list, _ := fd.Store.Feeds(ctx, "g"); len(list) != 0 {
 		t.Errorf("refused subscriptions were stored: %+v", list)
+	}
+}
+
+// Three instances poll the due feeds at once: each feed is fetched by one
+// of them, each new story becomes one brief, and feeds not yet due are left
+// alone.
+func TestPollDueOnePollerPerFeed(t *testing.T) {
+	site := newNewsSite(t)
+	site.story("g1", "ferry", "New ferry line for the harbour", 1)
+	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	db := storetest.Open(t)
+	instances := []*briefs.Feeds{newFeedsOn(t, db, &now), newFeedsOn(t, db, &now), newFeedsOn(t, db, &now)}
+	ctx := context.Background()
+	if _, err := instances[0].Subscribe(ctx, briefs.FeedInput{GuildID: "g", URL: site.srv.URL + "/feed.xml", Backfill: 0}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := instances[0].Subscribe(ctx, briefs.FeedInput{GuildID: "h", URL: site.srv.URL + "/feed.xml", Backfill: 0, Interval: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	site.story("g2", "market", "Market hall reopens to traders", 2)
+	site.set(func(s *newsSite) { s.requests = map[string]int{} })
+	now = now.Add(20 * time.Minute) // g's feed is due, h's (hourly) is not
+	var wg sync.WaitGroup
+	polled := make([]int, len(instances))
+	for i, fd := range instances {
+		wg.Go(func() {
+			n, err := fd.PollDue(ctx, 10, 2)
+			if err != nil {
+				t.Error(err)
+			}
+			polled[i] = n
+		})
+	}
+	wg.Wait()
+	total := 0
+	for _, n := range polled {
+		total += n
+	}
+	site.mu.Lock()
+	feedGets := site.requests["/feed.xml"]
+	site.mu.Unlock()
+	if total != 1 || feedGets != 1 {
+		t.Errorf("polls %v (%d), feed fetched %d times; want one poll and one fetch", polled, total, feedGets)
+	}
+	for _, guild := range []string{"g", "h"} {
+		_, n, err := db.Recent(ctx, guild, 0, 10)
+		want := map[string]int{"g": 1, "h": 0}[guild]
+		if err != nil || n != want {
+			t.Errorf("guild %s holds %d articles, %v; want %d", guild, n, err, want)
+		}
+	}
+	// Due again later, the feed is polled again, and nothing is new.
+	now = now.Add(20 * time.Minute)
+	if n, err := instances[1].PollDue(ctx, 10, 2); err != nil || n != 1 {
+		t.Errorf("second round polled %d, %v", n, err)
 	}
 }

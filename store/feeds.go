@@ -7,16 +7,31 @@ package store
 //	g:{G}:feeds       hash: feed URL -> FeedSub JSON
 //	g:{G}:feedseen    sorted set: item key ("guid:…", "url:…", "hash:…") -> when it
 //	                  was first seen (Unix ms); the newest maxSeenKeys are kept
+//	g:{G}:feedlease:{h}  string: the token of the instance polling the feed whose
+//	                  URL hashes to h, PX the lease
+//	feeds:due         sorted set: "guild\x00url" -> the feed's next poll (Unix ms);
+//	                  paused feeds are not in it
+//
+// feeds:due lives in another hash slot than the guild's keys, so it is
+// written after them, not in the same atomic step: a crash in between leaves
+// a feed due at its old time (polled once more, harmlessly) or not listed
+// until it is stored again.
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"briefbot/briefs"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // maxSeenKeys bounds the remembered item keys of one guild: several times
@@ -26,6 +41,14 @@ const maxSeenKeys = 20000
 
 func (k guildKeys) feeds() string    { return k.base + "feeds" }
 func (k guildKeys) feedSeen() string { return k.base + "feedseen" }
+func (k guildKeys) feedLease(url string) string {
+	h := sha256.Sum256([]byte(url))
+	return k.base + "feedlease:" + hex.EncodeToString(h[:12])
+}
+
+func (db *DB) feedsDue() string { return db.prefix + "feeds:due" }
+
+func dueMember(guildID, url string) string { return guildID + "\x00" + url }
 
 // putFeedScript stores FeedSub JSON ARGV[2] under URL ARGV[1] unless the URL
 // is new and the guild follows ARGV[3] (> 0) feeds already. KEYS[1] feeds.
@@ -65,6 +88,89 @@ func (db *DB) PutFeed(ctx context.Context, f briefs.FeedSub, most int) error {
 	if stored == 0 {
 		return fmt.Errorf("put feed: %w", briefs.Errorf(briefs.ETOOLARGE,
 			"This server follows %d feeds, its limit. Remove one with /feed remove before adding another.", most))
+	}
+	if err := db.indexDue(ctx, f); err != nil {
+		return db.fail("put feed", err)
+	}
+	return nil
+}
+
+// indexDue puts f in the due index at its next poll, or out of it while it
+// is paused.
+func (db *DB) indexDue(ctx context.Context, f briefs.FeedSub) error {
+	return db.write(func() (bool, error) {
+		m := dueMember(f.GuildID, f.URL)
+		if f.Paused {
+			return true, db.client.ZRem(ctx, db.feedsDue(), m).Err()
+		}
+		return true, db.client.ZAdd(ctx, db.feedsDue(), redis.Z{Score: float64(f.NextPoll.UnixMilli()), Member: m}).Err()
+	})
+}
+
+// DueFeeds lists, soonest first, at most limit subscriptions (of every
+// guild) whose next poll is at or before now and that are not paused.
+// Errors: EUNAVAILABLE.
+func (db *DB) DueFeeds(ctx context.Context, now time.Time, limit int) ([]briefs.FeedRef, error) {
+	ms, err := db.client.ZRangeByScore(ctx, db.feedsDue(), &redis.ZRangeBy{
+		Min: "-inf", Max: strconv.FormatInt(now.UnixMilli(), 10), Count: int64(max(limit, 0)),
+	}).Result()
+	if err != nil {
+		return nil, db.fail("due feeds", err)
+	}
+	out := make([]briefs.FeedRef, 0, len(ms))
+	for _, m := range ms {
+		if guild, url, ok := strings.Cut(m, "\x00"); ok {
+			out = append(out, briefs.FeedRef{GuildID: guild, URL: url})
+		}
+	}
+	return out, nil
+}
+
+// Feed returns one subscription as stored now. Errors: ENOTFOUND,
+// EUNAVAILABLE.
+func (db *DB) Feed(ctx context.Context, guildID, url string) (briefs.FeedSub, error) {
+	if err := checkGuild(guildID); err != nil {
+		return briefs.FeedSub{}, fmt.Errorf("feed: %w", err)
+	}
+	js, err := db.client.HGet(ctx, db.guild(guildID).feeds(), url).Result()
+	if errors.Is(err, redis.Nil) {
+		return briefs.FeedSub{}, fmt.Errorf("feed: %w", briefs.Errorf(briefs.ENOTFOUND, "This server does not follow %s.", briefs.Truncate(url, 200)))
+	}
+	if err != nil {
+		return briefs.FeedSub{}, db.fail("feed", err)
+	}
+	var f briefs.FeedSub
+	if err := json.Unmarshal([]byte(js), &f); err != nil {
+		return briefs.FeedSub{}, fmt.Errorf("feed: decode %q: %w", url, err)
+	}
+	return f, nil
+}
+
+// LeaseFeed gives the caller the feed's poll for ttl when no other instance
+// holds it, and returns the token to release it with; "" when another holds
+// it. Errors: EUNAVAILABLE.
+func (db *DB) LeaseFeed(ctx context.Context, guildID, url string, ttl time.Duration) (string, error) {
+	if err := checkGuild(guildID); err != nil {
+		return "", fmt.Errorf("lease feed: %w", err)
+	}
+	token := randomToken(16)
+	ok, err := db.client.SetNX(ctx, db.guild(guildID).feedLease(url), token, ttl).Result()
+	if err != nil {
+		return "", db.fail("lease feed", err)
+	}
+	if !ok {
+		return "", nil
+	}
+	return token, nil
+}
+
+// ReleaseFeed ends the caller's lease (token from LeaseFeed); a lease that
+// ran out and was taken by another instance is left alone. Errors:
+// EUNAVAILABLE.
+func (db *DB) ReleaseFeed(ctx context.Context, guildID, url, token string) error {
+	err := releaseScript.Run(ctx, db.client, []string{db.guild(guildID).feedLease(url)}, token).Err()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return db.fail("release feed", err)
 	}
 	return nil
 }
@@ -109,6 +215,9 @@ func (db *DB) RemoveFeed(ctx context.Context, guildID, url string) error {
 	}
 	if n == 0 {
 		return fmt.Errorf("remove feed: %w", briefs.Errorf(briefs.ENOTFOUND, "This server does not follow %s.", briefs.Truncate(url, 200)))
+	}
+	if err := db.client.ZRem(ctx, db.feedsDue(), dueMember(guildID, url)).Err(); err != nil {
+		return db.fail("remove feed", err)
 	}
 	return nil
 }

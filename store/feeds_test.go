@@ -127,3 +127,63 @@ func TestSeenItems(t *testing.T) {
 		}
 	})
 }
+
+// The due index lists feeds of every guild whose next poll has come,
+// soonest first, without paused or removed ones; a lease is one instance's
+// at a time and only its holder releases it.
+func TestDueFeedsAndLeases(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.DB) {
+		db := open(t)
+		ctx := context.Background()
+		t0 := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+		put := func(guild, url string, next time.Duration, paused bool) {
+			f := feedSub(guild, url)
+			f.NextPoll, f.Paused = t0.Add(next), paused
+			if err := db.PutFeed(ctx, f, 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		put("g1", "https://a.example/feed", 2*time.Minute, false)
+		put("g2", "https://b.example/feed", time.Minute, false)
+		put("g1", "https://c.example/feed", time.Hour, false)
+		put("g2", "https://d.example/feed", 0, true)
+		put("g1", "https://e.example/feed", 0, false)
+		if err := db.RemoveFeed(ctx, "g1", "https://e.example/feed"); err != nil {
+			t.Fatal(err)
+		}
+		due, err := db.DueFeeds(ctx, t0.Add(5*time.Minute), 10)
+		want := []briefs.FeedRef{{GuildID: "g2", URL: "https://b.example/feed"}, {GuildID: "g1", URL: "https://a.example/feed"}}
+		if err != nil || !reflect.DeepEqual(due, want) {
+			t.Errorf("DueFeeds = %+v, %v; want %+v", due, err, want)
+		}
+		if due, _ := db.DueFeeds(ctx, t0.Add(5*time.Minute), 1); len(due) != 1 {
+			t.Errorf("limit 1 gave %d", len(due))
+		}
+
+		tok, err := db.LeaseFeed(ctx, "g1", "https://a.example/feed", time.Minute)
+		if err != nil || tok == "" {
+			t.Fatalf("first lease: %q, %v", tok, err)
+		}
+		if other, err := db.LeaseFeed(ctx, "g1", "https://a.example/feed", time.Minute); err != nil || other != "" {
+			t.Errorf("second lease while held: %q, %v", other, err)
+		}
+		if err := db.ReleaseFeed(ctx, "g1", "https://a.example/feed", "not-the-token"); err != nil {
+			t.Fatal(err)
+		}
+		if other, _ := db.LeaseFeed(ctx, "g1", "https://a.example/feed", time.Minute); other != "" {
+			t.Error("a wrong token released the lease")
+		}
+		if err := db.ReleaseFeed(ctx, "g1", "https://a.example/feed", tok); err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := db.LeaseFeed(ctx, "g1", "https://a.example/feed", time.Minute); again == "" {
+			t.Error("released lease not free")
+		}
+		if f, err := db.Feed(ctx, "g1", "https://c.example/feed"); err != nil || f.URL != "https://c.example/feed" {
+			t.Errorf("Feed = %+v, %v", f, err)
+		}
+		if _, err := db.Feed(ctx, "g1", "https://zz.example/feed"); briefs.ErrorCode(err) != briefs.ENOTFOUND {
+			t.Errorf("unknown feed: %v", err)
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -24,6 +25,7 @@ func newFeeds(env *environment, svc *briefs.Service, db *store.DB) *briefs.Feeds
 	f := newFetcher(env.cfg)
 	return &briefs.Feeds{
 		Service: svc, Store: db, Parse: feeds.ParseFeed, Discover: feeds.Discover, MaxFeedsPerGuild: maxFeedsPerGuild,
+		Jitter: func(d time.Duration) time.Duration { return rand.N(d/10 + 1) }, // up to a tenth of the interval
 		Fetch: func(ctx context.Context, url, etag, lastModified string) (briefs.FeedDocument, error) {
 			d, err := f.FetchFeed(ctx, url, fetch.Conditional{ETag: etag, LastModified: lastModified})
 			return briefs.FeedDocument{URL: d.URL, ContentType: d.ContentType, Body: d.Body, NotModified: d.NotModified,
@@ -148,7 +150,8 @@ func cmdFeedRemove(ctx context.Context, env *environment, args []string) error {
 
 func cmdFeedPoll(ctx context.Context, env *environment, args []string) error {
 	fs := newFlags(env, "feed poll", "[--guild G] [--all]",
-		"Fetches the feeds that are due (their interval has passed; paused ones never) and briefs their new stories.")
+		"Fetches the feeds that are due (their interval has passed; paused ones never, nor one a running\n"+
+			"bot is polling) and briefs their new stories.")
 	guild := fs.String("guild", defaultGuild, "guild (Discord server id)")
 	all := fs.Bool("all", false, "poll every feed that is not paused, due or not")
 	if err := parseFlags(fs, args); err != nil {
@@ -163,17 +166,17 @@ func cmdFeedPoll(ctx context.Context, env *environment, args []string) error {
 		if err != nil {
 			return err
 		}
-		now := time.Now()
 		polled := 0
 		for _, s := range subs {
-			if s.Paused || (!*all && now.Before(s.NextPoll)) {
-				continue
-			}
-			polled++
-			res, err := fd.Poll(ctx, s)
+			// Under the feed's lease, as the pollers of running bots take it.
+			res, ok, err := fd.PollFeed(ctx, briefs.FeedRef{GuildID: s.GuildID, URL: s.URL}, *all)
 			if err != nil {
 				return err
 			}
+			if !ok {
+				continue
+			}
+			polled++
 			fmt.Fprintf(env.stdout, "%s: %s\n", s.URL, feedStatus(res.Feed))
 			printPoll(env.stdout, res)
 		}
@@ -189,5 +192,36 @@ func printPoll(w io.Writer, res briefs.PollResult) {
 	}
 	for _, s := range res.Skipped {
 		fmt.Fprintf(w, "  - %s\n", s)
+	}
+}
+
+// Feed polling inside `run` and `console`.
+const (
+	feedPollEvery   = 30 * time.Second // how often the due feeds are looked for
+	feedPollBatch   = 100              // due feeds taken in one look
+	feedPollWorkers = 4                // feeds polled at once by this process
+)
+
+// feedPoller polls the due feeds of every server at start and then every
+// feedPollEvery until ctx ends. Every instance runs one; a lease per feed
+// keeps each feed to one poller at a time.
+func feedPoller(env *environment, fd *briefs.Feeds) func(context.Context) error {
+	return func(ctx context.Context) error {
+		t := time.NewTicker(feedPollEvery)
+		defer t.Stop()
+		for {
+			n, err := fd.PollDue(ctx, feedPollBatch, feedPollWorkers)
+			switch {
+			case err != nil && ctx.Err() == nil:
+				env.log.Warn("polling feeds failed; will try again", "err", err)
+			case n > 0:
+				env.log.Info("polled feeds", "count", n)
+			}
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-t.C:
+			}
+		}
 	}
 }

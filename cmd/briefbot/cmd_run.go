@@ -130,7 +130,7 @@ func buildServices(env *environment, svc *briefs.Service, db *store.DB, m *metri
 		ShardCount: env.cfg.ShardCount,
 		Observer:   m,
 	}
-	services := []func(context.Context) error{g.Run, sched.Run, retentionSweeper(env, db, time.Now)}
+	services := []func(context.Context) error{g.Run, sched.Run, retentionSweeper(env, db, time.Now), feedPoller(env, newFeeds(env, svc, db))}
 	if interactionsL == nil {
 		return g, services, nil
 	}

@@ -189,8 +189,9 @@ func cmdConsole(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	return withService(ctx, env, func(svc *briefs.Service, db *store.DB) error {
-		// Digests scheduled here are printed to the console while it runs,
-		// and old articles are removed (ARTICLE_RETENTION) as by run.
+		// Digests scheduled here are printed to the console while it runs;
+		// old articles are removed (ARTICLE_RETENTION) and feeds polled as
+		// by run.
 		sched, err := newScheduler(env, db, svc, &bot.TextPoster{W: env.stdout}, nil)
 		if err != nil {
 			return err
@@ -198,7 +199,9 @@ func cmdConsole(ctx context.Context, env *environment, args []string) error {
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		schedDone := make(chan error, 1)
-		go func() { schedDone <- runAll(ctx, sched.Run, retentionSweeper(env, db, time.Now)) }()
+		go func() {
+			schedDone <- runAll(ctx, sched.Run, retentionSweeper(env, db, time.Now), feedPoller(env, newFeeds(env, svc, db)))
+		}()
 		defer func() { cancel(); <-schedDone }()
 		c := &bot.Console{Router: newRouter(env, svc, sched), GuildID: *guild, ChannelID: "console", UserID: "console"}
 		if isTerminal(env.stdin) {
