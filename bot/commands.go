@@ -135,5 +135,6 @@ func (r *Router) commandTable() []command {
 			handle: map[string]Handler{"schedule": r.handleDigestSchedule, "off": r.handleDigestOff,
 				"now": r.handleDigestNow, "list": r.handleDigestList},
 		},
+		r.feedCommand(&adminPerms, &noDM),
 	}
 }

@@ -37,8 +37,10 @@ type Router struct {
 	order    []string
 	// components routes button and modal ids by their prefix (before ':').
 	components map[string]Handler
-	// digests serves /digest; nil until SetDigests (digest.go).
+	// digests serves /digest; nil until SetDigests (digest_commands.go).
 	digests Digests
+	// feeds serves /feed; nil until SetFeeds (feed_commands.go).
+	feeds Feeds
 }
 
 // NewRouter builds the router over a Briefs service.

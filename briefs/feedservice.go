@@ -363,3 +363,32 @@ func (f *Feeds) PollFeed(ctx context.Context, ref FeedRef, evenIfNotDue bool) (P
 	res, err := f.Poll(ctx, sub)
 	return res, true, err
 }
+
+// List is the guild's subscriptions by URL. Errors: EUNAVAILABLE.
+func (f *Feeds) List(ctx context.Context, guildID string) ([]FeedSub, error) {
+	return f.Store.Feeds(ctx, guildID)
+}
+
+// Unsubscribe stops following a feed; its briefs stay. Errors: ENOTFOUND,
+// EUNAVAILABLE.
+func (f *Feeds) Unsubscribe(ctx context.Context, guildID, url string) error {
+	return f.Store.RemoveFeed(ctx, guildID, strings.TrimSpace(url))
+}
+
+// SetPaused pauses a feed, or resumes it: a resumed feed starts afresh
+// (its failures forgotten) and is polled at the next round. Errors:
+// ENOTFOUND, EUNAVAILABLE.
+func (f *Feeds) SetPaused(ctx context.Context, guildID, url string, paused bool) (FeedSub, error) {
+	sub, err := f.Store.Feed(ctx, guildID, strings.TrimSpace(url))
+	if err != nil {
+		return FeedSub{}, err
+	}
+	sub.Paused = paused
+	if paused {
+		sub.PauseReason = "paused by an admin"
+	} else {
+		sub.PauseReason, sub.Failures, sub.LastError = "", 0, ""
+		sub.NextPoll = f.Service.now()
+	}
+	return sub, f.Store.PutFeed(ctx, sub, 0)
+}

@@ -119,7 +119,8 @@ func buildServices(env *environment, svc *briefs.Service, db *store.DB, m *metri
 	if err != nil {
 		return nil, nil, err
 	}
-	router := newRouter(env, svc, sched)
+	fd := newFeeds(env, svc, db)
+	router := newRouter(env, svc, sched, fd)
 	g := &bot.Gateway{
 		Token:      env.cfg.DiscordToken,
 		APIURL:     env.cfg.DiscordAPIURL,
@@ -130,7 +131,7 @@ func buildServices(env *environment, svc *briefs.Service, db *store.DB, m *metri
 		ShardCount: env.cfg.ShardCount,
 		Observer:   m,
 	}
-	services := []func(context.Context) error{g.Run, sched.Run, retentionSweeper(env, db, time.Now), feedPoller(env, newFeeds(env, svc, db))}
+	services := []func(context.Context) error{g.Run, sched.Run, retentionSweeper(env, db, time.Now), feedPoller(env, fd)}
 	if interactionsL == nil {
 		return g, services, nil
 	}

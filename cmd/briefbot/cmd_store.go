@@ -196,14 +196,15 @@ func cmdConsole(ctx context.Context, env *environment, args []string) error {
 		if err != nil {
 			return err
 		}
+		fd := newFeeds(env, svc, db)
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		schedDone := make(chan error, 1)
 		go func() {
-			schedDone <- runAll(ctx, sched.Run, retentionSweeper(env, db, time.Now), feedPoller(env, newFeeds(env, svc, db)))
+			schedDone <- runAll(ctx, sched.Run, retentionSweeper(env, db, time.Now), feedPoller(env, fd))
 		}()
 		defer func() { cancel(); <-schedDone }()
-		c := &bot.Console{Router: newRouter(env, svc, sched), GuildID: *guild, ChannelID: "console", UserID: "console"}
+		c := &bot.Console{Router: newRouter(env, svc, sched, fd), GuildID: *guild, ChannelID: "console", UserID: "console"}
 		if isTerminal(env.stdin) {
 			c.Prompt = "briefbot> "
 			fmt.Fprintln(env.stdout, "briefbot console: type /help for commands, /quit to leave.")

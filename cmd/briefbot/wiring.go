@@ -118,10 +118,13 @@ func webPage(p fetch.Page) briefs.WebPage {
 
 // newRouter builds the interaction router over the service, with digests
 // served by sched when it is not nil.
-func newRouter(env *environment, svc *briefs.Service, sched *bot.Scheduler) *bot.Router {
+func newRouter(env *environment, svc *briefs.Service, sched *bot.Scheduler, fd *briefs.Feeds) *bot.Router {
 	r := bot.NewRouter(svc, env.log)
 	if sched != nil {
 		r.SetDigests(sched)
+	}
+	if fd != nil {
+		r.SetFeeds(fd)
 	}
 	return r
 }
