@@ -2,9 +2,11 @@ package briefs_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -55,7 +57,7 @@ func (s *newsSite) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		fmt.Fprint(w, `<!DOCTYPE html><html><head><title>Harbour News</title><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head><body><h1>Harbour News</h1><p>Front page.</p></body></html>`)
 	case "/feed.xml":
-		etag := fmt.Sprintf(`"%d"`, len(s.items))
+		etag := fmt.Sprintf(`"%x"`, sha256.Sum256([]byte(strings.Join(s.items, "")))) // changes with any item
 		if r.Header.Get("If-None-Match") == etag {
 			w.WriteHeader(http.StatusNotModified)
 			return
@@ -161,9 +163,21 @@ func TestFeedSubscribeAndPoll(t *testing.T) {
 	site.set(func(s *newsSite) {
 		s.items[0] = strings.Replace(s.items[0], "<guid>g4</guid>", "<guid>g4-rewritten</guid>", 1)
 	})
+	etag := res.Feed.ETag
 	res, err = fd.Poll(ctx, res.Feed)
-	if err != nil || len(res.Added) != 0 {
-		t.Fatalf("a rewritten GUID brought back %q, %v", titlesOf(res.Added), err)
+	if err != nil || len(res.Added) != 0 || res.Feed.ETag == etag {
+		t.Fatalf("a rewritten GUID (a changed feed, etag %s -> %s) brought back %q, %v", etag, res.Feed.ETag, titlesOf(res.Added), err)
+	}
+	// A feed that re-dates every item on every fetch repeats nothing.
+	site.set(func(s *newsSite) {
+		for i := range s.items {
+			s.items[i] = regexp.MustCompile(`<pubDate>[^<]*</pubDate>`).ReplaceAllString(s.items[i], "<pubDate>Sat, 05 Dec 2026 23:59:00 +0000</pubDate>")
+		}
+	})
+	etag = res.Feed.ETag
+	res, err = fd.Poll(ctx, res.Feed)
+	if err != nil || len(res.Added) != 0 || res.Feed.ETag == etag {
+		t.Fatalf("re-dated items (a changed feed) came back: %q, %v", titlesOf(res.Added), err)
 	}
 	list, err := fd.Store.Feeds(ctx, "g")
 	if err != nil || len(list) != 1 || list[0].Ingested != 2 || list[0].ETag == "" {
