@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	neturl "net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -36,6 +37,38 @@ type Feeds struct {
 	// next poll, so that feeds added together do not all fall due together;
 	// nil adds none.
 	Jitter func(interval time.Duration) time.Duration
+
+	hostsMu sync.Mutex
+	hosts   map[string]chan struct{} // per host, the polls in flight (at most PerHost)
+}
+
+// PerHost is how many feeds of one host this process polls at once: a site
+// with many feeds (one per section) is not hit by every worker together.
+const PerHost = 2
+
+// hostSlot waits for one of the PerHost slots of url's host and returns
+// the function that frees it; false when ctx ended first.
+func (f *Feeds) hostSlot(ctx context.Context, url string) (func(), bool) {
+	host := url
+	if u, err := neturl.Parse(url); err == nil && u.Host != "" {
+		host = strings.ToLower(u.Host)
+	}
+	f.hostsMu.Lock()
+	if f.hosts == nil {
+		f.hosts = map[string]chan struct{}{}
+	}
+	slots, ok := f.hosts[host]
+	if !ok {
+		slots = make(chan struct{}, PerHost)
+		f.hosts[host] = slots
+	}
+	f.hostsMu.Unlock()
+	select {
+	case slots <- struct{}{}:
+		return func() { <-slots }, true
+	case <-ctx.Done():
+		return nil, false
+	}
 }
 
 // FeedInput is a subscription as an admin asks for it.
@@ -339,6 +372,11 @@ func (f *Feeds) PollDue(ctx context.Context, limit, workers int) (int, error) {
 // pollLeased polls one due feed if this instance gets its lease and it is
 // still due; it reports whether it polled.
 func (f *Feeds) pollLeased(ctx context.Context, ref FeedRef) bool {
+	release, ok := f.hostSlot(ctx, ref.URL)
+	if !ok {
+		return false
+	}
+	defer release()
 	_, polled, err := f.PollFeed(ctx, ref, false)
 	return polled && err == nil
 }

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -361,5 +362,38 @@ func TestPollDueOnePollerPerFeed(t *testing.T) {
 	now = now.Add(20 * time.Minute)
 	if n, err := instances[1].PollDue(ctx, 10, 2); err != nil || n != 1 {
 		t.Errorf("second round polled %d, %v", n, err)
+	}
+}
+
+// However many workers poll, at most PerHost feeds of one host are fetched
+// at once.
+func TestPollDueBoundsRequestsPerHost(t *testing.T) {
+	var inFlight, peak atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		time.Sleep(20 * time.Millisecond) // a slow site: holds the request open (load, not synchronisation)
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Section %s</title></channel></rss>`, r.URL.Path)
+	}))
+	t.Cleanup(srv.Close)
+	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	fd := newFeeds(t, &now)
+	ctx := context.Background()
+	for i := range 6 {
+		if _, err := fd.Subscribe(ctx, briefs.FeedInput{GuildID: fmt.Sprintf("g%d", i), URL: fmt.Sprintf("%s/section/%d", srv.URL, i), Backfill: 0}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	peak.Store(0)
+	now = now.Add(time.Hour)
+	n, err := fd.PollDue(ctx, 10, 6)
+	if err != nil || n != 6 {
+		t.Fatalf("polled %d, %v; want 6", n, err)
+	}
+	if p := peak.Load(); p > briefs.PerHost || p < 1 {
+		t.Errorf("%d requests at once to one host; want at most %d", p, briefs.PerHost)
 	}
 }
