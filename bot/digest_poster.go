@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"briefbot/briefs"
 	"context"
 	"crypto/sha256"
 	"encoding/base32"
@@ -126,4 +127,17 @@ func (p *TextPoster) ChannelMessageSendComplex(channelID string, m *discordgo.Me
 	text := ResponseText(&discordgo.InteractionResponse{Data: &discordgo.InteractionResponseData{Content: m.Content, Embeds: m.Embeds}})
 	fmt.Fprintf(p.W, "\n[digest to channel %s]\n%s\n", channelID, text)
 	return &discordgo.Message{ID: fmt.Sprintf("text-%d", p.n), ChannelID: channelID}, nil
+}
+
+// Notify posts a notice to a channel (a feed that paused, say) once,
+// however often it is called for the same key: it goes through the same
+// nonce posting as digests, with the nonce made from key, paced with the
+// digests, mentions off.
+func (s *Scheduler) Notify(ctx context.Context, guildID, channelID, key, text string) error {
+	if err := s.pace(ctx); err != nil {
+		return err
+	}
+	msg := &discordgo.MessageSend{Content: briefs.Truncate(text, maxContent), AllowedMentions: noMentionsAllowed()}
+	_, err := s.send(ctx, channelID, digestNonce(guildID, channelID, "notice:"+key), msg)
+	return err
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -376,5 +377,37 @@ func TestEmptySlotMarkerIsShortLived(t *testing.T) {
 	empty, posted := rec.ttls[""], rec.ttls[ev.MessageID]
 	if posted != bot.DefaultMarkerTTL || empty <= 0 || empty > 3*time.Hour {
 		t.Errorf("marker lifetimes: empty %v, posted %v; want a few hours and %v", empty, posted, bot.DefaultMarkerTTL)
+	}
+}
+
+// A notice reaches its channel once, however often it is sent for the same
+// key, and pings nobody.
+func TestNotifyOnce(t *testing.T) {
+	r := newDigestRig(t, 1)
+	s := r.scheduler("A", r.dbs[0])
+	ctx := context.Background()
+	for range 3 {
+		if err := s.Notify(ctx, dgGuild, "c9", "feed-paused-1", "⏸ @everyone the feed is paused"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	msgs := r.fake.Messages("c9")
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages for one notice; want 1", len(msgs))
+	}
+	var body struct {
+		Content         string `json:"content"`
+		AllowedMentions *struct {
+			Parse []string `json:"parse"`
+		} `json:"allowed_mentions"`
+	}
+	if err := json.Unmarshal(msgs[0].Body, &body); err != nil {
+		t.Fatal(err)
+	}
+	if body.AllowedMentions == nil || len(body.AllowedMentions.Parse) != 0 || !strings.Contains(body.Content, "paused") {
+		t.Errorf("notice body %s", msgs[0].Body)
+	}
+	if err := s.Notify(ctx, dgGuild, "c9", "feed-paused-2", "paused again"); err != nil || len(r.fake.Messages("c9")) != 2 {
+		t.Errorf("a second notice (another key): %v, %d messages", err, len(r.fake.Messages("c9")))
 	}
 }

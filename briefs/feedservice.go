@@ -38,6 +38,10 @@ type Feeds struct {
 	// nil adds none.
 	Jitter func(interval time.Duration) time.Duration
 
+	// OnPause is told, once, of a feed the poller has just paused after
+	// repeated failures, so that its channel can hear of it; nil: nobody is.
+	OnPause func(ctx context.Context, sub FeedSub)
+
 	hostsMu sync.Mutex
 	hosts   map[string]chan struct{} // per host, the polls in flight (at most PerHost)
 }
@@ -189,7 +193,15 @@ func (f *Feeds) Poll(ctx context.Context, sub FeedSub) (PollResult, error) {
 	}
 	if err != nil {
 		f.failed(&res.Feed, now, err)
-		return res, f.Store.PutFeed(ctx, res.Feed, 0)
+		if err := f.Store.PutFeed(ctx, res.Feed, 0); err != nil {
+			return res, err
+		}
+		if res.Feed.Paused && !sub.Paused && f.OnPause != nil {
+			// After the pause is stored: the feed is polled no more, so
+			// this is the only time it is told.
+			f.OnPause(ctx, res.Feed)
+		}
+		return res, nil
 	}
 	res.Feed.LastOK, res.Feed.LastError, res.Feed.Failures = now, "", 0
 	res.Feed.NextPoll = now.Add(sub.Interval)

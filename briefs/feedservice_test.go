@@ -194,6 +194,8 @@ func TestFeedFailuresBackOffAndPause(t *testing.T) {
 	site.story("g1", "ferry", "New ferry line for the harbour", 1)
 	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
 	fd := newFeeds(t, &now)
+	var notices []briefs.FeedSub
+	fd.OnPause = func(_ context.Context, sub briefs.FeedSub) { notices = append(notices, sub) }
 	ctx := context.Background()
 	res, err := fd.Subscribe(ctx, briefs.FeedInput{GuildID: "g", URL: site.srv.URL + "/feed.xml", Backfill: 0})
 	if err != nil || len(res.Added) != 0 {
@@ -217,6 +219,12 @@ func TestFeedFailuresBackOffAndPause(t *testing.T) {
 	}
 	if !res.Feed.Paused || !strings.Contains(res.Feed.PauseReason, "5 polls in a row failed") {
 		t.Errorf("after 5 failures: paused %v, %q", res.Feed.Paused, res.Feed.PauseReason)
+	}
+	if len(notices) != 1 || notices[0].URL != res.Feed.URL || !notices[0].Paused {
+		t.Errorf("pause notices: %+v; want one, for the paused feed", notices)
+	}
+	if due, _ := fd.Store.DueFeeds(ctx, now.Add(48*time.Hour), 10); len(due) != 0 {
+		t.Errorf("a paused feed is still due: %+v", due)
 	}
 	site.set(func(s *newsSite) { delete(s.status, "/feed.xml") })
 	res, err = fd.Poll(ctx, res.Feed)

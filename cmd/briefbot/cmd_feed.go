@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"briefbot/bot"
 	"briefbot/briefs"
 	"briefbot/briefs/feeds"
 	"briefbot/briefs/fetch"
@@ -222,6 +223,23 @@ func feedPoller(env *environment, fd *briefs.Feeds) func(context.Context) error 
 				return nil
 			case <-t.C:
 			}
+		}
+	}
+}
+
+// feedPauseNotice tells a feed's channel, once, that the poller paused it
+// and how an admin resumes it.
+func feedPauseNotice(env *environment, sched *bot.Scheduler) func(context.Context, briefs.FeedSub) {
+	return func(ctx context.Context, sub briefs.FeedSub) {
+		if sub.ChannelID == "" || sched == nil {
+			return
+		}
+		text := fmt.Sprintf("⏸ The feed **%s** (%s) is paused: %s. An admin can resume it with `/feed resume url:%s`.",
+			briefs.Truncate(cmp.Or(sub.Title, "untitled"), 100), sub.URL, sub.PauseReason, sub.URL)
+		// One notice per pause: the key names this pause.
+		key := fmt.Sprintf("%s@%d", sub.URL, sub.NextPoll.UnixMilli())
+		if err := sched.Notify(ctx, sub.GuildID, sub.ChannelID, key, text); err != nil {
+			env.log.Warn("could not tell a channel that its feed paused", "guild", sub.GuildID, "channel", sub.ChannelID, "feed", sub.URL, "err", err)
 		}
 	}
 }
