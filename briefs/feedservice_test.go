@@ -104,7 +104,7 @@ func newFeeds(t *testing.T, now *time.Time) *briefs.Feeds {
 }
 
 // newFeedsOn is one instance's feed poller over a shared store.
-func newFeedsOn(t *testing.T, db *store.DB, now *time.Time) *briefs.Feeds {
+func newFeedsOn(t testing.TB, db *store.DB, now *time.Time) *briefs.Feeds {
 	t.Helper()
 	f := fetch.New(fetch.Config{AllowPrivate: true, Timeout: 5 * time.Second})
 	svc := &briefs.Service{Store: db, Summarizer: extractive.New(), Now: func() time.Time { return *now },
