@@ -755,3 +755,21 @@ func TestEntitiesNotFromFurniture(t *testing.T) {
 		t.Errorf("Entities = %q, missing Vénissieux", sum.Entities)
 	}
 }
+
+// Sentences that open by pointing back ("Which is not to say ...", "In each
+// case, ...") lean on the one before; a reader cannot start there.
+func TestBackPointingOpenersDangle(t *testing.T) {
+	for _, s := range []string{
+		"Which is not to say that whatever happened on Saturday was minor.",
+		"In each case, President Trump tied himself to the outcome.",
+		"In both cases, the court ruled against the city.",
+		"In that case, the deal would collapse.",
+	} {
+		if !Dangles("en", s) {
+			t.Errorf("%q should dangle", s)
+		}
+	}
+	if Dangles("en", "In May, the court ruled against the city.") {
+		t.Error("a time frame is no back-pointer")
+	}
+}

@@ -133,7 +133,8 @@ var lexEN = &lexicon{
 		but|however|also|and|so|yet|still|then|instead|meanwhile|nevertheless|moreover|furthermore|besides|likewise|
 		otherwise|thus|hence|therefore|again|too|additionally|nonetheless|in addition|on the other hand|
 		in fact|as a result|for example|for instance|in other words|at the same time|even so|after all|
-		by contrast|in contrast|of course|in turn|instead of this|that said|even then|or|nor|plus`),
+		by contrast|in contrast|of course|in turn|instead of this|that said|even then|or|nor|plus|
+		which|in each case|in both cases|in either case|in this case|in that case`),
 	// "There" is weak rather than dangling: "There were ..." states a fact
 	// but reads as the middle of a story.
 	weak:   lexWords(`i we you your our my us there`),
