@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"slices"
 )
 
@@ -23,11 +24,12 @@ const upgradeBatch = 100
 // clock the digest cursors of layout 1 compared on). Each term of the batch
 // that is still a plain set becomes a sorted set scored by the recency index
 // (ids without a recency score, which no listing could show, are dropped).
-// Returns how many terms the batch held.
+// Returns {how many terms the batch held, how many keys it changed}.
 var upgradeGuildScript = newScript(`
-local base = ARGV[1]
+local base, changed = ARGV[1], 0
 if ARGV[2] == '0' and redis.call('EXISTS', KEYS[2]) == 0 and redis.call('EXISTS', KEYS[1]) == 1 then
   redis.call('ZUNIONSTORE', KEYS[2], 1, KEYS[1])
+  changed = 1
 end
 local off, n = tonumber(ARGV[2]), tonumber(ARGV[3])
 local words = redis.call('ZRANGE', KEYS[3], off, off + n - 1)
@@ -36,6 +38,7 @@ for _, w in ipairs(words) do
   if redis.call('TYPE', key).ok == 'set' then
     local ids = redis.call('SMEMBERS', key)
     redis.call('DEL', key)
+    changed = changed + 1
     for i = 1, #ids, 500 do
       local args = {}
       for j = i, math.min(i + 499, #ids) do
@@ -46,7 +49,7 @@ for _, w in ipairs(words) do
     end
   end
 end
-return #words
+return {#words, changed}
 `)
 
 // upgrade brings data written by an earlier layout to the current one,
@@ -72,17 +75,24 @@ func (db *DB) upgradeData(ctx context.Context) (changed bool, err error) {
 	for _, base := range bases {
 		k := guildKeys{base: base}
 		for off := 0; ; off += upgradeBatch {
-			n, err := upgradeGuildScript.Run(ctx, db.client, []string{k.recent(), k.fresh(), k.termidx()},
-				base, off, upgradeBatch).Int()
+			res, err := upgradeGuildScript.Run(ctx, db.client, []string{k.recent(), k.fresh(), k.termidx()},
+				base, off, upgradeBatch).Int64Slice()
 			if err != nil {
 				return false, err
 			}
-			if n < upgradeBatch {
+			if len(res) != 2 {
+				return false, fmt.Errorf("upgrade: unexpected script reply %v", res)
+			}
+			// Only a conversion is a change: data already in this layout
+			// (an embedded data file, which keeps no schema key) is not
+			// written again at every start.
+			changed = changed || res[1] > 0
+			if res[0] < upgradeBatch {
 				break
 			}
 		}
 	}
-	return len(bases) > 0, db.client.Set(ctx, db.schemaKey(), schemaVersion, 0).Err()
+	return changed, db.client.Set(ctx, db.schemaKey(), schemaVersion, 0).Err()
 }
 
 // schemaKey holds the layout version. It is the store's own bookkeeping, not

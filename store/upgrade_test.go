@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -120,4 +122,37 @@ func toPlainTermSets(t *testing.T, snapshot string) (string, int) {
 		t.Fatal(err)
 	}
 	return string(out), n
+}
+
+// Data already in this layout is not written again when the embedded
+// store opens: its data file keeps its bytes and its modification time.
+func TestOpenDoesNotRewriteCurrentData(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "data.json")
+	db, err := store.Open(ctx, store.Config{DataFile: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustAdd(t, db, addReq("g", "story", "Harbour story", "text"))
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := store.Open(ctx, store.Config{DataFile: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := again.Close(); err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !after.ModTime().Equal(before.ModTime()) || after.Size() != before.Size() {
+		t.Errorf("opening current data rewrote the data file (%s -> %s)", before.ModTime(), after.ModTime())
+	}
 }
