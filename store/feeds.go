@@ -78,9 +78,15 @@ func (db *DB) PutFeed(ctx context.Context, f briefs.FeedSub, most int) error {
 	}
 	k := db.guild(f.GuildID)
 	var stored int
+	// The subscription and its place in the due index change in one write,
+	// so that a save of the embedded store never holds one without the
+	// other.
 	err = db.write(func() (bool, error) {
 		stored, err = putFeedScript.Run(ctx, db.client, []string{k.feeds()}, f.URL, js, max(most, 0)).Int()
-		return err == nil && stored == 1, err
+		if err != nil || stored == 0 {
+			return false, err
+		}
+		return true, db.indexDue(ctx, f)
 	})
 	if err != nil {
 		return db.fail("put feed", err)
@@ -89,22 +95,17 @@ func (db *DB) PutFeed(ctx context.Context, f briefs.FeedSub, most int) error {
 		return fmt.Errorf("put feed: %w", briefs.Errorf(briefs.ETOOLARGE,
 			"This server follows %d feeds, its limit. Remove one with /feed remove before adding another.", most))
 	}
-	if err := db.indexDue(ctx, f); err != nil {
-		return db.fail("put feed", err)
-	}
 	return nil
 }
 
 // indexDue puts f in the due index at its next poll, or out of it while it
 // is paused.
 func (db *DB) indexDue(ctx context.Context, f briefs.FeedSub) error {
-	return db.write(func() (bool, error) {
-		m := dueMember(f.GuildID, f.URL)
-		if f.Paused {
-			return true, db.client.ZRem(ctx, db.feedsDue(), m).Err()
-		}
-		return true, db.client.ZAdd(ctx, db.feedsDue(), redis.Z{Score: float64(f.NextPoll.UnixMilli()), Member: m}).Err()
-	})
+	m := dueMember(f.GuildID, f.URL)
+	if f.Paused {
+		return db.client.ZRem(ctx, db.feedsDue(), m).Err()
+	}
+	return db.client.ZAdd(ctx, db.feedsDue(), redis.Z{Score: float64(f.NextPoll.UnixMilli()), Member: m}).Err()
 }
 
 // DueFeeds lists, soonest first, at most limit subscriptions (of every
@@ -208,16 +209,16 @@ func (db *DB) RemoveFeed(ctx context.Context, guildID, url string) error {
 	err := db.write(func() (bool, error) {
 		var err error
 		n, err = db.client.HDel(ctx, db.guild(guildID).feeds(), url).Result()
-		return err == nil && n > 0, err
+		if err != nil || n == 0 {
+			return false, err
+		}
+		return true, db.client.ZRem(ctx, db.feedsDue(), dueMember(guildID, url)).Err()
 	})
 	if err != nil {
 		return db.fail("remove feed", err)
 	}
 	if n == 0 {
 		return fmt.Errorf("remove feed: %w", briefs.Errorf(briefs.ENOTFOUND, "This server does not follow %s.", briefs.Truncate(url, 200)))
-	}
-	if err := db.client.ZRem(ctx, db.feedsDue(), dueMember(guildID, url)).Err(); err != nil {
-		return db.fail("remove feed", err)
 	}
 	return nil
 }
