@@ -115,11 +115,13 @@ func (f *Feeds) Subscribe(ctx context.Context, in FeedInput) (PollResult, error)
 	res := PollResult{Feed: sub}
 	items := parsed.Items
 	if len(items) > backfill {
-		// Older items are only remembered.
+		// Older items are only remembered, all in one round trip.
+		var keys []string
 		for _, it := range items[backfill:] {
-			if err := f.Store.MarkSeen(ctx, in.GuildID, now, it.Keys...); err != nil {
-				return res, fmt.Errorf("subscribe: %w", err)
-			}
+			keys = append(keys, it.Keys...)
+		}
+		if err := f.Store.MarkSeen(ctx, in.GuildID, now, keys...); err != nil {
+			return res, fmt.Errorf("subscribe: %w", err)
 		}
 		items = items[:backfill]
 	}

@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -124,10 +122,7 @@ func lockedDataFile(dataFile string) (path string, unlock func(), err error) {
 // and a random password of this process keeps other local users and
 // processes out of it.
 func startMiniredis() (mr *miniredis.Miniredis, password string, err error) {
-	password, err = randomPassword()
-	if err != nil {
-		return nil, "", fmt.Errorf("open store: embedded Redis password: %w", err)
-	}
+	password = randomToken(16) // 128 random bits in hex
 	mr = miniredis.NewMiniRedis()
 	mr.RequireAuth(password)
 	if err := mr.StartAddr("127.0.0.1:0"); err != nil {
@@ -208,15 +203,6 @@ func resolveDataFile(path string) (string, error) {
 		path = target
 	}
 	return "", errors.New("too many levels of symbolic links")
-}
-
-// randomPassword is the embedded server's password: 128 random bits in hex.
-func randomPassword() (string, error) {
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(b), nil
 }
 
 // readDataFile reads and checks the data file. A missing or empty file is

@@ -93,11 +93,9 @@ func item(it *gofeed.Item, base *url.URL) Item {
 	case it.UpdatedParsed != nil:
 		out.Published = it.UpdatedParsed.UTC()
 	}
-	content := it.Content
-	if strings.TrimSpace(fetch.FragmentText(content)) == "" {
-		content = it.Description
+	if out.Content = fetch.FragmentText(it.Content); out.Content == "" {
+		out.Content = fetch.FragmentText(it.Description)
 	}
-	out.Content = fetch.FragmentText(content)
 	if g := strings.TrimSpace(it.GUID); g != "" {
 		out.Keys = append(out.Keys, "guid:"+g)
 	}
