@@ -172,10 +172,9 @@ func (s *Scheduler) post(ctx context.Context, ls *lease, slot briefs.DigestSlot,
 			}
 			return m, nil
 		}
-		var rl *discordgo.RateLimitError
-		if errors.As(err, &rl) && rl.TooManyRequests != nil {
+		if retryAfter, ok := RetryAfter(err); ok {
 			limited++
-			wait := max(rl.RetryAfter, 10*time.Millisecond)
+			wait := max(retryAfter, 10*time.Millisecond)
 			if limited > maxRateLimited || time.Now().Add(wait).After(ls.deadline()) || !backoff.Sleep(ctx, wait) {
 				break
 			}

@@ -362,8 +362,8 @@ func (r *gatewayRun) register(ctx context.Context, ready *discordgo.Ready) error
 			r.log.Info("commands registered", "count", len(cmds), "scope", scope)
 			return nil
 		}
-		var rerr *discordgo.RESTError
-		if ctx.Err() != nil || !errors.As(err, &rerr) || rerr.Response.StatusCode < 500 || !tries.Wait(ctx) {
+		// Only Discord's own failures (5xx) are worth another try.
+		if code, _ := restStatus(err); ctx.Err() != nil || code < 500 || !tries.Wait(ctx) {
 			break
 		}
 	}

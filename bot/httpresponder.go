@@ -79,9 +79,7 @@ func (h *httpResponder) Followup(ctx context.Context, msg *discordgo.WebhookPara
 func (h *httpResponder) retryEarly404(ctx context.Context, call func() error) error {
 	for tries := backoff.Linear(editAttempts, editRetryStep).Start(); ; {
 		err := call()
-		var rerr *discordgo.RESTError
-		if err == nil || !errors.As(err, &rerr) || rerr.Response == nil ||
-			rerr.Response.StatusCode != http.StatusNotFound || time.Since(h.at) > editRetryWindow || !tries.Wait(ctx) {
+		if code, _ := restStatus(err); err == nil || code != http.StatusNotFound || time.Since(h.at) > editRetryWindow || !tries.Wait(ctx) {
 			return err
 		}
 	}
