@@ -254,10 +254,10 @@ func (p *page) write(w *bufio.Writer) {
 	fmt.Fprintf(w, "== %d. %s\n%s\n", p.seq+1, p.id, p.url)
 	switch {
 	case p.extractErr != "":
-		fmt.Fprintf(w, "not extracted: %s\n\n", oneLine(p.extractErr, 300))
+		fmt.Fprintf(w, "not extracted: %s\n\n", snippet(p.extractErr, 300))
 		return
 	case p.sumErr != "":
-		fmt.Fprintf(w, "lang %s, %d characters; extracted title: %s\nrefused: %s\n\n", orUnknown(p.lang), p.chars, p.web.Title, oneLine(p.sumErr, 300))
+		fmt.Fprintf(w, "lang %s, %d characters; extracted title: %s\nrefused: %s\n\n", orUnknown(p.lang), p.chars, p.web.Title, snippet(p.sumErr, 300))
 		return
 	}
 	b := p.brief
@@ -288,12 +288,12 @@ func (rep *PagesReport) WriteTable(w io.Writer) error {
 		name, rep.Pages, rep.Extracted, len(rep.ExtractFailed), len(r.Refused))
 	p("refused with at least %d characters of extracted text: %d (must be 0)\n", MinRefusedChars, len(rep.RefusedLong))
 	for _, f := range rep.RefusedLong {
-		p("  %s: %s\n", docName(f.ID, 0), oneLine(f.Err, 120))
+		p("  %s: %s\n", docName(f.ID, 0), snippet(f.Err, 120))
 	}
 	if len(rep.ExtractFailed) > 0 {
 		p("\nnot extracted: %d\n", len(rep.ExtractFailed))
 		for _, f := range rep.ExtractFailed {
-			p("  %s: %s\n", docName(f.ID, 0), oneLine(f.Err, 120))
+			p("  %s: %s\n", docName(f.ID, 0), snippet(f.Err, 120))
 		}
 	}
 	r.write(bw)

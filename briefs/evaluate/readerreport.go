@@ -160,7 +160,7 @@ func (r *ReaderReport) write(bw *bufio.Writer) {
 				p("  ... (%d more)\n", len(r.Refused)-i)
 				break
 			}
-			p("  %s: %s\n", docName(f.ID, f.Line), oneLine(f.Err, 120))
+			p("  %s: %s\n", docName(f.ID, f.Line), snippet(f.Err, 120))
 		}
 	}
 }

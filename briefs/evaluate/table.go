@@ -6,10 +6,7 @@ import (
 	"io"
 	"math"
 	"slices"
-	"strings"
 	"unicode/utf8"
-
-	"briefbot/briefs"
 )
 
 // WriteTable writes the report as an aligned plain-text table: a header with
@@ -124,7 +121,7 @@ func (rep *Report) writeFailures(t table) {
 	}
 	t.p("\nsummarizer failures: %d (scored 0 for ours)\n", rep.Failed)
 	for _, f := range rep.Failures {
-		t.p("  line %d, id %q: %s\n", f.Line, f.ID, oneLine(f.Err, 100))
+		t.p("  line %d, id %q: %s\n", f.Line, f.ID, snippet(f.Err, 100))
 	}
 	if rep.Failed > len(rep.Failures) {
 		t.p("  ...\n")
@@ -162,9 +159,4 @@ func percent(n, of int) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(of))
-}
-
-// oneLine flattens s to one line of at most n runes.
-func oneLine(s string, n int) string {
-	return briefs.Truncate(strings.Join(strings.Fields(s), " "), n)
 }
