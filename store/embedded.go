@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -17,6 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"briefbot/briefs"
+	"briefbot/internal/atomicfile"
 )
 
 // TTL clock of the embedded server: miniredis only ages TTLs when told to,
@@ -283,7 +283,7 @@ func (db *DB) save() error {
 	_, err := db.backup(ctx, &buf)
 	e.snapMu.Unlock()
 	if err == nil {
-		err = writeFileAtomic(e.path, buf.Bytes())
+		err = atomicfile.WriteBytes(e.path, buf.Bytes())
 	}
 	if err != nil {
 		e.dirty.Store(true)
@@ -373,47 +373,6 @@ func (e *embedded) stopSaver(db *DB) error {
 func (e *embedded) shutdown() {
 	e.mr.Close()
 	e.unlock()
-}
-
-// writeFileAtomic replaces path with data: a temporary file in the same
-// directory, synced, then renamed, so that a crash leaves the old file or the
-// new one, never half of one.
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = os.Remove(tmp)
-		}
-	}()
-	w := bufio.NewWriter(f)
-	if _, err = w.Write(data); err != nil {
-		return err
-	}
-	if err = w.Flush(); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return err
-	}
-	// Make the rename itself durable; not every platform can sync a
-	// directory, which is not worth failing for.
-	if d, derr := os.Open(dir); derr == nil {
-		_ = d.Sync()
-		_ = d.Close()
-	}
-	return nil
 }
 
 // rootCause is the innermost error of a chain, for a short message.

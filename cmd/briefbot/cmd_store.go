@@ -1,18 +1,17 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"briefbot/bot"
 	"briefbot/briefs"
+	"briefbot/internal/atomicfile"
 	"briefbot/store"
 )
 
@@ -244,7 +243,7 @@ func cmdBackup(ctx context.Context, env *environment, args []string) error {
 		if *out == "" {
 			err = backup(env.stdout)
 		} else {
-			err = writeFileAtomic(*out, backup)
+			err = atomicfile.Write(*out, backup)
 		}
 		if err != nil {
 			return err
@@ -252,48 +251,6 @@ func cmdBackup(ctx context.Context, env *environment, args []string) error {
 		env.log.Info("backup written", "keys", n)
 		return nil
 	})
-}
-
-// writeFileAtomic writes path through write: into a temporary file in the
-// same directory, synced, then renamed over path. On any failure the
-// temporary file is removed and path is left as it was.
-func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = os.Remove(tmp)
-		}
-	}()
-	bw := bufio.NewWriter(f)
-	if err = write(bw); err != nil {
-		return err
-	}
-	if err = bw.Flush(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if d, derr := os.Open(dir); derr == nil {
-		_ = d.Sync()
-		_ = d.Close()
-	}
-	return nil
 }
 
 // cmdRestore: briefbot restore [--replace] < FILE

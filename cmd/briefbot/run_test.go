@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"briefbot/briefs"
+	"briefbot/internal/atomicfile"
 	"briefbot/store/storetest"
 )
 
@@ -765,7 +766,7 @@ func TestBackupOut(t *testing.T) {
 		t.Error("backup into a missing directory succeeded")
 	}
 	// A backup that fails half-way keeps the old file.
-	err = writeFileAtomic(file, func(w io.Writer) error {
+	err = atomicfile.Write(file, func(w io.Writer) error {
 		io.WriteString(w, `{"format":`)
 		return errors.New("disk full")
 	})
