@@ -28,6 +28,7 @@ func TestLimitFetches(t *testing.T) {
 	f := briefs.LimitFetches(slow, 3, 50*time.Millisecond)
 	var wg sync.WaitGroup
 	var ok, busy atomic.Int32
+	refused := make(chan struct{}, 10) // one signal per busy refusal
 	for range 10 {
 		wg.Go(func() {
 			_, err := f(context.Background(), "https://example.org/")
@@ -36,6 +37,7 @@ func TestLimitFetches(t *testing.T) {
 				ok.Add(1)
 			case briefs.ErrorCode(err) == briefs.ETOOLARGE && briefs.ErrorMessage(err) == briefs.ErrFetchBusy:
 				busy.Add(1)
+				refused <- struct{}{}
 			default:
 				t.Errorf("unexpected error %v", err)
 			}
@@ -43,9 +45,15 @@ func TestLimitFetches(t *testing.T) {
 	}
 	// The seven that find no slot give up after the short wait; then the
 	// three running finish.
-	deadline := time.Now().Add(5 * time.Second)
-	for busy.Load() < 7 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
+	timeout := time.After(5 * time.Second)
+wait:
+	for range 7 {
+		select {
+		case <-refused:
+		case <-timeout:
+			t.Error("the fetches beyond the three slots were not refused")
+			break wait
+		}
 	}
 	close(release)
 	wg.Wait()
