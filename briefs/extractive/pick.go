@@ -159,7 +159,7 @@ func (x *Summarizer) fallback(lx *lexicon, si *sentence) bool {
 	if !endsTerminal(s) || strings.HasSuffix(strings.TrimRight(s, `"')`), "?") {
 		return false
 	}
-	if si.label || headlineCase(s) || furnitureRule(s) != "" || openSingleQuote(s) {
+	if headlineCase(s) || furnitureRule(s) != "" || openSingleQuote(s) { // a label line never ends a sentence, so the check above has it
 		return false
 	}
 	if r := firstRune(s); !opensSentence(r) && !isOpenQuote(r) {
