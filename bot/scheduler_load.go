@@ -103,17 +103,15 @@ func (s *Scheduler) catchUp(e *entry, now time.Time) (slotJob, bool) {
 	if first.IsZero() || first.After(now) {
 		return slotJob{}, false
 	}
-	lo := now.Add(-s.grace)
+	cutoff := now.Add(-s.grace)
+	lo := cutoff
 	if from.After(lo) {
 		lo = from
 	}
-	if !first.After(now.Add(-s.grace)) {
+	if !first.After(cutoff) {
 		s.skipped(e.sched, first)
 	}
-	var latest time.Time
-	for t, i := e.spec.Next(lo), 0; !t.IsZero() && !t.After(now) && i < 100000; t, i = e.spec.Next(t), i+1 {
-		latest = t
-	}
+	latest := latestDue(e.spec, e.spec.Next(lo), now)
 	if latest.IsZero() {
 		return slotJob{}, false
 	}

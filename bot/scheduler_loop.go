@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"briefbot/briefs"
+	"briefbot/briefs/cronspec"
 	"briefbot/internal/backoff"
 
 	"github.com/robfig/cron/v3"
@@ -108,14 +109,7 @@ func (s *Scheduler) fireDue(ctx context.Context, now time.Time) {
 		}
 		// The latest slot that is due: when the loop woke late (a
 		// suspended machine), one digest covers every slot in between.
-		slot := e.next
-		for i := 0; i < 100000; i++ {
-			n := e.spec.Next(slot)
-			if n.IsZero() || n.After(now) {
-				break
-			}
-			slot = n
-		}
+		slot := latestDue(e.spec, e.next, now)
 		e.next = e.spec.Next(now)
 		if now.Sub(slot) >= s.grace {
 			s.skipped(e.sched, slot)
@@ -230,4 +224,25 @@ func (s *Scheduler) report(ev DigestEvent) {
 
 func (s *Scheduler) skipped(sch briefs.Schedule, slot time.Time) {
 	s.report(DigestEvent{Kind: EventSkipped, GuildID: sch.GuildID, ChannelID: sch.ChannelID, Slot: slot})
+}
+
+// maxSlotWalk bounds how many slots latestDue steps over (an every-minute
+// schedule after two months asleep).
+const maxSlotWalk = 100000
+
+// latestDue is the latest slot of spec from first on that is not after now;
+// zero when first is zero or after now.
+func latestDue(spec *cronspec.Spec, first, now time.Time) time.Time {
+	if first.IsZero() || first.After(now) {
+		return time.Time{}
+	}
+	slot := first
+	for range maxSlotWalk {
+		n := spec.Next(slot)
+		if n.IsZero() || n.After(now) {
+			break
+		}
+		slot = n
+	}
+	return slot
 }
