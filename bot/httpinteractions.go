@@ -153,11 +153,11 @@ func (s *InteractionsServer) now() time.Time {
 
 // ServeHTTP answers one interaction request.
 func (s *InteractionsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	i, ok := s.readInteraction(w, r)
+	i, signedAt, ok := s.readInteraction(w, r)
 	if !ok {
 		return
 	}
-	if !s.firstSight(i.ID) || !s.firstSightShared(r.Context(), i.ID, r.Header.Get("X-Signature-Timestamp")) {
+	if !s.firstSight(i.ID) || !s.firstSightShared(r.Context(), i.ID, signedAt) {
 		s.log.Warn("interaction delivered twice; the repeat is refused", "interaction", i.ID)
 		http.Error(w, "interaction already received", http.StatusConflict)
 		return
@@ -191,13 +191,14 @@ func (s *InteractionsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// readInteraction reads a genuine interaction from the request, or answers
-// the request itself (an error status, or PING's pong) and reports false.
-func (s *InteractionsServer) readInteraction(w http.ResponseWriter, r *http.Request) (*discordgo.Interaction, bool) {
+// readInteraction reads a genuine interaction from the request, with the
+// time it was signed, or answers the request itself (an error status, or
+// PING's pong) and reports false.
+func (s *InteractionsServer) readInteraction(w http.ResponseWriter, r *http.Request) (*discordgo.Interaction, time.Time, bool) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return nil, false
+		return nil, time.Time{}, false
 	}
 	limit := s.cfg.MaxBodyBytes
 	if limit <= 0 {
@@ -205,39 +206,40 @@ func (s *InteractionsServer) readInteraction(w http.ResponseWriter, r *http.Requ
 	}
 	if r.ContentLength > limit {
 		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-		return nil, false
+		return nil, time.Time{}, false
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-			return nil, false
+			return nil, time.Time{}, false
 		}
 		http.Error(w, "cannot read the request body", http.StatusBadRequest)
-		return nil, false
+		return nil, time.Time{}, false
 	}
-	if reason := s.verify(r.Header, body); reason != "" {
+	signedAt, reason := s.verify(r.Header, body)
+	if reason != "" {
 		// Discord itself probes the endpoint with bad signatures, and so
 		// does anyone on the internet: not worth more than debug.
 		s.log.Debug("interaction request refused", "reason", reason, "remote", r.RemoteAddr)
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
-		return nil, false
+		return nil, time.Time{}, false
 	}
 	var i discordgo.Interaction
 	if err := json.Unmarshal(body, &i); err != nil || i.Type == 0 {
 		http.Error(w, "not an interaction", http.StatusBadRequest)
-		return nil, false
+		return nil, time.Time{}, false
 	}
 	if i.Type == discordgo.InteractionPing {
 		writeJSON(w, []byte(`{"type":1}`))
-		return nil, false
+		return nil, time.Time{}, false
 	}
 	if i.ID == "" {
 		http.Error(w, "the interaction has no id", http.StatusBadRequest)
-		return nil, false
+		return nil, time.Time{}, false
 	}
-	return &i, true
+	return &i, signedAt, true
 }
 
 // serve answers i through out in the background: the HTTP handler returns

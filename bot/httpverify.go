@@ -18,29 +18,31 @@ type seenID struct {
 }
 
 // verify checks the signature of timestamp + body and the timestamp's age;
-// it returns why the request is refused, "" when it is genuine.
-func (s *InteractionsServer) verify(h http.Header, body []byte) string {
+// it returns the signed time, and why the request is refused ("" when it is
+// genuine).
+func (s *InteractionsServer) verify(h http.Header, body []byte) (signedAt time.Time, refused string) {
 	sig, err := hex.DecodeString(h.Get("X-Signature-Ed25519"))
 	if err != nil || len(sig) != ed25519.SignatureSize {
-		return "missing or malformed X-Signature-Ed25519"
+		return time.Time{}, "missing or malformed X-Signature-Ed25519"
 	}
 	ts := h.Get("X-Signature-Timestamp")
 	if ts == "" {
-		return "missing X-Signature-Timestamp"
+		return time.Time{}, "missing X-Signature-Timestamp"
 	}
 	msg := make([]byte, 0, len(ts)+len(body))
 	msg = append(append(msg, ts...), body...)
 	if !ed25519.Verify(s.key, msg, sig) {
-		return "bad signature"
+		return time.Time{}, "bad signature"
 	}
 	sec, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
-		return "malformed X-Signature-Timestamp"
+		return time.Time{}, "malformed X-Signature-Timestamp"
 	}
-	if skew := s.now().Sub(time.Unix(sec, 0)); skew > MaxTimestampSkew || skew < -MaxTimestampSkew {
-		return fmt.Sprintf("timestamp %s away from now, beyond %s", skew.Round(time.Second), MaxTimestampSkew)
+	signedAt = time.Unix(sec, 0)
+	if skew := s.now().Sub(signedAt); skew > MaxTimestampSkew || skew < -MaxTimestampSkew {
+		return time.Time{}, fmt.Sprintf("timestamp %s away from now, beyond %s", skew.Round(time.Second), MaxTimestampSkew)
 	}
-	return ""
+	return signedAt, ""
 }
 
 // seenTimeout bounds the shared replay check, which must leave time for the
@@ -48,16 +50,13 @@ func (s *InteractionsServer) verify(h http.Header, body []byte) string {
 const seenTimeout = 500 * time.Millisecond
 
 // firstSightShared asks cfg.Seen whether the interaction id is new, for as
-// long as its signed timestamp ts (checked by verify) can still be accepted:
-// a replay must carry the same timestamp, and fails verify after that.
-func (s *InteractionsServer) firstSightShared(ctx context.Context, id, ts string) bool {
+// long as its signed time (from verify) can still be accepted: a replay
+// must carry the same timestamp, and fails verify after that.
+func (s *InteractionsServer) firstSightShared(ctx context.Context, id string, signedAt time.Time) bool {
 	if s.cfg.Seen == nil {
 		return true
 	}
-	window := MaxTimestampSkew
-	if sec, err := strconv.ParseInt(ts, 10, 64); err == nil {
-		window = max(time.Unix(sec, 0).Add(MaxTimestampSkew).Sub(s.now()), 0) + time.Second
-	}
+	window := max(signedAt.Add(MaxTimestampSkew).Sub(s.now()), 0) + time.Second
 	ctx, cancel := context.WithTimeout(ctx, seenTimeout)
 	defer cancel()
 	ok, err := s.cfg.Seen.FirstSight(ctx, id, window)
