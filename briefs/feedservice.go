@@ -278,9 +278,15 @@ func (f *Feeds) ingestNew(ctx context.Context, res *PollResult, items []FeedItem
 // the next poll. An item whose story is stored already (the same link or
 // text, from another feed or an admin) is no new brief.
 func (f *Feeds) ingest(ctx context.Context, res *PollResult, items []FeedItem) error {
+	if len(items) == 0 {
+		return nil
+	}
+	// Whether the guild has room is asked once a poll, not before every
+	// page: the store refuses an article over the cap anyway when it adds.
+	room := f.Service.checkRoom(ctx, res.Feed.GuildID)
 	for i := len(items) - 1; i >= 0; i-- {
 		it := items[i]
-		r, err := f.ingestItem(ctx, res.Feed, it)
+		r, err := f.ingestItem(ctx, res.Feed, it, room)
 		switch {
 		case err == nil && !r.Created:
 			// The same story is stored already (its link or its text).
@@ -302,14 +308,15 @@ func (f *Feeds) ingest(ctx context.Context, res *PollResult, items []FeedItem) e
 }
 
 // ingestItem makes one item's brief: from its page when it links one that
-// reads, else from its own text.
-func (f *Feeds) ingestItem(ctx context.Context, sub FeedSub, it FeedItem) (AddResult, error) {
+// reads, else from its own text. room is the guild's room check (nil: it
+// has room); a page is not fetched for a guild without.
+func (f *Feeds) ingestItem(ctx context.Context, sub FeedSub, it FeedItem, room error) (AddResult, error) {
 	s := f.Service
 	in := AddInput{GuildID: sub.GuildID, UserID: feedUser, Title: it.Title, SourceURL: it.Link, PublishedAt: it.Published}
 	var pageErr error
 	if it.Link != "" && s.Fetch != nil {
-		if err := s.checkRoom(ctx, sub.GuildID); err != nil {
-			return AddResult{}, err
+		if room != nil {
+			return AddResult{}, room
 		}
 		page, err := s.Fetch(ctx, it.Link)
 		if err == nil {
