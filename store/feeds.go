@@ -50,18 +50,6 @@ func (db *DB) feedsDue() string { return db.prefix + "feeds:due" }
 
 func dueMember(guildID, url string) string { return guildID + "\x00" + url }
 
-// putFeedScript stores FeedSub JSON ARGV[2] under URL ARGV[1] unless the URL
-// is new and the guild follows ARGV[3] (> 0) feeds already. KEYS[1] feeds.
-// Returns 1 when stored, 0 when refused (nothing written).
-var putFeedScript = newScript(`
-local most = tonumber(ARGV[3])
-if most > 0 and redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 and redis.call('HLEN', KEYS[1]) >= most then
-  return 0
-end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-return 1
-`)
-
 // PutFeed stores a guild's subscription, replacing the one of the same URL,
 // and refuses a new URL when the guild follows most feeds already (0: no
 // limit). Errors: EINVALID, ETOOLARGE (the cap), EUNAVAILABLE.
@@ -82,7 +70,7 @@ func (db *DB) PutFeed(ctx context.Context, f briefs.FeedSub, most int) error {
 	// so that a save of the embedded store never holds one without the
 	// other.
 	err = db.write(func() (bool, error) {
-		stored, err = putFeedScript.Run(ctx, db.client, []string{k.feeds()}, f.URL, js, max(most, 0)).Int()
+		stored, err = putCappedScript.Run(ctx, db.client, []string{k.feeds()}, f.URL, js, max(most, 0)).Int()
 		if err != nil || stored == 0 {
 			return false, err
 		}

@@ -7,17 +7,19 @@ import (
 	"briefbot/briefs"
 )
 
-// putScheduleScript stores schedule JSON ARGV[2] for channel ARGV[1] and
-// clears the channel's pause, unless the channel is new and the guild has
-// ARGV[3] (> 0) schedules already. KEYS[1] digests, KEYS[2] digest state.
-// Returns 1 when stored, 0 when refused (nothing written).
-var putScheduleScript = newScript(`
+// putCappedScript stores value ARGV[2] under field ARGV[1] of the hash
+// KEYS[1] unless the field is new and the hash holds ARGV[3] (> 0) fields
+// already; when stored and KEYS[2] is given, it also deletes the field
+// "<ARGV[1]>:paused" there. Returns 1 when stored, 0 when refused (nothing
+// written). Digest schedules (KEYS[2] their state, so that scheduling a
+// channel again resumes it) and feed subscriptions both go through it.
+var putCappedScript = newScript(`
 local most = tonumber(ARGV[3])
 if most > 0 and redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 and redis.call('HLEN', KEYS[1]) >= most then
   return 0
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('HDEL', KEYS[2], ARGV[1] .. ':paused')
+if KEYS[2] then redis.call('HDEL', KEYS[2], ARGV[1] .. ':paused') end
 return 1
 `)
 
@@ -27,7 +29,7 @@ return 1
 // split by a concurrent /digest schedule. Replacing a channel's schedule is
 // always allowed. Errors: ETOOLARGE, EUNAVAILABLE.
 func (db *DB) storeSchedule(ctx context.Context, k guildKeys, channelID string, js []byte) error {
-	ok, err := putScheduleScript.Run(ctx, db.client, []string{k.digests(), k.digestState()},
+	ok, err := putCappedScript.Run(ctx, db.client, []string{k.digests(), k.digestState()},
 		channelID, js, db.maxSchedules).Int()
 	if err != nil {
 		return db.fail("put schedule", err)
