@@ -32,6 +32,11 @@ func (s *Scheduler) ScheduleDigest(ctx context.Context, sch briefs.Schedule) (br
 	if err != nil {
 		return briefs.Schedule{}, nil, err
 	}
+	if s.minInterval > 0 {
+		if err := cronspec.CheckInterval(valid, s.minInterval, now); err != nil {
+			return briefs.Schedule{}, nil, err
+		}
+	}
 	stored, err := s.store.PutSchedule(ctx, valid)
 	if err != nil {
 		return briefs.Schedule{}, nil, err

@@ -89,6 +89,9 @@ type SchedulerConfig struct {
 	Logger            *slog.Logger // nil: discard
 	// Grace is DIGEST_GRACE; 0 means DefaultDigestGrace.
 	Grace time.Duration
+	// MinInterval is MIN_DIGEST_INTERVAL: a schedule whose runs come closer
+	// together is refused; 0 means no minimum.
+	MinInterval time.Duration
 	// DefaultTimezone is DIGEST_TIMEZONE, for schedules given without one;
 	// "" means UTC.
 	DefaultTimezone string
@@ -186,6 +189,7 @@ type Scheduler struct {
 	clock          Clock
 	log            *slog.Logger
 	grace          time.Duration
+	minInterval    time.Duration
 	defaultTZ      string
 	interval       time.Duration
 	lockTTL        time.Duration
@@ -244,6 +248,7 @@ func NewScheduler(cfg SchedulerConfig) (*Scheduler, error) {
 		clock:       cfg.Clock,
 		log:         cfg.Logger,
 		grace:       orDefault(cfg.Grace, DefaultDigestGrace),
+		minInterval: cfg.MinInterval,
 		defaultTZ:   cfg.DefaultTimezone,
 		lockTTL:     orDefault(cfg.LockTTL, DefaultDigestLockTTL),
 		markerTTL:   orDefault(cfg.MarkerTTL, DefaultMarkerTTL),

@@ -8,7 +8,6 @@ import (
 
 	"briefbot/bot"
 	"briefbot/briefs"
-	"briefbot/briefs/cronspec"
 	"briefbot/briefs/extractive"
 	"briefbot/briefs/fetch"
 	"briefbot/metrics"
@@ -146,7 +145,8 @@ func newScheduler(env *environment, db *store.DB, svc *briefs.Service, poster bo
 	}
 	return bot.NewScheduler(bot.SchedulerConfig{
 		OnEvent:           onEvent,
-		Store:             scheduleLimits{DigestStore: db, minInterval: env.cfg.MinDigestInterval},
+		Store:             db,
+		MinInterval:       env.cfg.MinDigestInterval,
 		Poster:            poster,
 		Briefs:            svc,
 		SummarizerVersion: svc.Summarizer.Version(),
@@ -154,23 +154,6 @@ func newScheduler(env *environment, db *store.DB, svc *briefs.Service, poster bo
 		Grace:             env.cfg.DigestGrace,
 		DefaultTimezone:   env.cfg.DigestTimezone.String(),
 	})
-}
-
-// scheduleLimits refuses a schedule that would run more often than
-// MIN_DIGEST_INTERVAL before the store sees it; the store itself counts the
-// guild's schedules (MAX_SCHEDULES_PER_GUILD).
-type scheduleLimits struct {
-	bot.DigestStore
-	minInterval time.Duration
-}
-
-// PutSchedule checks the schedule's next runs, then stores it. Errors:
-// EINVALID (runs too close together), those of the store.
-func (l scheduleLimits) PutSchedule(ctx context.Context, s cronspec.ValidSchedule) (briefs.Schedule, error) {
-	if err := cronspec.CheckInterval(s, l.minInterval, time.Now()); err != nil {
-		return briefs.Schedule{}, err
-	}
-	return l.DigestStore.PutSchedule(ctx, s)
 }
 
 // withService opens the store, runs fn with the service, and closes the
