@@ -238,9 +238,9 @@ func firstInstant(w time.Time, loc *time.Location) time.Time {
 // day's worth of runs at any allowed interval of 15 minutes or more.
 const intervalRuns = 100
 
-// MinGap returns the shortest time between two consecutive runs among the
+// minGap returns the shortest time between two consecutive runs among the
 // next n runs after t; 0 when there are fewer than two.
-func (c *Spec) MinGap(t time.Time, n int) time.Duration {
+func (c *Spec) minGap(t time.Time, n int) time.Duration {
 	runs := c.NextN(t, n)
 	var gap time.Duration
 	for i := 1; i < len(runs); i++ {
@@ -264,7 +264,7 @@ func CheckInterval(v ValidSchedule, least time.Duration, now time.Time) error {
 	if spec == nil {
 		return briefs.Errorf(briefs.EINVALID, "the schedule was not checked")
 	}
-	if gap := spec.MinGap(now, intervalRuns); gap > 0 && gap < least {
+	if gap := spec.minGap(now, intervalRuns); gap > 0 && gap < least {
 		return briefs.Errorf(briefs.EINVALID, "`%s` would post a digest every %s; digests may run at most every %s (%s). Choose fewer runs, e.g. `0 * * * *` (hourly) or `0 8 * * *` (daily).", spec.String(), humanDuration(gap), humanDuration(least), briefs.SettingMinDigestInterval)
 	}
 	return nil

@@ -132,7 +132,7 @@ func (c *briefCheck) add(rule, where, text, note string) {
 // checkRepeats applies RuleGistRepeated to every bullet and
 // RuleNearDuplicate to every pair of bullets.
 func (c *briefCheck) checkRepeats(b briefs.Brief) {
-	gistWords := contentWords(b.Gist)
+	gistWords, gistNorm := contentWords(b.Gist), normCompare(b.Gist)
 	bulletWords := make([][]string, len(b.Bullets))
 	for i, bl := range b.Bullets {
 		bulletWords[i] = contentWords(bl)
@@ -140,7 +140,7 @@ func (c *briefCheck) checkRepeats(b briefs.Brief) {
 		if strings.TrimSpace(b.Gist) == "" {
 			continue
 		}
-		if normCompare(bl) == normCompare(b.Gist) {
+		if normCompare(bl) == gistNorm {
 			c.add(RuleGistRepeated, where, bl, "same as the gist")
 			continue
 		}
