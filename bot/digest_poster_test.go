@@ -169,11 +169,14 @@ func TestDigestPostSlowerThanLock(t *testing.T) {
 	r.realTimeTTLs()
 	started := make(chan struct{}, 1)
 	pa, pb := r.slowPoster(2500*time.Millisecond, started), r.slowPoster(2500*time.Millisecond, started)
-	withLock := func(p *slowPoster) func(*bot.SchedulerConfig) {
-		return func(cfg *bot.SchedulerConfig) { cfg.Poster, cfg.LockTTL = p, time.Second }
+	renewed := make(chan struct{}, 100)
+	withLock := func(p *slowPoster, db *store.DB) func(*bot.SchedulerConfig) {
+		return func(cfg *bot.SchedulerConfig) {
+			cfg.Poster, cfg.LockTTL, cfg.Store = p, time.Second, renewSignalStore{db, renewed}
+		}
 	}
-	a, _ := r.start("A", r.dbs[0], withLock(pa))
-	b, _ := r.start("B", r.dbs[1], withLock(pb))
+	a, _ := r.start("A", r.dbs[0], withLock(pa, r.dbs[0]))
+	b, _ := r.start("B", r.dbs[1], withLock(pb, r.dbs[1]))
 	r.addArticle("story")
 	_, next := mustSchedule(t, a, "c1", "*/5 * * * *", "UTC")
 	r.events.wait(t, "B loads the schedule", func(evs []taggedEvent) bool {
@@ -185,7 +188,16 @@ func TestDigestPostSlowerThanLock(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("no post started")
 	}
-	time.Sleep(1500 * time.Millisecond) // past the lock's TTL
+	// Past the lock's first TTL: the holder renews every third of it, so
+	// four renewals mean more than a TTL has gone by under renewal.
+	timeout := time.After(10 * time.Second)
+	for range 4 {
+		select {
+		case <-renewed:
+		case <-timeout:
+			t.Fatal("the holder did not renew its lock while posting")
+		}
+	}
 	for _, s := range []*bot.Scheduler{a, b} {
 		ev, err := s.PostDigest(context.Background(), dgGuild, "c1", "req-during")
 		if err != nil || ev.Kind != bot.EventBusy {
@@ -239,6 +251,23 @@ func TestDigestNowTwiceAtOnce(t *testing.T) {
 	if n := len(r.fake.Messages("c1")); n != 1 {
 		t.Errorf("%d messages; want 1", n)
 	}
+}
+
+// renewSignalStore tells renewed of every lock renewal that succeeded.
+type renewSignalStore struct {
+	*store.DB
+	renewed chan<- struct{}
+}
+
+func (s renewSignalStore) RenewDigest(ctx context.Context, c briefs.Claim, ttl time.Duration) (bool, error) {
+	ok, err := s.DB.RenewDigest(ctx, c, ttl)
+	if ok && err == nil {
+		select {
+		case s.renewed <- struct{}{}:
+		default:
+		}
+	}
+	return ok, err
 }
 
 // leaseLosingStore is a store whose lock renewals find the lock gone.
