@@ -96,6 +96,7 @@ type FeedStore interface {
 	RemoveFeed(ctx context.Context, guildID, url string) error
 	DueFeeds(ctx context.Context, now time.Time, limit int) ([]FeedRef, error)
 	LeaseFeed(ctx context.Context, guildID, url string, ttl time.Duration) (token string, err error)
+	RenewFeed(ctx context.Context, guildID, url, token string, ttl time.Duration) (bool, error)
 	ReleaseFeed(ctx context.Context, guildID, url, token string) error
 	Unseen(ctx context.Context, guildID string, items [][]string) ([]bool, error)
 	MarkSeen(ctx context.Context, guildID string, at time.Time, keys ...string) error

@@ -38,6 +38,10 @@ type Feeds struct {
 	// nil adds none.
 	Jitter func(interval time.Duration) time.Duration
 
+	// Lease is how long an instance holds a feed's poll between renewals
+	// (0: feedLease).
+	Lease time.Duration
+
 	// OnPause is told, once, of a feed the poller has just paused after
 	// repeated failures, so that its channel can hear of it; nil: nobody is.
 	OnPause func(ctx context.Context, sub FeedSub)
@@ -287,6 +291,11 @@ func (f *Feeds) ingest(ctx context.Context, res *PollResult, items []FeedItem) e
 	for i := len(items) - 1; i >= 0; i-- {
 		it := items[i]
 		r, err := f.ingestItem(ctx, res.Feed, it, room)
+		if ctx.Err() != nil {
+			// Stopped, or the feed's lease was lost (another instance may
+			// poll it now): the item stays unseen for whoever polls next.
+			return ctx.Err()
+		}
 		switch {
 		case err == nil && !r.Created:
 			// The same story is stored already (its link or its text).
@@ -353,10 +362,11 @@ func itemName(it FeedItem) string {
 	return Truncate(firstNonEmpty(it.Title, it.Link, "an item"), 80)
 }
 
-// feedLease bounds how long one instance holds a feed's poll: a poll
-// fetches the feed and up to ItemsPerPoll pages, each within the fetch
-// timeout; a dead instance's lease runs out and another polls the feed.
-const feedLease = 10 * time.Minute
+// feedLease is how long one instance holds a feed's poll without renewing
+// it; the holder renews it every feedLease/3 while it polls, so a poll may
+// take as long as its pages need, and a killed instance's feed is polled by
+// another within about feedLease.
+const feedLease = time.Minute
 
 // PollDue polls, with at most workers at a time, up to limit subscriptions
 // of any guild whose next poll has come, each under a lease so that every
@@ -407,11 +417,12 @@ func (f *Feeds) pollLeased(ctx context.Context, ref FeedRef) bool {
 // before its next poll. It reports whether it polled. Errors: ENOTFOUND,
 // and those of Poll.
 func (f *Feeds) PollFeed(ctx context.Context, ref FeedRef, evenIfNotDue bool) (PollResult, bool, error) {
-	token, err := f.Store.LeaseFeed(ctx, ref.GuildID, ref.URL, feedLease)
+	token, err := f.Store.LeaseFeed(ctx, ref.GuildID, ref.URL, f.lease())
 	if err != nil || token == "" {
 		return PollResult{}, false, err
 	}
-	defer f.Store.ReleaseFeed(context.WithoutCancel(ctx), ref.GuildID, ref.URL, token)
+	ctx, stop := f.holdLease(ctx, ref, token)
+	defer stop()
 	sub, err := f.Store.Feed(ctx, ref.GuildID, ref.URL)
 	if err != nil {
 		return PollResult{}, false, err
@@ -421,6 +432,43 @@ func (f *Feeds) PollFeed(ctx context.Context, ref FeedRef, evenIfNotDue bool) (P
 	}
 	res, err := f.Poll(ctx, sub)
 	return res, true, err
+}
+
+func (f *Feeds) lease() time.Duration {
+	if f.Lease > 0 {
+		return f.Lease
+	}
+	return feedLease
+}
+
+// holdLease renews the feed's lease while the poll runs and returns the
+// poll's context, cancelled when the lease is lost (another instance may
+// poll the feed now: this one must stop before it ingests more), and the
+// function that stops renewing and releases the lease.
+func (f *Feeds) holdLease(ctx context.Context, ref FeedRef, token string) (context.Context, func()) {
+	pctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(f.lease() / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				held, err := f.Store.RenewFeed(pctx, ref.GuildID, ref.URL, token, f.lease())
+				if err == nil && !held {
+					cancel()
+					return
+				}
+			}
+		}
+	}()
+	return pctx, func() {
+		close(done)
+		cancel()
+		f.Store.ReleaseFeed(context.WithoutCancel(ctx), ref.GuildID, ref.URL, token)
+	}
 }
 
 // List is the guild's subscriptions by URL. Errors: EUNAVAILABLE.

@@ -33,6 +33,10 @@ type newsSite struct {
 	retry    string            // Retry-After sent with a status
 	etag     string
 	requests map[string]int
+	// held: paths whose requests wait, once arrived is told, until the
+	// channel closes or the client gives up.
+	held    map[string]chan struct{}
+	arrived chan string
 }
 
 func newNewsSite(t *testing.T) *newsSite {
@@ -43,6 +47,17 @@ func newNewsSite(t *testing.T) *newsSite {
 }
 
 func (s *newsSite) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	hold, arrived := s.held[r.URL.Path], s.arrived
+	s.mu.Unlock()
+	if hold != nil {
+		arrived <- r.URL.Path
+		select {
+		case <-hold:
+		case <-r.Context().Done():
+			return
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests[r.URL.Path]++

@@ -153,6 +153,17 @@ func (db *DB) LeaseFeed(ctx context.Context, guildID, url string, ttl time.Durat
 	return token, nil
 }
 
+// RenewFeed extends the caller's lease (token from LeaseFeed) to ttl from
+// now, if it is still the caller's; false when it ran out and another
+// instance may hold it: the caller must stop. Errors: EUNAVAILABLE.
+func (db *DB) RenewFeed(ctx context.Context, guildID, url, token string, ttl time.Duration) (bool, error) {
+	n, err := renewScript.Run(ctx, db.client, []string{db.guild(guildID).feedLease(url)}, token, ttlMillis(max(ttl, time.Second))).Int()
+	if err != nil {
+		return false, db.fail("renew feed", err)
+	}
+	return n == 1, nil
+}
+
 // ReleaseFeed ends the caller's lease (token from LeaseFeed); a lease that
 // ran out and was taken by another instance is left alone. Errors:
 // EUNAVAILABLE.

@@ -167,6 +167,12 @@ func TestDueFeedsAndLeases(t *testing.T) {
 		if other, err := db.LeaseFeed(ctx, "g1", "https://a.example/feed", time.Minute); err != nil || other != "" {
 			t.Errorf("second lease while held: %q, %v", other, err)
 		}
+		if held, err := db.RenewFeed(ctx, "g1", "https://a.example/feed", "not-the-token", time.Minute); err != nil || held {
+			t.Errorf("renewing with a wrong token: %v, %v", held, err)
+		}
+		if held, err := db.RenewFeed(ctx, "g1", "https://a.example/feed", tok, time.Minute); err != nil || !held {
+			t.Errorf("renewing the held lease: %v, %v", held, err)
+		}
 		if err := db.ReleaseFeed(ctx, "g1", "https://a.example/feed", "not-the-token"); err != nil {
 			t.Fatal(err)
 		}
@@ -176,8 +182,12 @@ func TestDueFeedsAndLeases(t *testing.T) {
 		if err := db.ReleaseFeed(ctx, "g1", "https://a.example/feed", tok); err != nil {
 			t.Fatal(err)
 		}
-		if again, _ := db.LeaseFeed(ctx, "g1", "https://a.example/feed", time.Minute); again == "" {
+		again, _ := db.LeaseFeed(ctx, "g1", "https://a.example/feed", time.Minute)
+		if again == "" {
 			t.Error("released lease not free")
+		}
+		if held, _ := db.RenewFeed(ctx, "g1", "https://a.example/feed", tok, time.Minute); held {
+			t.Error("a released lease's old token renewed the new holder's lease")
 		}
 		if f, err := db.Feed(ctx, "g1", "https://c.example/feed"); err != nil || f.URL != "https://c.example/feed" {
 			t.Errorf("Feed = %+v, %v", f, err)
