@@ -366,7 +366,7 @@ func itemName(it FeedItem) string {
 // it; the holder renews it every feedLease/3 while it polls, so a poll may
 // take as long as its pages need, and a killed instance's feed is polled by
 // another within about feedLease.
-const feedLease = time.Minute
+const feedLease = 30 * time.Second
 
 // PollDue polls, with at most workers at a time, up to limit subscriptions
 // of any guild whose next poll has come, each under a lease so that every
