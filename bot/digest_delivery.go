@@ -70,7 +70,7 @@ func (s *Scheduler) deliver(ctx context.Context, slot briefs.DigestSlot, loc *ti
 	}
 	s.fillBriefs(ctx, &d)
 	msg := DigestMessage(d, slot.At, loc)
-	m, err := s.post(ctx, ls, slot, msg)
+	m, err := s.post(ctx, ls, slot.ChannelID, digestNonce(slot.GuildID, slot.ChannelID, slot.Key), msg)
 	if err != nil {
 		s.release(finish, c)
 		if reason, ok := refused(err); ok {
@@ -147,8 +147,7 @@ func (s *Scheduler) fillBriefs(ctx context.Context, d *briefs.Digest) {
 // before the lock could expire, or at once when the lock is lost), not by
 // ctx, so that a stop does not cut a post whose outcome would then be
 // unknown; the waits before it honour ctx.
-func (s *Scheduler) post(ctx context.Context, ls *lease, slot briefs.DigestSlot, msg *discordgo.MessageSend) (*discordgo.Message, error) {
-	nonce := digestNonce(slot.GuildID, slot.ChannelID, slot.Key)
+func (s *Scheduler) post(ctx context.Context, ls postWindow, channelID, nonce string, msg *discordgo.MessageSend) (*discordgo.Message, error) {
 	var err error
 	limited := 0
 	for failures := s.retries().Start(); ; {
@@ -164,7 +163,7 @@ func (s *Scheduler) post(ctx context.Context, ls *lease, slot briefs.DigestSlot,
 			break
 		}
 		var m *discordgo.Message
-		m, err = s.send(pctx, slot.ChannelID, nonce, msg)
+		m, err = s.send(pctx, channelID, nonce, msg)
 		cancel()
 		if err == nil {
 			if m == nil {
@@ -188,6 +187,16 @@ func (s *Scheduler) post(ctx context.Context, ls *lease, slot briefs.DigestSlot,
 		return nil, fmt.Errorf("post digest: %w (%w)", err, errOutcomeUnknown)
 	}
 	return nil, fmt.Errorf("post digest: %w", err)
+}
+
+// postWindow bounds the tries of one post: a digest's lease, or the
+// deadline a brief posted as it arrives is given.
+type postWindow interface {
+	// bound returns a context for one request, ending after d or with the
+	// window.
+	bound(d time.Duration) (context.Context, context.CancelFunc)
+	// deadline is when the window closes: no wait may go past it.
+	deadline() time.Time
 }
 
 // errOutcomeUnknown marks a post whose last try timed out or got a 5xx or a

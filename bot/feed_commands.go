@@ -50,6 +50,7 @@ func (r *Router) feedCommand(adminPerms *int64, noDM *bool) command {
 							ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildText, discordgo.ChannelTypeGuildNews}},
 						{Type: discordgo.ApplicationCommandOptionInteger, Name: "backfill", Description: "Existing stories to brief now (0-10, default 3)",
 							MinValue: &feedMinBackfill, MaxValue: feedMaxBackfill},
+						{Type: discordgo.ApplicationCommandOptionBoolean, Name: "post_each", Description: "Also post each new brief to the channel as it arrives (default: digests only)"},
 					}},
 				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "list", Description: "The feeds this server follows, with their status"},
 				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "remove", Description: "Stop following a feed (its briefs stay)",
@@ -85,12 +86,16 @@ func (r *Router) handleFeedAdd(ctx context.Context, in *Interaction) (*discordgo
 			return nil, briefs.Errorf(briefs.EINVALID, "backfill must be 0 to %d.", briefs.MaxFeedBackfill)
 		}
 	}
-	res, err := r.feeds.Subscribe(ctx, briefs.FeedInput{GuildID: in.GuildID, UserID: in.UserID(), URL: in.String("url"), ChannelID: ch, Backfill: backfill})
+	res, err := r.feeds.Subscribe(ctx, briefs.FeedInput{GuildID: in.GuildID, UserID: in.UserID(), URL: in.String("url"), ChannelID: ch, Backfill: backfill,
+		PostEach: optionBool(in, "post_each")})
 	if err != nil {
 		return nil, err
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Following **%s** (%s) for <#%s>, polled every %s.", briefs.Truncate(cmp.Or(res.Feed.Title, "untitled"), 100), res.Feed.URL, ch, res.Feed.Interval)
+	if res.Feed.PostEach {
+		b.WriteString(" Each new brief is posted there as it arrives, once, and joins the digests too.")
+	}
 	if len(res.Added) == 0 {
 		b.WriteString(" New stories will become briefs as they appear; the ones already in the feed are not posted.")
 	} else {
@@ -120,6 +125,9 @@ func (r *Router) handleFeedList(ctx context.Context, in *Interaction) (*discordg
 	lines := make([]string, 0, len(subs))
 	for _, s := range subs {
 		line := fmt.Sprintf("• **%s** %s — every %s, %d %s", briefs.Truncate(cmp.Or(s.Title, "untitled"), 80), s.URL, s.Interval, s.Ingested, plural(s.Ingested, "story", "stories"))
+		if s.PostEach && s.ChannelID != "" {
+			line += fmt.Sprintf(", each posted to <#%s>", s.ChannelID)
+		}
 		switch {
 		case s.Paused:
 			line += fmt.Sprintf(" — ⏸ %s. /feed resume polls it again.", briefs.Truncate(s.PauseReason, 200))

@@ -20,13 +20,16 @@ const (
 // learned about it. URL is the feed's own address (after discovery from a
 // site page), and the subscription's identity within the guild.
 type FeedSub struct {
-	GuildID   string        `json:"guild_id"`
-	URL       string        `json:"url"`
-	ChannelID string        `json:"channel_id,omitempty"` // where its briefs are posted; "" joins no digest
-	Title     string        `json:"title,omitempty"`
-	Interval  time.Duration `json:"interval"`
-	AddedBy   string        `json:"added_by,omitempty"`
-	AddedAt   time.Time     `json:"added_at"`
+	GuildID   string `json:"guild_id"`
+	URL       string `json:"url"`
+	ChannelID string `json:"channel_id,omitempty"` // where its briefs are posted; "" joins no digest
+	// PostEach: each new brief is posted to ChannelID as it arrives, once,
+	// besides joining the digests.
+	PostEach bool          `json:"post_each,omitempty"`
+	Title    string        `json:"title,omitempty"`
+	Interval time.Duration `json:"interval"`
+	AddedBy  string        `json:"added_by,omitempty"`
+	AddedAt  time.Time     `json:"added_at"`
 
 	Paused      bool      `json:"paused,omitempty"`
 	PauseReason string    `json:"pause_reason,omitempty"` // why the poller paused it (repeated failures), for /feed list

@@ -38,6 +38,14 @@ type Feeds struct {
 	// nil adds none.
 	Jitter func(interval time.Duration) time.Duration
 
+	// Deliver posts one new brief of a feed that posts each brief as it
+	// arrives (FeedSub.PostEach) to its channel; nil: such feeds only join
+	// the digests. It may be called again for the same brief after a crash
+	// or a failed try, and must then make no second post (the bot's nonce
+	// posting). EUNAVAILABLE: try again at the next poll; any other error:
+	// the post is given up, with the reason in the feed's status.
+	Deliver func(ctx context.Context, sub FeedSub, b Brief) error
+
 	// Lease is how long an instance holds a feed's poll between renewals
 	// (0: feedLease).
 	Lease time.Duration
@@ -87,6 +95,7 @@ type FeedInput struct {
 	ChannelID string
 	Interval  time.Duration // 0: DefaultFeedInterval
 	Backfill  int           // existing items to bring in; <0: DefaultFeedBackfill
+	PostEach  bool          // post each new brief to ChannelID as it arrives
 }
 
 // PollResult says what one poll of a feed did.
@@ -94,6 +103,8 @@ type PollResult struct {
 	Feed    FeedSub
 	Added   []Brief  // new briefs, oldest item first
 	Skipped []string // items that could not become briefs, with why
+	Posted  int      // briefs posted to the channel as they arrived (PostEach)
+	Pending int      // new items left for the next poll
 }
 
 // Subscribe follows a feed: a site URL is followed to the feed its page
@@ -111,7 +122,10 @@ func (f *Feeds) Subscribe(ctx context.Context, in FeedInput) (PollResult, error)
 		return PollResult{}, fmt.Errorf("subscribe: %w", err)
 	}
 	now := f.Service.now()
-	sub := FeedSub{GuildID: in.GuildID, URL: doc.URL, ChannelID: in.ChannelID, Title: parsed.Title, Interval: interval,
+	if in.PostEach && in.ChannelID == "" {
+		return PollResult{}, Errorf(EINVALID, "A feed that posts each brief as it arrives needs a channel to post in.")
+	}
+	sub := FeedSub{GuildID: in.GuildID, URL: doc.URL, ChannelID: in.ChannelID, PostEach: in.PostEach, Title: parsed.Title, Interval: interval,
 		AddedBy: in.UserID, AddedAt: now, LastOK: now, NextPoll: now.Add(interval), ETag: doc.ETag, LastModified: doc.LastModified}
 	if err := f.Store.PutFeed(ctx, sub, f.MaxFeedsPerGuild); err != nil {
 		return PollResult{}, fmt.Errorf("subscribe: %w", err)
@@ -220,6 +234,12 @@ func (f *Feeds) Poll(ctx context.Context, sub FeedSub) (PollResult, error) {
 			res.Feed.Title = parsed.Title
 		}
 		err = f.ingestNew(ctx, &res, parsed.Items)
+		if res.Pending > 0 {
+			// Items wait for the next poll (over the per-poll bound, or
+			// their page or post failed for now): it must read the
+			// document again, not be answered 304.
+			res.Feed.ETag, res.Feed.LastModified = "", ""
+		}
 	}
 	if serr := f.Store.PutFeed(ctx, res.Feed, 0); err == nil {
 		err = serr
@@ -265,6 +285,7 @@ func (f *Feeds) ingestNew(ctx context.Context, res *PollResult, items []FeedItem
 		most = DefaultItemsPerPoll
 	}
 	if len(fresh) > most {
+		res.Pending += len(fresh) - most
 		fresh = fresh[:most] // the oldest first; the rest come next poll
 	}
 	// ingest wants newest first, like a feed.
@@ -305,15 +326,60 @@ func (f *Feeds) ingest(ctx context.Context, res *PollResult, items []FeedItem) e
 			res.Feed.Ingested++
 		case ErrorCode(err) == EUNAVAILABLE:
 			res.Skipped = append(res.Skipped, fmt.Sprintf("%s: %s (will retry)", itemName(it), ErrorMessage(err)))
+			res.Pending++
 			continue
 		default:
 			res.Skipped = append(res.Skipped, fmt.Sprintf("%s: %s", itemName(it), ErrorMessage(err)))
+		}
+		if err == nil && res.Feed.PostEach && f.Deliver == nil {
+			// This process cannot post (the command line): the item is
+			// left unseen for the running bot, whose next poll finds its
+			// story stored and posts it.
+			res.Skipped = append(res.Skipped, fmt.Sprintf("%s: stored; the running bot posts it to the channel at its next poll", itemName(it)))
+			res.Pending++
+			continue
+		}
+		if err == nil && res.Feed.PostEach {
+			// Before the item is marked seen: a post that fails for now
+			// (or a crash) leaves the item for the next poll, which finds
+			// its story stored and posts it then.
+			if err := f.deliverOnce(ctx, res, r.Brief); err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				if ErrorCode(err) == EUNAVAILABLE {
+					res.Skipped = append(res.Skipped, fmt.Sprintf("%s: not posted yet: %s (will retry)", itemName(it), ErrorMessage(err)))
+					res.Pending++
+					continue
+				}
+				res.Feed.LastError = "posting to the channel: " + ErrorMessage(err)
+				res.Skipped = append(res.Skipped, fmt.Sprintf("%s: not posted: %s", itemName(it), ErrorMessage(err)))
+			}
 		}
 		if err := f.Store.MarkSeen(ctx, res.Feed.GuildID, f.Service.now(), it.Keys...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// deliverOnce posts b to the feed's channel unless it was posted there
+// before (by this feed or another posting to the same channel), and then
+// remembers that it was, with the feed's seen items.
+func (f *Feeds) deliverOnce(ctx context.Context, res *PollResult, b Brief) error {
+	posted := []string{"post:" + res.Feed.ChannelID + ":" + b.ArticleID}
+	unseen, err := f.Store.Unseen(ctx, res.Feed.GuildID, [][]string{posted})
+	if err != nil {
+		return err
+	}
+	if !unseen[0] {
+		return nil
+	}
+	if err := f.Deliver(ctx, res.Feed, b); err != nil {
+		return err
+	}
+	res.Posted++
+	return f.Store.MarkSeen(ctx, res.Feed.GuildID, f.Service.now(), posted...)
 }
 
 // ingestItem makes one item's brief: from its page when it links one that

@@ -420,3 +420,38 @@ func TestPollDueBoundsRequestsPerHost(t *testing.T) {
 		t.Errorf("%d requests at once to one host; want at most %d", p, briefs.PerHost)
 	}
 }
+
+// Items a poll leaves for the next one (over the per-poll bound, or whose
+// page failed for now) are read at the next poll even though the feed has
+// not changed: the poll after such a poll is not conditional, so the site
+// cannot answer 304 and hide them.
+func TestFeedPendingItemsSurviveUnchangedFeed(t *testing.T) {
+	site := newNewsSite(t)
+	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	fd := newFeeds(t, &now)
+	fd.ItemsPerPoll = 2
+	ctx := context.Background()
+	feedURL := site.srv.URL + "/feed.xml"
+	if _, err := fd.Subscribe(ctx, briefs.FeedInput{GuildID: "g", URL: feedURL, Backfill: 0}); err != nil {
+		t.Fatal(err)
+	}
+	for i, slug := range []string{"ferry", "market", "bridge", "school", "park"} {
+		site.story(fmt.Sprintf("g%d", i), slug, "Story about the "+slug+" in the harbour town", i+1)
+	}
+	site.set(func(s *newsSite) { s.status["/news/school"] = http.StatusServiceUnavailable })
+	var added []string
+	for round := range 5 {
+		now = now.Add(20 * time.Minute)
+		res, polled, err := fd.PollFeed(ctx, briefs.FeedRef{GuildID: "g", URL: feedURL}, false)
+		if err != nil || !polled {
+			t.Fatalf("round %d: %v, polled %v", round, err, polled)
+		}
+		added = append(added, titlesOf(res.Added)...)
+		if round == 2 {
+			site.set(func(s *newsSite) { delete(s.status, "/news/school") })
+		}
+	}
+	if len(added) != 5 {
+		t.Errorf("ingested %q over five polls of an unchanged feed; want all five stories", added)
+	}
+}

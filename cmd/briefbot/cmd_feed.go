@@ -55,11 +55,13 @@ func cmdFeed(ctx context.Context, env *environment, args []string) error {
 }
 
 func cmdFeedAdd(ctx context.Context, env *environment, args []string) error {
-	fs := newFlags(env, "feed add", "[--guild G] [--channel C] [--backfill N] [--every D] URL",
+	fs := newFlags(env, "feed add", "[--guild G] [--channel C] [--post-each] [--backfill N] [--every D] URL",
 		"Follows a feed: RSS, Atom or JSON Feed, or a site whose page announces one. Its newest --backfill\n"+
-			"stories become briefs now; the older ones already in it are only remembered, never posted.")
+			"stories become briefs now; the older ones already in it are only remembered, never posted.\n"+
+			"With --post-each the running bot also posts each new brief to --channel as it arrives.")
 	guild := fs.String("guild", defaultGuild, "guild (Discord server id) that follows it")
 	channel := fs.String("channel", "", "channel whose digest its briefs join")
+	postEach := fs.Bool("post-each", false, "post each new brief to --channel as it arrives, besides the digests")
 	backfill := fs.Int("backfill", briefs.DefaultFeedBackfill, fmt.Sprintf("existing stories to brief now (0-%d)", briefs.MaxFeedBackfill))
 	every := fs.Duration("every", briefs.DefaultFeedInterval, fmt.Sprintf("how often to poll it (at least %s)", briefs.MinFeedInterval))
 	if err := parseFlags(fs, args); err != nil {
@@ -73,7 +75,7 @@ func cmdFeedAdd(ctx context.Context, env *environment, args []string) error {
 	}
 	return withService(ctx, env, func(svc *briefs.Service, db *store.DB) error {
 		res, err := newFeeds(env, svc, db).Subscribe(ctx, briefs.FeedInput{GuildID: *guild, UserID: "cli", URL: fs.Arg(0),
-			ChannelID: *channel, Interval: *every, Backfill: *backfill})
+			ChannelID: *channel, Interval: *every, Backfill: *backfill, PostEach: *postEach})
 		if err != nil {
 			return err
 		}
@@ -117,6 +119,9 @@ func cmdFeedList(ctx context.Context, env *environment, args []string) error {
 // feedStatus is one line of what a feed's poller knows.
 func feedStatus(s briefs.FeedSub) string {
 	parts := []string{fmt.Sprintf("every %s", s.Interval), fmt.Sprintf("%d stories", s.Ingested)}
+	if s.PostEach {
+		parts = append(parts, "each posted to channel "+s.ChannelID)
+	}
 	if s.Paused {
 		parts = append(parts, "PAUSED: "+s.PauseReason)
 	} else if !s.NextPoll.IsZero() {
@@ -224,6 +229,15 @@ func feedPoller(env *environment, fd *briefs.Feeds) func(context.Context) error 
 			case <-t.C:
 			}
 		}
+	}
+}
+
+// feedDeliver posts each new brief of a feed that asks for it to the
+// feed's channel, once (the scheduler's nonce posting, paced with the
+// digests).
+func feedDeliver(sched *bot.Scheduler) func(context.Context, briefs.FeedSub, briefs.Brief) error {
+	return func(ctx context.Context, sub briefs.FeedSub, b briefs.Brief) error {
+		return sched.PostBrief(ctx, sub.ChannelID, sub.Title, b)
 	}
 }
 

@@ -120,7 +120,7 @@ func buildServices(env *environment, svc *briefs.Service, db *store.DB, m *metri
 		return nil, nil, err
 	}
 	fd := newFeeds(env, svc, db)
-	fd.OnPause = feedPauseNotice(env, sched)
+	fd.OnPause, fd.Deliver = feedPauseNotice(env, sched), feedDeliver(sched)
 	router := newRouter(env, svc, sched, fd)
 	g := &bot.Gateway{
 		Token:      env.cfg.DiscordToken,

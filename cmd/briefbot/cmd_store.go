@@ -196,7 +196,7 @@ func cmdConsole(ctx context.Context, env *environment, args []string) error {
 			return err
 		}
 		fd := newFeeds(env, svc, db)
-		fd.OnPause = feedPauseNotice(env, sched)
+		fd.OnPause, fd.Deliver = feedPauseNotice(env, sched), feedDeliver(sched)
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		schedDone := make(chan error, 1)
