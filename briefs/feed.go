@@ -101,6 +101,8 @@ type FeedStore interface {
 	LeaseFeed(ctx context.Context, guildID, url string, ttl time.Duration) (token string, err error)
 	RenewFeed(ctx context.Context, guildID, url, token string, ttl time.Duration) (bool, error)
 	ReleaseFeed(ctx context.Context, guildID, url, token string) error
+	TakeHostSlot(ctx context.Context, host, token string, most int, ttl time.Duration) (bool, error)
+	ReleaseHostSlot(ctx context.Context, host, token string) error
 	Unseen(ctx context.Context, guildID string, items [][]string) ([]bool, error)
 	MarkSeen(ctx context.Context, guildID string, at time.Time, keys ...string) error
 }

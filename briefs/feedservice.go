@@ -58,17 +58,26 @@ type Feeds struct {
 	hosts   map[string]chan struct{} // per host, the polls in flight (at most PerHost)
 }
 
-// PerHost is how many feeds of one host this process polls at once: a site
-// with many feeds (one per section) is not hit by every worker together.
+// PerHost is how many feeds of one site (host name) are polled at once, by
+// this process and across all instances on one store: a site with many
+// feeds (one per section) is not hit by every worker together.
 const PerHost = 2
 
-// hostSlot waits for one of the PerHost slots of url's host and returns
-// the function that frees it; false when ctx ended first.
-func (f *Feeds) hostSlot(ctx context.Context, url string) (func(), bool) {
-	host := url
+// feedHost is the host name of a feed URL, lower case; the URL itself when
+// it has none.
+func feedHost(url string) string {
 	if u, err := neturl.Parse(url); err == nil && u.Host != "" {
-		host = strings.ToLower(u.Host)
+		return strings.ToLower(u.Host)
 	}
+	return url
+}
+
+// hostSlot waits for one of this process's PerHost slots of url's host and
+// returns the function that frees it; false when ctx ended first. (The
+// store's slots bound the instances together; these keep this process's
+// workers from queueing on the store for a busy site.)
+func (f *Feeds) hostSlot(ctx context.Context, url string) (func(), bool) {
+	host := feedHost(url)
 	f.hostsMu.Lock()
 	if f.hosts == nil {
 		f.hosts = map[string]chan struct{}{}
@@ -487,14 +496,20 @@ func (f *Feeds) PollFeed(ctx context.Context, ref FeedRef, evenIfNotDue bool) (P
 	if err != nil || token == "" {
 		return PollResult{}, false, err
 	}
-	ctx, stop := f.holdLease(ctx, ref, token)
-	defer stop()
+	hold := f.holdLease(ctx, ref, token)
+	defer hold.stop()
+	ctx = hold.ctx
 	sub, err := f.Store.Feed(ctx, ref.GuildID, ref.URL)
 	if err != nil {
 		return PollResult{}, false, err
 	}
 	if sub.Paused || (!evenIfNotDue && f.Service.now().Before(sub.NextPoll)) {
 		return PollResult{Feed: sub}, false, nil
+	}
+	// The site's slot, shared by all instances: when PerHost polls of the
+	// site run elsewhere, the feed stays due and waits for a later round.
+	if free, err := hold.takeHost(); err != nil || !free {
+		return PollResult{Feed: sub}, false, err
 	}
 	res, err := f.Poll(ctx, sub)
 	return res, true, err
@@ -507,34 +522,77 @@ func (f *Feeds) lease() time.Duration {
 	return feedLease
 }
 
-// holdLease renews the feed's lease while the poll runs and returns the
-// poll's context, cancelled when the lease is lost (another instance may
-// poll the feed now: this one must stop before it ingests more), and the
-// function that stops renewing and releases the lease.
-func (f *Feeds) holdLease(ctx context.Context, ref FeedRef, token string) (context.Context, func()) {
-	pctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		t := time.NewTicker(f.lease() / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
+// feedHold is one poll's hold on its feed: the feed's lease and, once
+// taken, a slot of the feed's site, both renewed until stop.
+type feedHold struct {
+	f     *Feeds
+	ref   FeedRef
+	host  string
+	token string
+	// ctx is the poll's context: cancelled when the lease is lost (another
+	// instance may poll the feed now: this one must stop before it ingests
+	// more).
+	ctx    context.Context
+	cancel context.CancelFunc
+	parent context.Context
+	done   chan struct{} // closed by stop
+	exited chan struct{} // closed when the renewals ended
+
+	mu       sync.Mutex
+	hostHeld bool
+}
+
+// holdLease starts renewing the lease token of ref for the poll.
+func (f *Feeds) holdLease(ctx context.Context, ref FeedRef, token string) *feedHold {
+	h := &feedHold{f: f, ref: ref, host: feedHost(ref.URL), token: token, parent: ctx,
+		done: make(chan struct{}), exited: make(chan struct{})}
+	h.ctx, h.cancel = context.WithCancel(ctx)
+	go h.renew()
+	return h
+}
+
+func (h *feedHold) renew() {
+	defer close(h.exited)
+	t := time.NewTicker(h.f.lease() / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-h.done:
+			return
+		case <-t.C:
+			held, err := h.f.Store.RenewFeed(h.ctx, h.ref.GuildID, h.ref.URL, h.token, h.f.lease())
+			if err == nil && !held {
+				h.cancel()
 				return
-			case <-t.C:
-				held, err := f.Store.RenewFeed(pctx, ref.GuildID, ref.URL, token, f.lease())
-				if err == nil && !held {
-					cancel()
-					return
-				}
 			}
+			h.mu.Lock()
+			if h.hostHeld {
+				h.f.Store.TakeHostSlot(h.ctx, h.host, h.token, PerHost, h.f.lease())
+			}
+			h.mu.Unlock()
 		}
-	}()
-	return pctx, func() {
-		close(done)
-		cancel()
-		f.Store.ReleaseFeed(context.WithoutCancel(ctx), ref.GuildID, ref.URL, token)
 	}
+}
+
+// takeHost takes a slot of the feed's site; false when all are held.
+func (h *feedHold) takeHost() (bool, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	free, err := h.f.Store.TakeHostSlot(h.ctx, h.host, h.token, PerHost, h.f.lease())
+	h.hostHeld = free && err == nil
+	return h.hostHeld, err
+}
+
+// stop ends the renewals and releases the site's slot and the lease.
+func (h *feedHold) stop() {
+	close(h.done)
+	<-h.exited
+	h.cancel()
+	ctx := context.WithoutCancel(h.parent)
+	if h.hostHeld {
+		h.f.Store.ReleaseHostSlot(ctx, h.host, h.token)
+	}
+	h.f.Store.ReleaseFeed(ctx, h.ref.GuildID, h.ref.URL, h.token)
 }
 
 // List is the guild's subscriptions by URL. Errors: EUNAVAILABLE.

@@ -455,3 +455,56 @@ func TestFeedPendingItemsSurviveUnchangedFeed(t *testing.T) {
 		t.Errorf("ingested %q over five polls of an unchanged feed; want all five stories", added)
 	}
 }
+
+// Three instances with six workers each still fetch at most PerHost feeds
+// of one site at once; the feeds they could not take stay due and are
+// polled in later rounds, none twice in a round.
+func TestPollDueBoundsRequestsPerHostAcrossInstances(t *testing.T) {
+	var inFlight, peak, fetches atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		fetches.Add(1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		time.Sleep(20 * time.Millisecond) // a slow site: holds the request open (load, not synchronisation)
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Section %s</title></channel></rss>`, r.URL.Path)
+	}))
+	t.Cleanup(srv.Close)
+	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	db := storetest.Open(t)
+	instances := []*briefs.Feeds{newFeedsOn(t, db, &now), newFeedsOn(t, db, &now), newFeedsOn(t, db, &now)}
+	ctx := context.Background()
+	const feeds = 12
+	for i := range feeds {
+		if _, err := instances[0].Subscribe(ctx, briefs.FeedInput{GuildID: fmt.Sprintf("g%d", i), URL: fmt.Sprintf("%s/section/%d", srv.URL, i), Backfill: 0}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	peak.Store(0)
+	fetches.Store(0)
+	now = now.Add(time.Hour)
+	total := 0
+	for round := 0; total < feeds && round < 20; round++ {
+		var wg sync.WaitGroup
+		var polled atomic.Int32
+		for _, fd := range instances {
+			wg.Go(func() {
+				n, err := fd.PollDue(ctx, 100, 6)
+				if err != nil {
+					t.Error(err)
+				}
+				polled.Add(int32(n))
+			})
+		}
+		wg.Wait()
+		total += int(polled.Load())
+	}
+	if total != feeds || fetches.Load() != feeds {
+		t.Errorf("polled %d feeds with %d fetches; want each of the %d once", total, fetches.Load(), feeds)
+	}
+	if p := peak.Load(); p > briefs.PerHost || p < 1 {
+		t.Errorf("%d requests at once to one site from three instances; want at most %d", p, briefs.PerHost)
+	}
+}

@@ -197,3 +197,38 @@ func TestDueFeedsAndLeases(t *testing.T) {
 		}
 	})
 }
+
+// A site's slots are shared by every caller: at most `most` tokens hold
+// one, a holder renews its own, a released or expired slot is free again.
+func TestHostSlots(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.DB) {
+		db := open(t)
+		ctx := context.Background()
+		take := func(token string, ttl time.Duration) bool {
+			t.Helper()
+			ok, err := db.TakeHostSlot(ctx, "News.Example", token, 2, ttl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ok
+		}
+		if !take("a", time.Minute) || !take("b", time.Minute) {
+			t.Fatal("two free slots refused")
+		}
+		if take("c", time.Minute) {
+			t.Error("a third slot of a site with two was given")
+		}
+		if !take("a", time.Minute) {
+			t.Error("a holder could not renew its slot")
+		}
+		if ok, _ := db.TakeHostSlot(ctx, "other.example", "c", 2, time.Minute); !ok {
+			t.Error("another site's slots are not separate")
+		}
+		if err := db.ReleaseHostSlot(ctx, "news.example", "b"); err != nil {
+			t.Fatal(err)
+		}
+		if !take("c", time.Second) {
+			t.Error("a released slot is not free")
+		}
+	})
+}
