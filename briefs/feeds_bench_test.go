@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"runtime"
 	"strconv"
@@ -42,6 +41,9 @@ func (h *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.P
 // and heap; run it with
 //
 //	REDIS_URL=redis://127.0.0.1:6379/8 go test ./briefs/ -run '^$' -bench FeedPolling -benchtime 1x -timeout 30m -v
+// benchSites is how many sites the benchmark's feeds are spread over.
+const benchSites = 100
+
 func BenchmarkFeedPolling(b *testing.B) {
 	if testing.Short() {
 		b.Skip("not with -short")
@@ -52,7 +54,7 @@ func BenchmarkFeedPolling(b *testing.B) {
 	}
 	var fresh atomic.Int64 // feeds below this index have a new story
 	body := strings.Repeat("The council approved the harbour plan on Monday after a long debate about its cost and its timing. ", 6)
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var feed int
 		if _, err := fmt.Sscanf(r.URL.Path, "/f/%d", &feed); err == nil {
 			items := 1
@@ -80,16 +82,21 @@ func BenchmarkFeedPolling(b *testing.B) {
 			return
 		}
 		http.NotFound(w, r)
-	}))
-	// A listener with room for every worker's connections.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
+	})
+	// The feeds live on benchSites sites (loopback addresses 127.0.1.x, one
+	// listener each, same handler), as real feeds live on many sites: the
+	// poller fetches at most PerHost feeds of one site at once.
+	var sites []string
+	for i := range benchSites {
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.1.%d:0", i+1))
+		if err != nil {
+			b.Fatal(err)
+		}
+		site := &http.Server{Handler: handler}
+		go site.Serve(l)
+		b.Cleanup(func() { site.Close() })
+		sites = append(sites, "http://"+l.Addr().String())
 	}
-	srv.Listener = l
-	srv.Start()
-	b.Cleanup(srv.Close)
-
 	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
 	db := storetest.Open(b)
 	var rt roundTrips
@@ -99,7 +106,7 @@ func BenchmarkFeedPolling(b *testing.B) {
 	ctx := context.Background()
 	start := time.Now()
 	for i := range nFeeds {
-		if _, err := fd.Subscribe(ctx, briefs.FeedInput{GuildID: fmt.Sprintf("guild%d", i%max(nFeeds/10, 1)), URL: fmt.Sprintf("%s/f/%d", srv.URL, i), Backfill: 0}); err != nil {
+		if _, err := fd.Subscribe(ctx, briefs.FeedInput{GuildID: fmt.Sprintf("guild%d", i%max(nFeeds/10, 1)), URL: fmt.Sprintf("%s/f/%d", sites[i%len(sites)], i), Backfill: 0}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -134,9 +141,9 @@ func BenchmarkFeedPolling(b *testing.B) {
 		el := time.Since(t0)
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
-		b.Logf("%d instance(s), %s: %d polls in %s = %.0f polls/s; %.1f Redis round trips a poll; CPU %s (%.0f%% of one core); heap in use %d MiB",
+		b.Logf("%d instance(s), %s: %d polls in %s = %.0f polls/s; %.1f Redis round trips a poll; CPU %s (%.0f%% of one core); heap in use %d MiB; peak RSS %d MiB",
 			len(instances), name, polled, el.Round(time.Millisecond), float64(polled)/el.Seconds(), float64(rt.n.Load()-rt0)/float64(max(polled, 1)),
-			(cpuTime() - cpu0).Round(time.Millisecond), 100*(cpuTime()-cpu0).Seconds()/el.Seconds(), ms.HeapInuse>>20)
+			(cpuTime() - cpu0).Round(time.Millisecond), 100*(cpuTime()-cpu0).Seconds()/el.Seconds(), ms.HeapInuse>>20, peakRSS()>>20)
 		if polled != nFeeds {
 			b.Errorf("%s: polled %d of %d due feeds", name, polled, nFeeds)
 		}
@@ -161,6 +168,17 @@ func BenchmarkFeedPolling(b *testing.B) {
 		items := stories() - before
 		b.Logf("  %d stories briefed (%.0f items/s over the round)", items, float64(items)/time.Since(t0).Seconds())
 	}
+}
+
+// peakRSS is the most resident memory the process has had, in bytes (the
+// loopback sites, the pollers and the Go client together; Redis is another
+// process).
+func peakRSS() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Maxrss << 10 // KiB on Linux
 }
 
 // cpuTime is the process's user and system CPU time so far.
