@@ -136,6 +136,9 @@ func (r *Router) handleFeedList(ctx context.Context, in *Interaction) (*discordg
 		case !s.NextPoll.IsZero():
 			line += fmt.Sprintf(" — next poll <t:%d:R>", s.NextPoll.Unix())
 		}
+		if !s.LastOK.IsZero() {
+			line += fmt.Sprintf(", last read <t:%d:R>", s.LastOK.Unix())
+		}
 		lines = append(lines, line)
 	}
 	return message(&discordgo.InteractionResponseData{

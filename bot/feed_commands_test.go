@@ -80,7 +80,7 @@ func TestFeedCommands(t *testing.T) {
 		!strings.Contains(got, "Briefed now (1)") {
 		t.Errorf("/feed add: %q", got)
 	}
-	if got := text(do("list", admin, nil)); !strings.Contains(got, "Feeds this server follows (1)") || !strings.Contains(got, "1 story") {
+	if got := text(do("list", admin, nil)); !strings.Contains(got, "Feeds this server follows (1)") || !strings.Contains(got, "1 story") || !strings.Contains(got, "next poll <t:") || !strings.Contains(got, "last read <t:") {
 		t.Errorf("/feed list: %q", got)
 	}
 	if got := text(do("pause", admin, map[string]string{"url": feedURL})); !strings.Contains(got, "Paused") {
