@@ -83,7 +83,7 @@ type SchedulerConfig struct {
 	// articles by title only.
 	Briefs BriefSource
 	// SummarizerVersion is the version of the cached briefs to show
-	// (Summarizer.Version()).
+	// (briefs.Service.BriefVersion()).
 	SummarizerVersion string
 	Clock             Clock        // nil: SystemClock
 	Logger            *slog.Logger // nil: discard

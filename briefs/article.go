@@ -41,8 +41,22 @@ type Brief struct {
 	ReadingMinutes int       `json:"reading_minutes"`
 	Entities       []string  `json:"entities,omitempty"` // people, places, organisations as written, most mentioned first
 	Lang           string    `json:"lang,omitempty"`     // ISO 639-1 code of the article's language, when detected
-	Summarizer     string    `json:"summarizer"`         // name/version of the summarizer that built it
+	Summarizer     string    `json:"summarizer"`         // name/version of the summarizer that wrote it, and what became of a language model's answer
+	// Version is the brief cache's version when it differs from Summarizer
+	// (a language model's brief, or the extractive one standing in for it);
+	// see CacheVersion.
+	Version string `json:"version,omitempty"`
 	CreatedAt      time.Time `json:"created_at"`
+}
+
+// CacheVersion is the version the brief is cached and looked up under: the
+// summarizing set-up that made it (Version), or, when that is the
+// summarizer alone, Summarizer.
+func (b Brief) CacheVersion() string {
+	if b.Version != "" {
+		return b.Version
+	}
+	return b.Summarizer
 }
 
 // Listing is the small view of an article that lists, search results and

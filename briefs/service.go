@@ -38,6 +38,27 @@ type Service struct {
 	// MaxPageBytes bounds such HTML (FETCH_MAX_BYTES); the extracted text
 	// is then bound by MaxArticleBytes. 0: no bound.
 	MaxPageBytes int
+	// Refiner, when set, replaces each extractive brief with a language
+	// model's once that passes the grounding check (SUMMARIZER=llm).
+	Refiner *Refiner
+}
+
+// BriefVersion is the version briefs are cached under: the summarizer's,
+// and the language model's when briefs are refined, so that changing
+// either builds briefs afresh.
+func (s *Service) BriefVersion() string {
+	if s.Refiner != nil {
+		return s.Summarizer.Version() + "+" + s.Refiner.Writer.Version()
+	}
+	return s.Summarizer.Version()
+}
+
+// refineLater queues b for the language model when briefs are refined and
+// b is still the plain extractive brief.
+func (s *Service) refineLater(b Brief) {
+	if s.Refiner != nil && b.Summarizer == s.Summarizer.Version() {
+		s.Refiner.Later(b.GuildID, b.Slug)
+	}
 }
 
 // AddInput is an article as an admin hands it over.
@@ -119,7 +140,11 @@ func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 	if err != nil {
 		return AddResult{}, fmt.Errorf("add article: %w", err)
 	}
-	return s.addResult(ctx, a, b, stored, created, slugNote)
+	res, err := s.addResult(ctx, a, b, stored, created, slugNote)
+	if err == nil {
+		s.refineLater(res.Brief)
+	}
+	return res, err
 }
 
 // checkInput extracts the article of an HTML document, refuses text no
@@ -297,10 +322,11 @@ func containsAll(have, want []string) bool {
 // when the current summarizer built it (one round trip), else rebuilt from the
 // article and cached again. Errors: ENOTFOUND.
 func (s *Service) briefFor(ctx context.Context, guildID, slug string) (Brief, error) {
-	b, ok, err := s.Store.CachedBrief(ctx, guildID, slug, s.Summarizer.Version())
+	b, ok, err := s.Store.CachedBrief(ctx, guildID, slug, s.BriefVersion())
 	if err != nil {
 		return Brief{}, fmt.Errorf("cached brief: %w", err)
 	} else if ok {
+		s.refineLater(b)
 		return b, nil
 	}
 	a, err := s.Store.ArticleBySlug(ctx, guildID, slug)
@@ -315,6 +341,7 @@ func (s *Service) briefFor(ctx context.Context, guildID, slug string) (Brief, er
 	if err := s.Store.CacheBrief(ctx, b, s.BriefTTL); err != nil {
 		return Brief{}, fmt.Errorf("cache brief: %w", err)
 	}
+	s.refineLater(b)
 	return b, nil
 }
 
@@ -336,8 +363,18 @@ func (s *Service) briefOf(a Article, sum Summary) Brief {
 		Entities:       sum.Entities,
 		Lang:           firstNonEmpty(sum.Lang, a.Lang),
 		Summarizer:     s.Summarizer.Version(),
+		Version:        s.refinedVersion(),
 		CreatedAt:      s.now().UTC(),
 	}
+}
+
+// refinedVersion is the Version of a brief: "" (the summarizer's) unless
+// briefs are refined.
+func (s *Service) refinedVersion() string {
+	if s.Refiner == nil {
+		return ""
+	}
+	return s.BriefVersion()
 }
 
 // Search lists articles: the newest when query is empty, else those matching

@@ -108,10 +108,10 @@ func newArticleAdd(req briefs.AddRequest) (*articleAdd, error) {
 		return nil, err
 	}
 	b := req.Brief
-	if b.Summarizer != "" && b.CreatedAt.IsZero() {
+	if b.CacheVersion() != "" && b.CreatedAt.IsZero() {
 		b.CreatedAt = time.Now().UTC()
 	}
-	return &articleAdd{req: req, a: a, b: b, version: b.Summarizer, terms: terms, termsJSON: termsJSON,
+	return &articleAdd{req: req, a: a, b: b, version: b.CacheVersion(), terms: terms, termsJSON: termsJSON,
 		urlKey: sourceURLKey(a.SourceURL), wanted: a.Slug, topical: topicSlug(a.Slug, req.SlugTopic)}, nil
 }
 
@@ -248,7 +248,7 @@ func (db *DB) CachedBrief(ctx context.Context, guildID, slug, version string) (b
 		db.log.Warn("unreadable cached brief", "guild", guildID, "slug", slug, "err", err)
 		return briefs.Brief{}, false, nil
 	}
-	if b.Summarizer != version {
+	if b.CacheVersion() != version {
 		return briefs.Brief{}, false, nil
 	}
 	return b, true, nil
@@ -256,7 +256,7 @@ func (db *DB) CachedBrief(ctx context.Context, guildID, slug, version string) (b
 
 // CacheBrief stores b as the cached brief of its article (b.GuildID,
 // b.ArticleID) for ttl; ttl <= 0 keeps it until the article is removed. A
-// brief is cached per summarizer version (b.Summarizer), under the slug the
+// brief is cached per summarizer version (b.CacheVersion()), under the slug the
 // article has. When the article no longer exists nothing is stored. Errors:
 // EINVALID, EUNAVAILABLE.
 func (db *DB) CacheBrief(ctx context.Context, b briefs.Brief, ttl time.Duration) error {
@@ -266,7 +266,7 @@ func (db *DB) CacheBrief(ctx context.Context, b briefs.Brief, ttl time.Duration)
 	if err := checkID(b.ArticleID); err != nil {
 		return fmt.Errorf("cache brief: %w", err)
 	}
-	if b.Summarizer == "" {
+	if b.CacheVersion() == "" {
 		return fmt.Errorf("cache brief: %w", briefs.Errorf(briefs.EINVALID, "the brief names no summarizer version"))
 	}
 	bj, err := json.Marshal(b)
@@ -276,7 +276,7 @@ func (db *DB) CacheBrief(ctx context.Context, b briefs.Brief, ttl time.Duration)
 	k := db.guild(b.GuildID)
 	return db.write(func() (bool, error) {
 		stored, err := cacheScript.Run(ctx, db.client, []string{k.article(b.ArticleID)},
-			k.base, b.Summarizer, bj, ttlMillis(ttl)).Int()
+			k.base, b.CacheVersion(), bj, ttlMillis(ttl)).Int()
 		if err != nil {
 			return false, db.fail("cache brief", err)
 		}

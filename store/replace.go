@@ -78,7 +78,7 @@ func (db *DB) ReplaceArticle(ctx context.Context, req briefs.AddRequest) (briefs
 	}
 	b := req.Brief
 	var bj []byte
-	if b.Summarizer != "" {
+	if b.CacheVersion() != "" {
 		b.ArticleID, b.GuildID, b.Slug = a.ID, a.GuildID, a.Slug
 		if b.CreatedAt.IsZero() {
 			b.CreatedAt = time.Now().UTC()
@@ -90,7 +90,7 @@ func (db *DB) ReplaceArticle(ctx context.Context, req briefs.AddRequest) (briefs
 	k := db.guild(a.GuildID)
 	args := make([]any, 0, 11+len(terms))
 	args = append(args, k.base, a.Slug, a.ID, sourceURLKey(a.SourceURL), a.ContentHash, aj, lj, termsJSON,
-		b.Summarizer, bj, ttlMillis(req.BriefTTL))
+		b.CacheVersion(), bj, ttlMillis(req.BriefTTL))
 	for _, t := range terms {
 		args = append(args, t)
 	}

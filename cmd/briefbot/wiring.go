@@ -149,7 +149,7 @@ func newScheduler(env *environment, db *store.DB, svc *briefs.Service, poster bo
 		MinInterval:       env.cfg.MinDigestInterval,
 		Poster:            poster,
 		Briefs:            svc,
-		SummarizerVersion: svc.Summarizer.Version(),
+		SummarizerVersion: svc.BriefVersion(),
 		Logger:            env.log,
 		Grace:             env.cfg.DigestGrace,
 		DefaultTimezone:   env.cfg.DigestTimezone.String(),
