@@ -2,14 +2,14 @@
 
 // Package e2e_test breaks briefbot on purpose and measures it under load:
 // Redis stopping and dying under the bot, kill -9 of Redis during a burst of
-// adds (AOF), SIGKILL of a bot in the middle of a digest, gateway drops, and
-// thousands of interactions through the gateway. The bot runs as the real
-// binary (built once, from ./cmd/briefbot) in a subprocess against the fake
-// Discord of bot/discordtest and a redis-server started by the test; all
-// traffic stays on 127.0.0.1.
+// adds (AOF), SIGKILL of a bot in the middle of a digest or of a feed's poll,
+// gateway drops, and thousands of interactions through the gateway. The bot
+// runs as the real binary (built once, from ./cmd/briefbot) in a subprocess
+// against the fake Discord of bot/discordtest and a redis-server started by
+// the test; all traffic stays on 127.0.0.1.
 //
 //	go test ./e2e/                      # everything, about two minutes
-//	go test -short ./e2e/               # skips the tests that wait for a cron slot
+//	go test -short ./e2e/               # skips the tests that wait for a cron slot or a lease
 //	go test -run Load -v ./e2e/         # the load figures (p50/p99, RSS, bytes/article)
 //	go test ./e2e/ -e2e.long            # also the long variants (several minutes)
 //	go test -run '^$' -bench . ./e2e/   # the gateway load as a benchmark
