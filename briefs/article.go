@@ -45,8 +45,8 @@ type Brief struct {
 	// Version is the brief cache's version when it differs from Summarizer
 	// (a language model's brief, or the extractive one standing in for it);
 	// see CacheVersion.
-	Version string `json:"version,omitempty"`
-	CreatedAt      time.Time `json:"created_at"`
+	Version   string    `json:"version,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // CacheVersion is the version the brief is cached and looked up under: the

@@ -41,6 +41,7 @@ func (h *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.P
 // and heap; run it with
 //
 //	REDIS_URL=redis://127.0.0.1:6379/8 go test ./briefs/ -run '^$' -bench FeedPolling -benchtime 1x -timeout 30m -v
+//
 // benchSites is how many sites the benchmark's feeds are spread over.
 const benchSites = 100
 
