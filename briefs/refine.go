@@ -126,8 +126,8 @@ func (r *Refiner) Refine(ctx context.Context, guildID, slug string) (Brief, stri
 		return Brief{}, "", fmt.Errorf("refine %s: %w", slug, err)
 	}
 	w, outcome, err := r.write(ctx, guildID, doc)
-	r.told(outcome)
 	if outcome == WrittenFailed {
+		r.told(outcome)
 		return Brief{}, outcome, err
 	}
 	b := s.briefOf(a, sum)
@@ -141,8 +141,10 @@ func (r *Refiner) Refine(ctx context.Context, guildID, slug string) (Brief, stri
 		b.Summarizer = fmt.Sprintf("%s; %s not asked: the server's %d briefs a day are spent", b.Summarizer, r.Writer.Version(), r.DailyCalls)
 	}
 	if err := s.Store.CacheBrief(ctx, b, s.BriefTTL); err != nil {
-		return Brief{}, outcome, fmt.Errorf("refine %s: %w", slug, err)
+		r.told(WrittenFailed)
+		return Brief{}, WrittenFailed, fmt.Errorf("refine %s: %w", slug, err)
 	}
+	r.told(outcome) // once the brief shows it
 	return b, outcome, nil
 }
 
