@@ -36,6 +36,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -69,6 +70,7 @@ type Metrics struct {
 	redisCmds    prometheus.Counter
 	redisErrors  *prometheus.CounterVec
 	reconnects   prometheus.Counter
+	llmBriefs    *prometheus.CounterVec
 }
 
 // New creates the collectors and registers them, with the Go runtime and
@@ -123,12 +125,16 @@ func New() *Metrics {
 			Namespace: ns, Name: "gateway_reconnects_total",
 			Help: "Gateway connections re-established (resumed or re-identified) after being lost.",
 		}),
+		llmBriefs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: ns, Name: "llm_briefs_total",
+			Help: "Briefs a language model was asked to write (SUMMARIZER=llm), by outcome: kept (passed the check against the article), rejected (failed it or was no brief: the extractive brief stays), failed (the provider did not answer), budget (the server's calls for the day were spent).",
+		}, []string{"outcome"}),
 	}
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.interactions, m.deferred, m.initial, m.duration, m.briefsBuilt, m.briefCache,
-		m.fetches, m.digests, m.redisCmds, m.redisErrors, m.reconnects,
+		m.fetches, m.digests, m.redisCmds, m.redisErrors, m.reconnects, m.llmBriefs,
 	)
 	// Series that exist from the start, so that rates and ratios work
 	// before the first event.
@@ -141,7 +147,20 @@ func New() *Metrics {
 	for _, k := range []string{"dial", "command"} {
 		m.redisErrors.WithLabelValues(k)
 	}
+	for _, o := range llmOutcomes {
+		m.llmBriefs.WithLabelValues(o)
+	}
 	return m
+}
+
+var llmOutcomes = []string{briefs.WrittenKept, briefs.WrittenRejected, briefs.WrittenFailed, briefs.WrittenBudget}
+
+// LLMBrief counts a language model's brief by outcome (briefs.Written*).
+func (m *Metrics) LLMBrief(outcome string) {
+	if m == nil || !slices.Contains(llmOutcomes, outcome) {
+		return
+	}
+	m.llmBriefs.WithLabelValues(outcome).Inc()
 }
 
 // Registry returns the registry, to register more collectors or gather in

@@ -57,6 +57,32 @@ type Config struct {
 	// ArticleRetention (ARTICLE_RETENTION): articles added longer ago are
 	// removed by the running bot; 0 keeps them.
 	ArticleRetention time.Duration
+
+	// Summarizer (SUMMARIZER): "extractive", or "llm" to have a language
+	// model rewrite each brief, checked against the article.
+	Summarizer string
+	LLM        LLMConfig
+}
+
+// LLMConfig is the language model's settings (LLM_*), used when SUMMARIZER
+// is llm.
+type LLMConfig struct {
+	BaseURL     string        // LLM_BASE_URL: an OpenAI-compatible API, e.g. https://api.openai.com/v1
+	Model       string        // LLM_MODEL
+	APIKey      string        // LLM_API_KEY: never logged
+	Timeout     time.Duration // LLM_TIMEOUT
+	MaxTokens   int           // LLM_MAX_TOKENS
+	Concurrency int           // LLM_CONCURRENCY: requests in flight at once
+	DailyCalls  int           // LLM_DAILY_CALLS: model calls per server per day
+}
+
+// String leaves the API key out, so that the settings can be printed.
+func (c LLMConfig) String() string {
+	key := "unset"
+	if c.APIKey != "" {
+		key = "set"
+	}
+	return fmt.Sprintf("{%s %s key:%s timeout:%s max_tokens:%d concurrency:%d daily_calls:%d}", c.BaseURL, c.Model, key, c.Timeout, c.MaxTokens, c.Concurrency, c.DailyCalls)
 }
 
 // loadConfig reads the environment through getenv. An invalid value is an
@@ -91,6 +117,21 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.MinDigestInterval = p.duration(briefs.SettingMinDigestInterval, 15*time.Minute)
 	c.FetchConcurrency = p.count("FETCH_CONCURRENCY", 8)
 	c.ArticleRetention = p.durationOrNever("ARTICLE_RETENTION", 720*time.Hour)
+	c.Summarizer = p.oneOf("SUMMARIZER", "extractive", "extractive", "llm")
+	c.LLM = LLMConfig{
+		Model:       p.str("LLM_MODEL", ""),
+		APIKey:      p.str("LLM_API_KEY", ""),
+		Timeout:     p.duration("LLM_TIMEOUT", 60*time.Second),
+		MaxTokens:   p.count("LLM_MAX_TOKENS", 600),
+		Concurrency: p.count("LLM_CONCURRENCY", 2),
+		DailyCalls:  p.count("LLM_DAILY_CALLS", 200),
+	}
+	if c.Summarizer == "llm" {
+		c.LLM.BaseURL = p.url("LLM_BASE_URL", "https://api.openai.com/v1")
+		if c.LLM.Model == "" {
+			p.fail("LLM_MODEL", "", "a model name such as gpt-4o-mini or llama3.1 when SUMMARIZER=llm")
+		}
+	}
 	if c.KeyPrefix == "" {
 		p.fail("REDIS_KEY_PREFIX", "", "a non-empty prefix such as "+store.DefaultPrefix)
 	}
