@@ -103,6 +103,31 @@ func TestParseFormats(t *testing.T) {
 	}
 }
 
+// A Latin-1 feed that declares no encoding (so XML takes it for UTF-8), as
+// UOL served it, is read as windows-1252 like browsers and readers do,
+// not refused; one that says UTF-8 but has a stray byte keeps its UTF-8;
+// one that names its encoding is decoded from it.
+func TestParseUndeclaredEncoding(t *testing.T) {
+	uol := parseFile(t, "realworld/uol-noticias.rss", "http://rss.uol.com.br/feed/noticias.xml")
+	if uol.Title != "UOL Noticias" || len(uol.Items) != 15 ||
+		uol.Items[0].Title != "Ibope: Bolsonaro perde de Haddad, Ciro e Alckmin em simulações de 2º turno" ||
+		!strings.HasPrefix(uol.Items[0].Content, "Líder na pesquisa Ibope de intenção de voto") {
+		t.Errorf("UOL: %q, %d items, first %+v", uol.Title, len(uol.Items), uol.Items)
+	}
+	const item = "<item><title>Cr\xe8me br\xfbl\xe9e \x96 la recette</title><link>https://x.example/a</link></item>"
+	for _, c := range []struct{ doc, title, item string }{
+		{"<rss version=\"2.0\"><channel><title>Caf\xe9</title>" + item + "</channel></rss>", "Café", "Crème brûlée – la recette"},
+		{"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>Caf\xe9</title>" + item + "</channel></rss>", "Café", "Crème brûlée – la recette"},
+		{"<?xml version='1.0' encoding='ISO-8859-1'?><rss version=\"2.0\"><channel><title>Caf\xe9</title>" + item + "</channel></rss>", "Café", "Crème brûlée – la recette"},
+		{"<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>Café – Crème</title><item><title>Déjà vu \xff</title><link>https://x.example/a</link></item></channel></rss>", "Café – Crème", "Déjà vu \uFFFD"},
+	} {
+		f, err := feeds.Parse([]byte(c.doc), "https://x.example/feed")
+		if err != nil || f.Title != c.title || len(f.Items) != 1 || f.Items[0].Title != c.item {
+			t.Errorf("%.60q: %q %+v, %v; want %q and %q", c.doc, f.Title, f.Items, err, c.title, c.item)
+		}
+	}
+}
+
 func TestParseRefusesWhatIsNoFeed(t *testing.T) {
 	for _, doc := range []string{"", "<html><body>Hello</body></html>", "\x00\x01binary", `{"not": "a feed"}`} {
 		if _, err := feeds.Parse([]byte(doc), "https://example.com/feed"); briefs.ErrorCode(err) != briefs.EINVALID {
