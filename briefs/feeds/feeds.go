@@ -93,6 +93,7 @@ func item(it *gofeed.Item, base *url.URL) Item {
 			}
 		}
 	}
+	out.Link = unwrapRedirect(out.Link)
 	switch {
 	case it.PublishedParsed != nil:
 		out.Published = it.PublishedParsed.UTC()
@@ -137,6 +138,28 @@ func absolute(base *url.URL, ref string) string {
 		return ""
 	}
 	return u.String()
+}
+
+// unwrapRedirect returns the story a link through Google's redirector
+// (https://www.google.com/url?…&url=<story>, as Google Alerts feeds link
+// every item) points at, and any other link as it is: the story's own
+// address is what its page is fetched from, what recognises it again from
+// another feed, and what a brief names as its source.
+func unwrapRedirect(link string) string {
+	u, err := url.Parse(link)
+	if err != nil || u.Path != "/url" {
+		return link
+	}
+	if host := strings.ToLower(u.Hostname()); host != "www.google.com" && host != "google.com" {
+		return link
+	}
+	q := u.Query()
+	for _, param := range []string{"url", "q"} {
+		if target := absolute(nil, q.Get(param)); target != "" {
+			return target
+		}
+	}
+	return link
 }
 
 // xmlEncoding matches the encoding an XML declaration names.

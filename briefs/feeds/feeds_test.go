@@ -128,6 +128,35 @@ func TestParseUndeclaredEncoding(t *testing.T) {
 	}
 }
 
+// Google Alerts links every story through Google's redirector: an item
+// links to the story itself (its page is what is read, its address what
+// recognises it from another feed); a redirector link without a target,
+// and any other site's /url, stay as they are.
+func TestParseUnwrapsGoogleRedirects(t *testing.T) {
+	f := parseFile(t, "realworld/google-alerts.atom", "https://www.google.com/alerts/feeds/04175468913983673025/4428013283581841004")
+	first := f.Items[0]
+	story := "https://www.aglobalmarketresearch.com/report-offers-prediction-of-automotive-slack-market-by-top-key-players-like-haldex-meritor-bendix-mei-wabco-accuride-stemco-tbk-febi-aydinsan/"
+	if first.Link != story || !reflect.DeepEqual(first.Keys, []string{"guid:tag:google.com,2013:googlealerts/feed:8974135267215335962", "url:" + story}) {
+		t.Errorf("first alert: link %q keys %q", first.Link, first.Keys)
+	}
+	for _, it := range f.Items {
+		if strings.Contains(it.Link, "google.com/") {
+			t.Errorf("%q still links through Google: %s", it.Title, it.Link)
+		}
+	}
+	for link, want := range map[string]string{
+		"https://www.google.com/url?q=https://example.org/news/1&amp;sa=U": "https://example.org/news/1",
+		"https://www.google.com/url?sa=t&amp;rct=j":                        "https://www.google.com/url?sa=t&rct=j",
+		"https://www.google.com/url?url=javascript:alert(1)":               "https://www.google.com/url?url=javascript:alert(1)",
+		"https://news.example.com/url?url=https://example.org/":            "https://news.example.com/url?url=https://example.org/",
+	} {
+		doc := `<rss version="2.0"><channel><title>T</title><item><title>A</title><link>` + link + `</link></item></channel></rss>`
+		if g, err := feeds.Parse([]byte(doc), "https://x.example/feed"); err != nil || len(g.Items) != 1 || g.Items[0].Link != want {
+			t.Errorf("%s: %+v, %v; want link %q", link, g.Items, err, want)
+		}
+	}
+}
+
 func TestParseRefusesWhatIsNoFeed(t *testing.T) {
 	for _, doc := range []string{"", "<html><body>Hello</body></html>", "\x00\x01binary", `{"not": "a feed"}`} {
 		if _, err := feeds.Parse([]byte(doc), "https://example.com/feed"); briefs.ErrorCode(err) != briefs.EINVALID {
