@@ -218,7 +218,11 @@ func TestDiscover(t *testing.T) {
 // Parse never panics and every item it yields has a key and a one-line
 // title, whatever the document.
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"news_rss.xml", "news_atom.xml", "news_feed.json"} {
+	names := []string{"news_rss.xml", "news_atom.xml", "news_feed.json"}
+	for _, c := range realWorld {
+		names = append(names, "realworld/"+c.file)
+	}
+	for _, name := range names {
 		data, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)
