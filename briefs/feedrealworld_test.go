@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -209,4 +210,82 @@ func articlePage(path string) string {
 		"Supporters can follow the reaction on the website and in the paper's daily newsletter."
 	return `<!DOCTYPE html><html><head><title>` + topic + `</title></head><body><article><h1>` + topic +
 		`</h1><p>` + p1 + `</p><p>` + p2 + `</p></article></body></html>`
+}
+
+// A feed host that never answers costs its own poll the fetch timeout and
+// one failure, and holds up nothing else: the two workers fetch both feeds
+// at once (the other site answers only once the hanging request is in
+// flight), the other feed's new story becomes a brief, and the hanging
+// handler returns as soon as the client gives up.
+func TestPollDueSlowHost(t *testing.T) {
+	site := newNewsSite(t)
+	site.story("g1", "ferry", "New ferry line for the harbour", 1)
+
+	heise := readRealWorld(t, "heise-developer.atom")
+	var hang atomic.Bool
+	var slowGets atomic.Int32
+	slowArrived, slowReturned := make(chan struct{}), make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !hang.Load() {
+			w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
+			w.Write(heise)
+			return
+		}
+		if slowGets.Add(1) > 1 {
+			return // asked again: counted, and answered at once
+		}
+		defer close(slowReturned)
+		close(slowArrived)
+		<-r.Context().Done() // until the client gives up
+	}))
+	t.Cleanup(slow.Close)
+
+	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	db := storetest.Open(t)
+	const timeout = time.Second
+	fd := newFeedsWith(t, db, &now, fetch.Config{AllowPrivate: true, Timeout: timeout, Resolver: noDNS{}})
+	ctx := context.Background()
+	siteFeed, slowFeed := site.srv.URL+"/feed.xml", slow.URL+"/developer/rss/news-atom.xml"
+	for _, u := range []string{siteFeed, slowFeed} {
+		if _, err := fd.Subscribe(ctx, briefs.FeedInput{GuildID: "g", URL: u, Backfill: 0}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	subscribed := now
+	site.story("g2", "market", "Market hall reopens to traders", 2)
+	site.set(func(s *newsSite) {
+		// The site's feed answers once the slow host's request has arrived:
+		// a poller that fetched one host after the other would time out here.
+		s.held = map[string]chan struct{}{"/feed.xml": slowArrived}
+		s.arrived = make(chan string, 4)
+	})
+	hang.Store(true)
+
+	now = now.Add(20 * time.Minute)
+	n, err := fd.PollDue(ctx, 10, 2)
+	if err != nil || n != 2 {
+		t.Fatalf("polled %d, %v; want both feeds", n, err)
+	}
+	select {
+	case <-slowReturned:
+	case <-time.After(10 * timeout):
+		t.Fatal("the slow host's handler is still blocked after the poll gave up")
+	}
+	if got := slowGets.Load(); got != 1 {
+		t.Errorf("the slow host was asked %d times; want once", got)
+	}
+
+	ok, err := fd.Store.Feed(ctx, "g", siteFeed)
+	if err != nil || ok.Failures != 0 || ok.Ingested != 1 || !ok.LastOK.Equal(now) {
+		t.Errorf("the answering feed: %+v, %v", ok, err)
+	}
+	if ls, total, err := db.Recent(ctx, "g", 0, 10); err != nil || total != 1 || ls[0].Title != "Market hall reopens to traders" {
+		t.Errorf("briefs %+v (%d), %v; want the new story's", ls, total, err)
+	}
+	late, err := fd.Store.Feed(ctx, "g", slowFeed)
+	if err != nil || late.Failures != 1 || late.Paused || !late.LastOK.Equal(subscribed) ||
+		!strings.Contains(late.LastError, "did not answer in time") || !late.NextPoll.Equal(now.Add(briefs.DefaultFeedInterval<<1)) {
+		t.Errorf("the hanging feed: failures %d, paused %v, last ok %s, next poll %s (want %s), last error %q, %v",
+			late.Failures, late.Paused, late.LastOK, late.NextPoll, now.Add(briefs.DefaultFeedInterval<<1), late.LastError, err)
+	}
 }
