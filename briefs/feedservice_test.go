@@ -121,7 +121,13 @@ func newFeeds(t *testing.T, now *time.Time) *briefs.Feeds {
 // newFeedsOn is one instance's feed poller over a shared store.
 func newFeedsOn(t testing.TB, db *store.DB, now *time.Time) *briefs.Feeds {
 	t.Helper()
-	f := fetch.New(fetch.Config{AllowPrivate: true, Timeout: 5 * time.Second})
+	return newFeedsWith(t, db, now, fetch.Config{AllowPrivate: true, Timeout: 5 * time.Second})
+}
+
+// newFeedsWith is newFeedsOn with a fetcher of the given limits.
+func newFeedsWith(t testing.TB, db *store.DB, now *time.Time, cfg fetch.Config) *briefs.Feeds {
+	t.Helper()
+	f := fetch.New(cfg)
 	svc := &briefs.Service{Store: db, Summarizer: extractive.New(), Now: func() time.Time { return *now },
 		Fetch: func(ctx context.Context, rawURL string) (briefs.WebPage, error) {
 			p, err := f.Fetch(ctx, rawURL)

@@ -10,11 +10,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
+	"golang.org/x/text/encoding/charmap"
 
 	"briefbot/briefs"
 	"briefbot/briefs/fetch"
@@ -40,10 +43,13 @@ const maxItems = 200
 
 // Parse reads a feed document fetched from feedURL (which resolves relative
 // links): items newest first (undated ones after, in feed order), at most
-// maxItems. Errors: EINVALID when it is no feed gofeed can read.
+// maxItems. A document in the encoding its XML declaration names is decoded
+// from it; one that names none (or UTF-8) but is not UTF-8 is read as
+// windows-1252 (readableUTF8).
+// Errors: EINVALID when it is no feed gofeed can read.
 func Parse(data []byte, feedURL string) (Feed, error) {
 	base, _ := url.Parse(feedURL)
-	f, err := gofeed.NewParser().Parse(bytes.NewReader(data))
+	f, err := gofeed.NewParser().Parse(bytes.NewReader(readableUTF8(data)))
 	if err != nil {
 		return Feed{}, briefs.Errorf(briefs.EINVALID, "That is not a feed briefbot can read (RSS, Atom or JSON Feed): %v", firstLine(err.Error()))
 	}
@@ -87,6 +93,7 @@ func item(it *gofeed.Item, base *url.URL) Item {
 			}
 		}
 	}
+	out.Link = unwrapRedirect(out.Link)
 	switch {
 	case it.PublishedParsed != nil:
 		out.Published = it.PublishedParsed.UTC()
@@ -131,6 +138,81 @@ func absolute(base *url.URL, ref string) string {
 		return ""
 	}
 	return u.String()
+}
+
+// unwrapRedirect returns the story a link through Google's redirector
+// (https://www.google.com/url?…&url=<story>, as Google Alerts feeds link
+// every item) points at, and any other link as it is: the story's own
+// address is what its page is fetched from, what recognises it again from
+// another feed, and what a brief names as its source.
+func unwrapRedirect(link string) string {
+	u, err := url.Parse(link)
+	if err != nil || u.Path != "/url" {
+		return link
+	}
+	if host := strings.ToLower(u.Hostname()); host != "www.google.com" && host != "google.com" {
+		return link
+	}
+	q := u.Query()
+	for _, param := range []string{"url", "q"} {
+		if target := absolute(nil, q.Get(param)); target != "" {
+			return target
+		}
+	}
+	return link
+}
+
+// xmlEncoding matches the encoding an XML declaration names.
+var xmlEncoding = regexp.MustCompile(`^\x{FEFF}?\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']`)
+
+// readableUTF8 returns a document that names no encoding (or UTF-8) but is
+// not UTF-8 in a form the parser reads. Servers send Latin-1 feeds without
+// an XML declaration (the charset only in their Content-Type, if at all);
+// XML then means UTF-8, and the parser refused the whole feed at its first
+// accented letter. Such a document is read as windows-1252 (which covers
+// ISO-8859-1), as browsers and feed readers do; one that is mostly UTF-8
+// keeps it, its stray bytes replaced. A document that declares another
+// encoding, or starts with a UTF-16 byte-order mark, is left to the parser,
+// which decodes it.
+func readableUTF8(data []byte) []byte {
+	if utf8.Valid(data) || bytes.HasPrefix(data, []byte("\xfe\xff")) || bytes.HasPrefix(data, []byte("\xff\xfe")) {
+		return data
+	}
+	head := data[:min(len(data), 512)]
+	if m := xmlEncoding.FindSubmatch(head); m != nil {
+		if label := strings.ToLower(string(m[1])); label != "utf-8" && label != "utf8" {
+			return data
+		}
+	}
+	if mostlyUTF8(data) {
+		return bytes.ToValidUTF8(data, []byte("\uFFFD"))
+	}
+	out, err := charmap.Windows1252.NewDecoder().Bytes(data)
+	if err != nil {
+		return bytes.ToValidUTF8(data, []byte("\uFFFD"))
+	}
+	return out
+}
+
+// mostlyUTF8 reports whether more of the non-ASCII sequences of b are valid
+// UTF-8 than not.
+func mostlyUTF8(b []byte) bool {
+	valid, invalid := 0, 0
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			invalid++
+			i++
+			continue
+		}
+		valid++
+		i += size
+	}
+	return valid > invalid
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -103,6 +103,60 @@ func TestParseFormats(t *testing.T) {
 	}
 }
 
+// A Latin-1 feed that declares no encoding (so XML takes it for UTF-8), as
+// UOL served it, is read as windows-1252 like browsers and readers do,
+// not refused; one that says UTF-8 but has a stray byte keeps its UTF-8;
+// one that names its encoding is decoded from it.
+func TestParseUndeclaredEncoding(t *testing.T) {
+	uol := parseFile(t, "realworld/uol-noticias.rss", "http://rss.uol.com.br/feed/noticias.xml")
+	if uol.Title != "UOL Noticias" || len(uol.Items) != 15 ||
+		uol.Items[0].Title != "Ibope: Bolsonaro perde de Haddad, Ciro e Alckmin em simulações de 2º turno" ||
+		!strings.HasPrefix(uol.Items[0].Content, "Líder na pesquisa Ibope de intenção de voto") {
+		t.Errorf("UOL: %q, %d items, first %+v", uol.Title, len(uol.Items), uol.Items)
+	}
+	const item = "<item><title>Cr\xe8me br\xfbl\xe9e \x96 la recette</title><link>https://x.example/a</link></item>"
+	for _, c := range []struct{ doc, title, item string }{
+		{"<rss version=\"2.0\"><channel><title>Caf\xe9</title>" + item + "</channel></rss>", "Café", "Crème brûlée – la recette"},
+		{"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>Caf\xe9</title>" + item + "</channel></rss>", "Café", "Crème brûlée – la recette"},
+		{"<?xml version='1.0' encoding='ISO-8859-1'?><rss version=\"2.0\"><channel><title>Caf\xe9</title>" + item + "</channel></rss>", "Café", "Crème brûlée – la recette"},
+		{"<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>Café – Crème</title><item><title>Déjà vu \xff</title><link>https://x.example/a</link></item></channel></rss>", "Café – Crème", "Déjà vu \uFFFD"},
+	} {
+		f, err := feeds.Parse([]byte(c.doc), "https://x.example/feed")
+		if err != nil || f.Title != c.title || len(f.Items) != 1 || f.Items[0].Title != c.item {
+			t.Errorf("%.60q: %q %+v, %v; want %q and %q", c.doc, f.Title, f.Items, err, c.title, c.item)
+		}
+	}
+}
+
+// Google Alerts links every story through Google's redirector: an item
+// links to the story itself (its page is what is read, its address what
+// recognises it from another feed); a redirector link without a target,
+// and any other site's /url, stay as they are.
+func TestParseUnwrapsGoogleRedirects(t *testing.T) {
+	f := parseFile(t, "realworld/google-alerts.atom", "https://www.google.com/alerts/feeds/04175468913983673025/4428013283581841004")
+	first := f.Items[0]
+	story := "https://www.aglobalmarketresearch.com/report-offers-prediction-of-automotive-slack-market-by-top-key-players-like-haldex-meritor-bendix-mei-wabco-accuride-stemco-tbk-febi-aydinsan/"
+	if first.Link != story || !reflect.DeepEqual(first.Keys, []string{"guid:tag:google.com,2013:googlealerts/feed:8974135267215335962", "url:" + story}) {
+		t.Errorf("first alert: link %q keys %q", first.Link, first.Keys)
+	}
+	for _, it := range f.Items {
+		if strings.Contains(it.Link, "google.com/") {
+			t.Errorf("%q still links through Google: %s", it.Title, it.Link)
+		}
+	}
+	for link, want := range map[string]string{
+		"https://www.google.com/url?q=https://example.org/news/1&amp;sa=U": "https://example.org/news/1",
+		"https://www.google.com/url?sa=t&amp;rct=j":                        "https://www.google.com/url?sa=t&rct=j",
+		"https://www.google.com/url?url=javascript:alert(1)":               "https://www.google.com/url?url=javascript:alert(1)",
+		"https://news.example.com/url?url=https://example.org/":            "https://news.example.com/url?url=https://example.org/",
+	} {
+		doc := `<rss version="2.0"><channel><title>T</title><item><title>A</title><link>` + link + `</link></item></channel></rss>`
+		if g, err := feeds.Parse([]byte(doc), "https://x.example/feed"); err != nil || len(g.Items) != 1 || g.Items[0].Link != want {
+			t.Errorf("%s: %+v, %v; want link %q", link, g.Items, err, want)
+		}
+	}
+}
+
 func TestParseRefusesWhatIsNoFeed(t *testing.T) {
 	for _, doc := range []string{"", "<html><body>Hello</body></html>", "\x00\x01binary", `{"not": "a feed"}`} {
 		if _, err := feeds.Parse([]byte(doc), "https://example.com/feed"); briefs.ErrorCode(err) != briefs.EINVALID {
@@ -164,7 +218,11 @@ func TestDiscover(t *testing.T) {
 // Parse never panics and every item it yields has a key and a one-line
 // title, whatever the document.
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"news_rss.xml", "news_atom.xml", "news_feed.json"} {
+	names := []string{"news_rss.xml", "news_atom.xml", "news_feed.json"}
+	for _, c := range realWorld {
+		names = append(names, "realworld/"+c.file)
+	}
+	for _, name := range names {
 		data, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)
