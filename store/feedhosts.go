@@ -43,7 +43,12 @@ return 1
 // slot is held by other polls (of any instance) and has not run out.
 // Errors: EUNAVAILABLE.
 func (db *DB) TakeHostSlot(ctx context.Context, host, token string, most int, ttl time.Duration) (bool, error) {
-	n, err := takeHostSlotScript.Run(ctx, db.client, []string{db.feedHost(host)}, token, max(most, 1), ttlMillis(max(ttl, time.Second))).Int()
+	var n int
+	err := db.write(func() (bool, error) {
+		var err error
+		n, err = takeHostSlotScript.Run(ctx, db.client, []string{db.feedHost(host)}, token, max(most, 1), ttlMillis(max(ttl, time.Second))).Int()
+		return n == 1, err
+	})
 	if err != nil {
 		return false, db.fail("take host slot", err)
 	}
@@ -52,7 +57,11 @@ func (db *DB) TakeHostSlot(ctx context.Context, host, token string, most int, tt
 
 // ReleaseHostSlot frees token's slot of the site. Errors: EUNAVAILABLE.
 func (db *DB) ReleaseHostSlot(ctx context.Context, host, token string) error {
-	if err := db.client.ZRem(ctx, db.feedHost(host), token).Err(); err != nil {
+	err := db.write(func() (bool, error) {
+		n, err := db.client.ZRem(ctx, db.feedHost(host), token).Result()
+		return n > 0, err
+	})
+	if err != nil {
 		return db.fail("release host slot", err)
 	}
 	return nil

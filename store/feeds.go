@@ -143,7 +143,15 @@ func (db *DB) LeaseFeed(ctx context.Context, guildID, url string, ttl time.Durat
 		return "", fmt.Errorf("lease feed: %w", err)
 	}
 	token := randomToken(16)
-	ok, err := db.client.SetNX(ctx, db.guild(guildID).feedLease(url), token, ttl).Result()
+	// Leases are written like data (db.write), so that the embedded store's
+	// data file never keeps a lease its release has removed: a command
+	// run after another would find the feed leased.
+	var ok bool
+	err := db.write(func() (bool, error) {
+		var err error
+		ok, err = db.client.SetNX(ctx, db.guild(guildID).feedLease(url), token, ttl).Result()
+		return ok, err
+	})
 	if err != nil {
 		return "", db.fail("lease feed", err)
 	}
@@ -168,8 +176,14 @@ func (db *DB) RenewFeed(ctx context.Context, guildID, url, token string, ttl tim
 // ran out and was taken by another instance is left alone. Errors:
 // EUNAVAILABLE.
 func (db *DB) ReleaseFeed(ctx context.Context, guildID, url, token string) error {
-	err := releaseScript.Run(ctx, db.client, []string{db.guild(guildID).feedLease(url)}, token).Err()
-	if err != nil && !errors.Is(err, redis.Nil) {
+	err := db.write(func() (bool, error) {
+		n, err := releaseScript.Run(ctx, db.client, []string{db.guild(guildID).feedLease(url)}, token).Int()
+		if errors.Is(err, redis.Nil) {
+			err = nil
+		}
+		return n == 1, err
+	})
+	if err != nil {
 		return db.fail("release feed", err)
 	}
 	return nil
