@@ -357,6 +357,14 @@ func lexiconFor(lang string) *lexicon {
 	return lexEN
 }
 
+// Stopword reports whether w, in lower case, is a function word of language
+// lang (an ISO 639-1 code; unknown languages are read as English): a word
+// that carries no topic, so that comparing two texts by their other words
+// says whether they are about the same thing.
+func Stopword(lang, w string) bool {
+	return lexiconFor(lang).isStopword(w)
+}
+
 // isStopword reports whether w, in lower case, is a function word of the
 // language.
 func (lx *lexicon) isStopword(w string) bool {

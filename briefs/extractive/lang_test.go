@@ -466,3 +466,18 @@ func TestDropConnectiveKeepsCompounds(t *testing.T) {
 		t.Errorf("dropConnective(But ...) = %q, %v", rest, ok)
 	}
 }
+
+func TestStopword(t *testing.T) {
+	for _, c := range []struct {
+		lang, w string
+		want    bool
+	}{
+		{"en", "the", true}, {"en", "kilmarnock", false}, {"", "which", true},
+		{"de", "nicht", true}, {"de", "regierung", false}, {"fr", "dans", true}, {"zh", "的", true},
+		{"xx", "the", true},
+	} {
+		if got := Stopword(c.lang, c.w); got != c.want {
+			t.Errorf("Stopword(%q, %q) = %v, want %v", c.lang, c.w, got, c.want)
+		}
+	}
+}
