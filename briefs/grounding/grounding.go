@@ -1,0 +1,193 @@
+// Package grounding checks a brief against the article it summarises: every
+// number, name and quotation of the brief must be in the article, its points
+// must be made mostly of the article's words, and none may reverse what the
+// article says. A language model writes fluent briefs that now and then state
+// what the article does not; this check is what stands between such a brief
+// and a reader, and a brief that fails it is replaced by the extractive one.
+//
+// The check is offline, deterministic and needs no model: it compares
+// words, after normalising how numbers, names and quotations are written.
+// It cannot see a fact that is wrong in the article's own words (two of
+// its numbers swapped in one sentence, say); it can see a fact that is not
+// there, which is what models invent.
+package grounding
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"briefbot/briefs"
+	"briefbot/briefs/extractive"
+)
+
+// Kind is what a Problem is about.
+type Kind string
+
+const (
+	KindNumber   Kind = "number"   // a number, date or amount the article does not have (there)
+	KindName     Kind = "name"     // a name the article does not have, or not where the point is
+	KindQuote    Kind = "quote"    // a quotation that is not in the article verbatim
+	KindContent  Kind = "content"  // a point whose words are mostly not the article's
+	KindNegation Kind = "negation" // a point that negates what the article affirms, or the reverse
+)
+
+// Problem is one statement of a brief that the article does not support.
+type Problem struct {
+	Kind   Kind
+	Where  string // "title", "gist", "point 2" (points count from 1)
+	Detail string // the unsupported fragment as the brief wrote it
+}
+
+// Verdict is the outcome of Check. OK is true when there are no Problems.
+type Verdict struct {
+	OK       bool
+	Problems []Problem
+}
+
+// Check reports whether every statement of s is supported by the article
+// text. s.Lang, when set, is the language of both; otherwise it is detected
+// from the article. Check never panics, whatever the input.
+func Check(article string, s briefs.Summary) Verdict {
+	return defaults.check(article, s)
+}
+
+// params are the thresholds of the check. They were tuned on two thirds of
+// the CNN/DailyMail development articles (corruption_test.go): each is the
+// value past which faithful briefs began to be rejected, or corrupted ones
+// to pass, whichever came first.
+type params struct {
+	cover       float64 // share of a point's content words the article must have...
+	freeMisses  int     // ... except that this many may be missing in any case
+	alignRatio  float64 // sentences scoring at least this share of the best one are where a point comes from...
+	alignTop    int     // ... at most this many of them
+	nameRatio   float64 // a name must be in a sentence that holds this share of what the best one holds of the point
+	numRatio    float64 // a number must be in a sentence that holds this share of the point...
+	numContext  int     // ... or in one with the point's words this close to it...
+	numShared   int     // ... this many of them
+	negScope    int     // the content words this many words either side of a negation are what it negates
+	negShared   int     // a negation of the article governs the point when they share this many of its words
+	negAnywhere int     // a negation of the point may be one of any article sentence that shares this many of its words
+}
+
+var defaults = params{
+	cover:       0.5,
+	freeMisses:  1,
+	alignRatio:  0.7,
+	alignTop:    3,
+	nameRatio:   0.7,
+	numRatio:    0.5,
+	numContext:  3,
+	numShared:   2,
+	negScope:    4,
+	negShared:   2,
+	negAnywhere: 3,
+}
+
+func (p params) check(articleText string, s briefs.Summary) (v Verdict) {
+	text := normalise(articleText)
+	lang := s.Lang
+	if lang == "" {
+		lang = extractive.DetectLanguage(text)
+	}
+	st := &stemmer{lang: lang}
+	a := newArticle(text, lang, st, &p)
+
+	type field struct{ where, text string }
+	fields := []field{{"title", s.Title}, {"gist", s.Gist}}
+	for i, b := range s.Bullets {
+		fields = append(fields, field{"point " + strconv.Itoa(i+1), b})
+	}
+	// The capitalised words of the whole brief tell which of its sentence
+	// openers are names.
+	cc := &capsContext{lang: lang, midCap: map[string]bool{}}
+	summaryLower := map[string]bool{}
+	for i := range fields {
+		fields[i].text = normalise(fields[i].text)
+		toks := tokenize(fields[i].text, lang)
+		title := isTitleCase(toks, lang)
+		for _, t := range toks {
+			switch {
+			case !t.cap && !t.upper:
+				summaryLower[t.word] = true
+			case !t.first && !title:
+				cc.midCap[t.word] = true
+			}
+		}
+	}
+	cc.lowerSeen = func(w string) bool { return a.lower[w] || summaryLower[w] }
+
+	for _, f := range fields {
+		if strings.TrimSpace(f.text) == "" {
+			continue
+		}
+		add := func(k Kind, detail string) {
+			v.Problems = append(v.Problems, Problem{Kind: k, Where: f.where, Detail: detail})
+		}
+		for _, q := range quotations(f.text) {
+			if !a.hasQuote(q, lang) {
+				add(KindQuote, q)
+			}
+		}
+		u := analyse(f.text, lang, st, p.negScope)
+		names := namesIn(u.toks, cc)
+		al := a.align(u, &p, nil)
+		for _, n := range u.nums {
+			if !a.hasNumber(u, n, al, &p) {
+				add(KindNumber, n.text)
+			}
+		}
+		for _, n := range names {
+			others := a.align(u, &p, func(k key) bool { return k.tok >= n.tok && k.tok < n.end })
+			if !a.hasName(n, others, &p) {
+				add(KindName, n.text)
+			}
+		}
+		if miss := a.missing(u); len(miss) > p.allowed(u) {
+			add(KindContent, strings.Join(miss, ", "))
+		}
+		if d, ok := a.negationProblem(u, al.top, &p); ok {
+			add(KindNegation, d)
+		}
+	}
+	v.OK = len(v.Problems) == 0
+	return v
+}
+
+// allowed is how many content words of u may be missing from the article.
+func (p *params) allowed(u unit) int {
+	n := len(uniqueKeys(u.keys))
+	return max(p.freeMisses, int(math.Floor((1-p.cover)*float64(n)+1e-9)))
+}
+
+func uniqueKeys(ks []key) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, k := range ks {
+		if !seen[k.k] {
+			seen[k.k] = true
+			out = append(out, k.k)
+		}
+	}
+	return out
+}
+
+// missing returns the content words of u that the article does not have, as
+// the brief wrote them.
+func (a *article) missing(u unit) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, k := range u.keys {
+		if a.df[k.k] > 0 || seen[k.k] {
+			continue
+		}
+		seen[k.k] = true
+		t := u.toks[k.tok]
+		if t.wide {
+			out = append(out, k.k)
+		} else {
+			out = append(out, t.raw)
+		}
+	}
+	return out
+}
