@@ -649,7 +649,11 @@ func TestCorruptionGrid(t *testing.T) {
 	cases := buildCases(loadRows(t))
 	for _, spec := range strings.Split(grid, ";") {
 		p := withOverrides(t, defaults, spec)
-		ts := run(cases, p, func(i int) bool { return !heldOut(i) }, nil)
+		keep := func(i int) bool { return !heldOut(i) }
+		if os.Getenv("GROUNDING_SPLIT") == "all" {
+			keep = func(int) bool { return true }
+		}
+		ts := run(cases, p, keep, nil)
 		for _, set := range []string{"human", "extractive"} {
 			tl := ts[set]
 			line := fmt.Sprintf("%-60s %-5.5s FR %4.1f%% %d/%d/%d/%d/%d ", spec, set, pct(tl.groundedRejected, tl.grounded),
@@ -705,6 +709,10 @@ func withOverrides(t testing.TB, p params, spec string) params {
 			p.negScope = int(f)
 		case "negShared":
 			p.negShared = int(f)
+		case "negRatio":
+			p.negRatio = f
+		case "negNear":
+			p.negNear = int(f)
 		case "negAnywhere":
 			p.negAnywhere = int(f)
 		default:

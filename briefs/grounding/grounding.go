@@ -13,9 +13,11 @@
 package grounding
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"briefbot/briefs"
 	"briefbot/briefs/extractive"
@@ -52,6 +54,16 @@ func Check(article string, s briefs.Summary) Verdict {
 	return defaults.check(article, s)
 }
 
+// maxField bounds the text of one field of a brief, in characters: a brief
+// allows a few hundred (briefs.MaxBulletLen); a longer field is not a brief
+// and would make the check take time in proportion to its length times the
+// article's. maxNegations bounds the negations compared for one field, for
+// the same reason (a point has one or two).
+const (
+	maxField     = 4 * briefs.MaxBulletLen
+	maxNegations = 16
+)
+
 // params are the thresholds of the check. They were tuned on two thirds of
 // the CNN/DailyMail development articles (corruption_test.go): each is the
 // value past which faithful briefs began to be rejected, or corrupted ones
@@ -67,7 +79,9 @@ type params struct {
 	numShared   int     // ... this many of them
 	negScope    int     // the content words this many words either side of a negation are what it negates
 	negShared   int     // a negation of the article governs the point when they share this many of its words
-	negAnywhere int     // a negation of the point may be one of any article sentence that shares this many of its words
+	negRatio    float64 // a negation of the point may be one of a sentence that holds this share of what the best one holds...
+	negNear     int     // ... and shares this many of its words...
+	negAnywhere int     // ... or of any sentence that shares this many
 }
 
 var defaults = params{
@@ -81,6 +95,8 @@ var defaults = params{
 	numShared:   2,
 	negScope:    4,
 	negShared:   2,
+	negRatio:    0.3,
+	negNear:     2,
 	negAnywhere: 3,
 }
 
@@ -124,6 +140,10 @@ func (p params) check(articleText string, s briefs.Summary) (v Verdict) {
 		add := func(k Kind, detail string) {
 			v.Problems = append(v.Problems, Problem{Kind: k, Where: f.where, Detail: detail})
 		}
+		if n := utf8.RuneCountInString(f.text); n > maxField {
+			add(KindContent, fmt.Sprintf("%d characters, too long for a brief to check", n))
+			continue
+		}
 		for _, q := range quotations(f.text) {
 			if !a.hasQuote(q, lang) {
 				add(KindQuote, q)
@@ -146,7 +166,10 @@ func (p params) check(articleText string, s briefs.Summary) (v Verdict) {
 		if miss := a.missing(u); len(miss) > p.allowed(u) {
 			add(KindContent, strings.Join(miss, ", "))
 		}
-		if d, ok := a.negationProblem(u, al.top, &p); ok {
+		if len(u.negs) > maxNegations {
+			u.negs = u.negs[:maxNegations]
+		}
+		if d, ok := a.negationProblem(u, al, &p); ok {
 			add(KindNegation, d)
 		}
 	}
@@ -178,7 +201,7 @@ func (a *article) missing(u unit) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, k := range u.keys {
-		if a.df[k.k] > 0 || seen[k.k] {
+		if len(a.post[k.k]) > 0 || seen[k.k] {
 			continue
 		}
 		seen[k.k] = true

@@ -178,8 +178,7 @@ func parseDigits(toks []token, i int, lang string) (number, bool) {
 	end := i + 1
 	// "4 000": groups of three digits after a space.
 	if suffix == "" && len(digits) <= 3 && !strings.ContainsAny(digits, ".,") {
-		for end < len(toks) && toks[end].joined && len(toks[end].word) == 3 && allDigits(toks[end].word) &&
-			(end+1 >= len(toks) || !toks[end+1].joined || !allDigits(toks[end+1].word)) {
+		for end < len(toks) && toks[end].joined && len(toks[end].word) == 3 && allDigits(toks[end].word) {
 			digits += toks[end].word
 			end++
 		}
