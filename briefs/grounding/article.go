@@ -6,16 +6,20 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"briefbot/briefs/extractive"
 )
 
 // unit is an analysed text: a sentence of the article, or a field of the
 // brief.
 type unit struct {
-	toks []token
-	pos  []int // by token: its position (see key)
-	keys []key // content words (stems) and Chinese and Japanese character pairs
-	nums []number
-	negs []negation
+	leans   bool     // opens with a pronoun or a connective that leans on the sentence before ("He said ...")
+	opening []string // the capitalised words it opens with ("Mr", "Cameron" of "Mr Cameron said ...")
+	toks    []token
+	pos     []int // by token: its position (see key)
+	keys    []key // content words (stems) and Chinese and Japanese character pairs
+	nums    []number
+	negs    []negation
 }
 
 // key is a content unit and where it is, in positions that count a word of
@@ -116,6 +120,13 @@ func newArticle(text, lang string, st *stemmer, p *params) *article {
 	var flat strings.Builder
 	for si, s := range ss {
 		u := analyse(s, lang, st, p.negScope)
+		u.leans = extractive.Dangles(lang, s)
+		for _, t := range u.toks {
+			if !t.cap || t.wide || len(u.opening) == 5 {
+				break
+			}
+			u.opening = append(u.opening, t.word)
+		}
 		a.sents = append(a.sents, u)
 		for _, k := range u.keys {
 			if p := a.post[k.k]; len(p) == 0 || p[len(p)-1] != si {
@@ -225,6 +236,14 @@ func (a *article) align(u unit, p *params, skip func(k key) bool) alignment {
 		}
 	}
 	return al
+}
+
+// first returns the sentence the point comes from most, -1 for none.
+func (al alignment) first() int {
+	if len(al.top) == 0 {
+		return -1
+	}
+	return al.top[0]
 }
 
 // near reports whether sentence i holds enough of the point for a name or

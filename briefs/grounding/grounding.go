@@ -121,7 +121,7 @@ func (p params) check(articleText string, s briefs.Summary) (v Verdict) {
 	for i := range fields {
 		fields[i].text = normalise(fields[i].text)
 		toks := tokenize(fields[i].text, lang)
-		title := isTitleCase(toks, lang)
+		title := isTitleCase(toks, lang) || shouting(toks)
 		for _, t := range toks {
 			switch {
 			case !t.cap && !t.upper:
