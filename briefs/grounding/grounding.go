@@ -101,7 +101,7 @@ var defaults = params{
 }
 
 func (p params) check(articleText string, s briefs.Summary) (v Verdict) {
-	text := normalise(articleText)
+	text := normalise(cleaned(articleText))
 	lang := s.Lang
 	if lang == "" {
 		lang = extractive.DetectLanguage(text)
@@ -175,6 +175,24 @@ func (p params) check(articleText string, s briefs.Summary) (v Verdict) {
 	}
 	v.OK = len(v.Problems) == 0
 	return v
+}
+
+// cleaned returns the article as the summarizers read it: extractive.Clean
+// strips HTML, repairs mojibake and takes off page furniture (share widgets
+// glued to the first word, "Scroll down for video"), so that a name the
+// summarizer read is found as it read it. The headlines, dateline and
+// byline are kept, as lines of their own.
+func cleaned(text string) string {
+	cd := extractive.Clean(text)
+	var b strings.Builder
+	for _, l := range append(cd.Headlines, cd.Dateline, cd.Byline) {
+		if strings.TrimSpace(l) != "" {
+			b.WriteString(l)
+			b.WriteString("\n\n")
+		}
+	}
+	b.WriteString(cd.Body)
+	return b.String()
 }
 
 // allowed is how many content words of u may be missing from the article.

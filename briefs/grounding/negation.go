@@ -159,11 +159,30 @@ func (a *article) negationProblem(u unit, al alignment, p *params) (string, bool
 				n++
 			}
 		}
-		if n >= p.negShared && m.head != "" && pointKeys[m.head] {
+		if n >= p.negShared && m.head != "" && pointKeys[m.head] && !affirmed(best, m.head, p.negScope) {
 			return "dropped: " + negText(best, m), true
 		}
 	}
 	return "", false
+}
+
+// affirmed reports whether sentence u also has key k outside the reach of
+// its negations ("had tried food at school that they had not tried at
+// home"): a point may take k from there.
+func affirmed(u unit, k string, scope int) bool {
+	for _, c := range u.keys {
+		if c.k != k {
+			continue
+		}
+		negated := false
+		for _, m := range u.negs {
+			negated = negated || c.pos > m.pos && c.pos <= m.pos+scope
+		}
+		if !negated {
+			return true
+		}
+	}
+	return false
 }
 
 // negationSupported reports whether the article has a negation around the
