@@ -97,6 +97,7 @@ type article struct {
 	post   map[string][]int    // key -> the sentences that have it, in order
 	words  map[string][]wordAt // folded word -> where it is
 	lower  map[string]bool     // folded words written in lower case
+	midCap map[string]bool     // folded words capitalised inside a sentence
 	inits  map[string]bool     // initials of its capitalised runs ("nhs")
 	flat   string              // flatWords of the whole article
 	wide   string              // flat without its spaces, made when a Chinese or Japanese quotation needs it
@@ -112,7 +113,7 @@ type numberAt struct {
 }
 
 func newArticle(text, lang string, st *stemmer, p *params) *article {
-	a := &article{lang: lang, post: map[string][]int{}, words: map[string][]wordAt{}, lower: map[string]bool{}, inits: map[string]bool{}}
+	a := &article{lang: lang, post: map[string][]int{}, words: map[string][]wordAt{}, lower: map[string]bool{}, midCap: map[string]bool{}, inits: map[string]bool{}}
 	ss := sentences(text)
 	if len(ss) == 0 && strings.TrimSpace(text) != "" {
 		ss = []string{text}
@@ -137,6 +138,8 @@ func newArticle(text, lang string, st *stemmer, p *params) *article {
 			a.words[t.word] = append(a.words[t.word], wordAt{si, ti})
 			if !t.cap && !t.upper {
 				a.lower[t.word] = true
+			} else if !t.first {
+				a.midCap[t.word] = true
 			}
 		}
 		for _, n := range u.nums {

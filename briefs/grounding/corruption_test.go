@@ -401,8 +401,24 @@ func isWordByte(c byte) bool {
 // mention and, for another article's name, that the brief's article does
 // not have either.
 func swapName(p, article, from string) (string, string, bool) {
-	cc := &capsContext{lang: "en", midCap: map[string]bool{}, lowerSeen: func(w string) bool { return false }}
-	names := namesIn(tokenize(p, "en"), cc)
+	// The names of p as the check reads them: a sentence opener is one when
+	// the article never writes it in lower case ("Police" is not, "Klopp"
+	// is).
+	lower := map[string]bool{}
+	for _, t := range tokenize(normalise(article), "en") {
+		if !t.cap && !t.upper {
+			lower[t.word] = true
+		}
+	}
+	cc := &capsContext{lang: "en", midCap: map[string]bool{}, lowerSeen: func(w string) bool { return lower[w] }}
+	var names []name
+	toks := tokenize(p, "en")
+	for _, n := range namesIn(toks, numbersIn(toks, "en"), cc) {
+		if n.opener && len(n.words) == 1 && len(tokenize(article, "en")) > 0 && !inArticle(article, n.words[0]) {
+			continue // a capitalised opener the article does not have: a plain word as likely as a name
+		}
+		names = append(names, n)
+	}
 	if len(names) == 0 {
 		return "", "", false
 	}
@@ -436,6 +452,16 @@ func swapName(p, article, from string) (string, string, bool) {
 		}
 	}
 	return "", "", false
+}
+
+// inArticle reports whether the article has the folded word w.
+func inArticle(article, w string) bool {
+	for _, t := range tokenize(normalise(article), "en") {
+		if t.word == w {
+			return true
+		}
+	}
+	return false
 }
 
 // addNegation negates the first auxiliary of p, or else its first verb in

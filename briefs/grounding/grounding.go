@@ -150,7 +150,7 @@ func (p params) check(articleText string, s briefs.Summary) (v Verdict) {
 			}
 		}
 		u := analyse(f.text, lang, st, p.negScope)
-		names := namesIn(u.toks, cc)
+		names := namesIn(u.toks, u.nums, cc)
 		al := a.align(u, &p, nil)
 		for _, n := range u.nums {
 			if !a.hasNumber(u, n, al, &p) {
@@ -159,7 +159,7 @@ func (p params) check(articleText string, s briefs.Summary) (v Verdict) {
 		}
 		for _, n := range names {
 			others := a.align(u, &p, func(k key) bool { return k.tok >= n.tok && k.tok < n.end })
-			if !a.hasName(n, others, &p) {
+			if !a.hasName(u, n, others, &p) {
 				add(KindName, n.text)
 			}
 		}

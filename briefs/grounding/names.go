@@ -53,8 +53,15 @@ type capsContext struct {
 	lowerSeen func(w string) bool
 }
 
-// namesIn returns the names of one summary text.
-func namesIn(toks []token, cc *capsContext) []name {
+// namesIn returns the names of one summary text. The words of its numbers
+// ("Mio." of "4,5 Mio. Euro") are not names.
+func namesIn(toks []token, nums []number, cc *capsContext) []name {
+	inNum := map[int]bool{}
+	for _, n := range nums {
+		for k := n.tok; k < n.end; k++ {
+			inNum[k] = true
+		}
+	}
 	// In a headline in title case or a line in capitals, every word is
 	// capitalised: each is read as if it opened a sentence, and capitals do
 	// not make an acronym.
@@ -62,12 +69,12 @@ func namesIn(toks []token, cc *capsContext) []name {
 	plain := shout || isTitleCase(toks, cc.lang)
 	var out []name
 	for i := 0; i < len(toks); {
-		if !nameWord(toks[i], cc) {
+		if !nameWord(toks[i], cc) || inNum[i] {
 			i++
 			continue
 		}
 		j := i + 1
-		for j < len(toks) && toks[j].joined && !toks[j].first {
+		for j < len(toks) && toks[j].joined && !toks[j].first && !inNum[j] {
 			if nameWord(toks[j], cc) {
 				j++
 				continue
@@ -149,8 +156,12 @@ func adjectiveEnding(w string) bool {
 }
 
 // isTitleCase reports whether most words of the text are capitalised, as
-// in an English headline: then capitals do not mark names.
+// in an English headline: then capitals do not mark names. German text,
+// which capitalises its nouns, is not read so.
 func isTitleCase(toks []token, lang string) bool {
+	if lang == "de" {
+		return false
+	}
 	caps, n := 0, 0
 	for _, t := range toks {
 		if t.wide || t.digit || stopword(lang, t.low) {
@@ -189,15 +200,17 @@ func shouting(toks []token) bool {
 // opens the sentence before the one the point comes from when that one
 // opens with a pronoun ("James Creag suffers from" for "He suffers from",
 // as the extractive summarizer writes it too).
-func (a *article) hasName(n name, al alignment, p *params) bool {
+func (a *article) hasName(u unit, n name, al alignment, p *params) bool {
 	if len(n.words) == 1 && a.inits[n.words[0]] && len(a.words[n.words[0]]) == 0 {
 		return true
 	}
 	if n.opener && len(n.words) == 1 && len(a.words[n.words[0]]) == 0 {
 		// A capitalised word that opens a sentence and that the article
-		// does not have: a name or a plain word, nothing tells which. The
-		// content check counts it.
-		return true
+		// does not have: a name or a plain word. It is taken for a name
+		// when it stands where the sentence the point comes from has one
+		// ("Greece will be confirmed as manager" for "Gary Locke will be
+		// confirmed as manager"); otherwise the content check counts it.
+		return !a.nameSlot(u, n, al)
 	}
 	if !a.covers(n.words) {
 		if !n.opener || len(n.words) == 1 || !a.covers(n.words[1:]) {
@@ -212,6 +225,35 @@ func (a *article) hasName(n name, al alignment, p *params) bool {
 		// "He suffers from ..." after a sentence that opens with the name.
 		if b := al.first(); b > 0 && at.sent == b-1 && a.sents[b].leans && at.tok < len(a.sents[b-1].opening) {
 			return true
+		}
+	}
+	return false
+}
+
+// nameSlot reports whether, in the sentence the point comes from, a name
+// stands just before the point's first content word after name n: the
+// point put n where the article has someone else.
+func (a *article) nameSlot(u unit, n name, al alignment) bool {
+	b := al.first()
+	if b < 0 || a.lang == "de" { // German capitalises every noun
+		return false
+	}
+	next := ""
+	for _, k := range u.keys {
+		if k.tok >= n.end {
+			next = k.k
+			break
+		}
+	}
+	s := a.sents[b]
+	for _, k := range s.keys {
+		if k.k != next {
+			continue
+		}
+		for i := max(0, k.tok-3); i < k.tok; i++ {
+			if t := s.toks[i]; a.midCap[t.word] && !a.lower[t.word] && !stopword(a.lang, t.low) {
+				return true
+			}
 		}
 	}
 	return false
