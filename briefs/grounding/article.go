@@ -13,13 +13,12 @@ import (
 // unit is an analysed text: a sentence of the article, or a field of the
 // brief.
 type unit struct {
-	leans   bool     // opens with a pronoun or a connective that leans on the sentence before ("He said ...")
-	opening []string // the capitalised words it opens with ("Mr", "Cameron" of "Mr Cameron said ...")
-	toks    []token
-	pos     []int // by token: its position (see key)
-	keys    []key // content words (stems) and Chinese and Japanese character pairs
-	nums    []number
-	negs    []negation
+	leans bool // opens with a pronoun or a connective that leans on the sentence before ("He said ...")
+	toks  []token
+	pos   []int // by token: its position (see key)
+	keys  []key // content words (stems) and Chinese and Japanese character pairs
+	nums  []number
+	negs  []negation
 }
 
 // key is a content unit and where it is, in positions that count a word of
@@ -92,17 +91,18 @@ func analyse(text, lang string, st *stemmer, scope int) unit {
 
 // article is the analysed article.
 type article struct {
-	lang   string
-	sents  []unit
-	post   map[string][]int    // key -> the sentences that have it, in order
-	words  map[string][]wordAt // folded word -> where it is
-	lower  map[string]bool     // folded words written in lower case
-	midCap map[string]bool     // folded words capitalised inside a sentence
-	inits  map[string]bool     // initials of its capitalised runs ("nhs")
-	flat   string              // flatWords of the whole article
-	wide   string              // flat without its spaces, made when a Chinese or Japanese quotation needs it
-	nums   []numberAt
-	nsents float64
+	lang       string
+	sents      []unit
+	post       map[string][]int    // key -> the sentences that have it, in order
+	words      map[string][]wordAt // folded word -> where it is
+	lower      map[string]bool     // folded words written in lower case
+	midCap     map[string]bool     // folded words capitalised inside a sentence
+	lowerStems map[string]bool     // the stems of lower, so that "Approves" in a headline is a plain word when the article has "approved"
+	inits      map[string]bool     // initials of its capitalised runs ("nhs")
+	flat       string              // flatWords of the whole article
+	wide       string              // flat without its spaces, made when a Chinese or Japanese quotation needs it
+	nums       []numberAt
+	nsents     float64
 }
 
 type wordAt struct{ sent, tok int }
@@ -113,7 +113,7 @@ type numberAt struct {
 }
 
 func newArticle(text, lang string, st *stemmer, p *params) *article {
-	a := &article{lang: lang, post: map[string][]int{}, words: map[string][]wordAt{}, lower: map[string]bool{}, midCap: map[string]bool{}, inits: map[string]bool{}}
+	a := &article{lang: lang, post: map[string][]int{}, words: map[string][]wordAt{}, lower: map[string]bool{}, midCap: map[string]bool{}, lowerStems: map[string]bool{}, inits: map[string]bool{}}
 	ss := sentences(text)
 	if len(ss) == 0 && strings.TrimSpace(text) != "" {
 		ss = []string{text}
@@ -122,12 +122,6 @@ func newArticle(text, lang string, st *stemmer, p *params) *article {
 	for si, s := range ss {
 		u := analyse(s, lang, st, p.negScope)
 		u.leans = extractive.Dangles(lang, s)
-		for _, t := range u.toks {
-			if !t.cap || t.wide || len(u.opening) == 5 {
-				break
-			}
-			u.opening = append(u.opening, t.word)
-		}
 		a.sents = append(a.sents, u)
 		for _, k := range u.keys {
 			if p := a.post[k.k]; len(p) == 0 || p[len(p)-1] != si {
@@ -138,6 +132,7 @@ func newArticle(text, lang string, st *stemmer, p *params) *article {
 			a.words[t.word] = append(a.words[t.word], wordAt{si, ti})
 			if !t.cap && !t.upper {
 				a.lower[t.word] = true
+				a.lowerStems[st.stem(t.word)] = true
 			} else if !t.first {
 				a.midCap[t.word] = true
 			}

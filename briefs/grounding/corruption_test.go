@@ -760,6 +760,8 @@ func withOverrides(t testing.TB, p params, spec string) params {
 			p.alignTop = int(f)
 		case "nameRatio":
 			p.nameRatio = f
+		case "corefWords":
+			p.corefWords = int(f)
 		case "numRatio":
 			p.numRatio = f
 		case "numContext":

@@ -73,7 +73,8 @@ type params struct {
 	freeMisses  int     // ... except that this many may be missing in any case
 	alignRatio  float64 // sentences scoring at least this share of the best one are where a point comes from...
 	alignTop    int     // ... at most this many of them
-	nameRatio   float64 // a name must be in a sentence that holds this share of what the best one holds of the point
+	nameRatio   float64 // a name must be in a sentence that holds this share of what the best one holds of the point...
+	corefWords  int     // ... or be among this many first words of the sentence before the best one, when that one opens with a pronoun
 	numRatio    float64 // a number must be in a sentence that holds this share of the point...
 	numContext  int     // ... or in one with the point's words this close to it...
 	numShared   int     // ... this many of them
@@ -90,6 +91,7 @@ var defaults = params{
 	alignRatio:  0.7,
 	alignTop:    3,
 	nameRatio:   0.7,
+	corefWords:  6,
 	numRatio:    0.5,
 	numContext:  3,
 	numShared:   2,
@@ -131,7 +133,7 @@ func (p params) check(articleText string, s briefs.Summary) (v Verdict) {
 			}
 		}
 	}
-	cc.lowerSeen = func(w string) bool { return a.lower[w] || summaryLower[w] }
+	cc.lowerSeen = func(w string) bool { return a.lower[w] || summaryLower[w] || a.lowerStems[st.stem(w)] }
 
 	for _, f := range fields {
 		if strings.TrimSpace(f.text) == "" {

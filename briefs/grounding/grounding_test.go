@@ -96,6 +96,23 @@ func withBullet(s briefs.Summary, i int, text string) briefs.Summary {
 	return s
 }
 
+// TestFaithfulVariants checks faithful rewordings that the rules must not
+// take for invented facts.
+func TestFaithfulVariants(t *testing.T) {
+	for _, c := range []struct{ name, point string }{
+		{"pronoun resolved", "Tom Baker said the council had not consulted parents."},
+		{"opener not a name", "Unions welcomed the decision but warned that class sizes would remain high."},
+		{"surname alone", "Carter said the money would pay for 120 new teachers."},
+		{"acronym of a name", "The SCC meets monthly."},
+		{"title case", "Springfield Council Approves $4.5 Million Budget After Three-Hour Debate"},
+	} {
+		b := withBullet(briefEN, 0, c.point)
+		if v := Check(articleEN+" The Springfield City Council meets monthly.", b); !v.OK {
+			t.Errorf("%s: %q rejected: %+v", c.name, c.point, v.Problems)
+		}
+	}
+}
+
 func TestFaithfulBriefsPass(t *testing.T) {
 	for _, c := range []struct {
 		name, article string
@@ -146,6 +163,7 @@ func TestCorruptionsCaught(t *testing.T) {
 			b.Gist = "The council of Shelbyville approved a $4.5 million budget on Tuesday after three hours of debate."
 			return b
 		}(), KindName, "gist", "Shelbyville"},
+		{"en opener in a name's place", articleEN, withBullet(briefEN, 0, "Shelbyville said the money would pay for 120 new teachers and repairs to 14 schools."), KindName, "point 1", "Shelbyville"},
 		{"en fabricated quote", articleEN, withBullet(briefEN, 2, `Carter called it "the worst budget in a decade".`), KindQuote, "point 3", "worst budget"},
 		{"en fabricated single quote", articleEN, withBullet(briefEN, 2, `Carter said the plan was 'a gift to every family'.`), KindQuote, "point 3", "gift to every family"},
 		{"en added negation", articleEN, withBullet(briefEN, 0, "Mayor Helen Carter says the money will not pay for 120 new teachers and repairs to 14 schools."), KindNegation, "point 1", "not"},

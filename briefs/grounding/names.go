@@ -85,7 +85,22 @@ func namesIn(toks []token, nums []number, cc *capsContext) []name {
 			}
 			break
 		}
-		out = appendName(out, toks, i, j, cc, plain, shout)
+		if plain {
+			// Each word on its own: those the texts write in lower case
+			// are plain words, the others may be names.
+			for k := i; k < j; {
+				e := k
+				for e < j && !stopword(cc.lang, toks[e].low) && !cc.lowerSeen(toks[e].word) {
+					e++
+				}
+				if e > k {
+					out = appendName(out, toks, k, e, cc, plain, shout)
+				}
+				k = e + 1
+			}
+		} else {
+			out = appendName(out, toks, i, j, cc, plain, shout)
+		}
 		i = j
 	}
 	return out
@@ -197,9 +212,9 @@ func shouting(toks []token) bool {
 // too), or when it is an acronym of one of the article's names. It is where
 // the point comes from when its last word (a surname, the head of "Borussia
 // Dortmund") is in a sentence that holds much of the rest of the point, or
-// opens the sentence before the one the point comes from when that one
-// opens with a pronoun ("James Creag suffers from" for "He suffers from",
-// as the extractive summarizer writes it too).
+// among the first words of the sentence before the one the point comes
+// from when that one opens with a pronoun ("James Creag suffers from" for
+// "He suffers from", as the extractive summarizer writes it too).
 func (a *article) hasName(u unit, n name, al alignment, p *params) bool {
 	if len(n.words) == 1 && a.inits[n.words[0]] && len(a.words[n.words[0]]) == 0 {
 		return true
@@ -222,8 +237,8 @@ func (a *article) hasName(u unit, n name, al alignment, p *params) bool {
 		if al.near(at.sent, p.nameRatio) {
 			return true
 		}
-		// "He suffers from ..." after a sentence that opens with the name.
-		if b := al.first(); b > 0 && at.sent == b-1 && a.sents[b].leans && at.tok < len(a.sents[b-1].opening) {
+		// "He suffers from ..." after a sentence that names him first.
+		if b := al.first(); b > 0 && at.sent == b-1 && a.sents[b].leans && at.tok < p.corefWords {
 			return true
 		}
 	}
