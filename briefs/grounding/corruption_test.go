@@ -17,15 +17,53 @@ import (
 )
 
 // The corruption benchmark: faithful briefs of the CNN/DailyMail development
-// articles, each corrupted in one point in each of five ways; the check must
-// reject the corrupted briefs and keep the faithful ones. The articles are
-// read from shared/evaldata at run time (they may not be copied into the
-// repository); the test skips when they are absent.
+// articles, each corrupted in one point in each of several ways; the check
+// must reject the corrupted briefs and keep the faithful ones. The articles
+// are read from shared/evaldata at run time (they may not be copied into
+// the repository); the tests skip when they are absent.
 //
-//	go test ./briefs/grounding -run Corruption -v
+//	go test ./briefs/grounding -run 'Corruption$' -v
 //
-// Articles whose index is 2 mod 3 are held out: the thresholds were tuned on
-// the other two thirds (GROUNDING_TUNE=1 prints the grid that was searched).
+// Two faithful sets: "human" briefs (title: the article's first sentence
+// cut to twelve words; gist: the first highlight; points: the others,
+// detokenized) and "extractive" briefs (extractive.New().Summarize). The
+// corruptions, each applied to the first point it can be applied to,
+// starting from a point that turns with the article: number (a number
+// changed by +1, ×10 or in its last digit, by turns), name (a name swapped
+// for a salient name of the same article the point does not mention),
+// name-other (for one of another article), negation ("is" -> "is not",
+// "confirmed" -> "did not confirm"), quote (a quotation made of another
+// article's words, added or put in place of one), invented (the point
+// replaced by another article's first highlight) and invented-plain
+// (replaced by a highlight without numbers or capitalised words, which only
+// the content check can catch). A corruption counts as caught when the
+// check reports a problem at its point that the untouched brief did not
+// have.
+//
+// "rejected" is the share of untouched briefs the check rejects. Many
+// CNN/DailyMail highlights state what the article text does not have (they
+// were written from whole pages; captions and endings are missing from the
+// data set): a name, a number, a quotation. The check must reject those, so
+// "FR" counts false rejections among the briefs that absentFact, a plain
+// test independent of the check, finds no such fact in.
+//
+// Articles whose index is 2 mod 3 are held out: the thresholds were chosen
+// on the others (TestCorruptionGrid prints the figures of other
+// thresholds). With the thresholds of params (extractive/4 briefs):
+//
+//	set        split       n  rejected   FR (grounded)  number  name  name-other  negation  quote  invented  invented-plain
+//	human      tune      167  70.7%      58.0% (65/112)   96.0  54.5     96.4       95.1    100.0   100.0      97.6
+//	extractive tune      167   0.0%       0.0%            99.3  96.4     96.4       99.4    100.0   100.0      97.6
+//	human      held-out   83  77.1%      71.9% (46/64)    91.2  57.8     95.2       86.3    100.0   100.0      96.4
+//	extractive held-out   83   0.0%       0.0%            97.3  95.2     98.8      100.0    100.0   100.0      96.4
+//	human      all       250  72.8%      63.1% (111/176)  94.5  55.6     96.0       92.2    100.0   100.0      97.2
+//	extractive all       250   0.0%       0.0%            98.7  96.0     97.2       99.6    100.0   100.0      97.2
+//
+// The false rejections of human briefs by rule (all articles): names 94,
+// negations 18, numbers 15, content 8. Without the locality of names
+// (nameRatio 0) they fall to 22.7% and a swap of names within an article is
+// caught 1-4% of the time. On the 251 BBC articles of XSum, no extractive
+// brief is rejected.
 
 const evalDir = "../../../shared/evaldata"
 

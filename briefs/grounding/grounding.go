@@ -9,7 +9,23 @@
 // words, after normalising how numbers, names and quotations are written.
 // It cannot see a fact that is wrong in the article's own words (two of
 // its numbers swapped in one sentence, say); it can see a fact that is not
-// there, which is what models invent.
+// there, which is what models invent, and a name or number of the article
+// put where the article does not have it: each point is aligned with the
+// article sentences that hold most of its content words, and its names and
+// numbers must be in those sentences (or, for numbers, next to the same
+// words). That locality is what catches a name swapped for another of the
+// same article, and what costs most false rejections of briefs that
+// paraphrase freely: a brief that gathers a name from one paragraph and a
+// fact from another is rejected. Measured on the CNN/DailyMail development
+// articles (corruption_test.go): briefs made of the article's own sentences
+// are never rejected, and 96-100% of each kind of corruption in them is
+// caught. The human highlights paraphrase and merge much more freely: 63%
+// of them are rejected even when they state no fact the article lacks, and
+// a name swapped within the article is caught in only half of them.
+//
+// Chinese and Japanese have no capitals and no spaces: there, content is
+// compared by pairs of characters, numbers by their digits, and names are
+// not recognised at all.
 package grounding
 
 import (
@@ -64,10 +80,14 @@ const (
 	maxNegations = 16
 )
 
-// params are the thresholds of the check. They were tuned on two thirds of
-// the CNN/DailyMail development articles (corruption_test.go): each is the
-// value past which faithful briefs began to be rejected, or corrupted ones
-// to pass, whichever came first.
+// params are the thresholds of the check. They were chosen on two thirds of
+// the CNN/DailyMail development articles (corruption_test.go, whose grid
+// test shows the trade-off of each): briefs of the article's own sentences
+// must all pass, and each kind of corruption be caught in 95% of them;
+// within that, as few of the human highlights rejected as could be. The
+// content threshold is lower than the 0.7 one might expect: at 0.7 one
+// human highlight brief in five fails for a paraphrased word, at 0.5 one
+// in twenty, and an invented sentence is caught as often (97%).
 type params struct {
 	cover       float64 // share of a point's content words the article must have...
 	freeMisses  int     // ... except that this many may be missing in any case
