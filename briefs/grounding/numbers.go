@@ -34,10 +34,10 @@ func (n number) same(a number) bool {
 	if n.month != a.month {
 		return false
 	}
-	return close(n.val, a.val) || a.hasAlt && close(n.val, a.alt)
+	return sameValue(n.val, a.val) || a.hasAlt && sameValue(n.val, a.alt)
 }
 
-func close(x, y float64) bool {
+func sameValue(x, y float64) bool {
 	return math.Abs(x-y) <= 1e-9*math.Max(1, math.Abs(y))
 }
 

@@ -95,7 +95,15 @@ func tokenize(s, lang string) []token {
 		case !isWordRune(r):
 			switch r {
 			case ' ':
-			case '.', '!', '?', ':', '"', '«', '»', '「', '『', '\n':
+			case '.':
+				// "Mr. Smith", "J. K. Rowling": the full stop of an
+				// honorific or an initial does not end a sentence.
+				if n := len(toks); n > 0 && (honorifics[toks[n-1].word] || utf8.RuneCountInString(toks[n-1].raw) == 1 && toks[n-1].cap) {
+					joined = false
+				} else {
+					first, joined = true, false
+				}
+			case '!', '?', ':', '"', '«', '»', '「', '『', '\n':
 				first, joined = true, false
 			case '\'':
 				// An opening single quote: at the start or after a space.
