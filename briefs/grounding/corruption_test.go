@@ -860,3 +860,26 @@ func pointAt(s briefs.Summary, where string) string {
 	}
 	return ""
 }
+
+// BenchmarkCheckDev checks the extractive brief of each development article
+// once per iteration.
+//
+//	go test ./briefs/grounding -run '^$' -bench CheckDev -benchmem
+func BenchmarkCheckDev(b *testing.B) {
+	rows := loadRows(b)
+	x := extractive.New()
+	var arts []string
+	var sums []briefs.Summary
+	for _, r := range rows {
+		if s, err := x.Summarize(briefs.Document{Text: r.Article}); err == nil {
+			arts, sums = append(arts, r.Article), append(sums, s)
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		for i := range arts {
+			Check(arts[i], sums[i])
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*len(arts)), "µs/brief")
+}
