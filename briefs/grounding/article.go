@@ -2,19 +2,23 @@ package grounding
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"briefbot/briefs/extractive"
 )
 
 // unit is an analysed text: a sentence of the article, or a field of the
 // brief.
 type unit struct {
-	toks []token
-	pos  []int // by token: its position (see key)
-	keys []key // content words (stems) and Chinese and Japanese character pairs
-	nums []number
-	negs []negation
+	leans bool // opens with a pronoun or a connective that leans on the sentence before ("He said ...")
+	toks  []token
+	pos   []int // by token: its position (see key)
+	keys  []key // content words (stems) and Chinese and Japanese character pairs
+	nums  []number
+	negs  []negation
 }
 
 // key is a content unit and where it is, in positions that count a word of
@@ -67,8 +71,13 @@ func analyse(text, lang string, st *stemmer, scope int) unit {
 	}
 	for _, at := range negAt {
 		n := negation{pos: at}
-		for _, k := range u.keys {
-			if k.pos != at && k.pos >= at-scope && k.pos <= at+scope {
+		// The keys are in the order of their positions.
+		first := sort.Search(len(u.keys), func(i int) bool { return u.keys[i].pos >= at-scope })
+		for _, k := range u.keys[first:] {
+			if k.pos > at+scope {
+				break
+			}
+			if k.pos != at {
 				n.scope = append(n.scope, k.k)
 				if k.pos > at && n.head == "" {
 					n.head = k.k
@@ -82,15 +91,18 @@ func analyse(text, lang string, st *stemmer, scope int) unit {
 
 // article is the analysed article.
 type article struct {
-	lang   string
-	sents  []unit
-	df     map[string]int      // key -> sentences that have it
-	words  map[string][]wordAt // folded word -> where it is
-	lower  map[string]bool     // folded words written in lower case
-	inits  map[string]bool     // initials of its capitalised runs ("nhs")
-	flat   string              // flatWords of the whole article
-	nums   []numberAt
-	nsents float64
+	lang       string
+	sents      []unit
+	post       map[string][]int    // key -> the sentences that have it, in order
+	words      map[string][]wordAt // folded word -> where it is
+	lower      map[string]bool     // folded words written in lower case
+	midCap     map[string]bool     // folded words capitalised inside a sentence
+	lowerStems map[string]bool     // the stems of lower, so that "Approves" in a headline is a plain word when the article has "approved"
+	inits      map[string]bool     // initials of its capitalised runs ("nhs")
+	flat       string              // flatWords of the whole article
+	wide       string              // flat without its spaces, made when a Chinese or Japanese quotation needs it
+	nums       []numberAt
+	nsents     float64
 }
 
 type wordAt struct{ sent, tok int }
@@ -101,7 +113,7 @@ type numberAt struct {
 }
 
 func newArticle(text, lang string, st *stemmer, p *params) *article {
-	a := &article{lang: lang, df: map[string]int{}, words: map[string][]wordAt{}, lower: map[string]bool{}, inits: map[string]bool{}}
+	a := &article{lang: lang, post: map[string][]int{}, words: map[string][]wordAt{}, lower: map[string]bool{}, midCap: map[string]bool{}, lowerStems: map[string]bool{}, inits: map[string]bool{}}
 	ss := sentences(text)
 	if len(ss) == 0 && strings.TrimSpace(text) != "" {
 		ss = []string{text}
@@ -109,18 +121,20 @@ func newArticle(text, lang string, st *stemmer, p *params) *article {
 	var flat strings.Builder
 	for si, s := range ss {
 		u := analyse(s, lang, st, p.negScope)
+		u.leans = extractive.Dangles(lang, s)
 		a.sents = append(a.sents, u)
-		seen := map[string]bool{}
 		for _, k := range u.keys {
-			if !seen[k.k] {
-				seen[k.k] = true
-				a.df[k.k]++
+			if p := a.post[k.k]; len(p) == 0 || p[len(p)-1] != si {
+				a.post[k.k] = append(p, si)
 			}
 		}
 		for ti, t := range u.toks {
 			a.words[t.word] = append(a.words[t.word], wordAt{si, ti})
 			if !t.cap && !t.upper {
 				a.lower[t.word] = true
+				a.lowerStems[st.stem(t.word)] = true
+			} else if !t.first {
+				a.midCap[t.word] = true
 			}
 		}
 		for _, n := range u.nums {
@@ -134,16 +148,18 @@ func newArticle(text, lang string, st *stemmer, p *params) *article {
 	return a
 }
 
-// addInitials records the initials of the capitalised runs of a sentence,
-// so that an acronym the brief makes up from a name the article spells out
-// ("NHS" for "National Health Service") is found.
+// addInitials records the initials of the capitalised runs of a sentence
+// and of their parts, so that an acronym the brief makes of a name the
+// article spells out ("NHS" for "the National Health Service") is found.
 func (a *article) addInitials(toks []token) {
-	var b strings.Builder
+	var run []rune
 	flush := func() {
-		if b.Len() >= 2 {
-			a.inits[b.String()] = true
+		for i := range run {
+			for j := i + 2; j <= len(run); j++ {
+				a.inits[string(run[i:j])] = true
+			}
 		}
-		b.Reset()
+		run = run[:0]
 	}
 	for i, t := range toks {
 		switch {
@@ -151,8 +167,8 @@ func (a *article) addInitials(toks []token) {
 			if i > 0 && !t.joined {
 				flush()
 			}
-			r := []rune(t.word)
-			b.WriteRune(r[0])
+			r, _ := utf8.DecodeRuneInString(t.word)
+			run = append(run, r)
 		case nameConnectors[t.word] || t.word == "and" || t.word == "for":
 		default:
 			flush()
@@ -164,7 +180,7 @@ func (a *article) addInitials(toks []token) {
 // idf is the weight of a key in the alignment: rare words say more about
 // where a point comes from than common ones.
 func (a *article) idf(k string) float64 {
-	return math.Log(1 + a.nsents/float64(1+a.df[k]))
+	return math.Log(1 + a.nsents/float64(1+len(a.post[k])))
 }
 
 // alignment is how much of a point each article sentence holds: the weight
@@ -174,40 +190,58 @@ func (a *article) idf(k string) float64 {
 // the article's does not pull the point towards the sentences of that other
 // name (numbers are never content words, for the same reason).
 type alignment struct {
-	score []float64 // by sentence
+	score map[int]float64 // by sentence
 	best  float64
 	top   []int // the sentences the point comes from, best first
 }
 
 func (a *article) align(u unit, p *params, skip func(k key) bool) alignment {
-	want := map[string]bool{}
-	for _, k := range u.keys {
-		if skip == nil || !skip(k) {
-			want[k.k] = true
+	al := alignment{score: map[int]float64{}}
+	var touched []int
+	seen := map[string]bool{}
+	for _, k := range u.keys { // in the point's order: the sums come out the same every time
+		if seen[k.k] || skip != nil && skip(k) {
+			continue
 		}
-	}
-	al := alignment{score: make([]float64, len(a.sents))}
-	for i, s := range a.sents {
-		seen := map[string]bool{}
-		for _, k := range s.keys {
-			if want[k.k] && !seen[k.k] {
-				seen[k.k] = true
-				al.score[i] += a.idf(k.k)
+		seen[k.k] = true
+		w := a.idf(k.k)
+		for _, s := range a.post[k.k] {
+			if al.score[s] == 0 {
+				touched = append(touched, s)
 			}
+			al.score[s] += w
 		}
-		if al.score[i] > 0 {
-			al.top = append(al.top, i)
-		}
-		al.best = max(al.best, al.score[i])
 	}
-	sort.SliceStable(al.top, func(x, y int) bool { return al.score[al.top[x]] > al.score[al.top[y]] })
+	// The best few, best first, the earlier sentence first on a tie.
+	better := func(x, y int) bool {
+		return al.score[x] > al.score[y] || al.score[x] == al.score[y] && x < y
+	}
+	for _, s := range touched {
+		al.best = max(al.best, al.score[s])
+		if len(al.top) == p.alignTop && !better(s, al.top[len(al.top)-1]) {
+			continue
+		}
+		i := sort.Search(len(al.top), func(i int) bool { return better(s, al.top[i]) })
+		al.top = slices.Insert(al.top, i, s)
+		if len(al.top) > p.alignTop {
+			al.top = al.top[:p.alignTop]
+		}
+	}
 	for k, i := range al.top {
-		if k == p.alignTop || al.score[i] < p.alignRatio*al.best {
+		if al.score[i] < p.alignRatio*al.best {
 			al.top = al.top[:k]
 			break
 		}
 	}
 	return al
+}
+
+// first returns the sentence the point comes from most, -1 for none.
+func (al alignment) first() int {
+	if len(al.top) == 0 {
+		return -1
+	}
+	return al.top[0]
 }
 
 // near reports whether sentence i holds enough of the point for a name or

@@ -17,15 +17,53 @@ import (
 )
 
 // The corruption benchmark: faithful briefs of the CNN/DailyMail development
-// articles, each corrupted in one point in each of five ways; the check must
-// reject the corrupted briefs and keep the faithful ones. The articles are
-// read from shared/evaldata at run time (they may not be copied into the
-// repository); the test skips when they are absent.
+// articles, each corrupted in one point in each of several ways; the check
+// must reject the corrupted briefs and keep the faithful ones. The articles
+// are read from shared/evaldata at run time (they may not be copied into
+// the repository); the tests skip when they are absent.
 //
-//	go test ./briefs/grounding -run Corruption -v
+//	go test ./briefs/grounding -run 'Corruption$' -v
 //
-// Articles whose index is 2 mod 3 are held out: the thresholds were tuned on
-// the other two thirds (GROUNDING_TUNE=1 prints the grid that was searched).
+// Two faithful sets: "human" briefs (title: the article's first sentence
+// cut to twelve words; gist: the first highlight; points: the others,
+// detokenized) and "extractive" briefs (extractive.New().Summarize). The
+// corruptions, each applied to the first point it can be applied to,
+// starting from a point that turns with the article: number (a number
+// changed by +1, ×10 or in its last digit, by turns), name (a name swapped
+// for a salient name of the same article the point does not mention),
+// name-other (for one of another article), negation ("is" -> "is not",
+// "confirmed" -> "did not confirm"), quote (a quotation made of another
+// article's words, added or put in place of one), invented (the point
+// replaced by another article's first highlight) and invented-plain
+// (replaced by a highlight without numbers or capitalised words, which only
+// the content check can catch). A corruption counts as caught when the
+// check reports a problem at its point that the untouched brief did not
+// have.
+//
+// "rejected" is the share of untouched briefs the check rejects. Many
+// CNN/DailyMail highlights state what the article text does not have (they
+// were written from whole pages; captions and endings are missing from the
+// data set): a name, a number, a quotation. The check must reject those, so
+// "FR" counts false rejections among the briefs that absentFact, a plain
+// test independent of the check, finds no such fact in.
+//
+// Articles whose index is 2 mod 3 are held out: the thresholds were chosen
+// on the others (TestCorruptionGrid prints the figures of other
+// thresholds). With the thresholds of params (extractive/4 briefs):
+//
+//	set        split       n  rejected   FR (grounded)  number  name  name-other  negation  quote  invented  invented-plain
+//	human      tune      167  70.7%      58.0% (65/112)   96.0  54.5     96.4       95.1    100.0   100.0      97.6
+//	extractive tune      167   0.0%       0.0%            99.3  96.4     96.4       99.4    100.0   100.0      97.6
+//	human      held-out   83  77.1%      71.9% (46/64)    91.2  57.8     95.2       86.3    100.0   100.0      96.4
+//	extractive held-out   83   0.0%       0.0%            97.3  95.2     98.8      100.0    100.0   100.0      96.4
+//	human      all       250  72.8%      63.1% (111/176)  94.5  55.6     96.0       92.2    100.0   100.0      97.2
+//	extractive all       250   0.0%       0.0%            98.7  96.0     97.2       99.6    100.0   100.0      97.2
+//
+// The false rejections of human briefs by rule (all articles): names 94,
+// negations 18, numbers 15, content 8. Without the locality of names
+// (nameRatio 0) they fall to 22.7% and a swap of names within an article is
+// caught 1-4% of the time. On the 251 BBC articles of XSum, no extractive
+// brief is rejected.
 
 const evalDir = "../../../shared/evaldata"
 
@@ -401,8 +439,24 @@ func isWordByte(c byte) bool {
 // mention and, for another article's name, that the brief's article does
 // not have either.
 func swapName(p, article, from string) (string, string, bool) {
-	cc := &capsContext{lang: "en", midCap: map[string]bool{}, lowerSeen: func(w string) bool { return false }}
-	names := namesIn(tokenize(p, "en"), cc)
+	// The names of p as the check reads them: a sentence opener is one when
+	// the article never writes it in lower case ("Police" is not, "Klopp"
+	// is).
+	lower := map[string]bool{}
+	for _, t := range tokenize(normalise(article), "en") {
+		if !t.cap && !t.upper {
+			lower[t.word] = true
+		}
+	}
+	cc := &capsContext{lang: "en", midCap: map[string]bool{}, lowerSeen: func(w string) bool { return lower[w] }}
+	var names []name
+	toks := tokenize(p, "en")
+	for _, n := range namesIn(toks, numbersIn(toks, "en"), cc) {
+		if n.opener && len(n.words) == 1 && len(tokenize(article, "en")) > 0 && !inArticle(article, n.words[0]) {
+			continue // a capitalised opener the article does not have: a plain word as likely as a name
+		}
+		names = append(names, n)
+	}
 	if len(names) == 0 {
 		return "", "", false
 	}
@@ -436,6 +490,16 @@ func swapName(p, article, from string) (string, string, bool) {
 		}
 	}
 	return "", "", false
+}
+
+// inArticle reports whether the article has the folded word w.
+func inArticle(article, w string) bool {
+	for _, t := range tokenize(normalise(article), "en") {
+		if t.word == w {
+			return true
+		}
+	}
+	return false
 }
 
 // addNegation negates the first auxiliary of p, or else its first verb in
@@ -636,40 +700,79 @@ func TestCorruption(t *testing.T) {
 	table(logf, "tune", tune)
 	table(logf, "held-out", held)
 	table(logf, "all", all)
+	for _, set := range []string{"human", "extractive"} {
+		line := set + " briefs a corruption could not be applied to:"
+		for _, k := range kinds {
+			line += fmt.Sprintf(" %s %d", k, all[set].briefs-all[set].applied[k])
+		}
+		t.Log(line)
+	}
+	t.Logf("human briefs left out of FR because a highlight states a fact absent from the article: %d of %d",
+		all["human"].briefs-all["human"].grounded, all["human"].briefs)
+	xsumNotes(t, p)
+
+	// Guards against regressions, with some room below the measured figures.
+	ext := all["extractive"]
+	if fr := pct(ext.rejected, ext.briefs); fr > 2 {
+		t.Errorf("extractive briefs: %.1f%% rejected, want at most 2%%", fr)
+	}
+	for _, k := range kinds {
+		if d := pct(ext.caught[k], ext.applied[k]); d < 85 {
+			t.Errorf("extractive briefs: %.1f%% of %s corruptions caught, want at least 85%%", d, k)
+		}
+	}
 }
 
-// TestCorruptionGrid prints the figures on the tuning articles for each set
-// of thresholds in GROUNDING_GRID ("name=value,...;name=value,..."): how the
-// thresholds were chosen.
-func TestCorruptionGrid(t *testing.T) {
-	grid := os.Getenv("GROUNDING_GRID")
-	if grid == "" {
-		t.Skip("set GROUNDING_GRID")
+// xsumNotes logs how the check treats the BBC articles of XSum: their
+// extractive briefs (faithful by construction: out-of-domain false
+// rejections) and their one-sentence human summaries, which are known to
+// state much that the article does not (and are lower-cased, so their
+// names are not seen as names).
+func xsumNotes(t *testing.T, p params) {
+	f, err := os.Open(filepath.Join(evalDir, "xsum_frank.jsonl"))
+	if err != nil {
+		return
 	}
-	cases := buildCases(loadRows(t))
-	for _, spec := range strings.Split(grid, ";") {
-		p := withOverrides(t, defaults, spec)
-		ts := run(cases, p, func(i int) bool { return !heldOut(i) }, nil)
-		for _, set := range []string{"human", "extractive"} {
-			tl := ts[set]
-			line := fmt.Sprintf("%-60s %-5.5s FR %4.1f%% %d/%d/%d/%d/%d ", spec, set, pct(tl.groundedRejected, tl.grounded),
-				tl.byKind[KindNumber], tl.byKind[KindName], tl.byKind[KindQuote], tl.byKind[KindContent], tl.byKind[KindNegation])
-			for _, k := range kinds {
-				line += fmt.Sprintf(" %s %5.1f", k, pct(tl.caught[k], tl.applied[k]))
+	defer f.Close()
+	x := extractive.New()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	var n, extRejected, refRejected int
+	kinds := map[Kind]int{}
+	for sc.Scan() {
+		var r struct {
+			Article   string `json:"article"`
+			Reference string `json:"reference_summary"`
+		}
+		if json.Unmarshal(sc.Bytes(), &r) != nil {
+			continue
+		}
+		sum, err := x.Summarize(briefs.Document{Text: r.Article})
+		if err != nil {
+			continue
+		}
+		n++
+		if v := p.check(r.Article, sum); !v.OK {
+			extRejected++
+			if os.Getenv("GROUNDING_VERBOSE") != "" {
+				t.Logf("XSUM EXTRACTIVE REJECTED %+v", v.Problems)
 			}
-			t.Log(line)
+		}
+		v := p.check(r.Article, briefs.Summary{Gist: r.Reference, Lang: "en"})
+		if !v.OK {
+			refRejected++
+			seen := map[Kind]bool{}
+			for _, pr := range v.Problems {
+				if !seen[pr.Kind] {
+					seen[pr.Kind] = true
+					kinds[pr.Kind]++
+				}
+			}
 		}
 	}
-}
-
-func pointAt(s briefs.Summary, where string) string {
-	texts, wheres := points(s)
-	for i, w := range wheres {
-		if w == where {
-			return texts[i]
-		}
-	}
-	return ""
+	t.Logf("XSum (%d BBC articles): extractive briefs rejected %.1f%% (%d); reference summaries rejected %.1f%% (%d; number %d, name %d, quote %d, content %d, negation %d)",
+		n, pct(extRejected, n), extRejected, pct(refRejected, n), refRejected,
+		kinds[KindNumber], kinds[KindName], kinds[KindQuote], kinds[KindContent], kinds[KindNegation])
 }
 
 // withOverrides sets fields of p from "name=value,name=value" (for
@@ -695,6 +798,8 @@ func withOverrides(t testing.TB, p params, spec string) params {
 			p.alignTop = int(f)
 		case "nameRatio":
 			p.nameRatio = f
+		case "corefWords":
+			p.corefWords = int(f)
 		case "numRatio":
 			p.numRatio = f
 		case "numContext":
@@ -705,6 +810,10 @@ func withOverrides(t testing.TB, p params, spec string) params {
 			p.negScope = int(f)
 		case "negShared":
 			p.negShared = int(f)
+		case "negRatio":
+			p.negRatio = f
+		case "negNear":
+			p.negNear = int(f)
 		case "negAnywhere":
 			p.negAnywhere = int(f)
 		default:
@@ -712,4 +821,65 @@ func withOverrides(t testing.TB, p params, spec string) params {
 		}
 	}
 	return p
+}
+
+// TestCorruptionGrid prints the figures on the tuning articles for each set
+// of thresholds in GROUNDING_GRID ("name=value,...;name=value,..."): how the
+// thresholds were chosen.
+func TestCorruptionGrid(t *testing.T) {
+	grid := os.Getenv("GROUNDING_GRID")
+	if grid == "" {
+		t.Skip("set GROUNDING_GRID")
+	}
+	cases := buildCases(loadRows(t))
+	for _, spec := range strings.Split(grid, ";") {
+		p := withOverrides(t, defaults, spec)
+		keep := func(i int) bool { return !heldOut(i) }
+		if os.Getenv("GROUNDING_SPLIT") == "all" {
+			keep = func(int) bool { return true }
+		}
+		ts := run(cases, p, keep, nil)
+		for _, set := range []string{"human", "extractive"} {
+			tl := ts[set]
+			line := fmt.Sprintf("%-60s %-5.5s FR %4.1f%% %d/%d/%d/%d/%d ", spec, set, pct(tl.groundedRejected, tl.grounded),
+				tl.byKind[KindNumber], tl.byKind[KindName], tl.byKind[KindQuote], tl.byKind[KindContent], tl.byKind[KindNegation])
+			for _, k := range kinds {
+				line += fmt.Sprintf(" %s %5.1f", k, pct(tl.caught[k], tl.applied[k]))
+			}
+			t.Log(line)
+		}
+	}
+}
+
+func pointAt(s briefs.Summary, where string) string {
+	texts, wheres := points(s)
+	for i, w := range wheres {
+		if w == where {
+			return texts[i]
+		}
+	}
+	return ""
+}
+
+// BenchmarkCheckDev checks the extractive brief of each development article
+// once per iteration.
+//
+//	go test ./briefs/grounding -run '^$' -bench CheckDev -benchmem
+func BenchmarkCheckDev(b *testing.B) {
+	rows := loadRows(b)
+	x := extractive.New()
+	var arts []string
+	var sums []briefs.Summary
+	for _, r := range rows {
+		if s, err := x.Summarize(briefs.Document{Text: r.Article}); err == nil {
+			arts, sums = append(arts, r.Article), append(sums, s)
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		for i := range arts {
+			Check(arts[i], sums[i])
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*len(arts)), "µs/brief")
 }

@@ -53,37 +53,61 @@ type capsContext struct {
 	lowerSeen func(w string) bool
 }
 
-// namesIn returns the names of one summary text.
-func namesIn(toks []token, cc *capsContext) []name {
-	titleCase := isTitleCase(toks, cc.lang)
+// namesIn returns the names of one summary text. The words of its numbers
+// ("Mio." of "4,5 Mio. Euro") are not names.
+func namesIn(toks []token, nums []number, cc *capsContext) []name {
+	inNum := map[int]bool{}
+	for _, n := range nums {
+		for k := n.tok; k < n.end; k++ {
+			inNum[k] = true
+		}
+	}
+	// In a headline in title case or a line in capitals, every word is
+	// capitalised: each is read as if it opened a sentence, and capitals do
+	// not make an acronym.
+	shout := shouting(toks)
+	plain := shout || isTitleCase(toks, cc.lang)
 	var out []name
 	for i := 0; i < len(toks); {
-		if !nameWord(toks, i, cc, titleCase) {
+		if !nameWord(toks[i], cc) || inNum[i] {
 			i++
 			continue
 		}
 		j := i + 1
-		for j < len(toks) && toks[j].joined {
-			if nameWord(toks, j, cc, titleCase) && !toks[j].first {
+		for j < len(toks) && toks[j].joined && !toks[j].first && !inNum[j] {
+			if nameWord(toks[j], cc) {
 				j++
 				continue
 			}
-			if nameConnectors[toks[j].word] && !toks[j].cap && j+1 < len(toks) && toks[j+1].joined &&
-				nameWord(toks, j+1, cc, titleCase) {
+			if nameConnectors[toks[j].word] && !toks[j].cap && j+1 < len(toks) && toks[j+1].joined && nameWord(toks[j+1], cc) {
 				j += 2
 				continue
 			}
 			break
 		}
-		out = appendName(out, toks, i, j, cc, titleCase)
+		if plain {
+			// Each word on its own: those the texts write in lower case
+			// are plain words, the others may be names.
+			for k := i; k < j; {
+				e := k
+				for e < j && !stopword(cc.lang, toks[e].low) && !cc.lowerSeen(toks[e].word) {
+					e++
+				}
+				if e > k {
+					out = appendName(out, toks, k, e, cc, plain, shout)
+				}
+				k = e + 1
+			}
+		} else {
+			out = appendName(out, toks, i, j, cc, plain, shout)
+		}
 		i = j
 	}
 	return out
 }
 
-// nameWord reports whether toks[i] may be part of a name by its shape.
-func nameWord(toks []token, i int, cc *capsContext, titleCase bool) bool {
-	t := toks[i]
+// nameWord reports whether t may be part of a name by its shape.
+func nameWord(t token, cc *capsContext) bool {
 	if t.wide || t.digit || !t.cap && !t.upper {
 		return false
 	}
@@ -96,24 +120,22 @@ func nameWord(toks []token, i int, cc *capsContext, titleCase bool) bool {
 	if t.word == "i" && cc.lang == "en" {
 		return false
 	}
-	if len([]rune(t.word)) < 2 && !t.upper {
-		return false // an initial ("J.") goes with the name only as written
-	}
-	return true
+	return len([]rune(t.word)) >= 2 || t.upper // an initial ("J.") goes with the name only as written
 }
 
 // appendName appends the name toks[i:j] after taking off what is not part of
 // it: stopwords and honorifics at its start, and a sentence opener that the
 // texts also write in lower case.
-func appendName(out []name, toks []token, i, j int, cc *capsContext, titleCase bool) []name {
+func appendName(out []name, toks []token, i, j int, cc *capsContext, plain, shout bool) []name {
+	acronym := func(t token) bool { return t.upper && !shout }
 	for i < j {
 		t := toks[i]
-		opener := t.first || titleCase || shouting(toks)
-		if stopword(cc.lang, t.low) && (opener || !t.upper) || honorifics[t.word] || nameConnectors[t.word] && !t.cap {
+		opener := t.first || plain
+		if stopword(cc.lang, t.low) && (opener || !acronym(t)) || honorifics[t.word] || nameConnectors[t.word] && !t.cap {
 			i++
 			continue
 		}
-		if opener && !t.upper && cc.lowerSeen(t.word) {
+		if opener && !acronym(t) && cc.lowerSeen(t.word) {
 			i++
 			continue
 		}
@@ -122,7 +144,7 @@ func appendName(out []name, toks []token, i, j int, cc *capsContext, titleCase b
 	if i >= j {
 		return out
 	}
-	if cc.lang == "de" && j-i == 1 && !toks[i].upper && i > 0 {
+	if cc.lang == "de" && j-i == 1 && !acronym(toks[i]) && i > 0 {
 		// "die Regierung", "neue Regeln": nouns.
 		prev := toks[i-1]
 		if germanDeterminers[prev.low] || !prev.cap && adjectiveEnding(prev.low) {
@@ -130,7 +152,7 @@ func appendName(out []name, toks []token, i, j int, cc *capsContext, titleCase b
 		}
 	}
 	n := name{tok: i, end: j, text: spanText(toks, i, j)}
-	n.opener = (toks[i].first || titleCase) && !toks[i].upper && !cc.midCap[toks[i].word]
+	n.opener = (toks[i].first || plain) && !acronym(toks[i]) && !cc.midCap[toks[i].word]
 	for k := i; k < j; k++ {
 		n.words = append(n.words, toks[k].word)
 	}
@@ -149,8 +171,12 @@ func adjectiveEnding(w string) bool {
 }
 
 // isTitleCase reports whether most words of the text are capitalised, as
-// in an English headline: then capitals do not mark names.
+// in an English headline: then capitals do not mark names. German text,
+// which capitalises its nouns, is not read so.
 func isTitleCase(toks []token, lang string) bool {
+	if lang == "de" {
+		return false
+	}
 	caps, n := 0, 0
 	for _, t := range toks {
 		if t.wide || t.digit || stopword(lang, t.low) {
@@ -185,16 +211,21 @@ func shouting(toks []token) bool {
 // "Premier League" of "Barclays Premier League" when "Barclays" is there
 // too), or when it is an acronym of one of the article's names. It is where
 // the point comes from when its last word (a surname, the head of "Borussia
-// Dortmund") is in a sentence that holds much of the rest of the point.
-func (a *article) hasName(n name, al alignment, p *params) bool {
+// Dortmund") is in a sentence that holds much of the rest of the point, or
+// among the first words of the sentence before the one the point comes
+// from when that one opens with a pronoun ("James Creag suffers from" for
+// "He suffers from", as the extractive summarizer writes it too).
+func (a *article) hasName(u unit, n name, al alignment, p *params) bool {
 	if len(n.words) == 1 && a.inits[n.words[0]] && len(a.words[n.words[0]]) == 0 {
 		return true
 	}
 	if n.opener && len(n.words) == 1 && len(a.words[n.words[0]]) == 0 {
 		// A capitalised word that opens a sentence and that the article
-		// does not have: a name or a plain word, nothing tells which. The
-		// content check counts it.
-		return true
+		// does not have: a name or a plain word. It is taken for a name
+		// when it stands where the sentence the point comes from has one
+		// ("Greece will be confirmed as manager" for "Gary Locke will be
+		// confirmed as manager"); otherwise the content check counts it.
+		return !a.nameSlot(u, n, al)
 	}
 	if !a.covers(n.words) {
 		if !n.opener || len(n.words) == 1 || !a.covers(n.words[1:]) {
@@ -205,6 +236,39 @@ func (a *article) hasName(n name, al alignment, p *params) bool {
 	for _, at := range a.words[n.words[len(n.words)-1]] {
 		if al.near(at.sent, p.nameRatio) {
 			return true
+		}
+		// "He suffers from ..." after a sentence that names him first.
+		if b := al.first(); b > 0 && at.sent == b-1 && a.sents[b].leans && at.tok < p.corefWords {
+			return true
+		}
+	}
+	return false
+}
+
+// nameSlot reports whether, in the sentence the point comes from, a name
+// stands just before the point's first content word after name n: the
+// point put n where the article has someone else.
+func (a *article) nameSlot(u unit, n name, al alignment) bool {
+	b := al.first()
+	if b < 0 || a.lang == "de" { // German capitalises every noun
+		return false
+	}
+	next := ""
+	for _, k := range u.keys {
+		if k.tok >= n.end {
+			next = k.k
+			break
+		}
+	}
+	s := a.sents[b]
+	for _, k := range s.keys {
+		if k.k != next {
+			continue
+		}
+		for i := max(0, k.tok-3); i < k.tok; i++ {
+			if t := s.toks[i]; a.midCap[t.word] && !a.lower[t.word] && !stopword(a.lang, t.low) {
+				return true
+			}
 		}
 	}
 	return false

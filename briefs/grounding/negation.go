@@ -93,30 +93,27 @@ func wideNegation(r rune) bool { return r == '不' || r == '没' || r == '沒' |
 // wideNegationsIn returns the rune offsets in run of its negations.
 func wideNegationsIn(run string) []int {
 	var at []int
+	k := 0 // runes before run[b:]
+next:
 	for b := 0; b < len(run); {
-		matched := 0
 		for _, f := range wideFalse {
 			if strings.HasPrefix(run[b:], f) {
-				matched = len(f)
-				break
+				b += len(f)
+				k += utf8.RuneCountInString(f)
+				continue next
 			}
 		}
-		if matched == 0 {
-			for _, n := range wideNegations {
-				if strings.HasPrefix(run[b:], n) {
-					if n == "ず" && !wideZu(run, b) {
-						continue
-					}
-					at = append(at, utf8.RuneCountInString(run[:b]))
-					matched = len(n)
-					break
-				}
+		for _, n := range wideNegations {
+			if strings.HasPrefix(run[b:], n) && (n != "ず" || wideZu(run, b)) {
+				at = append(at, k)
+				b += len(n)
+				k += utf8.RuneCountInString(n)
+				continue next
 			}
 		}
-		if matched == 0 {
-			_, matched = utf8.DecodeRuneInString(run[b:])
-		}
-		b += matched
+		_, size := utf8.DecodeRuneInString(run[b:])
+		b += size
+		k++
 	}
 	return at
 }
@@ -131,32 +128,17 @@ func wideZu(run string, b int) bool {
 }
 
 // negationProblem compares the negations of u with those of the sentences
-// it was aligned with. A negation of the point must have one in those
-// sentences around the same words. A negation of the best-aligned sentence
+// it was aligned with. A negation of the point must have one in the article
+// around the same words (negationSupported). A negation of the best-aligned sentence
 // must be in the point when the point says what it negates (the word after
 // it, "pleaded not guilty") in the same words around it; a point that
 // keeps only another part of the sentence drops nothing.
-func (a *article) negationProblem(u unit, aligned []int, p *params) (string, bool) {
-	if len(aligned) == 0 {
+func (a *article) negationProblem(u unit, al alignment, p *params) (string, bool) {
+	if len(al.top) == 0 {
 		return "", false
 	}
 	for _, n := range u.negs {
-		found := false
-		for _, s := range aligned {
-			for _, m := range a.sents[s].negs {
-				if len(n.scope) == 0 || shared(n.scope, m.scope) > 0 {
-					found = true
-				}
-			}
-		}
-		for s := 0; s < len(a.sents) && !found && p.negAnywhere > 0; s++ {
-			for _, m := range a.sents[s].negs {
-				if shared(n.scope, m.scope) >= p.negAnywhere {
-					found = true
-				}
-			}
-		}
-		if !found {
+		if len(n.scope) > 0 && !a.negationSupported(n, al, p) {
 			return negText(u, n), true
 		}
 	}
@@ -167,7 +149,7 @@ func (a *article) negationProblem(u unit, aligned []int, p *params) (string, boo
 	for _, k := range u.keys {
 		pointKeys[k.k] = true
 	}
-	best := a.sents[aligned[0]]
+	best := a.sents[al.top[0]]
 	for _, m := range best.negs {
 		n := 0
 		seen := map[string]bool{}
@@ -177,11 +159,56 @@ func (a *article) negationProblem(u unit, aligned []int, p *params) (string, boo
 				n++
 			}
 		}
-		if n >= p.negShared && m.head != "" && pointKeys[m.head] {
+		if n >= p.negShared && m.head != "" && pointKeys[m.head] && !affirmed(best, m.head, p.negScope) {
 			return "dropped: " + negText(best, m), true
 		}
 	}
 	return "", false
+}
+
+// affirmed reports whether sentence u also has key k outside the reach of
+// its negations ("had tried food at school that they had not tried at
+// home"): a point may take k from there.
+func affirmed(u unit, k string, scope int) bool {
+	for _, c := range u.keys {
+		if c.k != k {
+			continue
+		}
+		negated := false
+		for _, m := range u.negs {
+			negated = negated || c.pos > m.pos && c.pos <= m.pos+scope
+		}
+		if !negated {
+			return true
+		}
+	}
+	return false
+}
+
+// negationSupported reports whether the article has a negation around the
+// words that negation n of a point has around it: one word in common in a
+// sentence the point comes from, two in a sentence that holds some of the
+// point (a point that joins two sentences), more anywhere else.
+func (a *article) negationSupported(n negation, al alignment, p *params) bool {
+	top := map[int]bool{}
+	for _, s := range al.top {
+		top[s] = true
+	}
+	for s, sent := range a.sents {
+		need := p.negAnywhere
+		switch {
+		case top[s]:
+			need = 1
+		case al.score[s] >= p.negRatio*al.best:
+			need = min(p.negNear, len(n.scope))
+		}
+		for _, m := range sent.negs {
+			if shared(n.scope, m.scope) >= need {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func shared(a, b []string) int {

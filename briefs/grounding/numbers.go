@@ -34,10 +34,10 @@ func (n number) same(a number) bool {
 	if n.month != a.month {
 		return false
 	}
-	return close(n.val, a.val) || a.hasAlt && close(n.val, a.alt)
+	return sameValue(n.val, a.val) || a.hasAlt && sameValue(n.val, a.alt)
 }
 
-func close(x, y float64) bool {
+func sameValue(x, y float64) bool {
 	return math.Abs(x-y) <= 1e-9*math.Max(1, math.Abs(y))
 }
 
@@ -178,8 +178,7 @@ func parseDigits(toks []token, i int, lang string) (number, bool) {
 	end := i + 1
 	// "4 000": groups of three digits after a space.
 	if suffix == "" && len(digits) <= 3 && !strings.ContainsAny(digits, ".,") {
-		for end < len(toks) && toks[end].joined && len(toks[end].word) == 3 && allDigits(toks[end].word) &&
-			(end+1 >= len(toks) || !toks[end+1].joined || !allDigits(toks[end+1].word)) {
+		for end < len(toks) && toks[end].joined && len(toks[end].word) == 3 && allDigits(toks[end].word) {
 			digits += toks[end].word
 			end++
 		}

@@ -22,15 +22,20 @@ var quotePairs = map[rune]rune{'"': '"', '«': '»', '»': '«', '「': '」', '
 // quotations returns the quoted passages of s (normalised text).
 func quotations(s string) []string {
 	var out []string
+	// Marks that no closing mark follows, and the end of the line in which
+	// no single quote closes: the searches after a failed one would fail
+	// too, and would take time in proportion to the text each.
+	unclosed := map[rune]bool{}
+	singleFails := 0
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		closer, ok := quotePairs[r]
-		if !ok || r == '\'' && !opensSingle(s, i) {
+		if !ok || unclosed[r] || r == '\'' && (i < singleFails || !opensSingle(s, i)) {
 			i += n
 			continue
 		}
-		end := -1
-		for j := i + n; j < len(s); {
+		end, j := -1, i+n
+		for j < len(s) {
 			c, m := utf8.DecodeRuneInString(s[j:])
 			if c == closer && (c != '\'' || closesSingle(s, j)) {
 				end = j
@@ -42,6 +47,11 @@ func quotations(s string) []string {
 			j += m
 		}
 		if end < 0 {
+			if r == '\'' {
+				singleFails = j
+			} else {
+				unclosed[r] = true
+			}
 			i += n
 			continue
 		}
@@ -146,7 +156,10 @@ func (a *article) hasQuote(q, lang string) bool {
 			wide = wide || t.wide
 		}
 		if wide {
-			if !strings.Contains(squeeze(a.flat), squeeze(f)) {
+			if a.wide == "" {
+				a.wide = squeeze(a.flat)
+			}
+			if !strings.Contains(a.wide, squeeze(f)) {
 				return false
 			}
 		} else if !strings.Contains(a.flat, f) {

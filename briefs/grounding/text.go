@@ -95,7 +95,15 @@ func tokenize(s, lang string) []token {
 		case !isWordRune(r):
 			switch r {
 			case ' ':
-			case '.', '!', '?', ':', '"', '«', '»', '「', '『', '\n':
+			case '.':
+				// "Mr. Smith", "J. K. Rowling": the full stop of an
+				// honorific or an initial does not end a sentence.
+				if n := len(toks); n > 0 && (honorifics[toks[n-1].word] || utf8.RuneCountInString(toks[n-1].raw) == 1 && toks[n-1].cap) {
+					joined = false
+				} else {
+					first, joined = true, false
+				}
+			case '!', '?', ':', '"', '«', '»', '「', '『', '\n':
 				first, joined = true, false
 			case '\'':
 				// An opening single quote: at the start or after a space.
@@ -129,48 +137,40 @@ func tokenize(s, lang string) []token {
 // wordEnd returns the end of the word that starts at s[i].
 func wordEnd(s string, i int) int {
 	j := i
+	// acro: s[i:j] is single upper-case letters joined by full stops so far
+	// ("U", "U.S"); seg counts the letters since the last full stop.
+	acro, seg, dots := true, 0, 0
 	for j < len(s) {
 		r, n := utf8.DecodeRuneInString(s[j:])
 		if isWordRune(r) && !isWide(r) {
+			seg++
+			acro = acro && seg == 1 && unicode.IsUpper(r)
 			j += n
 			continue
 		}
-		if j+1 < len(s) {
+		if j+1 < len(s) && j > i {
 			prev, _ := utf8.DecodeLastRuneInString(s[i:j])
 			next, _ := utf8.DecodeRuneInString(s[j+1:])
 			switch {
 			case r == '\'' && unicode.IsLetter(prev) && unicode.IsLetter(next) && !isWide(next):
 				j += n
+				acro = false
 				continue
 			case (r == '.' || r == ',') && isDigit(prev) && isDigit(next):
 				j += n
 				continue
-			case r == '.' && unicode.IsUpper(prev) && unicode.IsUpper(next) && dottedAcronym(s[i:j]):
+			case r == '.' && acro && unicode.IsUpper(next):
 				j += n
+				seg, dots = 0, dots+1
 				continue
 			}
 		}
-		if r == '.' && j > i && dottedAcronym(s[i:j]) && strings.Contains(s[i:j], ".") {
+		if r == '.' && acro && dots > 0 {
 			j++ // the last full stop of "U.S."
 		}
 		break
 	}
 	return j
-}
-
-// dottedAcronym reports whether w is a run of single upper-case letters
-// separated by full stops ("U", "U.S").
-func dottedAcronym(w string) bool {
-	for k, part := range strings.Split(w, ".") {
-		if part == "" && k > 0 {
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(part)
-		if n != len(part) || !unicode.IsUpper(r) {
-			return false
-		}
-	}
-	return true
 }
 
 func makeToken(raw string, first, joined bool) token {
