@@ -166,6 +166,9 @@ func (r *Router) added(in *Interaction, res briefs.AddResult, err error) (*disco
 	if res.SlugNote != "" {
 		note += " " + res.SlugNote
 	}
+	if res.WriterNote != "" {
+		note += " " + res.WriterNote
+	}
 	return message(&discordgo.InteractionResponseData{
 		Content: note,
 		Flags:   discordgo.MessageFlagsEphemeral,

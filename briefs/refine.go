@@ -148,6 +148,21 @@ func (r *Refiner) Refine(ctx context.Context, guildID, slug string) (Brief, stri
 	return b, outcome, nil
 }
 
+// BudgetNote tells an admin who adds an article that the guild's model
+// calls for today are spent, so its brief stays extractive; "" while calls
+// are left (or the count cannot be read: the refiner will tell in the
+// brief).
+func (r *Refiner) BudgetNote(ctx context.Context, guildID string) string {
+	if r.DailyCalls <= 0 {
+		return ""
+	}
+	n, err := r.Store.WriterCalls(ctx, guildID, r.Service.now())
+	if err != nil || n < r.DailyCalls {
+		return ""
+	}
+	return fmt.Sprintf("This server's %d language-model briefs for today (UTC) are spent (%s), so this brief stays extractive; new articles get the model's brief again tomorrow.", r.DailyCalls, SettingLLMDailyCalls)
+}
+
 func (r *Refiner) told(outcome string) {
 	if r.OnOutcome != nil && outcome != "" {
 		r.OnOutcome(outcome)
@@ -191,7 +206,7 @@ func (r *Refiner) write(ctx context.Context, guildID string, doc Document) (Writ
 		if problems := r.Check(doc.Text, sum); len(problems) > 0 {
 			w.Rejected = strings.Join(problems[:min(len(problems), 3)], "; ")
 		}
-	case ErrorCode(err) == EINVALID:
+	case errors.Is(err, ErrNoBrief):
 		// An answer that is no brief: the same text and model would
 		// answer alike, so it is kept like any other answer.
 		w.Rejected = "no brief: " + ErrorMessage(err)
@@ -221,7 +236,9 @@ func (r *Refiner) pause(err error) {
 	switch {
 	case errors.As(err, &ra) && ra.RetryAfter() > 0:
 		wait = min(ra.RetryAfter(), time.Hour)
-	case ErrorCode(err) == EFORBIDDEN:
+	case ErrorCode(err) == EFORBIDDEN || ErrorCode(err) == EINVALID:
+		// The key refused, or the set-up wrong (model, URL): not worth
+		// asking again soon.
 		wait = 10 * time.Minute
 	}
 	r.mu.Lock()

@@ -114,8 +114,12 @@ func TestRefinerReplacesOnlyCheckedBriefs(t *testing.T) {
 	}
 
 	// Guild g has spent its two calls today.
-	if _, err := svc.Add(ctx, briefs.AddInput{GuildID: "g", UserID: "u", Text: harbourText + " A third story.", Slug: "ferry-three"}); err != nil {
+	res, err = svc.Add(ctx, briefs.AddInput{GuildID: "g", UserID: "u", Text: harbourText + " A third story.", Slug: "ferry-three"})
+	if err != nil {
 		t.Fatal(err)
+	}
+	if !strings.Contains(res.WriterNote, "LLM_DAILY_CALLS") {
+		t.Errorf("the admin is not told the budget is spent: %q", res.WriterNote)
 	}
 	if o := <-outcomes; o != briefs.WrittenBudget || writer.count() != 2 {
 		t.Fatalf("over budget: %q after %d calls", o, writer.count())

@@ -82,6 +82,9 @@ type AddResult struct {
 	// SlugNote explains a slug that differs from the one asked for (normalised),
 	// empty otherwise.
 	SlugNote string
+	// WriterNote says why no language model will rewrite the brief (the
+	// server's calls for today are spent), empty otherwise.
+	WriterNote string
 }
 
 // Lookup is the answer to a query: a brief, or several candidates when the
@@ -143,6 +146,9 @@ func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 	res, err := s.addResult(ctx, a, b, stored, created, slugNote)
 	if err == nil {
 		s.refineLater(res.Brief)
+		if created && s.Refiner != nil {
+			res.WriterNote = s.Refiner.BudgetNote(ctx, a.GuildID)
+		}
 	}
 	return res, err
 }

@@ -16,6 +16,7 @@ const (
 	SettingMinDigestInterval    = "MIN_DIGEST_INTERVAL"
 	SettingFetchTimeout         = "FETCH_TIMEOUT"
 	SettingFetchMaxBytes        = "FETCH_MAX_BYTES"
+	SettingLLMDailyCalls        = "LLM_DAILY_CALLS"
 
 	// The Discord settings, which package bot's messages name.
 	SettingDiscordToken     = "DISCORD_TOKEN"

@@ -2,6 +2,7 @@ package briefs
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -23,6 +24,13 @@ type BriefWriter interface {
 	Version() string
 	Summarize(ctx context.Context, doc Document) (Summary, error)
 }
+
+// ErrNoBrief marks a BriefWriter's EINVALID that is about the model's
+// answer (not JSON, too few points, cut short, refused): the same article
+// would be answered alike, so the answer is kept as a rejection. An
+// EINVALID without it is about the set-up (a wrong model name or URL) and
+// is tried again once that is fixed.
+var ErrNoBrief = errors.New("the model's answer is no brief")
 
 // GroundingCheck lists what a written summary says that the article does
 // not support, one problem a line ("number: 4,500"), none when it is all

@@ -38,21 +38,25 @@ func (c *Client) parseCompletion(data []byte) (string, error) {
 		return "", wrap(err, briefs.EINVALID, "The LLM server's answer is not a chat completion. Check the LLM base URL.")
 	}
 	if len(resp.Choices) == 0 {
-		return "", briefs.Errorf(briefs.EINVALID, "The LLM server's answer has no message.")
+		return "", noBrief(briefs.Errorf(briefs.EINVALID, "The LLM server's answer has no message."))
 	}
 	ch := resp.Choices[0]
 	switch {
 	case ch.Message.Refusal != "":
-		return "", wrap(fmt.Errorf("refusal %q", briefs.Truncate(ch.Message.Refusal, 200)), briefs.EINVALID, "The model refused to summarize the article.")
+		return "", noBrief(wrap(fmt.Errorf("refusal %q", briefs.Truncate(ch.Message.Refusal, 200)), briefs.EINVALID, "The model refused to summarize the article."))
 	case ch.FinishReason == "length":
-		return "", briefs.Errorf(briefs.EINVALID, "The LLM's answer was cut at max tokens (%d).", c.cfg.MaxTokens)
+		return "", noBrief(briefs.Errorf(briefs.EINVALID, "The LLM's answer was cut at max tokens (%d).", c.cfg.MaxTokens))
 	case ch.FinishReason == "content_filter":
-		return "", briefs.Errorf(briefs.EINVALID, "The LLM provider's content filter stopped the answer.")
+		return "", noBrief(briefs.Errorf(briefs.EINVALID, "The LLM provider's content filter stopped the answer."))
 	case ch.Message.Content == nil || strings.TrimSpace(*ch.Message.Content) == "":
-		return "", briefs.Errorf(briefs.EINVALID, "The LLM gave an empty answer.")
+		return "", noBrief(briefs.Errorf(briefs.EINVALID, "The LLM gave an empty answer."))
 	}
 	return *ch.Message.Content, nil
 }
+
+// noBrief marks err as a failure of the model's answer itself, not of the
+// set-up (briefs.ErrNoBrief).
+func noBrief(err error) error { return fmt.Errorf("%w (%w)", err, briefs.ErrNoBrief) }
 
 // brief is the JSON object the prompt asks for.
 type brief struct {

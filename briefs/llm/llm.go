@@ -233,7 +233,7 @@ func (c *Client) Summarize(ctx context.Context, doc briefs.Document) (briefs.Sum
 	}
 	b, err := parseBrief(content)
 	if err != nil {
-		return briefs.Summary{}, err
+		return briefs.Summary{}, noBrief(err)
 	}
 	return briefs.Summary{Title: b.Headline, Gist: b.Gist, Bullets: b.Points, Lang: doc.Lang}, nil
 }

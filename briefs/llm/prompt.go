@@ -33,6 +33,7 @@ Rules:
 - "points": 3 to 5 key points in the article's order, each at most 300 characters, none repeating another.
 - LANGUAGE
 - Use only facts stated in the article. No opinions, no comments, nothing that is not in the text.
+- Keep every number, date and name exactly as the article writes it in the sentence the fact comes from; quote only words the article quotes.
 - Plain text only: no HTML, no Markdown, no @mentions.`
 
 // Chat-completions request body, as OpenAI documents it; the other servers

@@ -21,6 +21,17 @@ func cmdEval(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	sum := newSummarizer()
+	var model *modelSummarizer
+	if opts.summarizer == "llm" {
+		if env.cfg.LLM.Model == "" {
+			return usagef("--summarizer llm needs LLM_MODEL (and LLM_BASE_URL, LLM_API_KEY as the provider wants)")
+		}
+		if model, err = newModelSummarizer(ctx, env); err != nil {
+			return err
+		}
+		sum = model
+		defer model.report(env.stdout)
+	}
 	prog := startProgress(env, func(n int64) string { return fmt.Sprintf("eval: summarized %d articles", n) })
 	defer prog.Done()
 	cfg := evalConfig(opts, sum, prog)
@@ -42,6 +53,7 @@ func cmdEval(ctx context.Context, env *environment, args []string) error {
 // evalOptions are the flags of briefbot eval.
 type evalOptions struct {
 	data, pages, refs, perDoc, out string
+	summarizer                     string
 	show, workers                  int
 }
 
@@ -62,11 +74,12 @@ func parseEvalFlags(env *environment, args []string) (evalOptions, error) {
 	perDoc := fs.String("per-doc", "", "also write each document's scores, language and reader faults (with --pages: its brief) as JSON Lines to this file")
 	out := fs.String("out", "", "with --pages: write every page's brief (title, gist, bullets, entities, slug, reader faults) to this file")
 	show := fs.Int("show", 0, "print up to N briefs with reader faults: document, rules and offending text")
+	summarizer := fs.String("summarizer", env.cfg.Summarizer, "extractive, or llm: the language model of the LLM_* settings, its briefs checked against the article (a rejected one scores as the extractive brief)")
 	workers := workersFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return evalOptions{}, err
 	}
-	o := evalOptions{data: *data, pages: *pages, refs: *refs, perDoc: *perDoc, out: *out, show: *show, workers: *workers}
+	o := evalOptions{data: *data, pages: *pages, refs: *refs, perDoc: *perDoc, out: *out, show: *show, workers: *workers, summarizer: *summarizer}
 	switch {
 	case (o.data == "") == (o.pages == "") || fs.NArg() > 0:
 		fs.Usage()
@@ -75,6 +88,8 @@ func parseEvalFlags(env *environment, args []string) (evalOptions, error) {
 		return o, usagef("--refs must be first or all, not %q", o.refs)
 	case o.out != "" && o.pages == "":
 		return o, usagef("--out goes with --pages")
+	case o.summarizer != "extractive" && o.summarizer != "llm":
+		return o, usagef("--summarizer must be extractive or llm, not %q", o.summarizer)
 	case o.show < 0:
 		return o, usagef("--show must be 0 or more, not %d", o.show)
 	}

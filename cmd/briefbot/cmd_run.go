@@ -133,6 +133,10 @@ func buildServices(env *environment, svc *briefs.Service, db *store.DB, m *metri
 		Observer:   m,
 	}
 	services := []func(context.Context) error{g.Run, sched.Run, retentionSweeper(env, db, time.Now), feedPoller(env, fd)}
+	if svc.Refiner != nil {
+		svc.Refiner.OnOutcome = m.LLMBrief
+		services = append(services, svc.Refiner.Run)
+	}
 	if interactionsL == nil {
 		return g, services, nil
 	}

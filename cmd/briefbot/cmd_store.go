@@ -52,6 +52,14 @@ func cmdAdd(ctx context.Context, env *environment, args []string) error {
 		if err != nil {
 			return err
 		}
+		if svc.Refiner != nil && res.Created {
+			// No bot runs here to refine it later: the model writes it now.
+			if b, _, err := svc.Refiner.Refine(ctx, res.Brief.GuildID, res.Brief.Slug); err == nil {
+				res.Brief = b
+			} else {
+				env.log.Warn("the language model's brief was not made; the extractive brief stands", "err", err)
+			}
+		}
 		if err := db.Flush(); err != nil {
 			return err
 		}
@@ -65,6 +73,9 @@ func cmdAdd(ctx context.Context, env *environment, args []string) error {
 		}
 		if res.SlugNote != "" {
 			fmt.Fprint(env.stdout, " "+res.SlugNote)
+		}
+		if res.WriterNote != "" {
+			fmt.Fprint(env.stdout, " "+res.WriterNote)
 		}
 		fmt.Fprintf(env.stdout, "\n\n%s\n", bot.BriefText(res.Brief))
 		return nil
@@ -201,7 +212,11 @@ func cmdConsole(ctx context.Context, env *environment, args []string) error {
 		defer cancel()
 		schedDone := make(chan error, 1)
 		go func() {
-			schedDone <- runAll(ctx, sched.Run, retentionSweeper(env, db, time.Now), feedPoller(env, fd))
+			services := []func(context.Context) error{sched.Run, retentionSweeper(env, db, time.Now), feedPoller(env, fd)}
+			if svc.Refiner != nil {
+				services = append(services, svc.Refiner.Run)
+			}
+			schedDone <- runAll(ctx, services...)
 		}()
 		defer func() { cancel(); <-schedDone }()
 		c := &bot.Console{Router: newRouter(env, svc, sched, fd), GuildID: *guild, ChannelID: "console", UserID: "console"}

@@ -11,6 +11,7 @@ import (
 	"briefbot/bot"
 	"briefbot/briefs"
 	"briefbot/briefs/fetch"
+	"briefbot/briefs/llm"
 	"briefbot/store"
 )
 
@@ -124,12 +125,14 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		Timeout:     p.duration("LLM_TIMEOUT", 60*time.Second),
 		MaxTokens:   p.count("LLM_MAX_TOKENS", 600),
 		Concurrency: p.count("LLM_CONCURRENCY", 2),
-		DailyCalls:  p.count("LLM_DAILY_CALLS", 200),
+		DailyCalls:  p.count(briefs.SettingLLMDailyCalls, 200),
 	}
 	if c.Summarizer == "llm" {
 		c.LLM.BaseURL = p.url("LLM_BASE_URL", "https://api.openai.com/v1")
 		if c.LLM.Model == "" {
 			p.fail("LLM_MODEL", "", "a model name such as gpt-4o-mini or llama3.1 when SUMMARIZER=llm")
+		} else if _, err := llm.New(llmClientConfig(c.LLM)); err != nil {
+			p.err = firstErr(p.err, fmt.Errorf("invalid LLM_BASE_URL: %s", briefs.ErrorMessage(err)))
 		}
 	}
 	if c.KeyPrefix == "" {

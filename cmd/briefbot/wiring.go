@@ -55,7 +55,7 @@ const userAgent = "briefbot/1.0 (news brief bot; fetches a page once when a serv
 
 // newService wires the newsroom service over a store.
 func newService(env *environment, db *store.DB) *briefs.Service {
-	return &briefs.Service{
+	svc := &briefs.Service{
 		Store:               db,
 		Summarizer:          newSummarizer(),
 		BriefTTL:            env.cfg.BriefCacheTTL,
@@ -66,6 +66,8 @@ func newService(env *environment, db *store.DB) *briefs.Service {
 		MaxPageBytes:        int(env.cfg.FetchMaxBytes),
 		FetchLimit:          briefs.FetchLimit{Limiter: db, Max: fetchesPerHour, Window: time.Hour},
 	}
+	svc.Refiner = newRefiner(env, svc, db)
+	return svc
 }
 
 // fetchSlotWait is how long a link waits for one of the FETCH_CONCURRENCY
