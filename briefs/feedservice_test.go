@@ -394,13 +394,15 @@ func TestPollDueOnePollerPerFeed(t *testing.T) {
 	}
 }
 
-// However many workers poll, at most PerHost feeds of one host are fetched
-// at once.
-func TestPollDueBoundsRequestsPerHost(t *testing.T) {
-	var inFlight, peak atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// newSectionSite is a slow site with a feed per section (any path): it
+// counts the requests it gets and the most it held at once.
+func newSectionSite(t *testing.T) (srv *httptest.Server, peak, fetches *atomic.Int32) {
+	var inFlight atomic.Int32
+	peak, fetches = new(atomic.Int32), new(atomic.Int32)
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := inFlight.Add(1)
 		defer inFlight.Add(-1)
+		fetches.Add(1)
 		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
 		}
 		time.Sleep(20 * time.Millisecond) // a slow site: holds the request open (load, not synchronisation)
@@ -408,6 +410,13 @@ func TestPollDueBoundsRequestsPerHost(t *testing.T) {
 		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Section %s</title></channel></rss>`, r.URL.Path)
 	}))
 	t.Cleanup(srv.Close)
+	return srv, peak, fetches
+}
+
+// However many workers poll, at most PerHost feeds of one host are fetched
+// at once.
+func TestPollDueBoundsRequestsPerHost(t *testing.T) {
+	srv, peak, _ := newSectionSite(t)
 	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
 	fd := newFeeds(t, &now)
 	ctx := context.Background()
@@ -466,18 +475,7 @@ func TestFeedPendingItemsSurviveUnchangedFeed(t *testing.T) {
 // of one site at once; the feeds they could not take stay due and are
 // polled in later rounds, none twice in a round.
 func TestPollDueBoundsRequestsPerHostAcrossInstances(t *testing.T) {
-	var inFlight, peak, fetches atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n := inFlight.Add(1)
-		defer inFlight.Add(-1)
-		fetches.Add(1)
-		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
-		}
-		time.Sleep(20 * time.Millisecond) // a slow site: holds the request open (load, not synchronisation)
-		w.Header().Set("Content-Type", "application/rss+xml")
-		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Section %s</title></channel></rss>`, r.URL.Path)
-	}))
-	t.Cleanup(srv.Close)
+	srv, peak, fetches := newSectionSite(t)
 	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
 	db := storetest.Open(t)
 	instances := []*briefs.Feeds{newFeedsOn(t, db, &now), newFeedsOn(t, db, &now), newFeedsOn(t, db, &now)}

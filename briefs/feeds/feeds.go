@@ -184,7 +184,7 @@ func readableUTF8(data []byte) []byte {
 			return data
 		}
 	}
-	if mostlyUTF8(data) {
+	if briefs.MostlyUTF8(data) {
 		return bytes.ToValidUTF8(data, []byte("\uFFFD"))
 	}
 	out, err := charmap.Windows1252.NewDecoder().Bytes(data)
@@ -192,27 +192,6 @@ func readableUTF8(data []byte) []byte {
 		return bytes.ToValidUTF8(data, []byte("\uFFFD"))
 	}
 	return out
-}
-
-// mostlyUTF8 reports whether more of the non-ASCII sequences of b are valid
-// UTF-8 than not.
-func mostlyUTF8(b []byte) bool {
-	valid, invalid := 0, 0
-	for i := 0; i < len(b); {
-		if b[i] < utf8.RuneSelf {
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size <= 1 {
-			invalid++
-			i++
-			continue
-		}
-		valid++
-		i += size
-	}
-	return valid > invalid
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"mime"
 	"strings"
-	"unicode/utf8"
+
+	"briefbot/briefs"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/charset"
@@ -64,7 +65,7 @@ func sniffEncoding(body []byte, contentType string, isHTML bool) (encoding.Encod
 			return e, name
 		}
 	}
-	if mostlyUTF8(body) {
+	if briefs.MostlyUTF8(body) {
 		return nil, "utf-8"
 	}
 	e, name := lookup("windows-1252")
@@ -127,29 +128,6 @@ func metaCharset(head []byte) string {
 			}
 		}
 	}
-}
-
-// mostlyUTF8 reports whether undeclared bytes look like UTF-8: valid, or
-// with more valid multi-byte characters than invalid bytes (a UTF-8 page
-// with a few broken bytes is still UTF-8; a windows-1252 page has almost no
-// valid multi-byte sequences).
-func mostlyUTF8(b []byte) bool {
-	valid, invalid := 0, 0
-	for i := 0; i < len(b); {
-		if b[i] < utf8.RuneSelf {
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size <= 1 {
-			invalid++
-			i++
-			continue
-		}
-		valid++
-		i += size
-	}
-	return invalid == 0 || valid > invalid
 }
 
 // paramCharset returns the charset parameter of a Content-Type value, read
