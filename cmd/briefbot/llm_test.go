@@ -124,3 +124,54 @@ func TestEvalWithLanguageModel(t *testing.T) {
 		t.Error("an unknown --summarizer was accepted")
 	}
 }
+
+// Every kind of invented fact in a model's answer is caught and the
+// extractive brief stays, with the kind named; a good answer is kept; an
+// answer that is no brief, a 429 and a provider that hangs leave the
+// extractive brief.
+func TestLanguageModelAnswers(t *testing.T) {
+	gist := "Vladimir Putin and Kim Jong Un made a big deal of their newly cemented partnership on Wednesday."
+	good := []string{
+		"Neither side has released the text of the agreement.",
+		"Putin said the agreement provides for mutual assistance in the event of aggression against one of the parties.",
+		"The Russian leader is visiting North Korea for the first time in two decades.",
+	}
+	with := func(i int, point string) []string {
+		ps := append([]string(nil), good...)
+		ps[i] = point
+		return ps
+	}
+	for _, tc := range []struct {
+		name  string
+		reply llmtest.Reply
+		want  string // in the brief's summarizer field
+	}{
+		{"good", llmtest.Brief("Putin and Kim sign a pact", gist, good...), "(checked against the article)"},
+		{"changed number", llmtest.Brief("Putin and Kim sign a pact", gist, with(2, "The Russian leader is visiting North Korea for the first time in three decades.")...), "rejected: number"},
+		{"swapped name", llmtest.Brief("Putin and Kim sign a pact", gist, with(1, "Kim said the agreement provides for mutual assistance in the event of aggression against one of the parties.")...), "rejected: name"},
+		{"added negation", llmtest.Brief("Putin and Kim sign a pact", gist, with(1, "Putin said the agreement does not provide for mutual assistance in the event of aggression against one of the parties.")...), "rejected: negation"},
+		{"fabricated quote", llmtest.Brief("Putin and Kim sign a pact", gist, with(0, `Putin called the pact "a new era of brotherhood".`)...), "rejected: quote"},
+		{"malformed JSON", llmtest.Content(`{"headline": "Putin and Kim", "gist": `), "rejected: no brief"},
+		{"empty answer", llmtest.Empty(), "rejected: no brief"},
+		{"rate limited", llmtest.RateLimited("30"), "extractive/"},
+		{"hangs", llmtest.Hang(), "extractive/"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, srv := llmCLI(t)
+			c.env["LLM_TIMEOUT"] = "1s"
+			srv.AnswerWith(tc.reply)
+			r := c.mustRun(readSample(t), "add", "--json", "-")
+			var b briefs.Brief
+			if err := json.Unmarshal([]byte(r.stdout), &b); err != nil {
+				t.Fatalf("%v\n%s", err, r.stdout)
+			}
+			if !strings.Contains(b.Summarizer, tc.want) {
+				t.Errorf("summarizer %q; want %q", b.Summarizer, tc.want)
+			}
+			kept := strings.Contains(b.Summarizer, "checked")
+			if kept != (tc.name == "good") || (kept && b.Gist != gist) || (!kept && b.Gist == gist) {
+				t.Errorf("kept %v, gist %q", kept, b.Gist)
+			}
+		})
+	}
+}
