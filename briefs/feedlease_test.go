@@ -43,7 +43,7 @@ func TestFeedLeaseRenewedWhilePolling(t *testing.T) {
 	db := storetest.Open(t)
 	fd, other := newFeedsOn(t, db, &now), newFeedsOn(t, db, &now)
 	signal := renewSignal{FeedStore: db, renewed: make(chan bool, 1), lost: new(atomic.Bool)}
-	fd.Store, fd.Lease = signal, 300*time.Millisecond
+	fd.Store, fd.Lease = signal, time.Second
 	ctx := context.Background()
 	feedURL := site.srv.URL + "/feed.xml"
 	if _, err := fd.Subscribe(ctx, briefs.FeedInput{GuildID: "g", URL: feedURL, Backfill: 0}); err != nil {
