@@ -1,0 +1,138 @@
+// Package stories groups articles that report the same event: outlets write
+// the same news in their own words, so what they share is the event's
+// vocabulary (who, what, where), its names and its time, not their
+// sentences.
+package stories
+
+import (
+	"math"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"briefbot/briefs"
+	"briefbot/briefs/extractive"
+
+	porterstemmer "github.com/blevesearch/go-porterstemmer"
+)
+
+// Doc is what the detector reads of an article.
+type Doc struct {
+	Title     string
+	Text      string
+	Entities  []string // the summarizer's names, most mentioned first
+	Published time.Time
+	Lang      string // ISO 639-1; "" to detect
+}
+
+// Signature is a Doc reduced to what comparing it needs; it is small (a few
+// hundred words) whatever the article's length, so comparing a new article
+// with the recent ones costs little.
+type Signature struct {
+	Lead  map[string]bool // content words of the title and the first leadChars of the text, stemmed
+	Title map[string]bool // content words of the title, stemmed
+	Names map[string]bool // folded names
+	At    time.Time
+}
+
+// leadChars is how much of the text a signature reads: news puts the event
+// first; the rest is background that other events share too.
+const leadChars = 1500
+
+// Sign makes the signature of d.
+func Sign(d Doc) Signature {
+	lang := d.Lang
+	if lang == "" {
+		lang = extractive.DetectLanguage(d.Title + " " + d.Text)
+	}
+	lead := d.Text
+	if len(lead) > leadChars {
+		cut := leadChars
+		for cut > 0 && !utf8.RuneStart(lead[cut]) {
+			cut--
+		}
+		lead = lead[:cut]
+	}
+	s := Signature{Lead: contentWords(d.Title+" "+lead, lang), Title: contentWords(d.Title, lang), Names: map[string]bool{}, At: d.Published}
+	for _, e := range d.Entities {
+		if f := briefs.Fold(strings.TrimSpace(e)); f != "" {
+			s.Names[f] = true
+		}
+	}
+	return s
+}
+
+// contentWords are the folded words of s that are not function words,
+// stemmed (Porter for English, a prefix elsewhere), so that "talks" and
+// "talked" meet.
+func contentWords(s, lang string) map[string]bool {
+	out := map[string]bool{}
+	for _, t := range briefs.Terms(s) {
+		if extractive.Stopword(lang, t) || utf8.RuneCountInString(t) < 3 && !isNumber(t) {
+			continue
+		}
+		out[stem(t, lang)] = true
+	}
+	return out
+}
+
+func stem(w, lang string) string {
+	if lang == "en" {
+		return porterstemmer.StemString(w)
+	}
+	if r := []rune(w); len(r) > 6 {
+		return string(r[:6])
+	}
+	return w
+}
+
+func isNumber(t string) bool {
+	for _, r := range t {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return t != ""
+}
+
+// Weights of the parts of the similarity, and how time counts.
+type Params struct {
+	Lead, Title, Names float64       // weights, summing to 1
+	Window             time.Duration // articles further apart are never one story
+	HalfLife           time.Duration // beyond a day apart, the score halves every HalfLife
+}
+
+// DefaultParams are tuned on labelled story clusters (see the tests).
+var DefaultParams = Params{Lead: 0.5, Title: 0.2, Names: 0.3, Window: 72 * time.Hour, HalfLife: 48 * time.Hour}
+
+// Similarity is how likely a and b report one event, from 0 to 1; 0 when
+// they are further apart in time than the window.
+func (p Params) Similarity(a, b Signature) float64 {
+	gap := a.At.Sub(b.At).Abs()
+	if !a.At.IsZero() && !b.At.IsZero() && gap > p.Window {
+		return 0
+	}
+	s := p.Lead*ochiai(a.Lead, b.Lead) + p.Title*ochiai(a.Title, b.Title) + p.Names*ochiai(a.Names, b.Names)
+	if !a.At.IsZero() && !b.At.IsZero() && gap > 24*time.Hour && p.HalfLife > 0 {
+		s *= math.Exp2(-float64(gap-24*time.Hour) / float64(p.HalfLife))
+	}
+	return s
+}
+
+// ochiai is the cosine of two sets: what they share over the geometric mean
+// of their sizes (a short title and a long one can still match).
+func ochiai(a, b map[string]bool) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	n := 0
+	for w := range a {
+		if b[w] {
+			n++
+		}
+	}
+	return float64(n) / math.Sqrt(float64(len(a))*float64(len(b)))
+}
