@@ -1,0 +1,2 @@
+// Package stories will group articles that report the same event.
+package stories
