@@ -3,7 +3,7 @@ package stories
 import "sort"
 
 // DefaultThreshold is the similarity from which two articles are one story.
-const DefaultThreshold = 0.35
+const DefaultThreshold = 0.125
 
 // Story is a group of articles reporting one event, by the indexes of the
 // articles given to Cluster.

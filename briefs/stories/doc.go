@@ -1,2 +1,0 @@
-// Package stories will group articles that report the same event.
-package stories

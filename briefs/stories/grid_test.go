@@ -1,0 +1,44 @@
+package stories_test
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"briefbot/briefs"
+	"briefbot/briefs/extractive"
+	"briefbot/briefs/stories"
+)
+
+// TestClustersGrid prints the best thresholds of other parameters (set
+// STORIES_GRID=1): for tuning DefaultParams.
+func TestClustersGrid(t *testing.T) {
+	if os.Getenv("STORIES_GRID") == "" {
+		t.Skip("set STORIES_GRID=1")
+	}
+	arts := loadClusters(t)
+	sum := extractive.New()
+	sigs := make([]stories.Signature, len(arts))
+	gold := make([]string, len(arts))
+	for i, a := range arts {
+		d := stories.Doc{Title: a.Title, Text: a.Text, Lang: a.Lang}
+		if s, err := sum.Summarize(briefs.Document{Title: a.Title, Text: a.Text}); err == nil {
+			d.Entities, d.Lang = s.Entities, s.Lang
+		}
+		d.Published = publishedAt(a.Published)
+		sigs[i], gold[i] = stories.Sign(d), a.Event
+	}
+	for _, w := range [][3]float64{{0.5, 0.2, 0.3}, {0.6, 0.2, 0.2}, {0.4, 0.3, 0.3}, {0.7, 0.1, 0.2}, {0.5, 0.3, 0.2}, {0.6, 0.4, 0}, {1, 0, 0}} {
+		for _, hl := range []time.Duration{12 * time.Hour, 24 * time.Hour, 48 * time.Hour} {
+			for _, win := range []time.Duration{48 * time.Hour, 72 * time.Hour, 7 * 24 * time.Hour} {
+				p := stories.Params{Lead: w[0], Title: w[1], Names: w[2], Window: win, HalfLife: hl}
+				for th := 0.1; th < 0.5; th += 0.025 {
+					pr, rc := pairwise(gold, p.Cluster(sigs, th))
+					if pr >= 0.95 && rc >= 0.8 {
+						t.Logf("w=%v hl=%s win=%s th=%.3f: P %.3f R %.3f", w, hl, win, th, pr, rc)
+					}
+				}
+			}
+		}
+	}
+}
