@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"briefbot/briefs"
-	"briefbot/briefs/extractive"
 	"briefbot/briefs/stories"
 )
 
@@ -16,18 +14,7 @@ func TestClustersGrid(t *testing.T) {
 	if os.Getenv("STORIES_GRID") == "" {
 		t.Skip("set STORIES_GRID=1")
 	}
-	arts := loadClusters(t)
-	sum := extractive.New()
-	sigs := make([]stories.Signature, len(arts))
-	gold := make([]string, len(arts))
-	for i, a := range arts {
-		d := stories.Doc{Title: a.Title, Text: a.Text, Lang: a.Lang}
-		if s, err := sum.Summarize(briefs.Document{Title: a.Title, Text: a.Text}); err == nil {
-			d.Entities, d.Lang = s.Entities, s.Lang
-		}
-		d.Published = publishedAt(a.Published)
-		sigs[i], gold[i] = stories.Sign(d), a.Event
-	}
+	sigs, gold := signClusters(t)
 	// Tune on two thirds of the events only (the others are held out by
 	// TestClustersPrecisionRecall).
 	seen := map[string]int{}
