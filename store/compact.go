@@ -1,0 +1,80 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// Large values (an article record's Article JSON, a cached brief's JSON)
+// are stored zstd-compressed: a zstd frame, which starts with its magic
+// number, where the old layout stored the JSON itself, which starts with
+// "{". Readers take either, so data written before compression reads as
+// it did. The Lua scripts never look inside these values: they store them
+// and hand them back as given. A value that compression would not shrink
+// is stored as plain JSON.
+
+// zstdMagic starts every zstd frame; no JSON starts with it.
+var zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
+
+// maxDecoded bounds what one stored value may decompress to: far above
+// any article the bot accepts, far below what would hurt the process.
+const maxDecoded = 64 << 20
+
+var (
+	zEnc = func() *zstd.Encoder {
+		e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderCRC(false),
+			zstd.WithWindowSize(1<<20), zstd.WithEncoderConcurrency(4))
+		if err != nil {
+			panic(err)
+		}
+		return e
+	}()
+	zDec = func() *zstd.Decoder {
+		d, err := zstd.NewReader(nil, zstd.WithDecoderMaxMemory(maxDecoded), zstd.WithDecoderConcurrency(4))
+		if err != nil {
+			panic(err)
+		}
+		return d
+	}()
+)
+
+// minCompress is the shortest value worth compressing.
+const minCompress = 128
+
+// compactValue is the stored form of the JSON value js: a zstd frame when
+// that is shorter, else js itself.
+func compactValue(js []byte) []byte {
+	if len(js) < minCompress {
+		return js
+	}
+	z := zEnc.EncodeAll(js, make([]byte, 0, len(js)/2))
+	if len(z) >= len(js) {
+		return js
+	}
+	return z
+}
+
+// expandValue is the JSON of a stored value, compressed (a zstd frame) or
+// not (the JSON itself, as the old layout stored it).
+func expandValue(v []byte) ([]byte, error) {
+	if !bytes.HasPrefix(v, zstdMagic) {
+		return v, nil
+	}
+	js, err := zDec.DecodeAll(v, nil)
+	if err != nil {
+		return nil, fmt.Errorf("decompress stored value: %w", err)
+	}
+	return js, nil
+}
+
+// decodeStored decodes a stored value, compressed or not, as JSON into v.
+func decodeStored(stored []byte, v any) error {
+	js, err := expandValue(stored)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(js, v)
+}
