@@ -16,6 +16,23 @@ import (
 // and hand them back as given. A value that compression would not shrink
 // is stored as plain JSON.
 
+// valueDict is the raw zstd dictionary of the compressed values: the
+// skeletons of the Brief and Article JSON as encoding/json writes them, so
+// that their field names cost almost nothing in a value of a few KB. A
+// frame names its dictionary by id (valueDictID). Never change the
+// dictionary of an id: stored values need it to decompress. A new
+// dictionary takes a new id, and the decoder keeps the old ones.
+const (
+	valueDictID = 32769
+	valueDict   = `{"article_id":"","guild_id":"","slug":"","title":"","gist":"","bullets":["",""],` +
+		`"source_url":"https://www.","site":"www.","byline":"By ","published_at":"2025-01-01T00:00:00Z",` +
+		`"image_url":"https://","reading_minutes":3,"entities":["",""],"lang":"en","summarizer":"extractive/",` +
+		`"version":"","created_at":"2025-01-01T00:00:00.000000000Z"}` +
+		`{"id":"","guild_id":"","slug":"","title":"","text":"","source_url":"https://www.","site":"www.",` +
+		`"byline":"By ","published_at":"2025-01-01T00:00:00Z","image_url":"https://","lang":"en",` +
+		`"content_hash":"","added_by":"","added_at":"2025-01-01T00:00:00.000000000Z"}`
+)
+
 // zstdMagic starts every zstd frame; no JSON starts with it.
 var zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
 
@@ -26,14 +43,15 @@ const maxDecoded = 64 << 20
 var (
 	zEnc = func() *zstd.Encoder {
 		e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderCRC(false),
-			zstd.WithWindowSize(1<<20), zstd.WithEncoderConcurrency(4))
+			zstd.WithWindowSize(1<<20), zstd.WithEncoderConcurrency(4), zstd.WithEncoderDictRaw(valueDictID, []byte(valueDict)))
 		if err != nil {
 			panic(err)
 		}
 		return e
 	}()
 	zDec = func() *zstd.Decoder {
-		d, err := zstd.NewReader(nil, zstd.WithDecoderMaxMemory(maxDecoded), zstd.WithDecoderConcurrency(4))
+		d, err := zstd.NewReader(nil, zstd.WithDecoderMaxMemory(maxDecoded), zstd.WithDecoderConcurrency(4),
+			zstd.WithDecoderDictRaw(valueDictID, []byte(valueDict)))
 		if err != nil {
 			panic(err)
 		}
