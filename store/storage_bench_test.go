@@ -166,7 +166,45 @@ func storageBench(b *testing.B, backend string, texts func(int) []string, n int)
 		report(float64(fi.Size())/float64(rawText), "file/raw")
 		b.Logf("  data file %d B: %.0f B an article, %.2f× the raw text", fi.Size(), perArticle(fi.Size()), float64(fi.Size())/float64(rawText))
 	}
+	if backend == "redis" {
+		// The brief cache expires (BRIEF_CACHE_TTL, a day by default): in a
+		// guild whose articles are older than that, only the briefs read
+		// in the last day are cached. Deleting them shows what the rest
+		// costs.
+		deleted := deleteKeys(b, url, prefix+"g:{g1}:brief:*")
+		used := testkit.UsedMemory(b, url) - mem0
+		report(perArticle(used), "nobrief-used-B/article")
+		report(float64(used)/float64(rawText), "nobrief-used/raw")
+		b.Logf("  without the %d cached briefs (expired): used_memory delta %d B: %.0f B an article, %.2f× the raw text",
+			deleted, used, perArticle(used), float64(used)/float64(rawText))
+	}
 	storageResults.Store(b.Name(), metrics)
+}
+
+// deleteKeys deletes the keys matching pattern at url and returns how many
+// it deleted.
+func deleteKeys(b *testing.B, url, pattern string) int {
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := redis.NewClient(opt)
+	defer c.Close()
+	ctx := context.Background()
+	var keys []string
+	iter := c.Scan(ctx, 0, pattern, 1000).Iterator()
+	for iter.Next(ctx) {
+		keys = append(keys, iter.Val())
+	}
+	if err := iter.Err(); err != nil {
+		b.Fatal(err)
+	}
+	for chunk := range slices.Chunk(keys, 500) {
+		if err := c.Del(ctx, chunk...).Err(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return len(keys)
 }
 
 // keyKind is the kind of a key relative to the prefix: "article", "brief",
