@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -97,4 +98,29 @@ func decodeStored(stored []byte, v any) error {
 		return err
 	}
 	return json.Unmarshal(js, v)
+}
+
+// compactKey compresses, in a key read from a snapshot, the values the
+// store keeps compressed when the snapshot holds them as JSON (a backup,
+// or a snapshot of the old layout): an article record's article field and
+// a cached brief.
+func compactKey(kd *keyData) {
+	rest, ok := strings.CutPrefix(kd.key, "g:{")
+	if !ok {
+		return
+	}
+	if _, rest, ok = strings.Cut(rest, "}:"); !ok {
+		return
+	}
+	isJSON := func(s string) bool { return strings.HasPrefix(s, "{") }
+	switch {
+	case kd.typ == "hash" && strings.HasPrefix(rest, "article:"):
+		for i := 0; i+1 < len(kd.pairs); i += 2 {
+			if kd.pairs[i] == "article" && isJSON(kd.pairs[i+1]) {
+				kd.pairs[i+1] = string(compactValue([]byte(kd.pairs[i+1])))
+			}
+		}
+	case kd.typ == "string" && strings.HasPrefix(rest, "brief:") && isJSON(kd.str):
+		kd.str = string(compactValue([]byte(kd.str)))
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -60,8 +61,9 @@ func compactRequest(guild string) briefs.AddRequest {
 }
 
 // New articles and briefs are stored compressed and read back as they
-// were given; a backup keeps them as base64-value entries whose keys stay
-// readable, and restores them byte for byte.
+// were given; a backup holds their JSON and restoring compresses them
+// again; the embedded data file keeps them compressed (base64-value
+// entries whose keys stay readable).
 func TestCompressedValues(t *testing.T) {
 	for name, db := range compactStores(t) {
 		t.Run(name, func(t *testing.T) {
@@ -96,13 +98,39 @@ func TestCompressedValues(t *testing.T) {
 				t.Errorf("add again = %+v, %v, %v", dup, created, err)
 			}
 
+			// A backup holds the JSON, as the old layout's did.
 			var buf bytes.Buffer
 			if _, err := db.Backup(ctx, &buf); err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(buf.String(), `"key":"g:{g1}:article:`+a.ID+`","type":"hash"`) ||
-				!strings.Contains(buf.String(), `"encoding":"base64-value"`) || !strings.Contains(buf.String(), `"slug":"b2ZmaWNpYWxzLW1lZXQ="`) {
-				t.Errorf("backup does not hold the article as a base64-value entry: %.600s", buf.String())
+			if strings.Contains(buf.String(), `"encoding"`) || !strings.Contains(buf.String(), `"key":"g:{g1}:article:`+a.ID+`"`) ||
+				!strings.Contains(buf.String(), `Officials met on Tuesday to discuss`) || !strings.Contains(buf.String(), `They discussed trade.`) {
+				t.Errorf("backup does not hold the article and brief as JSON: %.600s", buf.String())
+			}
+			// The embedded data file keeps them compressed, in base64, its
+			// keys readable.
+			if db.emb != nil {
+				if err := db.Flush(); err != nil {
+					t.Fatal(err)
+				}
+				file, err := os.ReadFile(db.emb.path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(string(file), `"key":"g:{g1}:article:`+a.ID+`","type":"hash","ttl_ms":0,"encoding":"base64-value"`) ||
+					!strings.Contains(string(file), `"slug":"b2ZmaWNpYWxzLW1lZXQ="`) || strings.Contains(string(file), `Officials met on Tuesday`) {
+					t.Errorf("data file does not hold the article compressed: %.600s", file)
+				}
+				// ... and restores as it is.
+				keys, _, err := decodeSnapshot(bytes.NewReader(file))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, kd := range keys {
+					if kd.key == "g:{g1}:article:"+a.ID && !slices.Contains(kd.pairs, string(stored)) {
+						t.Errorf("data file's article record differs")
+					}
+				}
 			}
 			if _, err := db.Restore(ctx, bytes.NewReader(buf.Bytes()), RestoreOptions{Replace: true}); err != nil {
 				t.Fatal(err)

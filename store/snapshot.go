@@ -314,16 +314,22 @@ type strDecoder struct{ field, value func(string) (string, error) }
 
 // encodeEntry makes the snapshot entry of the key rel (relative to the
 // prefix) of type typ from its answered read command. ok is false when the
-// key is gone. When any string is not UTF-8, the entry is base64-encoded so
+// key is gone. With expand, a value the store keeps compressed is written
+// as its JSON. When any string is not UTF-8, the entry is base64-encoded so
 // that the JSON holds the bytes unchanged: throughout ("base64"), or, when
 // the key and field names are UTF-8 and every string that is not is a
 // compressed value of the store (see compactValue), only the value's
 // strings other than field names ("base64-value"), so that the entry keeps
 // its key readable.
-func encodeEntry(rel, typ string, ttl int64, c redis.Cmder) (e snapEntry, ok bool, err error) {
+func encodeEntry(rel, typ string, ttl int64, c redis.Cmder, expand bool) (e snapEntry, ok bool, err error) {
 	codec := codecs[typ]
 	keyValid, valid, compressed := utf8.ValidString(rel), true, true
 	check := func(s string) string {
+		if expand && strings.HasPrefix(s, string(zstdMagic)) {
+			if js, err := expandValue([]byte(s)); err == nil {
+				s = string(js)
+			}
+		}
 		if !utf8.ValidString(s) {
 			valid = false
 			compressed = compressed && strings.HasPrefix(s, string(zstdMagic))
@@ -340,12 +346,13 @@ func encodeEntry(rel, typ string, ttl int64, c redis.Cmder) (e snapEntry, ok boo
 	e = snapEntry{Key: rel, Type: typ, TTLms: ttl}
 	if !keyValid || !valid {
 		b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+		value := func(s string) string { return b64(check(s)) }
 		if keyValid && compressed {
 			e.Encoding = "base64-value"
-			v, _ = codec.encode(c, strEncoder{field: func(s string) string { return s }, value: b64})
+			v, _ = codec.encode(c, strEncoder{field: func(s string) string { return s }, value: value})
 		} else {
 			e.Encoding, e.Key = "base64", b64(rel)
-			v, _ = codec.encode(c, strEncoder{field: b64, value: b64})
+			v, _ = codec.encode(c, strEncoder{field: b64, value: value})
 		}
 	}
 	e.Value, err = json.Marshal(v)
@@ -382,6 +389,7 @@ func decodeSnapshot(r io.Reader) ([]keyData, time.Time, error) {
 		if err != nil {
 			return nil, time.Time{}, fmt.Errorf("key %d (%q): %w", i+1, e.Key, err)
 		}
+		compactKey(&kd)
 		if seen[kd.key] {
 			return nil, time.Time{}, fmt.Errorf("key %d (%q) appears twice", i+1, e.Key)
 		}
