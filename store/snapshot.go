@@ -37,8 +37,10 @@ import (
 // only such strings are values the store keeps compressed (an article
 // record's article field, a cached brief: zstd frames, see compact.go) has
 // "encoding":"base64-value" instead: its key and a hash's field names are
-// as they are, every other string of its value is base64. Snapshots written
-// before compression have no such entries and restore as they did.
+// as they are, every other string of its value is base64. Only the embedded
+// data file holds such entries: a backup writes the compressed values as
+// their JSON, and reading a snapshot compresses them again (compactKey).
+// Snapshots written before compression restore as they did.
 //
 // saved_at is when the snapshot was taken. Loading the embedded data file
 // counts the time since then against the TTLs (as Redis does with its own
