@@ -35,6 +35,10 @@ import (
 // a breakdown by key kind from MEMORY USAGE, and the snapshot (backup) bytes
 // per article and, for the embedded store, its data file's bytes per article.
 //
+// used_memory is the whole server's: another client writing to the same
+// Redis meanwhile skews the delta (the MEMORY USAGE total, of this
+// benchmark's keys only, does not move with it).
+//
 // Texts are synthetic news prose drawn from a word list ("synthetic") and,
 // when /work/shared/evaldata/cnndm_frank.jsonl (or STORAGE_BENCH_TEXTS) is
 // present, real CNN/DailyMail articles read from it at run time ("cnndm"),
