@@ -137,7 +137,7 @@ func (db *DB) runAddScript(ctx context.Context, add *articleAdd) ([]string, erro
 	k := db.guild(a.GuildID)
 	args := make([]any, 0, 15+len(add.terms))
 	args = append(args, k.base, a.ID, add.wanted, a.Slug, flag(add.req.ExactSlug), add.urlKey, a.ContentHash,
-		aj, lj, a.AddedAt.UnixMilli(), add.termsJSON, add.version, bj, ttlMillis(add.req.BriefTTL),
+		compactValue(aj), lj, a.AddedAt.UnixMilli(), add.termsJSON, add.version, compactValue(bj), ttlMillis(add.req.BriefTTL),
 		max(add.req.MaxArticles, 0))
 	for _, t := range add.terms {
 		args = append(args, t)
@@ -164,7 +164,7 @@ func (add *articleAdd) outcome(res []string) (stored briefs.Article, created, re
 			return briefs.Article{}, false, false, fmt.Errorf("add article: short script reply %q", res)
 		}
 		var e briefs.Article
-		if err := json.Unmarshal([]byte(res[1]), &e); err != nil {
+		if err := decodeStored([]byte(res[1]), &e); err != nil {
 			return briefs.Article{}, false, false, fmt.Errorf("add article: decode existing article: %w", err)
 		}
 		return e, false, false, nil
@@ -219,7 +219,7 @@ func (db *DB) ArticleBySlug(ctx context.Context, guildID, slug string) (briefs.A
 		return briefs.Article{}, db.fail("article by slug", err)
 	}
 	var a briefs.Article
-	if err := json.Unmarshal([]byte(s), &a); err != nil {
+	if err := decodeStored([]byte(s), &a); err != nil {
 		return briefs.Article{}, fmt.Errorf("article by slug: decode %q: %w", slug, err)
 	}
 	return a, nil
@@ -243,7 +243,7 @@ func (db *DB) CachedBrief(ctx context.Context, guildID, slug, version string) (b
 		return briefs.Brief{}, false, db.fail("cached brief", err)
 	}
 	var b briefs.Brief
-	if err := json.Unmarshal(s, &b); err != nil {
+	if err := decodeStored(s, &b); err != nil {
 		// A cache entry we cannot read is a miss: the caller rebuilds it.
 		db.log.Warn("unreadable cached brief", "guild", guildID, "slug", slug, "err", err)
 		return briefs.Brief{}, false, nil
@@ -276,7 +276,7 @@ func (db *DB) CacheBrief(ctx context.Context, b briefs.Brief, ttl time.Duration)
 	k := db.guild(b.GuildID)
 	return db.write(func() (bool, error) {
 		stored, err := cacheScript.Run(ctx, db.client, []string{k.article(b.ArticleID)},
-			k.base, b.CacheVersion(), bj, ttlMillis(ttl)).Int()
+			k.base, b.CacheVersion(), compactValue(bj), ttlMillis(ttl)).Int()
 		if err != nil {
 			return false, db.fail("cache brief", err)
 		}
@@ -408,7 +408,7 @@ func (db *DB) RemoveArticle(ctx context.Context, guildID, slug string) (briefs.A
 		return a, nil
 	}
 	var a briefs.Article
-	if err := json.Unmarshal([]byte(res[1]), &a); err != nil {
+	if err := decodeStored([]byte(res[1]), &a); err != nil {
 		return briefs.Article{}, fmt.Errorf("remove article: decode %q: %w", slug, err)
 	}
 	return a, nil

@@ -218,7 +218,7 @@ func (db *DB) claimedDigest(slot briefs.DigestSlot, res []string) (briefs.Digest
 		}
 		if res[i+1] != "" {
 			var b briefs.Brief
-			if err := json.Unmarshal([]byte(res[i+1]), &b); err == nil && b.CacheVersion() == slot.Version {
+			if err := decodeStored([]byte(res[i+1]), &b); err == nil && b.CacheVersion() == slot.Version {
 				it.Brief = &b
 			}
 		}

@@ -280,7 +280,7 @@ func (db *DB) save() error {
 	defer cancel()
 	var buf bytes.Buffer
 	e.snapMu.Lock()
-	_, err := db.backup(ctx, &buf)
+	_, err := db.backup(ctx, &buf, false)
 	e.snapMu.Unlock()
 	if err == nil {
 		err = atomicfile.WriteBytes(e.path, buf.Bytes())

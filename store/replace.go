@@ -89,8 +89,8 @@ func (db *DB) ReplaceArticle(ctx context.Context, req briefs.AddRequest) (briefs
 	}
 	k := db.guild(a.GuildID)
 	args := make([]any, 0, 11+len(terms))
-	args = append(args, k.base, a.Slug, a.ID, sourceURLKey(a.SourceURL), a.ContentHash, aj, lj, termsJSON,
-		b.CacheVersion(), bj, ttlMillis(req.BriefTTL))
+	args = append(args, k.base, a.Slug, a.ID, sourceURLKey(a.SourceURL), a.ContentHash, compactValue(aj), lj, termsJSON,
+		b.CacheVersion(), compactValue(bj), ttlMillis(req.BriefTTL))
 	for _, t := range terms {
 		args = append(args, t)
 	}

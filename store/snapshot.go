@@ -33,7 +33,14 @@ import (
 // {"member":..,"score":..} (score a number, or "inf"/"-inf") or an array of
 // strings. ttl_ms is the remaining time to live (0 = none). When a key or a
 // value is not valid UTF-8, the entry has "encoding":"base64" and the key and
-// every string of its value are base64 (standard encoding).
+// every string of its value are base64 (standard encoding). An entry whose
+// only such strings are values the store keeps compressed (an article
+// record's article field, a cached brief: zstd frames, see compact.go) has
+// "encoding":"base64-value" instead: its key and a hash's field names are
+// as they are, every other string of its value is base64. Only the embedded
+// data file holds such entries: a backup writes the compressed values as
+// their JSON, and reading a snapshot compresses them again (compactKey).
+// Snapshots written before compression restore as they did.
 //
 // saved_at is when the snapshot was taken. Loading the embedded data file
 // counts the time since then against the TTLs (as Redis does with its own
@@ -132,12 +139,13 @@ type typeCodec struct {
 	// read queues the command that reads a key's whole value.
 	read func(ctx context.Context, p redis.Pipeliner, key string) redis.Cmder
 	// encode makes an entry's value from read's answered command, passing
-	// every string through enc; ok is false when the key is gone (a missing
-	// string, an empty collection).
-	encode func(c redis.Cmder, enc func(string) string) (v any, ok bool)
+	// a hash's field names through the encoding's field and every other
+	// string through its value; ok is false when the key is gone (a
+	// missing string, an empty collection).
+	encode func(c redis.Cmder, enc strEncoder) (v any, ok bool)
 	// decode checks an entry's value and sets kd's, passing every string
-	// through dec.
-	decode func(raw json.RawMessage, dec func(string) (string, error), kd *keyData) error
+	// through the decoder of its kind.
+	decode func(raw json.RawMessage, dec strDecoder, kd *keyData) error
 	// write queues the commands that write kd's value to key, which the
 	// caller has deleted.
 	write func(ctx context.Context, p redis.Pipeliner, key string, kd keyData)
@@ -147,42 +155,50 @@ type typeCodec struct {
 var codecs = map[string]typeCodec{
 	"string": {
 		read: func(ctx context.Context, p redis.Pipeliner, k string) redis.Cmder { return p.Get(ctx, k) },
-		encode: func(c redis.Cmder, enc func(string) string) (any, bool) {
+		encode: func(c redis.Cmder, enc strEncoder) (any, bool) {
 			s := c.(*redis.StringCmd)
 			if errors.Is(s.Err(), redis.Nil) {
 				return nil, false
 			}
-			return enc(s.Val()), true
+			return enc.value(s.Val()), true
 		},
-		decode: func(raw json.RawMessage, dec func(string) (string, error), kd *keyData) error {
+		decode: func(raw json.RawMessage, dec strDecoder, kd *keyData) error {
 			if err := json.Unmarshal(raw, &kd.str); err != nil {
 				return errors.New("a string value must be a JSON string")
 			}
 			var err error
-			kd.str, err = dec(kd.str)
+			kd.str, err = dec.value(kd.str)
 			return err
 		},
 		write: func(ctx context.Context, p redis.Pipeliner, k string, kd keyData) { p.Set(ctx, k, kd.str, 0) },
 	},
 	"hash": {
 		read: func(ctx context.Context, p redis.Pipeliner, k string) redis.Cmder { return p.HGetAll(ctx, k) },
-		encode: func(c redis.Cmder, enc func(string) string) (any, bool) {
+		encode: func(c redis.Cmder, enc strEncoder) (any, bool) {
 			m := c.(*redis.MapStringStringCmd).Val()
 			out := make(map[string]string, len(m))
 			for f, s := range m {
-				out[enc(f)] = enc(s)
+				out[enc.field(f)] = enc.value(s)
 			}
 			return out, len(m) > 0
 		},
-		decode: func(raw json.RawMessage, dec func(string) (string, error), kd *keyData) error {
+		decode: func(raw json.RawMessage, dec strDecoder, kd *keyData) error {
 			var m map[string]string
 			if err := json.Unmarshal(raw, &m); err != nil {
 				return errors.New("a hash value must be an object of strings")
 			}
 			for _, f := range slices.Sorted(maps.Keys(m)) {
-				kd.pairs = append(kd.pairs, f, m[f])
+				field, err := dec.field(f)
+				if err != nil {
+					return err
+				}
+				v, err := dec.value(m[f])
+				if err != nil {
+					return err
+				}
+				kd.pairs = append(kd.pairs, field, v)
 			}
-			return decodeAll(kd.pairs, dec)
+			return nil
 		},
 		write: func(ctx context.Context, p redis.Pipeliner, k string, kd keyData) {
 			if len(kd.pairs) > 0 {
@@ -202,12 +218,12 @@ var codecs = map[string]typeCodec{
 		read: func(ctx context.Context, p redis.Pipeliner, k string) redis.Cmder {
 			return p.ZRangeWithScores(ctx, k, 0, -1)
 		},
-		encode: func(c redis.Cmder, enc func(string) string) (any, bool) {
+		encode: func(c redis.Cmder, enc strEncoder) (any, bool) {
 			zs := c.(*redis.ZSliceCmd).Val()
 			out := make([]zmember, len(zs))
 			for i, z := range zs {
 				m, _ := z.Member.(string)
-				m = enc(m)
+				m = enc.value(m)
 				out[i] = zmember{Member: &m, Score: score(z.Score)}
 			}
 			return out, len(zs) > 0
@@ -248,18 +264,18 @@ func membersCodec(typ string, read func(context.Context, redis.Pipeliner, string
 	add func(p redis.Pipeliner, ctx context.Context, key string, members ...any) *redis.IntCmd) typeCodec {
 	return typeCodec{
 		read: read,
-		encode: func(c redis.Cmder, enc func(string) string) (any, bool) {
+		encode: func(c redis.Cmder, enc strEncoder) (any, bool) {
 			ms := c.(*redis.StringSliceCmd).Val()
 			if sorted {
 				slices.Sort(ms)
 			}
-			return encodeAll(ms, enc), len(ms) > 0
+			return encodeAll(ms, enc.value), len(ms) > 0
 		},
-		decode: func(raw json.RawMessage, dec func(string) (string, error), kd *keyData) error {
+		decode: func(raw json.RawMessage, dec strDecoder, kd *keyData) error {
 			if err := json.Unmarshal(raw, &kd.members); err != nil {
 				return fmt.Errorf("a %s value must be an array of strings", typ)
 			}
-			return decodeAll(kd.members, dec)
+			return decodeAll(kd.members, dec.value)
 		},
 		write: func(ctx context.Context, p redis.Pipeliner, k string, kd keyData) {
 			if len(kd.members) > 0 {
@@ -270,7 +286,7 @@ func membersCodec(typ string, read func(context.Context, redis.Pipeliner, string
 }
 
 // decodeZset decodes a sorted set's array of members and scores.
-func decodeZset(raw json.RawMessage, dec func(string) (string, error), kd *keyData) error {
+func decodeZset(raw json.RawMessage, dec strDecoder, kd *keyData) error {
 	var zs []zmember
 	if err := json.Unmarshal(raw, &zs); err != nil {
 		return fmt.Errorf(`a zset value must be an array of {"member":..,"score":..}: %v`, err)
@@ -279,7 +295,7 @@ func decodeZset(raw json.RawMessage, dec func(string) (string, error), kd *keyDa
 		if z.Member == nil {
 			return errors.New("a zset entry has no member")
 		}
-		m, err := dec(*z.Member)
+		m, err := dec.value(*z.Member)
 		if err != nil {
 			return err
 		}
@@ -291,25 +307,55 @@ func decodeZset(raw json.RawMessage, dec func(string) (string, error), kd *keyDa
 	return nil
 }
 
+// strEncoder is how an entry's encoding writes its strings: field the
+// field names of a hash, value every other string of the value.
+type strEncoder struct{ field, value func(string) string }
+
+// strDecoder undoes a strEncoder.
+type strDecoder struct{ field, value func(string) (string, error) }
+
 // encodeEntry makes the snapshot entry of the key rel (relative to the
 // prefix) of type typ from its answered read command. ok is false when the
-// key is gone. When any string is not UTF-8, the entry is base64-encoded
-// throughout, so that the JSON holds the bytes unchanged.
-func encodeEntry(rel, typ string, ttl int64, c redis.Cmder) (e snapEntry, ok bool, err error) {
+// key is gone. With expand, a value the store keeps compressed is written
+// as its JSON. When any string is not UTF-8, the entry is base64-encoded so
+// that the JSON holds the bytes unchanged: throughout ("base64"), or, when
+// the key and field names are UTF-8 and every string that is not is a
+// compressed value of the store (see compactValue), only the value's
+// strings other than field names ("base64-value"), so that the entry keeps
+// its key readable.
+func encodeEntry(rel, typ string, ttl int64, c redis.Cmder, expand bool) (e snapEntry, ok bool, err error) {
 	codec := codecs[typ]
-	valid := utf8.ValidString(rel)
-	v, ok := codec.encode(c, func(s string) string {
-		valid = valid && utf8.ValidString(s)
+	keyValid, valid, compressed := utf8.ValidString(rel), true, true
+	check := func(s string) string {
+		if expand && strings.HasPrefix(s, string(zstdMagic)) {
+			if js, err := expandValue([]byte(s)); err == nil {
+				s = string(js)
+			}
+		}
+		if !utf8.ValidString(s) {
+			valid = false
+			compressed = compressed && strings.HasPrefix(s, string(zstdMagic))
+		}
 		return s
-	})
+	}
+	v, ok := codec.encode(c, strEncoder{field: func(s string) string {
+		keyValid = keyValid && utf8.ValidString(s)
+		return s
+	}, value: check})
 	if !ok {
 		return e, false, nil
 	}
 	e = snapEntry{Key: rel, Type: typ, TTLms: ttl}
-	if !valid {
+	if !keyValid || !valid {
 		b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
-		e.Encoding, e.Key = "base64", b64(rel)
-		v, _ = codec.encode(c, b64)
+		value := func(s string) string { return b64(check(s)) }
+		if keyValid && compressed {
+			e.Encoding = "base64-value"
+			v, _ = codec.encode(c, strEncoder{field: func(s string) string { return s }, value: value})
+		} else {
+			e.Encoding, e.Key = "base64", b64(rel)
+			v, _ = codec.encode(c, strEncoder{field: b64, value: value})
+		}
 	}
 	e.Value, err = json.Marshal(v)
 	return e, true, err
@@ -345,6 +391,7 @@ func decodeSnapshot(r io.Reader) ([]keyData, time.Time, error) {
 		if err != nil {
 			return nil, time.Time{}, fmt.Errorf("key %d (%q): %w", i+1, e.Key, err)
 		}
+		compactKey(&kd)
 		if seen[kd.key] {
 			return nil, time.Time{}, fmt.Errorf("key %d (%q) appears twice", i+1, e.Key)
 		}
@@ -379,7 +426,7 @@ func decodeEntry(e snapEntry) (keyData, error) {
 	if err != nil {
 		return keyData{}, err
 	}
-	key, err := dec(e.Key)
+	key, err := dec.field(e.Key)
 	if err != nil {
 		return keyData{}, fmt.Errorf("key: %w", err)
 	}
@@ -406,16 +453,22 @@ func decodeEntry(e snapEntry) (keyData, error) {
 	return kd, nil
 }
 
-// entryDecoder returns what undoes an entry's encoding of its strings.
-func entryDecoder(encoding string) (func(string) (string, error), error) {
+// entryDecoder returns what undoes an entry's encoding of its strings: the
+// key and a hash's field names go through field, every other string
+// through value.
+func entryDecoder(encoding string) (strDecoder, error) {
+	same := func(s string) (string, error) { return s, nil }
+	unb64 := func(s string) (string, error) {
+		b, err := base64.StdEncoding.DecodeString(s)
+		return string(b), err
+	}
 	switch encoding {
 	case "":
-		return func(s string) (string, error) { return s, nil }, nil
+		return strDecoder{field: same, value: same}, nil
 	case "base64":
-		return func(s string) (string, error) {
-			b, err := base64.StdEncoding.DecodeString(s)
-			return string(b), err
-		}, nil
+		return strDecoder{field: unb64, value: unb64}, nil
+	case "base64-value":
+		return strDecoder{field: same, value: unb64}, nil
 	}
-	return nil, fmt.Errorf("unknown encoding %q", encoding)
+	return strDecoder{}, fmt.Errorf("unknown encoding %q", encoding)
 }

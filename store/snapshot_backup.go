@@ -27,11 +27,11 @@ import (
 // pauses its writers for a consistent snapshot. Errors: EUNAVAILABLE.
 func (db *DB) Backup(ctx context.Context, w io.Writer) (int, error) {
 	if db.emb == nil {
-		return db.backup(ctx, w)
+		return db.backup(ctx, w, true)
 	}
 	var buf bytes.Buffer
 	db.emb.snapMu.Lock()
-	n, err := db.backup(ctx, &buf)
+	n, err := db.backup(ctx, &buf, true)
 	db.emb.snapMu.Unlock()
 	if err != nil {
 		return 0, err
@@ -42,7 +42,11 @@ func (db *DB) Backup(ctx context.Context, w io.Writer) (int, error) {
 	return n, nil
 }
 
-func (db *DB) backup(ctx context.Context, w io.Writer) (int, error) {
+// backup writes the snapshot; expand writes the values the store keeps
+// compressed as their JSON (a backup reads like one of the old layout, and
+// any briefbot restores it), else as they are (the embedded data file,
+// which only this code reads, stays small).
+func (db *DB) backup(ctx context.Context, w io.Writer, expand bool) (int, error) {
 	keys, err := db.scanKeys(ctx, "*")
 	if err != nil {
 		return 0, db.fail("backup", err)
@@ -57,7 +61,7 @@ func (db *DB) backup(ctx context.Context, w io.Writer) (int, error) {
 		snapshotFormat, snapshotVersion, head, time.Now().UTC().Format(time.RFC3339Nano))
 	n := 0
 	for batch := range slices.Chunk(keys, scanBatch) {
-		entries, err := db.readKeys(ctx, batch)
+		entries, err := db.readKeys(ctx, batch, expand)
 		if err != nil {
 			return 0, err
 		}
@@ -116,7 +120,7 @@ func (db *DB) scanKeys(ctx context.Context, pattern string) ([]string, error) {
 // readKeys reads the type, TTL and value of keys in two pipelined round
 // trips and makes their entries. Keys that vanished meanwhile (expired) are
 // left out.
-func (db *DB) readKeys(ctx context.Context, keys []string) ([]snapEntry, error) {
+func (db *DB) readKeys(ctx context.Context, keys []string, expand bool) ([]snapEntry, error) {
 	types, ttls, err := db.readTypes(ctx, keys)
 	if err != nil {
 		return nil, err
@@ -135,7 +139,7 @@ func (db *DB) readKeys(ctx context.Context, keys []string) ([]snapEntry, error) 
 		if pttl > 0 {
 			ttl = min(pttl, maxTTLms) // a longer one could not be restored
 		}
-		e, ok, err := encodeEntry(strings.TrimPrefix(k, db.prefix), types[i], ttl, vals[i])
+		e, ok, err := encodeEntry(strings.TrimPrefix(k, db.prefix), types[i], ttl, vals[i], expand)
 		if err != nil {
 			return nil, fmt.Errorf("backup: encode %q: %w", k, err)
 		}

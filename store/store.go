@@ -8,9 +8,10 @@
 // The key layout (every key under the prefix; the guild sits in a hash tag
 // so that a Redis Cluster keeps a guild's keys in one slot):
 //
-//	g:{G}:article:{id}            hash: article (Article JSON), slug, url, hash,
-//	                              terms (JSON array), v:{version} per cached brief
-//	g:{G}:brief:{slug}:{version}  string: Brief JSON, with the cache TTL
+//	g:{G}:article:{id}            hash: article (Article JSON, zstd-compressed: see
+//	                              compact.go), slug, url, hash, terms (JSON array),
+//	                              v:{version} per cached brief
+//	g:{G}:brief:{slug}:{version}  string: Brief JSON (zstd-compressed), with the cache TTL
 //	g:{G}:slugs                   hash: slug -> id
 //	g:{G}:urls                    hash: normalised source URL -> id
 //	g:{G}:hashes                  hash: content hash -> id
