@@ -40,7 +40,7 @@ import (
 // benchmark's keys only, does not move with it).
 //
 // Texts are synthetic news prose drawn from a word list ("synthetic") and,
-// when /work/shared/evaldata/cnndm_frank.jsonl (or STORAGE_BENCH_TEXTS) is
+// when ../shared/evaldata/cnndm_frank.jsonl (beside the checkout) (or STORAGE_BENCH_TEXTS) is
 // present, real CNN/DailyMail articles read from it at run time ("cnndm"),
 // each repeated with a distinct first line so that every article is new.
 // Run it with
@@ -175,40 +175,14 @@ func storageBench(b *testing.B, backend string, texts func(int) []string, n int)
 		// guild whose articles are older than that, only the briefs read
 		// in the last day are cached. Deleting them shows what the rest
 		// costs.
-		deleted := deleteKeys(b, url, prefix+"g:{g1}:brief:*")
+		storetest.DeletePrefix(b, url, prefix+"g:{g1}:brief:") // one cached brief an article
 		used := testkit.UsedMemory(b, url) - mem0
 		report(perArticle(used), "nobrief-used-B/article")
 		report(float64(used)/float64(rawText), "nobrief-used/raw")
 		b.Logf("  without the %d cached briefs (expired): used_memory delta %d B: %.0f B an article, %.2f× the raw text",
-			deleted, used, perArticle(used), float64(used)/float64(rawText))
+			n, used, perArticle(used), float64(used)/float64(rawText))
 	}
 	storageResults.Store(b.Name(), metrics)
-}
-
-// deleteKeys deletes the keys matching pattern at url and returns how many
-// it deleted.
-func deleteKeys(b *testing.B, url, pattern string) int {
-	opt, err := redis.ParseURL(url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	c := redis.NewClient(opt)
-	defer c.Close()
-	ctx := context.Background()
-	var keys []string
-	iter := c.Scan(ctx, 0, pattern, 1000).Iterator()
-	for iter.Next(ctx) {
-		keys = append(keys, iter.Val())
-	}
-	if err := iter.Err(); err != nil {
-		b.Fatal(err)
-	}
-	for chunk := range slices.Chunk(keys, 500) {
-		if err := c.Del(ctx, chunk...).Err(); err != nil {
-			b.Fatal(err)
-		}
-	}
-	return len(keys)
 }
 
 // keyKind is the kind of a key relative to the prefix: "article", "brief",
@@ -346,7 +320,7 @@ func storageRequests(texts []string) []briefs.AddRequest {
 		entities := capitalised(text, 6)
 		bullets := make([]string, 0, 4)
 		for _, s := range sentences[1:min(len(sentences), 5)] {
-			bullets = append(bullets, truncate(s, briefs.MaxBulletLen))
+			bullets = append(bullets, briefs.Truncate(s, briefs.MaxBulletLen))
 		}
 		for len(bullets) < briefs.MinBullets {
 			bullets = append(bullets, "More to follow.")
@@ -369,7 +343,7 @@ func storageRequests(texts []string) []briefs.AddRequest {
 			},
 			Brief: briefs.Brief{
 				Title:          title,
-				Gist:           truncate(sentences[0], briefs.MaxGistLen),
+				Gist:           briefs.Truncate(sentences[0], briefs.MaxGistLen),
 				Bullets:        bullets,
 				Site:           site,
 				PublishedAt:    at.Add(-time.Hour),
@@ -384,20 +358,6 @@ func storageRequests(texts []string) []briefs.AddRequest {
 		reqs[i].Terms = briefs.IndexTerms(slug, title, entities)
 	}
 	return reqs
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	s = s[:n-3]
-	for len(s) > 0 && s[len(s)-1]&0xC0 == 0x80 { // not in the middle of a rune
-		s = s[:len(s)-1]
-	}
-	if len(s) > 0 && s[len(s)-1] >= 0xC0 {
-		s = s[:len(s)-1]
-	}
-	return s + "..."
 }
 
 func splitSentences(text string) []string {
@@ -438,7 +398,7 @@ func capitalised(text string, n int) []string {
 func realTexts(b *testing.B) []string {
 	path := os.Getenv("STORAGE_BENCH_TEXTS")
 	if path == "" {
-		path = "/work/shared/evaldata/cnndm_frank.jsonl"
+		path = testkit.SharedPath(b, "evaldata", "cnndm_frank.jsonl")
 	}
 	f, err := os.Open(path)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,6 +13,8 @@ import (
 
 	"briefbot/briefs"
 	"briefbot/briefs/extractive"
+
+	"briefbot/internal/testkit"
 )
 
 // The corruption benchmark: faithful briefs of the CNN/DailyMail development
@@ -65,15 +66,13 @@ import (
 // caught 1-4% of the time. On the 251 BBC articles of XSum, no extractive
 // brief is rejected.
 
-const evalDir = "../../../shared/evaldata"
-
 type evalRow struct {
 	Article    string   `json:"article"`
 	References []string `json:"reference_sentences"`
 }
 
 func loadRows(t testing.TB) []evalRow {
-	path := filepath.Join(evalDir, "cnndm_frank.jsonl")
+	path := testkit.SharedPath(t, "evaldata", "cnndm_frank.jsonl")
 	f, err := os.Open(path)
 	if err != nil {
 		t.Skipf("no development data: %v", err)
@@ -729,7 +728,7 @@ func TestCorruption(t *testing.T) {
 // state much that the article does not (and are lower-cased, so their
 // names are not seen as names).
 func xsumNotes(t *testing.T, p params) {
-	f, err := os.Open(filepath.Join(evalDir, "xsum_frank.jsonl"))
+	f, err := os.Open(testkit.SharedPath(t, "evaldata", "xsum_frank.jsonl"))
 	if err != nil {
 		return
 	}

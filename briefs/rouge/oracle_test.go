@@ -7,35 +7,14 @@ import (
 	"io/fs"
 	"math"
 	"os"
-	"path/filepath"
 	"testing"
 
 	porterstemmer "github.com/blevesearch/go-porterstemmer"
+
+	"briefbot/internal/testkit"
 )
 
 const oracleName = "rouge155_oracle_frank.jsonl"
-
-// evaldataDir finds shared/evaldata: it walks up from the package directory
-// to the module root (the directory holding go.mod) and looks beside it, the
-// way CI lays out the checkout (repo and a "shared" folder side by side).
-func evaldataDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the package directory; cannot locate ../shared/evaldata")
-		}
-		dir = parent
-	}
-	return filepath.Join(filepath.Dir(dir), "shared", "evaldata")
-}
 
 type oracleRow struct {
 	ID        string `json:"id"`
@@ -51,7 +30,7 @@ type oracleRow struct {
 
 func loadOracle(t testing.TB) []oracleRow {
 	t.Helper()
-	path := filepath.Join(evaldataDir(t), oracleName)
+	path := testkit.SharedPath(t, "evaldata", oracleName)
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		t.Skipf("oracle file %s not found: clone the shared evaldata folder beside the repository to run this test", path)

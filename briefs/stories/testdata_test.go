@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"briefbot/internal/testkit"
 )
 
 // clusterArticle is one line of clusters.jsonl: an article and the event
@@ -29,7 +31,7 @@ const clustersName = "clusters.jsonl"
 
 // clustersPath finds the labelled story clusters: $STORIES_CLUSTERS, else
 // testdata/clusters.jsonl, else shared/stories/clusters.jsonl beside the
-// module (the way CI lays out the checkout: repo and "shared" side by side).
+// checkout.
 func clustersPath(t *testing.T) string {
 	t.Helper()
 	if p := os.Getenv("STORIES_CLUSTERS"); p != "" {
@@ -39,21 +41,7 @@ func clustersPath(t *testing.T) string {
 	if _, err := os.Stat(local); err == nil {
 		return local
 	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the package directory; cannot locate ../shared/stories")
-		}
-		dir = parent
-	}
-	return filepath.Join(filepath.Dir(dir), "shared", "stories", clustersName)
+	return testkit.SharedPath(t, "stories", clustersName)
 }
 
 func loadClusters(t *testing.T) []clusterArticle {

@@ -107,6 +107,14 @@ func ModuleRoot(tb testing.TB) string {
 	}
 }
 
+// SharedPath is a path in the shared folder beside the module's checkout
+// (../shared: the evaluation data and labelled sets that the repository does
+// not hold), whether or not it exists there.
+func SharedPath(tb testing.TB, elem ...string) string {
+	tb.Helper()
+	return filepath.Join(append([]string{filepath.Dir(ModuleRoot(tb)), "shared"}, elem...)...)
+}
+
 // Percentile is the nearest-rank percentile p (0 < p <= 1) of sorted
 // durations: the smallest value that at least p of them do not exceed.
 // Zero for none.
