@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -41,8 +42,11 @@ var zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
 // any article the bot accepts, far below what would hurt the process.
 const maxDecoded = 64 << 20
 
+// The encoder and decoder are made at first use, not when the package
+// loads: every command of the binary imports the store, few touch an
+// article.
 var (
-	zEnc = func() *zstd.Encoder {
+	zEnc = sync.OnceValue(func() *zstd.Encoder {
 		// The default level: the best saves 3% more but takes ten times
 		// as long (some 400 µs an article), which the tests' bulk adds feel.
 		e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderCRC(false),
@@ -51,15 +55,15 @@ var (
 			panic(err)
 		}
 		return e
-	}()
-	zDec = func() *zstd.Decoder {
+	})
+	zDec = sync.OnceValue(func() *zstd.Decoder {
 		d, err := zstd.NewReader(nil, zstd.WithDecoderMaxMemory(maxDecoded), zstd.WithDecoderConcurrency(4),
 			zstd.WithDecoderDictRaw(valueDictID, []byte(valueDict)))
 		if err != nil {
 			panic(err)
 		}
 		return d
-	}()
+	})
 )
 
 // minCompress is the shortest value worth compressing.
@@ -71,7 +75,7 @@ func compactValue(js []byte) []byte {
 	if len(js) < minCompress {
 		return js
 	}
-	z := zEnc.EncodeAll(js, make([]byte, 0, len(js)/2))
+	z := zEnc().EncodeAll(js, make([]byte, 0, len(js)/2))
 	if len(z) >= len(js) {
 		return js
 	}
@@ -84,7 +88,7 @@ func expandValue(v []byte) ([]byte, error) {
 	if !bytes.HasPrefix(v, zstdMagic) {
 		return v, nil
 	}
-	js, err := zDec.DecodeAll(v, nil)
+	js, err := zDec().DecodeAll(v, nil)
 	if err != nil {
 		return nil, fmt.Errorf("decompress stored value: %w", err)
 	}
