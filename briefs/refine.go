@@ -37,7 +37,7 @@ type Refiner struct {
 	Log       *slog.Logger
 
 	once     sync.Once
-	queue    chan refineJob
+	queue    chan Brief
 	mu       sync.Mutex
 	pending  map[refineJob]bool
 	resumeAt time.Time // after the provider failed: no call before then
@@ -55,23 +55,27 @@ type refineJob struct{ guildID, slug string }
 
 func (r *Refiner) init() {
 	r.once.Do(func() {
-		r.queue = make(chan refineJob, refineQueue)
+		r.queue = make(chan Brief, refineQueue)
 		r.pending = map[refineJob]bool{}
 	})
 }
 
-// Later queues the brief of the article with that slug for refining,
-// unless it is queued already or the queue is full. It never blocks.
-func (r *Refiner) Later(guildID, slug string) {
+// Later queues b, an extractive brief, for refining, unless it is queued
+// already, the queue is full, or the provider asked to wait (a later lookup
+// queues it again). It never blocks.
+func (r *Refiner) Later(b Brief) {
 	r.init()
-	job := refineJob{guildID, slug}
+	if r.paused() > 0 {
+		return
+	}
+	job := refineJob{b.GuildID, b.Slug}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.pending[job] {
 		return
 	}
 	select {
-	case r.queue <- job:
+	case r.queue <- b:
 		r.pending[job] = true
 	default:
 	}
@@ -87,12 +91,12 @@ func (r *Refiner) Run(ctx context.Context) error {
 				select {
 				case <-ctx.Done():
 					return
-				case job := <-r.queue:
-					if _, _, err := r.Refine(ctx, job.guildID, job.slug); err != nil && ctx.Err() == nil {
-						r.log().Warn("language-model brief not made", "guild", job.guildID, "slug", job.slug, "err", err)
+				case b := <-r.queue:
+					if _, _, err := r.Refine(ctx, b); err != nil && ctx.Err() == nil {
+						r.log().Warn("language-model brief not made", "guild", b.GuildID, "slug", b.Slug, "err", err)
 					}
 					r.mu.Lock()
-					delete(r.pending, job)
+					delete(r.pending, refineJob{b.GuildID, b.Slug})
 					r.mu.Unlock()
 				}
 			}
@@ -109,28 +113,22 @@ func (r *Refiner) log() *slog.Logger {
 	return r.Log
 }
 
-// Refine makes the brief of the article with that slug now: the model's
-// when it passes the check, else the extractive one with the reason in its
-// Summarizer field; either replaces the cached brief. When the provider
+// Refine makes the brief of b's article now, from b, its extractive
+// brief: the model's when it passes the check, else b with the reason in
+// its Summarizer field; either replaces the cached brief. When the provider
 // did not answer, nothing changes and the error says why (outcome
 // WrittenFailed).
-func (r *Refiner) Refine(ctx context.Context, guildID, slug string) (Brief, string, error) {
+func (r *Refiner) Refine(ctx context.Context, b Brief) (Brief, string, error) {
 	s := r.Service
-	a, err := s.Store.ArticleBySlug(ctx, guildID, slug)
+	a, err := s.Store.ArticleBySlug(ctx, b.GuildID, b.Slug)
 	if err != nil {
 		return Brief{}, "", err
 	}
-	doc := Document{Title: a.Title, Text: a.Text, Lang: a.Lang}
-	sum, err := s.Summarizer.Summarize(doc)
-	if err != nil {
-		return Brief{}, "", fmt.Errorf("refine %s: %w", slug, err)
-	}
-	w, outcome, err := r.write(ctx, guildID, doc)
+	w, outcome, err := r.write(ctx, b.GuildID, Document{Title: a.Title, Text: a.Text, Lang: a.Lang})
 	if outcome == WrittenFailed {
 		r.told(outcome)
 		return Brief{}, outcome, err
 	}
-	b := s.briefOf(a, sum)
 	switch outcome {
 	case WrittenKept:
 		b.Gist, b.Bullets = w.Summary.Gist, w.Summary.Bullets
@@ -142,7 +140,7 @@ func (r *Refiner) Refine(ctx context.Context, guildID, slug string) (Brief, stri
 	}
 	if err := s.Store.CacheBrief(ctx, b, s.BriefTTL); err != nil {
 		r.told(WrittenFailed)
-		return Brief{}, WrittenFailed, fmt.Errorf("refine %s: %w", slug, err)
+		return Brief{}, WrittenFailed, fmt.Errorf("refine %s: %w", b.Slug, err)
 	}
 	r.told(outcome) // once the brief shows it
 	return b, outcome, nil

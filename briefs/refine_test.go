@@ -135,13 +135,23 @@ func TestRefinerReplacesOnlyCheckedBriefs(t *testing.T) {
 		return briefs.Summary{}, retryLater{err: briefs.Errorf(briefs.EUNAVAILABLE, "429")}
 	}
 	now = now.Add(24 * time.Hour) // a new day: budget again
-	for i, text := range []string{harbourText + " Fourth.", harbourText + " Fifth."} {
-		if _, err := svc.Add(ctx, briefs.AddInput{GuildID: "g", UserID: "u", Text: text}); err != nil {
-			t.Fatal(err)
-		}
-		if o := <-outcomes; o != briefs.WrittenFailed {
-			t.Fatalf("provider down, brief %d: %q", i, o)
-		}
+	if _, err := svc.Add(ctx, briefs.AddInput{GuildID: "g", UserID: "u", Text: harbourText + " Fourth."}); err != nil {
+		t.Fatal(err)
+	}
+	if o := <-outcomes; o != briefs.WrittenFailed {
+		t.Fatalf("provider down: %q", o)
+	}
+	// While it asked to wait, a brief is not refined: Later does not queue
+	// it, and refining it now asks nothing.
+	res, err = svc.Add(ctx, briefs.AddInput{GuildID: "g", UserID: "u", Text: harbourText + " Fifth."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, o, err := svc.Refiner.Refine(ctx, res.Brief); o != briefs.WrittenFailed || briefs.ErrorCode(err) != briefs.EUNAVAILABLE {
+		t.Fatalf("refining while the provider asked to wait: %q, %v", o, err)
+	}
+	if o := <-outcomes; o != briefs.WrittenFailed {
+		t.Fatalf("provider down, second brief: %q", o)
 	}
 	if writer.count() != 3 {
 		t.Errorf("%d calls; want one more while the provider asked to wait", writer.count())

@@ -57,7 +57,7 @@ func (s *Service) BriefVersion() string {
 // b is still the plain extractive brief.
 func (s *Service) refineLater(b Brief) {
 	if s.Refiner != nil && b.Summarizer == s.Summarizer.Version() {
-		s.Refiner.Later(b.GuildID, b.Slug)
+		s.Refiner.Later(b)
 	}
 }
 

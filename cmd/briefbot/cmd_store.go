@@ -54,7 +54,7 @@ func cmdAdd(ctx context.Context, env *environment, args []string) error {
 		}
 		if svc.Refiner != nil && res.Created {
 			// No bot runs here to refine it later: the model writes it now.
-			if b, _, err := svc.Refiner.Refine(ctx, res.Brief.GuildID, res.Brief.Slug); err == nil {
+			if b, _, err := svc.Refiner.Refine(ctx, res.Brief); err == nil {
 				res.Brief = b
 			} else {
 				env.log.Warn("the language model's brief was not made; the extractive brief stands", "err", err)
