@@ -70,6 +70,9 @@ func promo(s string, low []byte) bool {
 	if words <= 25 && containsAny(low, promoWords) {
 		return true
 	}
+	if words <= 30 && containsAny(low, commentWords) && containsAny(low, moderationWords) && containsAny(low, readerWords) {
+		return true // the site's rules for readers' comments
+	}
 	return words <= 10 && hasPrefixFold(s, "see ") && strings.Contains(s, " at ")
 }
 
@@ -197,6 +200,17 @@ func byteWords(words ...string) []anchored {
 // promoWords mark a short sentence as the site selling itself.
 var promoWords = byteWords("newsletter", "subscri", "sign up", "#ad", "#sponsored", "delivered to your",
 	"through your letterbox", "email us", "e-mail us", "contact us", "write to us")
+
+// commentWords, moderationWords and readerWords together mark the site's
+// rules for readers' comments ("Comentários ... que faltem com respeito ao
+// usuário não serão aprovados pelo moderador", "Your comment is awaiting
+// moderation"); news about content moderation seldom has all three.
+var commentWords = byteWords("comment", "comentári", "comentari", "kommentar", "commento", "commenti", "reactie")
+
+var moderationWords = byteWords("moderat", "moderad", "modérat", "modéré")
+
+var readerWords = byteWords("usuário", "usuario", "leitor", "lector", "reader", "user", "utente", "lettore",
+	"nutzer", "leser", "utilisateur", "lecteur", "your ", "you ", "você", "ihr ", "votre", "tu ")
 
 // metaWords mark a line of article metadata.
 var metaWords = byteWords("posted by", "publicado por", "publié par", "veröffentlicht von", "tags:",

@@ -19,11 +19,14 @@ func TestFurnitureRule(t *testing.T) {
 		{"Provided by Yonhap News Agency.", "credit"},
 		{"Credit: Reuters", "credit"},
 		{"By Jane Doe and John Roe, Reuters.", "byline"},
+		{"Comentários com textos ininteligíveis ou que faltem com respeito ao usuário não serão aprovados pelo moderador.", "promotion"},
+		{"Your comment is awaiting moderation.", "promotion"},
 		// Story sentences stay.
 		{"The fire started on Sunday near the town of Varnavas.", ""},
 		{"By Monday night the fire had burned 10,000 hectares.", ""},
 		{"Photos taken by residents show the flames reaching the houses.", ""},
 		{"Prices rose 3% in May, the statistics office said.", ""},
+		{"Facebook declined to comment on the work of its content moderators in Manila.", ""},
 	}
 	for _, tt := range tests {
 		if got := furnitureRule(tt.s); got != tt.want {
