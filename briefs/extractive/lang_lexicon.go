@@ -312,6 +312,22 @@ func init() {
 	}
 }
 
+func init() {
+	// Korean writes words apart, each with its particles: the openers are
+	// pronouns and demonstratives with the particles they take at the
+	// start of a sentence ("그는" he, "그건" that, "이는" this), and the
+	// connectives ("하지만" but, "그래서" so, "또한" also).
+	lexicons["ko"] = &lexicon{
+		lang: "ko",
+		stop: withEnglish(strings.Fields(`이 그 저 것 수 등 및 또는 또 더 안 못 때 중 위 있다 있는 없다 하는 했다 한다 된다
+			되는 것은 것이 것을 있습니다 합니다 했습니다`)...),
+		dangle: lexWords(`그는 그녀는 그들은 그가 그녀가 그들이 그의 그녀의 그들의 그를 그녀를 그건 그것은 그것이 그것을
+			이는 이것은 이것이 이를 이에 이와 이로 그래서 그러나 하지만 그런데 그리고 또한 게다가 따라서 그러므로
+			그러면서 그러자 이어 이후 한편 다만 반면 반면에 그렇지만 그럼에도 물론 이처럼 이렇게 그렇게 이같은 이런 그런`),
+		weak: lexWords(`나는 저는 우리는 우리가 제가 내가 너는 당신은 여러분`),
+	}
+}
+
 // Languages of the detection vote: the lexicon languages first, then close
 // neighbours that have no lexicon, whose words keep the vote from settling
 // on the wrong one of two neighbours; a neighbour wins only on more evidence.
