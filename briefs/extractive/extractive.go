@@ -131,7 +131,7 @@ func (x *Summarizer) Summarize(doc briefs.Document) (briefs.Summary, error) {
 	if given == "" && len(cd.Headlines) > 0 {
 		given = cd.Headlines[0]
 	}
-	if given == "" && headlineCase(sc.sents[0]) && sc.info[0].words <= 20 {
+	if given == "" && (headlineCase(sc.sents[0]) && sc.info[0].words <= 20 || pastedHeadline(sc)) {
 		// Text pasted on one line: its headline is the first "sentence".
 		given = strings.TrimRight(sc.sents[0], ".")
 		cd.Headlines = append(cd.Headlines, given)
@@ -165,6 +165,28 @@ func (x *Summarizer) Summarize(doc briefs.Document) (briefs.Summary, error) {
 	sum.Entities = entitiesOf(lang, cd.Headlines, story, MaxEntities)
 	sum.Slug, sum.SlugTopic = slugParts(sum.Title, sum.Entities)
 	return sum, nil
+}
+
+// pastedHeadline reports whether the first sentence of text pasted on one
+// line is its headline in sentence case ("City council approves new bike
+// lanes. The council voted 7-2 on Tuesday to add ..."): short, and the
+// next sentence tells the same news at length, sharing at least two of its
+// words.
+func pastedHeadline(sc *scratch) bool {
+	if len(sc.sents) < 3 || sc.info[0].words > 10 || sc.info[1].words < 2*sc.info[0].words || strings.ContainsAny(sc.sents[0], "?\"“”:") {
+		return false
+	}
+	next := map[string]bool{}
+	for _, t := range headlineTerms(sc.sents[1]) {
+		next[t] = true
+	}
+	shared := 0
+	for _, t := range headlineTerms(sc.sents[0]) {
+		if next[t] {
+			shared++
+		}
+	}
+	return shared >= 2
 }
 
 // checkText rejects what cannot be an article before any work is done.

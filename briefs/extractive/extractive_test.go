@@ -174,6 +174,21 @@ func TestSummarizeTitle(t *testing.T) {
 	if sum.Title != "A powerful storm hit the coast on Monday" {
 		t.Errorf("sentence Title = %q (gist %q)", sum.Title, sum.Gist)
 	}
+	// A headline in sentence case pasted on the same line as the story:
+	// the next sentence tells the same news at length.
+	pasted := "City council approves new bike lanes. The council voted 7-2 on Tuesday to add 12 km of protected bike lanes downtown. " +
+		"Work starts in April and will cost 3.4 million euros, the mayor said. Shop owners on Main Street had opposed the plan, fearing the loss of parking."
+	sum, _ = x.Summarize(briefs.Document{Text: pasted})
+	if sum.Title != "City council approves new bike lanes" || !strings.HasPrefix(sum.Gist, "The council voted 7-2") {
+		t.Errorf("pasted headline: Title %q, gist %q", sum.Title, sum.Gist)
+	}
+	// A short first sentence that is part of the story stays in it.
+	story := "The fire spread fast. Firefighters fought the blaze near the port for six hours on Sunday night. " +
+		"Two warehouses burned down, the city said. Nobody was hurt."
+	sum, _ = x.Summarize(briefs.Document{Text: story})
+	if sum.Title == "The fire spread fast" {
+		t.Errorf("a story's first sentence was taken for its headline (gist %q)", sum.Gist)
+	}
 }
 
 func TestSummarizeBullets(t *testing.T) {
