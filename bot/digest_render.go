@@ -118,13 +118,29 @@ func itemURL(it briefs.DigestItem) string {
 	return ""
 }
 
-// itemGist is the gist with the command that shows the whole brief.
+// itemGist is the gist with the command that shows the whole brief and,
+// for a story, its other outlets.
 func itemGist(it briefs.DigestItem) string {
 	more := fmt.Sprintf("`/brief %s`", it.Listing.Slug)
+	if also := itemAlso(it, maxAlsoLine); also != "" {
+		more = also + "\n" + more
+	}
 	if it.Brief == nil || it.Brief.Gist == "" || SameSentence(itemTitle(it), it.Brief.Gist) {
 		return more // a gist that only repeats the title is not printed twice
 	}
 	return it.Brief.Gist + "\n" + more
+}
+
+// maxAlsoLine bounds the "also reported by" line of a digest entry.
+const maxAlsoLine = 300
+
+// itemAlso is the "also reported by" line of a story's entry; "" for an
+// article that stands alone.
+func itemAlso(it briefs.DigestItem, limit int) string {
+	if it.Story == nil {
+		return ""
+	}
+	return alsoReportedBy(it.Story.Others(it.Listing.ArticleID), limit)
 }
 
 // compactEntry is one brief in the compact embed: the title in bold, linked
@@ -138,8 +154,15 @@ func compactEntry(it briefs.DigestItem) string {
 	if it.Brief != nil && it.Brief.Gist != "" && !SameSentence(itemTitle(it), it.Brief.Gist) {
 		gist = it.Brief.Gist + " " + gist
 	}
+	if also := itemAlso(it, maxCompactAlso); also != "" {
+		gist += "\n" + also
+	}
 	return title + "\n" + gist
 }
+
+// maxCompactAlso bounds "also reported by" in the compact digest, where
+// ten entries share one embed.
+const maxCompactAlso = 160
 
 // escapeMarkdown keeps a title from opening links or formatting.
 func escapeMarkdown(s string) string {

@@ -39,7 +39,7 @@ func (r *Router) handleBrief(ctx context.Context, in *Interaction) (*discordgo.I
 		}), nil
 	}
 	return message(&discordgo.InteractionResponseData{
-		Embeds:     []*discordgo.MessageEmbed{BriefEmbed(*lookup.Brief)},
+		Embeds:     []*discordgo.MessageEmbed{StoryEmbed(*lookup.Brief, lookup.Story)},
 		Components: sourceButton(*lookup.Brief),
 	}), nil
 }

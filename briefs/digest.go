@@ -112,10 +112,12 @@ type Digest struct {
 }
 
 // DigestItem is one article of a digest: its listing and, when the store
-// holds one built by the current summarizer, its brief.
+// holds one built by the current summarizer, its brief. A story of several
+// outlets is one item: its best source's listing and brief, and Story.
 type DigestItem struct {
 	Listing Listing
 	Brief   *Brief
+	Story   *Story
 }
 
 // DigestSlot names one digest post for the exactly-once protocol: a

@@ -38,6 +38,12 @@ type Service struct {
 	// MaxPageBytes bounds such HTML (FETCH_MAX_BYTES); the extracted text
 	// is then bound by MaxArticleBytes. 0: no bound.
 	MaxPageBytes int
+	// Stories, when set, is the story check: an article reporting an event
+	// that a recent article of the guild reported already joins its story.
+	Stories StoryMatcher
+	// StoryCandidates is how many of the guild's newest articles the check
+	// compares a new one with; 0 is DefaultStoryCandidates.
+	StoryCandidates int
 	// Refiner, when set, replaces each extractive brief with a language
 	// model's once that passes the grounding check (SUMMARIZER=llm).
 	Refiner *Refiner
@@ -90,7 +96,10 @@ type AddResult struct {
 // Lookup is the answer to a query: a brief, or several candidates when the
 // query matched more than one article.
 type Lookup struct {
-	Brief      *Brief
+	Brief *Brief
+	// Story is the story the brief stands for, when several outlets
+	// reported it: Story.Others(Brief.ArticleID) are "also reported by".
+	Story      *Story
 	Candidates []Listing
 }
 
@@ -131,6 +140,10 @@ func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 	}
 	a := s.newArticle(in, sum, slug)
 	b := s.briefOf(a, sum)
+	story, err := s.storyLink(ctx, a, b)
+	if err != nil {
+		return AddResult{}, fmt.Errorf("add article: %w", err)
+	}
 	stored, created, err := s.Store.AddArticle(ctx, AddRequest{
 		Article:     a,
 		Brief:       b,
@@ -139,6 +152,7 @@ func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 		Terms:       IndexTerms(a.Slug, a.Title, b.Entities),
 		BriefTTL:    s.BriefTTL,
 		MaxArticles: s.MaxArticlesPerGuild,
+		Story:       story,
 	})
 	if err != nil {
 		return AddResult{}, fmt.Errorf("add article: %w", err)
@@ -269,7 +283,7 @@ func (s *Service) Brief(ctx context.Context, guildID, query string) (Lookup, err
 	if slug, err := NormalizeSlug(query); err == nil {
 		b, err := s.briefFor(ctx, guildID, slug)
 		if err == nil {
-			return Lookup{Brief: &b}, nil
+			return s.lookupOf(ctx, b)
 		} else if ErrorCode(err) != ENOTFOUND {
 			return Lookup{}, err
 		}
@@ -286,10 +300,20 @@ func (s *Service) Brief(ctx context.Context, guildID, query string) (Lookup, err
 		if err != nil {
 			return Lookup{}, err
 		}
-		return Lookup{Brief: &b}, nil
+		return s.lookupOf(ctx, b)
 	}
 	rankCandidates(found, terms)
 	return Lookup{Candidates: found}, nil
+}
+
+// lookupOf answers with the brief found, or with its story's when it
+// belongs to one.
+func (s *Service) lookupOf(ctx context.Context, b Brief) (Lookup, error) {
+	sb, st, err := s.storyBrief(ctx, b)
+	if err != nil {
+		return Lookup{}, fmt.Errorf("find story: %w", err)
+	}
+	return Lookup{Brief: &sb, Story: st}, nil
 }
 
 // rankCandidates orders matches so that the likeliest comes first: all terms

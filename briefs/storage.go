@@ -26,6 +26,10 @@ type AddRequest struct {
 	// refused (ETOOLARGE, ArticleLimitError) and nothing is written.
 	// Ignored by ReplaceArticle, which does not add an article.
 	MaxArticles int
+	// Story, when set, keeps the article's story signature and joins it to
+	// the story the service's check chose (StoryLink.Join). Ignored by
+	// ReplaceArticle.
+	Story *StoryLink
 }
 
 // SuggestQuery is what a user has typed so far, split for autocomplete.
@@ -39,6 +43,8 @@ type SuggestQuery struct {
 // All methods are scoped to one guild; no method returns another guild's data.
 // Implementations return EUNAVAILABLE when the backend does not answer.
 type Storage interface {
+	StoryStorage
+
 	// AddArticle stores the article, its brief and its index entries in one
 	// atomic step: after a crash either all of it exists or none of it.
 	// When an article with the same normalised source URL or the same content

@@ -34,7 +34,10 @@ func checkSlotKey(key string) error {
 // 5 size, 6 guild key base, 7 summarizer version ("" = no briefs).
 //
 // Returns {'gone'}, {'paused'}, {'done', message id}, {'busy'}, or
-// {'claimed', cursor, total, newest score, listing 1, brief 1, ...}.
+// {'claimed', cursor, total, newest score, listing 1, brief 1, story 1, ...}.
+// An id that leads a story of several articles is shown as the story: the
+// listing and brief of its best source, and the story record (” for an
+// article that stands alone).
 var claimScript = newScript(`
 local ch = ARGV[1]
 if ARGV[2] ~= '' then
@@ -58,6 +61,15 @@ if #ids == 0 then return out end
 out[4] = ids[2]
 local pick = {}
 for i = 1, #ids, 2 do pick[#pick + 1] = ids[i] end
+local stories = redis.call('HMGET', ARGV[6] .. 'stories', unpack(pick))
+for i = 1, #pick do
+  local st = stories[i] or ''
+  if st ~= '' then
+    local ok, d = pcall(cjson.decode, st)
+    if ok and type(d) == 'table' and type(d.best) == 'string' and d.best ~= '' then pick[i] = d.best end
+  end
+  stories[i] = st
+end
 local ls = redis.call('HMGET', KEYS[6], unpack(pick))
 for i = 1, #pick do
   local l = ls[i] or ''
@@ -70,6 +82,7 @@ for i = 1, #pick do
   end
   out[#out + 1] = l
   out[#out + 1] = b
+  out[#out + 1] = stories[i]
 end
 return out
 `)
@@ -195,7 +208,7 @@ func checkDigestSlot(slot briefs.DigestSlot) (briefs.DigestSlot, error) {
 // unreadable listing is left out (and logged); a brief of another
 // summarizer version is not shown.
 func (db *DB) claimedDigest(slot briefs.DigestSlot, res []string) (briefs.Digest, error) {
-	if len(res) < 4 || len(res)%2 != 0 {
+	if len(res) < 4 || (len(res)-4)%3 != 0 {
 		return briefs.Digest{}, fmt.Errorf("claim digest: short script reply %q", res)
 	}
 	d := briefs.Digest{GuildID: slot.GuildID, ChannelID: slot.ChannelID}
@@ -207,7 +220,7 @@ func (db *DB) claimedDigest(slot briefs.DigestSlot, res []string) (briefs.Digest
 	if res[3] != "" {
 		d.Cursor = fromMillis(res[3])
 	}
-	for i := 4; i+1 < len(res); i += 2 {
+	for i := 4; i+2 < len(res); i += 3 {
 		if res[i] == "" {
 			continue
 		}
@@ -220,6 +233,11 @@ func (db *DB) claimedDigest(slot briefs.DigestSlot, res []string) (briefs.Digest
 			var b briefs.Brief
 			if err := decodeStored([]byte(res[i+1]), &b); err == nil && b.CacheVersion() == slot.Version {
 				it.Brief = &b
+			}
+		}
+		if res[i+2] != "" {
+			if st, err := decodeStory(res[i+2]); err == nil {
+				it.Story = &st
 			}
 		}
 		d.Items = append(d.Items, it)

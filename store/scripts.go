@@ -17,7 +17,9 @@ import "github.com/redis/go-redis/v9"
 // 6 url key, 7 content hash, 8 article JSON, 9 listing JSON, 10 added-at ms,
 // 11 terms JSON, 12 brief version ("" = no brief), 13 brief JSON,
 // 14 brief TTL ms (0 = none), 15 most articles of the guild (0 = no limit),
-// 16... terms.
+// 16 story to join ("" = none), 17 signature ("" = none), 18 signature TTL
+// ms, 19 source JSON, 20 most sources a story lists, 21 how much longer a
+// source must be to build the story's brief, 22... terms.
 //
 // Returns {"exists", article JSON} when the URL, content hash or id is known;
 // {"conflict"} when exact and the slug is taken; {"slug", free slug} when the
@@ -31,7 +33,9 @@ import "github.com/redis/go-redis/v9"
 // clock (TIME, in ms) kept strictly increasing per guild by addclock: never
 // by the adding instance's clock. Digest cursors compare on these scores, so
 // an instance whose clock is behind cannot add a brief below a cursor that
-// was already passed, and two adds never share a score.
+// was already passed, and two adds never share a score. An article that
+// joins a story does not enter fresh: its story was (or will be) posted
+// under the lead's id, once.
 var addScript = newScript(luaArticle + `
 local base, id, wanted, cand, exact = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local url, hash = ARGV[6], ARGV[7]
@@ -69,10 +73,12 @@ local score = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local last = tonumber(redis.call('GET', KEYS[8]) or '0') or 0
 if score <= last then score = last + 1 end
 redis.call('SET', KEYS[8], string.format('%.0f', score))
-redis.call('ZADD', KEYS[7], string.format('%.0f', score), id)
+if not story_join(base, id, cand, ARGV[16], ARGV[17], ARGV[18], ARGV[19], tonumber(ARGV[20]), tonumber(ARGV[21])) then
+  redis.call('ZADD', KEYS[7], string.format('%.0f', score), id)
+end
 redis.call('ZADD', KEYS[5], 0, cand .. '\0' .. id)
 redis.call('HSET', KEYS[6], id, ARGV[9])
-index_terms(base, id, ARGV[10], 16)
+index_terms(base, id, ARGV[10], 22)
 cache_brief(base, akey, cand, ARGV[12], ARGV[13], ARGV[14])
 return {'created'}
 `)
@@ -201,7 +207,7 @@ return out
 // cache_brief stores brief JSON of a summarizer version under the slug for
 // ttl ms (0: no expiry) and notes the version in the record; an empty
 // version stores nothing.
-const luaArticle = `
+const luaArticle = luaStory + `
 local function index_terms(base, id, score, first)
   for i = first, #ARGV do
     redis.call('ZADD', base .. 'term:' .. ARGV[i], score, id)
@@ -230,6 +236,7 @@ local function unindex_content(base, akey, id, slug, f)
   end
 end
 local function remove_article(base, id, slug)
+  story_leave(base, id)
   local akey = base .. 'article:' .. id
   local rec = redis.call('HGETALL', akey)
   local f = {}

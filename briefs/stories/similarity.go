@@ -28,10 +28,14 @@ type Doc struct {
 // Signature is a Doc reduced to what comparing it needs; it is small (a few
 // hundred words) whatever the article's length, so comparing a new article
 // with the recent ones costs little.
+//
+// The words are kept as 32-bit hashes in ascending order: a signature is
+// stored with its article for the window, and two sets of a few hundred
+// words almost never share a hash by chance.
 type Signature struct {
-	Lead  map[string]bool // content words of the title and the first leadChars of the text, stemmed
-	Title map[string]bool // content words of the title, stemmed
-	Names map[string]bool // folded names
+	Lead  wordSet // content words of the title and the first leadChars of the text, stemmed
+	Title wordSet // content words of the title, stemmed
+	Names wordSet // folded names
 	At    time.Time
 }
 
@@ -53,25 +57,26 @@ func Sign(d Doc) Signature {
 		}
 		lead = lead[:cut]
 	}
-	s := Signature{Lead: contentWords(d.Title+" "+lead, lang), Title: contentWords(d.Title, lang), Names: map[string]bool{}, At: d.Published}
+	var names []string
 	for _, e := range d.Entities {
 		if f := briefs.Fold(strings.TrimSpace(e)); f != "" {
-			s.Names[f] = true
+			names = append(names, f)
 		}
 	}
-	return s
+	return Signature{Lead: newWordSet(contentWords(d.Title+" "+lead, lang)), Title: newWordSet(contentWords(d.Title, lang)),
+		Names: newWordSet(names), At: d.Published}
 }
 
 // contentWords are the folded words of s that are not function words,
 // stemmed (Porter for English, a prefix elsewhere), so that "talks" and
 // "talked" meet.
-func contentWords(s, lang string) map[string]bool {
-	out := map[string]bool{}
+func contentWords(s, lang string) []string {
+	var out []string
 	for _, t := range briefs.Terms(s) {
 		if extractive.Stopword(lang, t) || utf8.RuneCountInString(t) < 3 && !isNumber(t) {
 			continue
 		}
-		out[stem(t, lang)] = true
+		out = append(out, stem(t, lang))
 	}
 	return out
 }
@@ -122,18 +127,9 @@ func (p Params) Similarity(a, b Signature) float64 {
 
 // ochiai is the cosine of two sets: what they share over the geometric mean
 // of their sizes (a short title and a long one can still match).
-func ochiai(a, b map[string]bool) float64 {
+func ochiai(a, b wordSet) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
-	if len(a) > len(b) {
-		a, b = b, a
-	}
-	n := 0
-	for w := range a {
-		if b[w] {
-			n++
-		}
-	}
-	return float64(n) / math.Sqrt(float64(len(a))*float64(len(b)))
+	return float64(a.shared(b)) / math.Sqrt(float64(len(a))*float64(len(b)))
 }

@@ -10,6 +10,7 @@ import (
 	"briefbot/briefs"
 	"briefbot/briefs/extractive"
 	"briefbot/briefs/fetch"
+	"briefbot/briefs/stories"
 	"briefbot/metrics"
 	"briefbot/store"
 )
@@ -65,6 +66,7 @@ func newService(env *environment, db *store.DB) *briefs.Service {
 		ExtractPage:         extractSavedPage,
 		MaxPageBytes:        int(env.cfg.FetchMaxBytes),
 		FetchLimit:          briefs.FetchLimit{Limiter: db, Max: fetchesPerHour, Window: time.Hour},
+		Stories:             stories.NewMatcher(),
 	}
 	svc.Refiner = newRefiner(env, svc, db)
 	return svc

@@ -1,0 +1,100 @@
+package bot
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"briefbot/briefs"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// alsoReportedName heads the embed field that lists a story's other
+// sources.
+const alsoReportedName = "Also reported by"
+
+// StoryEmbed renders the brief of a story: BriefEmbed, and the story's
+// other sources when several outlets reported it.
+func StoryEmbed(b briefs.Brief, st *briefs.Story) *discordgo.MessageEmbed {
+	e := BriefEmbed(b)
+	if v := sourceLines(st.Others(b.ArticleID), maxFieldValue); v != "" {
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: alsoReportedName, Value: v})
+	}
+	return e
+}
+
+// sourceLines lists sources one a line, "• [outlet](link) · <time>", the
+// time in Discord's own markup so each reader sees it in their zone; as
+// many as fit in limit characters, then how many more.
+func sourceLines(srcs []briefs.Source, limit int) string {
+	var b strings.Builder
+	for i, s := range srcs {
+		line := "• " + sourceLink(s)
+		if !s.At.IsZero() {
+			line += fmt.Sprintf(" · <t:%d:R>", s.At.Unix())
+		}
+		more := ""
+		if rest := len(srcs) - i - 1; rest > 0 {
+			more = fmt.Sprintf("\n… and %d more", rest)
+		}
+		if utf8.RuneCountInString(b.String())+1+utf8.RuneCountInString(line)+utf8.RuneCountInString(more) > limit {
+			if b.Len() > 0 {
+				fmt.Fprintf(&b, "\n… and %d more", len(srcs)-i)
+			}
+			break
+		}
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// alsoReportedBy is the one-line form for digests: "Also reported by
+// outlet, outlet and 2 more", outlets linked, within limit characters.
+func alsoReportedBy(srcs []briefs.Source, limit int) string {
+	if len(srcs) == 0 {
+		return ""
+	}
+	const head = "Also reported by "
+	var names []string
+	n := utf8.RuneCountInString(head)
+	for i, s := range srcs {
+		name := sourceLink(s)
+		tail := ""
+		if rest := len(srcs) - i - 1; rest > 0 {
+			tail = fmt.Sprintf(" and %d more", rest)
+		}
+		if n+utf8.RuneCountInString(name)+2+utf8.RuneCountInString(tail) > limit {
+			if len(names) == 0 {
+				return ""
+			}
+			return head + strings.Join(names, ", ") + fmt.Sprintf(" and %d more", len(srcs)-i)
+		}
+		names = append(names, name)
+		n += utf8.RuneCountInString(name) + 2
+	}
+	return head + strings.Join(names, ", ")
+}
+
+// sourceLink names a source by its outlet (the site, else the link's
+// host, else its slug), linked when it has a web link.
+func sourceLink(s briefs.Source) string {
+	name := s.Site
+	if name == "" && isWebURL(s.URL) {
+		if u, err := url.Parse(s.URL); err == nil {
+			name = strings.TrimPrefix(u.Hostname(), "www.")
+		}
+	}
+	if name == "" {
+		name = s.Slug
+	}
+	name = escapeMarkdown(briefs.Truncate(strings.Join(strings.Fields(name), " "), 60))
+	if isWebURL(s.URL) && len(s.URL) <= maxURLLength {
+		return "[" + name + "](" + linkTarget(s.URL) + ")"
+	}
+	return name
+}

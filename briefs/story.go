@@ -1,0 +1,84 @@
+package briefs
+
+import (
+	"context"
+	"time"
+)
+
+// A story is one event as several outlets reported it. The first article
+// of a story is its lead and names it; the others join it when the story
+// check finds them reporting the same event. Readers get one brief for the
+// story, built from its most complete source, with the others listed as
+// "also reported by".
+type Story struct {
+	ID      string   `json:"id"`   // the lead article's id
+	Best    string   `json:"best"` // the article whose brief stands for the story
+	Sources []Source `json:"src"`  // in the order they arrived, at most MaxStorySources
+}
+
+// Source is one article of a story, as "also reported by" shows it.
+type Source struct {
+	ArticleID string    `json:"id"`
+	Slug      string    `json:"slug"`
+	Site      string    `json:"site,omitempty"`
+	URL       string    `json:"url,omitempty"`
+	At        time.Time `json:"at,omitzero"` // published, else added
+	// Length is the article's text in characters: the longest source
+	// (by a margin, see BetterSource) builds the story's brief.
+	Length int `json:"n"`
+}
+
+// MaxStorySources bounds the sources a story lists; later ones still join
+// it (so they are not posted again) without being listed.
+const MaxStorySources = 24
+
+// BetterSource is how much longer a later source's text must be to take
+// over the story's brief: enough that a copy with a line more does not.
+const BetterSource = 1.1
+
+// Others are the story's sources other than the article whose brief is
+// shown, in the order they arrived.
+func (st *Story) Others(shown string) []Source {
+	if st == nil {
+		return nil
+	}
+	out := make([]Source, 0, len(st.Sources))
+	for _, s := range st.Sources {
+		if s.ArticleID != shown {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// StoryCandidate is a recent article the story check compares a new one
+// with: its signature (see package stories) and the story it belongs to.
+type StoryCandidate struct {
+	ArticleID string
+	StoryID   string // its story's lead; its own id when it leads or stands alone
+	Signature []byte
+}
+
+// StoryLink is what AddRequest carries for the story check: the new
+// article's signature, kept while later articles may still match it, its
+// source entry, and the story it joins.
+type StoryLink struct {
+	Signature    []byte
+	SignatureTTL time.Duration
+	Source       Source
+	// Join is the story (lead article id) the article joins; "" starts a
+	// story of its own. When the lead is gone by the time of the add, the
+	// article starts its own.
+	Join string
+}
+
+// StoryStorage keeps the links between articles of one story.
+type StoryStorage interface {
+	// StoryCandidates returns the guild's newest articles that still hold
+	// a signature, newest first, at most limit, in one round trip.
+	StoryCandidates(ctx context.Context, guildID string, limit int) ([]StoryCandidate, error)
+
+	// StoryOf returns the story the article belongs to; ok is false when
+	// it stands alone.
+	StoryOf(ctx context.Context, guildID, articleID string) (st Story, ok bool, err error)
+}

@@ -1,0 +1,78 @@
+package briefs
+
+import (
+	"context"
+	"fmt"
+	"time"
+	"unicode/utf8"
+)
+
+// StoryMatcher is the story check: it reduces an article to a signature
+// and tells which recent article, if any, reports the same event.
+// Implemented by package stories.
+type StoryMatcher interface {
+	// Sign returns the signature of the article (entities: the names its
+	// brief found).
+	Sign(a Article, entities []string) []byte
+	// Match returns the candidate reporting the same event as the article
+	// signed sig, the most similar one, or ok == false.
+	Match(sig []byte, candidates []StoryCandidate) (c StoryCandidate, ok bool)
+	// Window is how long an article can still be matched: two articles
+	// further apart are never one story.
+	Window() time.Duration
+}
+
+// DefaultStoryCandidates is how many of a guild's newest articles a new
+// one is compared with: it bounds the story check's cost however big the
+// guild, and covers a busy guild's last few days of news.
+const DefaultStoryCandidates = 300
+
+// storyLink runs the story check for a new article: which story it joins
+// among the guild's newest articles, and what to keep so that later ones
+// can join it. Nil when the service has no story check.
+func (s *Service) storyLink(ctx context.Context, a Article, b Brief) (*StoryLink, error) {
+	if s.Stories == nil {
+		return nil, nil
+	}
+	link := &StoryLink{
+		Signature:    s.Stories.Sign(a, b.Entities),
+		SignatureTTL: s.Stories.Window(),
+		Source: Source{ArticleID: a.ID, Slug: a.Slug, Site: a.Site, URL: a.SourceURL,
+			At: firstTime(a.PublishedAt, a.AddedAt), Length: utf8.RuneCountInString(a.Text)},
+	}
+	n := s.StoryCandidates
+	if n == 0 {
+		n = DefaultStoryCandidates
+	}
+	cands, err := s.Store.StoryCandidates(ctx, a.GuildID, n)
+	if err != nil {
+		return nil, fmt.Errorf("story check: %w", err)
+	}
+	if c, ok := s.Stories.Match(link.Signature, cands); ok {
+		link.Join = c.StoryID
+	}
+	return link, nil
+}
+
+// storyBrief is the brief readers get for the article with that brief: the
+// brief of its story's best source when it belongs to a story, with the
+// story. Without a story (or when the store cannot say) it is b alone.
+func (s *Service) storyBrief(ctx context.Context, b Brief) (Brief, *Story, error) {
+	st, ok, err := s.Store.StoryOf(ctx, b.GuildID, b.ArticleID)
+	if err != nil || !ok {
+		return b, nil, err
+	}
+	if st.Best == "" || st.Best == b.ArticleID {
+		return b, &st, nil
+	}
+	for _, src := range st.Sources {
+		if src.ArticleID == st.Best {
+			best, err := s.briefFor(ctx, b.GuildID, src.Slug)
+			if err != nil {
+				break // gone meanwhile: the asked brief stands
+			}
+			return best, &st, nil
+		}
+	}
+	return b, &st, nil
+}

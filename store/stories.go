@@ -1,0 +1,198 @@
+package store
+
+// Stories: articles of several outlets that report one event. The story
+// check itself (which article a new one joins) is the service's; the store
+// keeps what it decided, atomically with the add:
+//
+//	g:{G}:sig:{id}    hash, expiring after the story window: s = the
+//	                  article's signature, m = its source entry (JSON), so
+//	                  that a later article can be compared with it and join it
+//	g:{G}:storyof     hash: article id -> its story's lead id, for every
+//	                  article that joined another's story
+//	g:{G}:stories     hash: lead id -> briefs.Story JSON, for stories of two
+//	                  or more articles
+//
+// Only a story's lead is in fresh, so digests post a story once; removing
+// the lead hands the story, and its place in fresh, to the next source.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/redis/go-redis/v9"
+
+	"briefbot/briefs"
+)
+
+// luaStory are the story functions of the article scripts.
+//
+// story_join(base, id, slug, lead, sig, sigttl, src, most, better) keeps the
+// new article's signature and source entry, then joins it to the story of
+// lead (when lead is another article that still exists): the story's record
+// is created from the lead's source entry when this is its second article,
+// lists the new source (up to most), and takes it as its best source when
+// its text is better times longer than the best's. Returns true when the
+// article joined a story.
+//
+// story_leave(base, id) takes a removed article out of its story: a lead
+// hands the story to the next source (with its place in fresh), a story
+// left with one article is no story any more, and a removed best source is
+// replaced by the longest left.
+const luaStory = `
+local function story_join(base, id, slug, lead, sig, sigttl, src, most, better)
+  if sig ~= '' then
+    local skey = base .. 'sig:' .. id
+    redis.call('HSET', skey, 's', sig, 'm', src)
+    redis.call('PEXPIRE', skey, sigttl)
+  end
+  if lead == '' or lead == id or redis.call('EXISTS', base .. 'article:' .. lead) == 0 then return false end
+  local ok, s = pcall(cjson.decode, src)
+  if not ok or type(s) ~= 'table' then return false end
+  s.id, s.slug = id, slug
+  local sk = base .. 'stories'
+  local st
+  local rec = redis.call('HGET', sk, lead)
+  if rec then
+    ok, st = pcall(cjson.decode, rec)
+    if not ok or type(st) ~= 'table' or type(st.src) ~= 'table' then st = nil end
+  end
+  if not st then
+    local first
+    local lsrc = redis.call('HGET', base .. 'sig:' .. lead, 'm')
+    if lsrc then
+      ok, first = pcall(cjson.decode, lsrc)
+      if not ok or type(first) ~= 'table' then first = nil end
+    end
+    if not first then first = {n = 0} end
+    first.id = lead
+    first.slug = redis.call('HGET', base .. 'article:' .. lead, 'slug') or first.slug or ''
+    st = {id = lead, best = lead, src = {first}}
+  end
+  redis.call('HSET', base .. 'storyof', id, lead)
+  if #st.src < most then
+    st.src[#st.src + 1] = s
+    local bestn = 0
+    for _, o in ipairs(st.src) do
+      if o.id == st.best then bestn = tonumber(o.n) or 0 end
+    end
+    if (tonumber(s.n) or 0) > bestn * better then st.best = id end
+  end
+  redis.call('HSET', sk, lead, cjson.encode(st))
+  return true
+end
+local function story_leave(base, id)
+  redis.call('DEL', base .. 'sig:' .. id)
+  local of, sk = base .. 'storyof', base .. 'stories'
+  local lead = redis.call('HGET', of, id)
+  if lead then redis.call('HDEL', of, id) else lead = id end
+  local rec = redis.call('HGET', sk, lead)
+  if not rec then return end
+  redis.call('HDEL', sk, lead)
+  local ok, st = pcall(cjson.decode, rec)
+  if not ok or type(st) ~= 'table' or type(st.src) ~= 'table' then return end
+  local keep = {}
+  for _, s in ipairs(st.src) do
+    if type(s) == 'table' and s.id ~= id then keep[#keep + 1] = s end
+  end
+  if #keep == 0 then return end
+  if lead == id then
+    lead = keep[1].id
+    redis.call('HDEL', of, lead)
+    local score = redis.call('ZSCORE', base .. 'fresh', id)
+    if score then redis.call('ZADD', base .. 'fresh', score, lead) end
+    for i = 2, #keep do redis.call('HSET', of, keep[i].id, lead) end
+  end
+  if #keep == 1 then return end
+  st.id, st.src = lead, keep
+  if st.best == id then
+    local bestn = -1
+    for _, s in ipairs(keep) do
+      if (tonumber(s.n) or 0) > bestn then st.best, bestn = s.id, tonumber(s.n) or 0 end
+    end
+  end
+  redis.call('HSET', sk, lead, cjson.encode(st))
+end
+`
+
+// storyCandidatesScript returns {id, story id, signature, ...} of the
+// newest ARGV[2] articles (KEYS[1] recent) that still hold a signature.
+// ARGV[1] is the guild's key base.
+var storyCandidatesScript = newScript(`
+local base = ARGV[1]
+local ids = redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+local out = {}
+for _, id in ipairs(ids) do
+  local s = redis.call('HGET', base .. 'sig:' .. id, 's')
+  if s then
+    out[#out + 1] = id
+    out[#out + 1] = redis.call('HGET', base .. 'storyof', id) or id
+    out[#out + 1] = s
+  end
+end
+return out
+`)
+
+// storyOfScript returns the story record of article ARGV[2], or nil when it
+// stands alone. ARGV[1] is the guild's key base.
+var storyOfScript = newScript(`
+local base = ARGV[1]
+local lead = redis.call('HGET', base .. 'storyof', ARGV[2]) or ARGV[2]
+return redis.call('HGET', base .. 'stories', lead)
+`)
+
+// StoryCandidates returns the guild's newest articles that still hold a
+// signature, newest first, at most limit, in one round trip. Errors:
+// EINVALID, EUNAVAILABLE.
+func (db *DB) StoryCandidates(ctx context.Context, guildID string, limit int) ([]briefs.StoryCandidate, error) {
+	if err := checkGuild(guildID); err != nil {
+		return nil, fmt.Errorf("story candidates: %w", err)
+	}
+	if limit <= 0 {
+		return nil, nil
+	}
+	k := db.guild(guildID)
+	res, err := storyCandidatesScript.Run(ctx, db.client, []string{k.recent()}, k.base, limit).StringSlice()
+	if err != nil {
+		return nil, db.fail("story candidates", err)
+	}
+	out := make([]briefs.StoryCandidate, 0, len(res)/3)
+	for i := 0; i+2 < len(res); i += 3 {
+		out = append(out, briefs.StoryCandidate{ArticleID: res[i], StoryID: res[i+1], Signature: []byte(res[i+2])})
+	}
+	return out, nil
+}
+
+// StoryOf returns the story the article belongs to; ok is false when it
+// stands alone. One round trip. Errors: EINVALID, EUNAVAILABLE.
+func (db *DB) StoryOf(ctx context.Context, guildID, articleID string) (briefs.Story, bool, error) {
+	if err := checkGuild(guildID); err != nil {
+		return briefs.Story{}, false, fmt.Errorf("story: %w", err)
+	}
+	k := db.guild(guildID)
+	res, err := storyOfScript.Run(ctx, db.client, []string{k.base + "storyof"}, k.base, articleID).Text()
+	if errors.Is(err, redis.Nil) {
+		return briefs.Story{}, false, nil
+	} else if err != nil {
+		return briefs.Story{}, false, db.fail("story", err)
+	}
+	st, err := decodeStory(res)
+	if err != nil {
+		db.log.Warn("unreadable story record", "guild", guildID, "err", err)
+		return briefs.Story{}, false, nil
+	}
+	return st, true, nil
+}
+
+// decodeStory reads a story record as the scripts write it.
+func decodeStory(s string) (briefs.Story, error) {
+	var st briefs.Story
+	if err := json.Unmarshal([]byte(s), &st); err != nil {
+		return briefs.Story{}, err
+	}
+	if st.ID == "" || len(st.Sources) < 2 {
+		return briefs.Story{}, fmt.Errorf("story %q lists %d sources", st.ID, len(st.Sources))
+	}
+	return st, nil
+}
