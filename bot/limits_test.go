@@ -4,10 +4,9 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"briefbot/briefs"
-
-	"github.com/bwmarrin/discordgo"
 )
 
 var strikeText = article("Harbour Strike Ends After Ten Days",
@@ -17,30 +16,49 @@ var strikeText = article("Harbour Strike Ends After Ten Days",
 		"The port handles a third of the region's container traffic. "+
 		"Local shops had reported empty shelves during the strike.")
 
-func TestAddToAFullServerIsAnEphemeralAdminError(t *testing.T) {
-	r, svc := newRouter(t)
-	svc.MaxArticlesPerGuild = 1
-	mustAdd(t, r, pactText, "pact")
-	resp := r.Handle(context.Background(), command("article", "add", admin, map[string]string{"text": strikeText, "slug": "strike"}))
-	if resp.Data == nil || resp.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
-		t.Fatalf("refusal is not ephemeral: %+v", resp.Data)
+// tickingClock is a clock that moves a minute at each reading, so that
+// articles added one after another have distinct AddedAt.
+func tickingClock() func() time.Time {
+	t := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	return func() time.Time {
+		t = t.Add(time.Minute)
+		return t
 	}
-	for _, want := range []string{"⚠️", "limit of 1 articles", "/article remove"} {
-		if !strings.Contains(resp.Data.Content, want) {
-			t.Errorf("refusal %q lacks %q", resp.Data.Content, want)
-		}
-	}
-	if got := r.Handle(context.Background(), command("brief", "", 0, map[string]string{"query": "strike"})); got.Data == nil || strings.Contains(got.Data.Content, "Harbour") {
-		t.Errorf("the refused article was stored: %+v", got.Data)
-	}
-	if rm := r.Handle(context.Background(), command("article", "remove", admin, map[string]string{"slug": "pact"})); !strings.Contains(rm.Data.Content, "Removed") {
-		t.Fatalf("remove: %+v", rm.Data)
-	}
-	mustAdd(t, r, strikeText, "strike")
 }
 
-func TestLinkToAFullServerIsNotFetched(t *testing.T) {
+// A server at MAX_ARTICLES_PER_GUILD keeps its newest articles: adding one
+// more is not refused, it drops the oldest.
+func TestAddToAFullServerDropsTheOldest(t *testing.T) {
 	r, svc := newRouter(t)
+	ctx := context.Background()
+	svc.Now = tickingClock()
+	svc.MaxArticlesPerGuild = 1
+	mustAdd(t, r, pactText, "pact")
+	mustAdd(t, r, strikeText, "strike")
+	if _, err := svc.Store.ArticleBySlug(ctx, guild, "pact"); briefs.ErrorCode(err) != briefs.ENOTFOUND {
+		t.Errorf("the oldest article is still there: %v", err)
+	}
+	if got := r.Handle(ctx, command("brief", "", 0, map[string]string{"topic": "strike"})); got.Data == nil || len(got.Data.Embeds) == 0 || !strings.Contains(got.Data.Embeds[0].Title, "Harbour") {
+		t.Errorf("the new article's brief: %+v", got.Data)
+	}
+	if _, total, err := svc.Store.Recent(ctx, guild, 0, 0); err != nil || total != 1 {
+		t.Errorf("total = %d, %v; want 1", total, err)
+	}
+	// Adding the kept story again drops nothing.
+	resp := r.Handle(ctx, command("article", "add", admin, map[string]string{"text": strikeText}))
+	if resp.Data == nil || strings.Contains(resp.Data.Content, "⚠️") {
+		t.Fatalf("re-adding: %+v", resp.Data)
+	}
+	if _, err := svc.Store.ArticleBySlug(ctx, guild, "strike"); err != nil {
+		t.Errorf("re-adding dropped the article: %v", err)
+	}
+}
+
+// A link is fetched and added to a full server too (the oldest makes room).
+func TestLinkToAFullServerIsFetched(t *testing.T) {
+	r, svc := newRouter(t)
+	ctx := context.Background()
+	svc.Now = tickingClock()
 	svc.MaxArticlesPerGuild = 1
 	var fetched int
 	svc.Fetch = func(context.Context, string) (briefs.WebPage, error) {
@@ -48,15 +66,11 @@ func TestLinkToAFullServerIsNotFetched(t *testing.T) {
 		return briefs.WebPage{Title: "Harbour Strike Ends After Ten Days", Text: strikeText}, nil
 	}
 	mustAdd(t, r, pactText, "pact")
-	resp := r.Handle(context.Background(), command("article", "add", admin, map[string]string{"url": "https://news.example/strike"}))
-	if resp.Data == nil || !strings.Contains(resp.Data.Content, "limit of 1 articles") {
-		t.Fatalf("link to a full server: %+v", resp.Data)
+	resp := r.Handle(ctx, command("article", "add", admin, map[string]string{"url": "https://news.example/strike"}))
+	if resp.Data == nil || !strings.Contains(resp.Data.Content, "Added") || fetched != 1 {
+		t.Fatalf("link to a full server: fetched %d, %+v", fetched, resp.Data)
 	}
-	if fetched != 0 {
-		t.Errorf("the link was fetched %d times", fetched)
-	}
-	svc.MaxArticlesPerGuild = 2
-	if resp := r.Handle(context.Background(), command("article", "add", admin, map[string]string{"url": "https://news.example/strike"})); !strings.Contains(resp.Data.Content, "Added") || fetched != 1 {
-		t.Errorf("with room: fetched %d, %+v", fetched, resp.Data)
+	if _, err := svc.Store.ArticleBySlug(ctx, guild, "pact"); briefs.ErrorCode(err) != briefs.ENOTFOUND {
+		t.Errorf("the oldest article is still there: %v", err)
 	}
 }

@@ -315,12 +315,9 @@ func (f *Feeds) ingest(ctx context.Context, res *PollResult, items []FeedItem) e
 	if len(items) == 0 {
 		return nil
 	}
-	// Whether the guild has room is asked once a poll, not before every
-	// page: the store refuses an article over the cap anyway when it adds.
-	room := f.Service.checkRoom(ctx, res.Feed.GuildID)
 	for i := len(items) - 1; i >= 0; i-- {
 		it := items[i]
-		r, err := f.ingestItem(ctx, res.Feed, it, room)
+		r, err := f.ingestItem(ctx, res.Feed, it)
 		if ctx.Err() != nil {
 			// Stopped, or the feed's lease was lost (another instance may
 			// poll it now): the item stays unseen for whoever polls next.
@@ -392,16 +389,12 @@ func (f *Feeds) deliverOnce(ctx context.Context, res *PollResult, b Brief) error
 }
 
 // ingestItem makes one item's brief: from its page when it links one that
-// reads, else from its own text. room is the guild's room check (nil: it
-// has room); a page is not fetched for a guild without.
-func (f *Feeds) ingestItem(ctx context.Context, sub FeedSub, it FeedItem, room error) (AddResult, error) {
+// reads, else from its own text.
+func (f *Feeds) ingestItem(ctx context.Context, sub FeedSub, it FeedItem) (AddResult, error) {
 	s := f.Service
 	in := AddInput{GuildID: sub.GuildID, UserID: feedUser, Title: it.Title, SourceURL: it.Link, PublishedAt: it.Published}
 	var pageErr error
 	if it.Link != "" && s.Fetch != nil {
-		if room != nil {
-			return AddResult{}, room
-		}
 		page, err := s.Fetch(ctx, it.Link)
 		if err == nil {
 			in.Text, in.Site, in.Byline, in.ImageURL = page.Text, page.Site, page.Byline, page.Image

@@ -23,7 +23,8 @@ type Service struct {
 	// MaxArticleBytes bounds the text of one article (MAX_ARTICLE_BYTES).
 	MaxArticleBytes int
 	// MaxArticlesPerGuild bounds the articles one guild keeps
-	// (MAX_ARTICLES_PER_GUILD); 0 means no limit.
+	// (MAX_ARTICLES_PER_GUILD): it keeps the newest, and adding more drops
+	// the oldest first (AddRequest.MaxArticles). 0 means no limit.
 	MaxArticlesPerGuild int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -117,8 +118,9 @@ func (s *Service) now() time.Time {
 // Add summarizes the article and stores it with its brief. Text that is an
 // HTML document goes through ExtractPage first, like a fetched page. Errors:
 // EINVALID (empty, binary, nothing to summarize, too little article text in
-// a page, bad slug), ETOOLARGE (the text, or the guild's article limit),
-// ECONFLICT (slug taken), EUNAVAILABLE (store down).
+// a page, bad slug), ETOOLARGE (the text), ECONFLICT (slug taken),
+// EUNAVAILABLE (store down). In a guild that holds MaxArticlesPerGuild
+// articles already, a new one drops the oldest to make room.
 func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 	in, err := s.checkInput(in)
 	if err != nil {
@@ -251,12 +253,6 @@ func (s *Service) addResult(ctx context.Context, a Article, b Brief, stored Arti
 		return AddResult{}, fmt.Errorf("add article: %w", err)
 	}
 	return res, nil
-}
-
-// ArticleLimitError is the refusal of a new article in a guild that holds
-// limit articles already (MAX_ARTICLES_PER_GUILD).
-func ArticleLimitError(limit int) *Error {
-	return Errorf(ETOOLARGE, "This server has reached its limit of %d articles (%s), so nothing was added. Remove articles with /article remove to make room.", limit, SettingMaxArticlesPerGuild)
 }
 
 // checkText refuses text no summarizer should see.

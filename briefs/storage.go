@@ -21,10 +21,13 @@ type AddRequest struct {
 	Terms []string
 	// BriefTTL is how long the brief stays cached.
 	BriefTTL time.Duration
-	// MaxArticles is the most articles the guild may hold
-	// (MAX_ARTICLES_PER_GUILD); 0 means no limit. A new article over it is
-	// refused (ETOOLARGE, ArticleLimitError) and nothing is written.
-	// Ignored by ReplaceArticle, which does not add an article.
+	// MaxArticles is the most articles the guild keeps
+	// (MAX_ARTICLES_PER_GUILD); 0 means no limit. A new article in a guild
+	// that holds that many already drops the oldest (by AddedAt), with
+	// their briefs and index entries, in the same atomic step; one add
+	// drops only a few, so a guild over a lowered cap shrinks over the
+	// next adds. An article that is stored already drops nothing. Ignored
+	// by ReplaceArticle, which does not add an article.
 	MaxArticles int
 	// Story, when set, keeps the article's story signature and joins it to
 	// the story the service's check chose (StoryLink.Join). Ignored by
@@ -50,8 +53,8 @@ type Storage interface {
 	// When an article with the same normalised source URL or the same content
 	// hash exists in the guild, nothing is written and the existing article is
 	// returned with created == false. The returned article carries the final
-	// slug. Errors: ECONFLICT (ExactSlug and the slug is taken), ETOOLARGE
-	// (the guild holds MaxArticles articles already).
+	// slug. A new article may drop the guild's oldest to stay within
+	// MaxArticles. Errors: ECONFLICT (ExactSlug and the slug is taken).
 	AddArticle(ctx context.Context, req AddRequest) (a Article, created bool, err error)
 
 	// ReplaceArticle gives the article with req.Article.Slug new content and

@@ -83,8 +83,7 @@ type AddURLInput struct {
 // AddURL fetches the page, extracts the article and adds it like Add. The
 // canonical URL is the dedup key, so a story added twice, even through
 // another tracking link, returns the existing brief. Errors: those of Add,
-// of the fetcher, and ETOOLARGE when the member fetched too much lately or
-// the guild is full.
+// of the fetcher, and ETOOLARGE when the member fetched too much lately.
 func (s *Service) AddURL(ctx context.Context, in AddURLInput) (AddResult, error) {
 	if s.Fetch == nil {
 		return AddResult{}, Errorf(EINVALID, "Adding by link is not available here; paste the article text instead.")
@@ -92,9 +91,6 @@ func (s *Service) AddURL(ctx context.Context, in AddURLInput) (AddResult, error)
 	canon, err := CanonicalURL(strings.Trim(strings.TrimSpace(in.URL), "<>"))
 	if err != nil {
 		return AddResult{}, err
-	}
-	if err := s.checkRoom(ctx, in.GuildID); err != nil {
-		return AddResult{}, fmt.Errorf("add url: %w", err)
 	}
 	if err := s.allowFetch(ctx, in.GuildID, in.UserID); err != nil {
 		return AddResult{}, fmt.Errorf("add url: %w", err)
@@ -119,25 +115,6 @@ func (s *Service) AddURL(ctx context.Context, in AddURLInput) (AddResult, error)
 		PublishedAt: page.PublishedAt,
 		ImageURL:    page.Image,
 	})
-}
-
-// checkRoom refuses a link before it is fetched when the guild is full
-// (MaxArticlesPerGuild), so that a full server does not take fetch slots
-// for pages it cannot keep. The store checks again when it adds. A link
-// that is stored already is refused too: its page, and so its identity, is
-// only known after the fetch. Errors: ETOOLARGE.
-func (s *Service) checkRoom(ctx context.Context, guildID string) error {
-	if s.MaxArticlesPerGuild <= 0 {
-		return nil
-	}
-	_, total, err := s.Store.Recent(ctx, guildID, 0, 0)
-	if err != nil {
-		return fmt.Errorf("count articles: %w", err)
-	}
-	if total >= s.MaxArticlesPerGuild {
-		return ArticleLimitError(s.MaxArticlesPerGuild)
-	}
-	return nil
 }
 
 // allowFetch counts one fetch against the member's limit. Errors: ETOOLARGE

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,11 +27,14 @@ const maxSlugAttempts = 10
 // from the content hash; a zero AddedAt is now; empty Terms are computed
 // like briefs.IndexTerms. The brief is cached when it names its Summarizer,
 // for BriefTTL (<= 0: until the article is removed). A new article in a
-// guild that holds MaxArticles (> 0) already is refused inside the script,
-// before anything is written, so concurrent adds cannot overshoot. Errors:
-// EINVALID (no guild, no id, a slug with spaces, colons or control
-// characters), ECONFLICT (ExactSlug and the slug is taken), ETOOLARGE (the
-// guild is full), EUNAVAILABLE.
+// guild that holds MaxArticles (> 0) already makes room by dropping the
+// guild's oldest articles (by AddedAt) with their briefs and index entries,
+// in the same script, so concurrent adds cannot overshoot; one add drops at
+// most a few (evictMost in scripts.go), so a guild whose cap was lowered
+// shrinks back under it over the next adds. An add that finds the article
+// stored drops nothing. Errors: EINVALID (no guild, no id, a slug with
+// spaces, colons or control characters), ECONFLICT (ExactSlug and the slug
+// is taken), EUNAVAILABLE.
 func (db *DB) AddArticle(ctx context.Context, req briefs.AddRequest) (briefs.Article, bool, error) {
 	add, err := newArticleAdd(req)
 	if err != nil {
@@ -56,6 +60,10 @@ func (db *DB) AddArticle(ctx context.Context, req briefs.AddRequest) (briefs.Art
 	if err != nil {
 		return briefs.Article{}, false, err
 	}
+	if add.dropped > 0 {
+		db.log.Debug("dropped the oldest articles to stay within the per-guild cap",
+			"guild", stored.GuildID, "dropped", add.dropped, "max", add.req.MaxArticles)
+	}
 	return stored, created, nil
 }
 
@@ -73,6 +81,9 @@ type articleAdd struct {
 	// wanted is the slug asked for; topical, wanted with the topic word, is
 	// tried first when wanted is taken, and is "" once tried.
 	wanted, topical string
+	// dropped is how many of the guild's oldest articles the add that
+	// created the article dropped to stay within req.MaxArticles.
+	dropped int
 }
 
 // newArticleAdd checks req and fills in what it leaves out: the id from
@@ -162,10 +173,14 @@ func (db *DB) runAddScript(ctx context.Context, add *articleAdd) ([]string, erro
 
 // outcome reads the script's reply: the stored article and whether this
 // add created it, or retry with the free slug the script offered (set on
-// add.a), or the refusal.
+// add.a), or the refusal. A created article notes in add.dropped how many
+// old ones made room for it.
 func (add *articleAdd) outcome(res []string) (stored briefs.Article, created, retry bool, err error) {
 	switch res[0] {
 	case "created":
+		if len(res) > 1 {
+			add.dropped, _ = strconv.Atoi(res[1])
+		}
 		return add.a, true, false, nil
 	case "exists":
 		if len(res) < 2 {
@@ -179,8 +194,6 @@ func (add *articleAdd) outcome(res []string) (stored briefs.Article, created, re
 	case "conflict":
 		return briefs.Article{}, false, false, fmt.Errorf("add article: %w",
 			briefs.Errorf(briefs.ECONFLICT, "slug %q is taken by another article", add.a.Slug))
-	case "full":
-		return briefs.Article{}, false, false, fmt.Errorf("add article: %w", briefs.ArticleLimitError(add.req.MaxArticles))
 	case "slug":
 		if len(res) < 2 {
 			return briefs.Article{}, false, false, fmt.Errorf("add article: short script reply %q", res)

@@ -24,9 +24,16 @@ import "github.com/redis/go-redis/v9"
 // Returns {"exists", article JSON} when the URL, content hash or id is known;
 // {"conflict"} when exact and the slug is taken; {"slug", free slug} when the
 // candidate is taken (the caller re-encodes with that slug and calls again);
-// {"full"} when a new article would take the guild over ARGV[15] articles
-// (counted in its recency set), before anything is written; {"created"}
-// after writing.
+// {"created", n} after writing, n the number of articles it dropped.
+//
+// A guild holds at most ARGV[15] articles (counted in its recency set): a
+// new article in a guild that holds that many already first drops the
+// oldest (lowest added-at) with remove_article, briefs and index entries
+// and all, at most evictMost per add. That is one when the guild was at the
+// cap; after the cap was lowered, each add drops a few more than it adds
+// until the guild is back under it (the retention sweep removes old ones
+// meanwhile). Only a new article drops any: "exists", "conflict" and "slug"
+// answers write nothing.
 //
 // Besides recent (scored by the caller's added-at, for listings), the
 // article enters fresh, the set digests read, scored by the Redis server's
@@ -53,13 +60,27 @@ if hash ~= '' then
   if eid then local r = existing(eid); if r then return r end end
 end
 do local r = existing(id); if r then return r end end
-local most = tonumber(ARGV[15])
-if most > 0 and redis.call('ZCARD', KEYS[4]) >= most then return {'full'} end
 if redis.call('HEXISTS', KEYS[1], cand) == 1 then
   if exact == '1' then return {'conflict'} end
   local n = 2
   while redis.call('HEXISTS', KEYS[1], wanted .. '-' .. n) == 1 do n = n + 1 end
   return {'slug', wanted .. '-' .. n}
+end
+-- the digest clock is read before any article is dropped: dropping the
+-- guild's last one deletes addclock, and the new score must still pass it
+local t = redis.call('TIME')
+local score = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local last = tonumber(redis.call('GET', KEYS[8]) or '0') or 0
+if score <= last then score = last + 1 end
+local most, dropped = tonumber(ARGV[15]), 0
+if most > 0 then
+  local over = redis.call('ZCARD', KEYS[4]) - most + 1
+  if over > 0 then
+    for _, old in ipairs(redis.call('ZRANGE', KEYS[4], 0, math.min(over, evictMost) - 1)) do
+      drop_article(base, old)
+      dropped = dropped + 1
+    end
+  end
 end
 local akey = base .. 'article:' .. id
 redis.call('DEL', akey)
@@ -68,10 +89,6 @@ redis.call('HSET', KEYS[1], cand, id)
 if url ~= '' then redis.call('HSET', KEYS[2], url, id) end
 if hash ~= '' then redis.call('HSET', KEYS[3], hash, id) end
 redis.call('ZADD', KEYS[4], ARGV[10], id)
-local t = redis.call('TIME')
-local score = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local last = tonumber(redis.call('GET', KEYS[8]) or '0') or 0
-if score <= last then score = last + 1 end
 redis.call('SET', KEYS[8], string.format('%.0f', score))
 if not story_join(base, id, cand, ARGV[16], ARGV[17], ARGV[18], ARGV[19], tonumber(ARGV[20]), tonumber(ARGV[21])) then
   redis.call('ZADD', KEYS[7], string.format('%.0f', score), id)
@@ -80,7 +97,7 @@ redis.call('ZADD', KEYS[5], 0, cand .. '\0' .. id)
 redis.call('HSET', KEYS[6], id, ARGV[9])
 index_terms(base, id, ARGV[10], 22)
 cache_brief(base, akey, cand, ARGV[12], ARGV[13], ARGV[14])
-return {'created'}
+return {'created', tostring(dropped)}
 `)
 
 // removeScript deletes the article with slug ARGV[2], its cached briefs of
@@ -99,17 +116,7 @@ return {id, remove_article(base, id, slug)}
 var expireScript = newScript(luaArticle + `
 local base = ARGV[1]
 local ids = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', '(' .. ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
-for _, id in ipairs(ids) do
-  local slug = redis.call('HGET', base .. 'article:' .. id, 'slug')
-  if slug and redis.call('HGET', KEYS[1], slug) == id then
-    remove_article(base, id, slug)
-  else
-    -- an index entry without its record: drop what names the id
-    redis.call('ZREM', KEYS[4], id)
-    redis.call('ZREM', KEYS[7], id)
-    redis.call('HDEL', KEYS[6], id)
-  end
-end
+for _, id in ipairs(ids) do drop_article(base, id) end
 if #ids > 0 and redis.call('ZCARD', KEYS[7]) == 0 then redis.call('DEL', KEYS[8]) end
 return #ids
 `)
@@ -204,6 +211,11 @@ return out
 // remove_article deletes article id (slug) with its record, cached briefs
 // and every index entry (KEYS as addScript), and returns its article JSON
 // ("" when the record was gone).
+// drop_article removes article id, found by id in an index (the recency
+// set, when retention or the per-guild cap drops the oldest), with
+// remove_article; an index entry without its record (or whose slug names
+// another article) loses only what names the id. evictMost bounds how many
+// the add script drops at once.
 // cache_brief stores brief JSON of a summarizer version under the slug for
 // ttl ms (0: no expiry) and notes the version in the record; an empty
 // version stores nothing.
@@ -250,6 +262,18 @@ local function remove_article(base, id, slug)
   redis.call('HDEL', KEYS[6], id)
   redis.call('DEL', akey)
   return f.article or ''
+end
+local evictMost = 8
+local function drop_article(base, id)
+  local slug = redis.call('HGET', base .. 'article:' .. id, 'slug')
+  if slug and redis.call('HGET', KEYS[1], slug) == id then
+    remove_article(base, id, slug)
+  else
+    -- an index entry without its record: drop what names the id
+    redis.call('ZREM', KEYS[4], id)
+    redis.call('ZREM', KEYS[7], id)
+    redis.call('HDEL', KEYS[6], id)
+  end
 end
 local function cache_brief(base, akey, slug, version, json, ttl)
   if version == '' then return end

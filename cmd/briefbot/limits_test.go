@@ -5,6 +5,19 @@ import (
 	"testing"
 )
 
+// MAX_ARTICLES_PER_GUILD keeps the newest articles: adding one more on the
+// command line drops the oldest rather than failing.
+func TestAddBeyondArticleLimitDropsOldest(t *testing.T) {
+	c := newCLI(t)
+	c.env["MAX_ARTICLES_PER_GUILD"] = "1"
+	c.mustRun("", "add", "--slug", "first", sample)
+	c.mustRun("Another story\n\nSomething else happened today in the harbour. People said so. More news followed.", "add", "--slug", "second", "-")
+	list := c.mustRun("", "list").stdout
+	if strings.Count(list, "\n") != 1 || !strings.Contains(list, "second") || strings.Contains(list, "first") {
+		t.Errorf("list after adding beyond the limit:\n%s", list)
+	}
+}
+
 func TestConsoleScheduleLimits(t *testing.T) {
 	c := newCLI(t)
 	c.env["MAX_SCHEDULES_PER_GUILD"] = "2"

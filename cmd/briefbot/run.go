@@ -205,7 +205,6 @@ const saveAndAdd = "Save the article text to a file and run `briefbot add FILE`.
 // for any) and what to run on the command line instead.
 var cliAdvices = []struct{ code, discord, cli string }{
 	{briefs.ENOTFOUND, "List what there is with /briefs.", "List what there is with `briefbot list`."},
-	{briefs.ETOOLARGE, "Remove articles with /article remove to make room.", "Remove articles with /article remove in `briefbot console` to make room."},
 	{"", "Paste the article text instead: /article add text: in Discord, or briefbot add FILE.", saveAndAdd},
 	{briefs.EINVALID, "paste the text instead (/article add text: in Discord, or briefbot add FILE).", "s" + saveAndAdd[1:]},
 	{briefs.EINVALID, "Paste the article text instead.", saveAndAdd},
