@@ -2,7 +2,6 @@ package bot
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -80,19 +79,9 @@ func alsoReportedBy(srcs []briefs.Source, limit int) string {
 	return head + strings.Join(names, ", ")
 }
 
-// sourceLink names a source by its outlet (the site, else the link's
-// host, else its slug), linked when it has a web link.
+// sourceLink names a source by its outlet, linked when it has a web link.
 func sourceLink(s briefs.Source) string {
-	name := s.Site
-	if name == "" && isWebURL(s.URL) {
-		if u, err := url.Parse(s.URL); err == nil {
-			name = strings.TrimPrefix(u.Hostname(), "www.")
-		}
-	}
-	if name == "" {
-		name = s.Slug
-	}
-	name = escapeMarkdown(briefs.Truncate(strings.Join(strings.Fields(name), " "), 60))
+	name := escapeMarkdown(briefs.Truncate(strings.Join(strings.Fields(s.Outlet()), " "), 60))
 	if isWebURL(s.URL) && len(s.URL) <= maxURLLength {
 		return "[" + name + "](" + linkTarget(s.URL) + ")"
 	}

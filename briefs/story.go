@@ -2,6 +2,8 @@ package briefs
 
 import (
 	"context"
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -26,6 +28,18 @@ type Source struct {
 	// Length is the article's text in characters: the longest source
 	// (by a margin, see BetterSource) builds the story's brief.
 	Length int `json:"n"`
+}
+
+// Outlet names the source for readers: its site, else its link's host,
+// else its slug.
+func (s Source) Outlet() string {
+	if s.Site != "" {
+		return s.Site
+	}
+	if u, err := url.Parse(s.URL); err == nil && u.Hostname() != "" {
+		return strings.TrimPrefix(u.Hostname(), "www.")
+	}
+	return s.Slug
 }
 
 // MaxStorySources bounds the sources a story lists; later ones still join

@@ -134,10 +134,17 @@ func cmdBrief(ctx context.Context, env *environment, args []string) error {
 			return err
 		}
 		if lookup.Brief != nil {
+			others := lookup.Story.Others(lookup.Brief.ArticleID)
 			if *asJSON {
-				return writeJSON(env.stdout, lookup.Brief)
+				return writeJSON(env.stdout, storyJSON{Brief: *lookup.Brief, AlsoReportedBy: others})
 			}
 			fmt.Fprintln(env.stdout, bot.BriefText(*lookup.Brief))
+			if len(others) > 0 {
+				fmt.Fprintln(env.stdout, "\nAlso reported by:")
+				for _, o := range others {
+					fmt.Fprintf(env.stdout, "  %s\n", sourceLine(o))
+				}
+			}
 			return nil
 		}
 		if *asJSON {
@@ -322,4 +329,23 @@ func isTerminal(stream any) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// storyJSON is a brief as `brief --json` prints it: the brief's fields and,
+// for a story of several outlets, the others.
+type storyJSON struct {
+	briefs.Brief
+	AlsoReportedBy []briefs.Source `json:"also_reported_by,omitempty"`
+}
+
+// sourceLine is one "also reported by" line: outlet, link, time.
+func sourceLine(s briefs.Source) string {
+	parts := []string{s.Outlet()}
+	if s.URL != "" {
+		parts = append(parts, s.URL)
+	}
+	if !s.At.IsZero() {
+		parts = append(parts, s.At.UTC().Format("2006-01-02 15:04 UTC"))
+	}
+	return strings.Join(parts, "  ")
 }

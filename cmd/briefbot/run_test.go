@@ -783,3 +783,41 @@ func TestBackupOut(t *testing.T) {
 		t.Errorf("help does not recommend --out: %q", r.stdout+r.stderr)
 	}
 }
+
+// Two outlets' reports of one event are one story: `brief` of either shows
+// the more complete one's brief and lists the other, text and JSON.
+func TestBriefOfAStoryListsItsOutlets(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	short := filepath.Join(dir, "short.txt")
+	long := filepath.Join(dir, "long.txt")
+	writeFile := func(path, text string) {
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeFile(short, "Fire on Baltic ferry forces 300 passengers into lifeboats\n\n"+
+		"A fire broke out in the engine room of the ferry Nordlys on Tuesday, forcing about 300 passengers and crew into lifeboats off the Swedish island of Gotland, the coast guard said. "+
+		"Helicopters and nearby ships picked up everyone on board, coast guard spokesman Lars Ekberg said. The cause of the fire was not yet known.")
+	writeFile(long, "Passengers take to lifeboats as fire engulfs ferry off Gotland\n\n"+
+		"Hundreds of passengers took to lifeboats in the Baltic Sea on Tuesday after fire broke out in the engine room of the Nordlys, a ferry sailing from Visby on Gotland to Nynashamn. "+
+		"The Swedish coast guard said all 300 people on board had been rescued by helicopters and passing ships, and spokesman Lars Ekberg said nobody was seriously hurt. "+
+		"Investigators are expected to board the ferry once it has been towed to port. The operator, Gotlandsbolaget, suspended its crossings for the day. "+
+		"The Nordlys, built in 2003, carries up to 1,500 passengers in summer.")
+	c.mustRun("", "add", "--slug", "ferry-fire", "--url", "https://www.reuters.com/world/ferry-fire", short)
+	c.mustRun("", "add", "--slug", "gotland-fire", "--url", "https://www.theguardian.com/world/ferry-fire", long)
+	out := c.mustRun("", "brief", "ferry-fire").stdout
+	if !strings.Contains(out, "Passengers take to lifeboats") || !strings.Contains(out, "Also reported by:\n  reuters.com  https://www.reuters.com/world/ferry-fire") {
+		t.Errorf("brief of the story:\n%s", out)
+	}
+	var js struct {
+		Slug           string          `json:"slug"`
+		AlsoReportedBy []briefs.Source `json:"also_reported_by"`
+	}
+	if err := json.Unmarshal([]byte(c.mustRun("", "brief", "--json", "gotland-fire").stdout), &js); err != nil {
+		t.Fatal(err)
+	}
+	if js.Slug != "gotland-fire" || len(js.AlsoReportedBy) != 1 || js.AlsoReportedBy[0].Slug != "ferry-fire" {
+		t.Errorf("brief --json: %+v", js)
+	}
+}
