@@ -18,10 +18,12 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/redis/go-redis/v9"
 
 	"briefbot/briefs"
+	"briefbot/briefs/stories"
 	"briefbot/internal/testkit"
 	"briefbot/store"
 	"briefbot/store/storetest"
@@ -356,9 +358,19 @@ func storageRequests(texts []string) []briefs.AddRequest {
 			BriefTTL: 24 * time.Hour,
 		}
 		reqs[i].Terms = briefs.IndexTerms(slug, title, entities)
+		// The story signature, kept for the story window: every article
+		// here is within it, as in a guild's last three days.
+		reqs[i].Story = &briefs.StoryLink{
+			Signature:    storyMatcher.Sign(reqs[i].Article, entities),
+			SignatureTTL: storyMatcher.Window(),
+			Source: briefs.Source{Site: site, URL: reqs[i].Article.SourceURL, At: reqs[i].Article.PublishedAt,
+				Length: utf8.RuneCountInString(text)},
+		}
 	}
 	return reqs
 }
+
+var storyMatcher = stories.NewMatcher()
 
 func splitSentences(text string) []string {
 	var out []string

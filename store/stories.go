@@ -4,9 +4,11 @@ package store
 // check itself (which article a new one joins) is the service's; the store
 // keeps what it decided, atomically with the add:
 //
-//	g:{G}:sig:{id}    hash, expiring after the story window: s = the
-//	                  article's signature, m = its source entry (JSON), so
-//	                  that a later article can be compared with it and join it
+//	g:{G}:sig:{id}    string, expiring after the story window: the
+//	                  article's source entry (JSON, one line), a newline, and
+//	                  its signature, so that a later article can be compared
+//	                  with it and join it (one string: a hash with a value
+//	                  this long would not be a listpack and costs more)
 //	g:{G}:storyof     hash: article id -> its story's lead id, for every
 //	                  article that joined another's story
 //	g:{G}:stories     hash: lead id -> briefs.Story JSON, for stories of two
@@ -42,11 +44,7 @@ import (
 // replaced by the longest left.
 const luaStory = `
 local function story_join(base, id, slug, lead, sig, sigttl, src, most, better)
-  if sig ~= '' then
-    local skey = base .. 'sig:' .. id
-    redis.call('HSET', skey, 's', sig, 'm', src)
-    redis.call('PEXPIRE', skey, sigttl)
-  end
+  if sig ~= '' then redis.call('SET', base .. 'sig:' .. id, src .. '\n' .. sig, 'PX', sigttl) end
   if lead == '' or lead == id or redis.call('EXISTS', base .. 'article:' .. lead) == 0 then return false end
   local ok, s = pcall(cjson.decode, src)
   if not ok or type(s) ~= 'table' then return false end
@@ -60,9 +58,10 @@ local function story_join(base, id, slug, lead, sig, sigttl, src, most, better)
   end
   if not st then
     local first
-    local lsrc = redis.call('HGET', base .. 'sig:' .. lead, 'm')
-    if lsrc then
-      ok, first = pcall(cjson.decode, lsrc)
+    local lsig = redis.call('GET', base .. 'sig:' .. lead)
+    local nl = lsig and string.find(lsig, '\n', 1, true)
+    if nl then
+      ok, first = pcall(cjson.decode, string.sub(lsig, 1, nl - 1))
       if not ok or type(first) ~= 'table' then first = nil end
     end
     if not first then first = {n = 0} end
@@ -124,11 +123,12 @@ local base = ARGV[1]
 local ids = redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
 local out = {}
 for _, id in ipairs(ids) do
-  local s = redis.call('HGET', base .. 'sig:' .. id, 's')
-  if s then
+  local v = redis.call('GET', base .. 'sig:' .. id)
+  local nl = v and string.find(v, '\n', 1, true)
+  if nl then
     out[#out + 1] = id
     out[#out + 1] = redis.call('HGET', base .. 'storyof', id) or id
-    out[#out + 1] = s
+    out[#out + 1] = string.sub(v, nl + 1)
   end
 end
 return out
