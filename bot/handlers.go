@@ -169,6 +169,9 @@ func (r *Router) added(in *Interaction, res briefs.AddResult, err error) (*disco
 	if res.WriterNote != "" {
 		note += " " + res.WriterNote
 	}
+	if res.StoryNote != "" {
+		note += " " + res.StoryNote
+	}
 	return message(&discordgo.InteractionResponseData{
 		Content: note,
 		Flags:   discordgo.MessageFlagsEphemeral,

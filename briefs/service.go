@@ -92,6 +92,9 @@ type AddResult struct {
 	// WriterNote says why no language model will rewrite the brief (the
 	// server's calls for today are spent), empty otherwise.
 	WriterNote string
+	// StoryNote says that the article joined a story other outlets
+	// reported (and is shown with them), empty otherwise.
+	StoryNote string
 }
 
 // Lookup is the answer to a query: a brief, or several candidates when the
@@ -160,6 +163,9 @@ func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 		return AddResult{}, fmt.Errorf("add article: %w", err)
 	}
 	res, err := s.addResult(ctx, a, b, stored, created, slugNote)
+	if err == nil && created && story != nil && story.Join != "" {
+		res.StoryNote = s.storyNote(ctx, stored)
+	}
 	if err == nil {
 		s.refineLater(res.Brief)
 		if created && s.Refiner != nil {

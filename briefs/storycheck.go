@@ -76,3 +76,14 @@ func (s *Service) storyBrief(ctx context.Context, b Brief) (Brief, *Story, error
 	}
 	return b, &st, nil
 }
+
+// storyNote tells the admin which story a new article joined; "" when it
+// did not (its lead was removed meanwhile) or the store cannot say.
+func (s *Service) storyNote(ctx context.Context, a Article) string {
+	st, ok, err := s.Store.StoryOf(ctx, a.GuildID, a.ID)
+	if err != nil || !ok || len(st.Sources) == 0 || st.Sources[0].ArticleID == a.ID {
+		return ""
+	}
+	return fmt.Sprintf("It reports the same event as `%s` (%d sources): digests and /brief show them as one story.",
+		st.Sources[0].Slug, len(st.Sources))
+}

@@ -74,8 +74,10 @@ func cmdAdd(ctx context.Context, env *environment, args []string) error {
 		if res.SlugNote != "" {
 			fmt.Fprint(env.stdout, " "+res.SlugNote)
 		}
-		if res.WriterNote != "" {
-			fmt.Fprint(env.stdout, " "+res.WriterNote)
+		for _, note := range []string{res.WriterNote, res.StoryNote} {
+			if note != "" {
+				fmt.Fprint(env.stdout, " "+note)
+			}
 		}
 		fmt.Fprintf(env.stdout, "\n\n%s\n", bot.BriefText(res.Brief))
 		return nil

@@ -805,7 +805,10 @@ func TestBriefOfAStoryListsItsOutlets(t *testing.T) {
 		"Investigators are expected to board the ferry once it has been towed to port. The operator, Gotlandsbolaget, suspended its crossings for the day. "+
 		"The Nordlys, built in 2003, carries up to 1,500 passengers in summer.")
 	c.mustRun("", "add", "--slug", "ferry-fire", "--url", "https://www.reuters.com/world/ferry-fire", short)
-	c.mustRun("", "add", "--slug", "gotland-fire", "--url", "https://www.theguardian.com/world/ferry-fire", long)
+	added := c.mustRun("", "add", "--slug", "gotland-fire", "--url", "https://www.theguardian.com/world/ferry-fire", long).stdout
+	if !strings.Contains(added, "It reports the same event as `ferry-fire` (2 sources)") {
+		t.Errorf("add of the second report:\n%s", added)
+	}
 	out := c.mustRun("", "brief", "ferry-fire").stdout
 	if !strings.Contains(out, "Passengers take to lifeboats") || !strings.Contains(out, "Also reported by:\n  reuters.com  https://www.reuters.com/world/ferry-fire") {
 		t.Errorf("brief of the story:\n%s", out)
