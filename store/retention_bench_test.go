@@ -13,6 +13,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"briefbot/internal/testkit"
 	"briefbot/store"
 )
 
@@ -38,13 +39,7 @@ func BenchmarkRetentionSweep(b *testing.B) {
 	if testing.Short() {
 		b.Skip("fills 10,000 articles; not with -short")
 	}
-	n := retentionArticles
-	if s := os.Getenv("RETENTION_ARTICLES"); s != "" {
-		var err error
-		if n, err = strconv.Atoi(s); err != nil || n <= 0 {
-			b.Fatalf("RETENTION_ARTICLES=%q", s)
-		}
-	}
+	n := testkit.EnvCount(b, "RETENTION_ARTICLES", retentionArticles)
 	day0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	const span, keep = 60 * 24 * time.Hour, 30 * 24 * time.Hour
 	step := span / time.Duration(n)

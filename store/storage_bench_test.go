@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -64,7 +63,7 @@ func BenchmarkStorageBytesPerArticle(b *testing.B) {
 		sources = append(sources, struct {
 			name  string
 			texts func(n int) []string
-		}{"cnndm", func(n int) []string { return repeatTexts(real, n) }})
+		}{"cnndm", func(n int) []string { return testkit.RepeatTexts(real, n) }})
 	}
 	for _, be := range backends() {
 		b.Run(be.name, func(b *testing.B) {
@@ -408,40 +407,7 @@ func capitalised(text string, n int) []string {
 // realTexts reads the articles of the CNN/DailyMail evaluation file at run
 // time, when it is there.
 func realTexts(b *testing.B) []string {
-	path := os.Getenv("STORAGE_BENCH_TEXTS")
-	if path == "" {
-		path = testkit.SharedPath(b, "evaldata", "cnndm_frank.jsonl")
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	var out []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() {
-		var rec struct {
-			Article string `json:"article"`
-		}
-		if json.Unmarshal(sc.Bytes(), &rec) == nil && len(rec.Article) >= 500 {
-			out = append(out, rec.Article)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		b.Fatal(err)
-	}
-	return out
-}
-
-// repeatTexts makes n distinct articles from texts by cycling through them
-// with a distinct first line.
-func repeatTexts(texts []string, n int) []string {
-	out := make([]string, n)
-	for i := range out {
-		out[i] = fmt.Sprintf("Updated %d. %s", i, texts[i%len(texts)])
-	}
-	return out
+	return testkit.CNNDMArticles(b, os.Getenv("STORAGE_BENCH_TEXTS"))
 }
 
 // syntheticTexts makes n news texts of 2-4 KB: sentences of 8-30 words

@@ -1,11 +1,14 @@
 // Package testkit holds the helpers that the tests of several packages
-// need alike: a log sink that a test can wait on, the sample article, a
-// latency percentile and Redis's memory figure. Only tests import it.
+// need alike: a log sink that a test can wait on, the sample article, the
+// CNN/DailyMail evaluation articles, benchmark sizes from the environment,
+// a latency percentile and Redis's memory figure. Only tests import it.
 package testkit
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -113,6 +116,64 @@ func ModuleRoot(tb testing.TB) string {
 func SharedPath(tb testing.TB, elem ...string) string {
 	tb.Helper()
 	return filepath.Join(append([]string{filepath.Dir(ModuleRoot(tb)), "shared"}, elem...)...)
+}
+
+// CNNDMArticles are the articles of 500 bytes or more of the CNN/DailyMail
+// evaluation file read at run time: the one at path, or
+// shared/evaldata/cnndm_frank.jsonl (SharedPath) when path is "". None when
+// the file is not there.
+func CNNDMArticles(tb testing.TB, path string) []string {
+	tb.Helper()
+	if path == "" {
+		path = SharedPath(tb, "evaldata", "cnndm_frank.jsonl")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		var rec struct {
+			Article string `json:"article"`
+		}
+		if json.Unmarshal(sc.Bytes(), &rec) == nil && len(rec.Article) >= 500 {
+			out = append(out, rec.Article)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// RepeatTexts makes n distinct articles from texts by cycling through them
+// with a distinct first line: article i is texts[i%len(texts)] after
+// "Updated i.".
+func RepeatTexts(texts []string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("Updated %d. %s", i, texts[i%len(texts)])
+	}
+	return out
+}
+
+// EnvCount is the count in the environment variable name, for a benchmark
+// whose size it sets; def when it is not set. Anything but a positive
+// integer fails the test.
+func EnvCount(tb testing.TB, name string, def int) int {
+	tb.Helper()
+	s := os.Getenv(name)
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		tb.Fatalf("%s=%q: want a positive count", name, s)
+	}
+	return n
 }
 
 // Percentile is the nearest-rank percentile p (0 < p <= 1) of sorted
