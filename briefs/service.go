@@ -156,6 +156,7 @@ func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 		SlugTopic:   topic,
 		Terms:       IndexTerms(a.Slug, a.Title, b.Entities),
 		BriefTTL:    s.BriefTTL,
+		DeferBrief:  true, // most articles are only ever read in a digest
 		MaxArticles: s.MaxArticlesPerGuild,
 		Story:       story,
 	})

@@ -21,6 +21,10 @@ type AddRequest struct {
 	Terms []string
 	// BriefTTL is how long the brief stays cached.
 	BriefTTL time.Duration
+	// DeferBrief leaves the brief out of the cache: the first lookup
+	// builds and caches it. The brief still gives the listing its names.
+	// Ignored by ReplaceArticle.
+	DeferBrief bool
 	// MaxArticles is the most articles the guild keeps
 	// (MAX_ARTICLES_PER_GUILD); 0 means no limit. A new article in a guild
 	// that holds that many already drops the oldest (by AddedAt), with

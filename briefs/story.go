@@ -20,8 +20,8 @@ type Story struct {
 
 // Source is one article of a story, as "also reported by" shows it.
 type Source struct {
-	ArticleID string    `json:"id"`
-	Slug      string    `json:"slug"`
+	ArticleID string    `json:"id,omitempty"`
+	Slug      string    `json:"slug,omitempty"`
 	Site      string    `json:"site,omitempty"`
 	URL       string    `json:"url,omitempty"`
 	At        time.Time `json:"at,omitzero"` // published, else added

@@ -122,7 +122,11 @@ func newArticleAdd(req briefs.AddRequest) (*articleAdd, error) {
 	if b.CacheVersion() != "" && b.CreatedAt.IsZero() {
 		b.CreatedAt = time.Now().UTC()
 	}
-	return &articleAdd{req: req, a: a, b: b, version: b.CacheVersion(), terms: terms, termsJSON: termsJSON,
+	version := b.CacheVersion()
+	if req.DeferBrief {
+		version = ""
+	}
+	return &articleAdd{req: req, a: a, b: b, version: version, terms: terms, termsJSON: termsJSON,
 		urlKey: sourceURLKey(a.SourceURL), wanted: a.Slug, topical: topicSlug(a.Slug, req.SlugTopic)}, nil
 }
 
@@ -147,7 +151,10 @@ func (db *DB) runAddScript(ctx context.Context, add *articleAdd) ([]string, erro
 	}
 	join, sig, sigTTL, src := "", "", int64(0), "{}"
 	if st := add.req.Story; st != nil && len(st.Signature) > 0 {
-		js, err := json.Marshal(st.Source)
+		// The script fills in id and slug (the slug is final only there).
+		entry := st.Source
+		entry.ArticleID, entry.Slug = "", ""
+		js, err := json.Marshal(entry)
 		if err != nil {
 			return nil, fmt.Errorf("add article: %w", err)
 		}

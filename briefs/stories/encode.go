@@ -8,7 +8,7 @@ import (
 
 // signatureFormat is the first byte of an encoded signature; a signature
 // of another format is unreadable, and its article is simply not compared.
-const signatureFormat = 1
+const signatureFormat = 2
 
 var errBadSignature = errors.New("stories: not a signature")
 
@@ -16,7 +16,7 @@ var errBadSignature = errors.New("stories: not a signature")
 // the store, which keeps it beside its article while it can still be
 // matched.
 func (s Signature) MarshalBinary() ([]byte, error) {
-	b := make([]byte, 0, 16+3*(len(s.Lead)+len(s.Title)+len(s.Names)))
+	b := make([]byte, 0, 16+2*(len(s.Lead)+len(s.Title)+len(s.Names)))
 	b = append(b, signatureFormat)
 	var at int64
 	if !s.At.IsZero() {
