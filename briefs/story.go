@@ -70,6 +70,7 @@ func (st *Story) Others(shown string) []Source {
 type StoryCandidate struct {
 	ArticleID string
 	StoryID   string // its story's lead; its own id when it leads or stands alone
+	LeadSlug  string // the lead's slug; "" when the lead is gone
 	Signature []byte
 }
 
@@ -77,9 +78,15 @@ type StoryCandidate struct {
 // article's signature, kept while later articles may still match it, its
 // source entry, and the story it joins.
 type StoryLink struct {
-	Signature    []byte
+	Signature []byte
+	// SignatureTTL is how long the signature is kept: while a later
+	// article could still match it. 0: it is not kept (the article is
+	// older than the window already).
 	SignatureTTL time.Duration
 	Source       Source
+	// LeadSource is the lead's entry, for when the article is the
+	// story's second: the story is then written down.
+	LeadSource Source
 	// Join is the story (lead article id) the article joins; "" starts a
 	// story of its own. When the lead is gone by the time of the add, the
 	// article starts its own.

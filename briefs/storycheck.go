@@ -34,12 +34,11 @@ func (s *Service) storyLink(ctx context.Context, a Article, b Brief) (*StoryLink
 	if s.Stories == nil {
 		return nil, nil
 	}
-	link := &StoryLink{
-		Signature:    s.Stories.Sign(a, b.Entities),
-		SignatureTTL: s.Stories.Window(),
-		Source: Source{ArticleID: a.ID, Slug: a.Slug, Site: a.Site, URL: a.SourceURL,
-			At: firstTime(a.PublishedAt, a.AddedAt), Length: utf8.RuneCountInString(a.Text)},
-	}
+	link := &StoryLink{Signature: s.Stories.Sign(a, b.Entities), Source: sourceOf(a)}
+	// Kept while a later article could match it: until the window has
+	// passed since the article came out (an old story added now is never
+	// matched by today's news).
+	link.SignatureTTL = min(s.Stories.Window()-s.now().Sub(link.Source.At), s.Stories.Window())
 	n := s.StoryCandidates
 	if n == 0 {
 		n = DefaultStoryCandidates
@@ -48,10 +47,27 @@ func (s *Service) storyLink(ctx context.Context, a Article, b Brief) (*StoryLink
 	if err != nil {
 		return nil, fmt.Errorf("story check: %w", err)
 	}
-	if c, ok := s.Stories.Match(link.Signature, cands); ok {
-		link.Join = c.StoryID
+	c, ok := s.Stories.Match(link.Signature, cands)
+	if !ok {
+		return link, nil
 	}
+	if c.LeadSlug == "" {
+		return link, nil // the lead is gone: a story of its own
+	}
+	lead, err := s.Store.ArticleBySlug(ctx, a.GuildID, c.LeadSlug)
+	if ErrorCode(err) == ENOTFOUND {
+		return link, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("story check: %w", err)
+	}
+	link.Join, link.LeadSource = lead.ID, sourceOf(lead)
 	return link, nil
+}
+
+// sourceOf is the article's entry in a story.
+func sourceOf(a Article) Source {
+	return Source{ArticleID: a.ID, Slug: a.Slug, Site: a.Site, URL: a.SourceURL,
+		At: firstTime(a.PublishedAt, a.AddedAt), Length: utf8.RuneCountInString(a.Text)}
 }
 
 // storyBrief is the brief readers get for the article with that brief: the

@@ -149,22 +149,27 @@ func (db *DB) runAddScript(ctx context.Context, add *articleAdd) ([]string, erro
 			return nil, fmt.Errorf("add article: %w", err)
 		}
 	}
-	join, sig, sigTTL, src := "", "", int64(0), "{}"
-	if st := add.req.Story; st != nil && len(st.Signature) > 0 {
-		// The script fills in id and slug (the slug is final only there).
+	join, sig, sigTTL, src, leadSrc := "", "", int64(0), "{}", "{}"
+	if st := add.req.Story; st != nil {
+		// The script fills in the new entry's id and slug (the slug is
+		// final only there).
 		entry := st.Source
 		entry.ArticleID, entry.Slug = "", ""
 		js, err := json.Marshal(entry)
 		if err != nil {
 			return nil, fmt.Errorf("add article: %w", err)
 		}
-		join, sig, sigTTL, src = st.Join, string(st.Signature), ttlMillis(max(st.SignatureTTL, time.Second)), string(js)
+		ljs, err := json.Marshal(st.LeadSource)
+		if err != nil {
+			return nil, fmt.Errorf("add article: %w", err)
+		}
+		join, sig, sigTTL, src, leadSrc = st.Join, string(st.Signature), ttlMillis(st.SignatureTTL), string(js), string(ljs)
 	}
 	k := db.guild(a.GuildID)
 	args := make([]any, 0, 21+len(add.terms))
 	args = append(args, k.base, a.ID, add.wanted, a.Slug, flag(add.req.ExactSlug), add.urlKey, a.ContentHash,
 		compactValue(aj), lj, a.AddedAt.UnixMilli(), add.termsJSON, add.version, compactValue(bj), ttlMillis(add.req.BriefTTL),
-		max(add.req.MaxArticles, 0), join, sig, sigTTL, src, briefs.MaxStorySources, briefs.BetterSource)
+		max(add.req.MaxArticles, 0), join, sig, sigTTL, src, leadSrc, briefs.MaxStorySources, briefs.BetterSource)
 	for _, t := range add.terms {
 		args = append(args, t)
 	}

@@ -18,8 +18,9 @@ import "github.com/redis/go-redis/v9"
 // 11 terms JSON, 12 brief version ("" = no brief), 13 brief JSON,
 // 14 brief TTL ms (0 = none), 15 most articles of the guild (0 = no limit),
 // 16 story to join ("" = none), 17 signature ("" = none), 18 signature TTL
-// ms, 19 source JSON, 20 most sources a story lists, 21 how much longer a
-// source must be to build the story's brief, 22... terms.
+// ms (0 = not kept), 19 source JSON, 20 the lead's source JSON, 21 most
+// sources a story lists, 22 how much longer a source must be to build the
+// story's brief, 23... terms.
 //
 // Returns {"exists", article JSON} when the URL, content hash or id is known;
 // {"conflict"} when exact and the slug is taken; {"slug", free slug} when the
@@ -90,12 +91,12 @@ if url ~= '' then redis.call('HSET', KEYS[2], url, id) end
 if hash ~= '' then redis.call('HSET', KEYS[3], hash, id) end
 redis.call('ZADD', KEYS[4], ARGV[10], id)
 redis.call('SET', KEYS[8], string.format('%.0f', score))
-if not story_join(base, id, cand, ARGV[16], ARGV[17], ARGV[18], ARGV[19], tonumber(ARGV[20]), tonumber(ARGV[21])) then
+if not story_join(base, id, cand, ARGV[16], ARGV[17], ARGV[18], ARGV[19], ARGV[20], tonumber(ARGV[21]), tonumber(ARGV[22])) then
   redis.call('ZADD', KEYS[7], string.format('%.0f', score), id)
 end
 redis.call('ZADD', KEYS[5], 0, cand .. '\0' .. id)
 redis.call('HSET', KEYS[6], id, ARGV[9])
-index_terms(base, id, ARGV[10], 22)
+index_terms(base, id, ARGV[10], 23)
 cache_brief(base, akey, cand, ARGV[12], ARGV[13], ARGV[14])
 return {'created', tostring(dropped)}
 `)

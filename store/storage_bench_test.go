@@ -314,6 +314,7 @@ func snapshotBreakdown(b *testing.B, snap []byte, n int) {
 func storageRequests(texts []string) []briefs.AddRequest {
 	sites := []string{"www.bbc.co.uk", "edition.cnn.com", "www.dailymail.co.uk", "www.reuters.com", "apnews.com", "www.theguardian.com"}
 	reqs := make([]briefs.AddRequest, len(texts))
+	now := time.Now().UTC()
 	for i, text := range texts {
 		sum := sha256.Sum256([]byte(text))
 		h := hex.EncodeToString(sum[:])
@@ -334,7 +335,9 @@ func storageRequests(texts []string) []briefs.AddRequest {
 		for len(bullets) < briefs.MinBullets {
 			bullets = append(bullets, "More to follow.")
 		}
-		at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute)
+		// One article a minute up to now: a busy guild (1,440 a day), so
+		// that the newest three days hold story signatures, as they would.
+		at := now.Add(-time.Duration(len(texts)-i) * time.Minute)
 		reqs[i] = briefs.AddRequest{
 			Article: briefs.Article{
 				ID:          h[:16],
@@ -366,11 +369,10 @@ func storageRequests(texts []string) []briefs.AddRequest {
 		}
 		reqs[i].Terms = briefs.IndexTerms(slug, title, entities)
 		reqs[i].DeferBrief = true // as the bot adds: briefed into the cache when first read
-		// The story signature, kept for the story window: every article
-		// here is within it, as in a guild's last three days.
+		// The story signature, kept while the story window lasts.
 		reqs[i].Story = &briefs.StoryLink{
 			Signature:    storyMatcher.Sign(reqs[i].Article, entities),
-			SignatureTTL: storyMatcher.Window(),
+			SignatureTTL: max(storyMatcher.Window()-now.Sub(reqs[i].Article.PublishedAt), 0),
 			Source: briefs.Source{Site: site, URL: reqs[i].Article.SourceURL, At: reqs[i].Article.PublishedAt,
 				Length: utf8.RuneCountInString(text)},
 		}

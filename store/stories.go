@@ -4,11 +4,9 @@ package store
 // check itself (which article a new one joins) is the service's; the store
 // keeps what it decided, atomically with the add:
 //
-//	g:{G}:sig:{id}    string, expiring after the story window: the
-//	                  article's source entry (JSON, one line), a newline, and
-//	                  its signature, so that a later article can be compared
-//	                  with it and join it (one string: a hash with a value
-//	                  this long would not be a listpack and costs more)
+//	g:{G}:sig:{id}    string, expiring when the story window has passed
+//	                  since the article came out: its signature, so that a
+//	                  later article can be compared with it
 //	g:{G}:storyof     hash: article id -> its story's lead id, for every
 //	                  article that joined another's story
 //	g:{G}:stories     hash: lead id -> briefs.Story JSON, for stories of two
@@ -30,10 +28,10 @@ import (
 
 // luaStory are the story functions of the article scripts.
 //
-// story_join(base, id, slug, lead, sig, sigttl, src, most, better) keeps the
-// new article's signature and source entry, then joins it to the story of
-// lead (when lead is another article that still exists): the story's record
-// is created from the lead's source entry when this is its second article,
+// story_join(base, id, slug, lead, sig, sigttl, src, leadsrc, most, better)
+// keeps the new article's signature (for sigttl ms; 0: not kept), then joins
+// it to the story of lead (when lead is another article that still exists):
+// the story's record is created with leadsrc when this is its second article,
 // lists the new source (up to most), and takes it as its best source when
 // its text is better times longer than the best's. Returns true when the
 // article joined a story.
@@ -43,8 +41,8 @@ import (
 // left with one article is no story any more, and a removed best source is
 // replaced by the longest left.
 const luaStory = `
-local function story_join(base, id, slug, lead, sig, sigttl, src, most, better)
-  if sig ~= '' then redis.call('SET', base .. 'sig:' .. id, src .. '\n' .. sig, 'PX', sigttl) end
+local function story_join(base, id, slug, lead, sig, sigttl, src, leadsrc, most, better)
+  if sig ~= '' and tonumber(sigttl) > 0 then redis.call('SET', base .. 'sig:' .. id, sig, 'PX', sigttl) end
   if lead == '' or lead == id or redis.call('EXISTS', base .. 'article:' .. lead) == 0 then return false end
   local ok, s = pcall(cjson.decode, src)
   if not ok or type(s) ~= 'table' then return false end
@@ -58,13 +56,8 @@ local function story_join(base, id, slug, lead, sig, sigttl, src, most, better)
   end
   if not st then
     local first
-    local lsig = redis.call('GET', base .. 'sig:' .. lead)
-    local nl = lsig and string.find(lsig, '\n', 1, true)
-    if nl then
-      ok, first = pcall(cjson.decode, string.sub(lsig, 1, nl - 1))
-      if not ok or type(first) ~= 'table' then first = nil end
-    end
-    if not first then first = {n = 0} end
+    ok, first = pcall(cjson.decode, leadsrc)
+    if not ok or type(first) ~= 'table' then first = {n = 0} end
     first.id = lead
     first.slug = redis.call('HGET', base .. 'article:' .. lead, 'slug') or first.slug or ''
     st = {id = lead, best = lead, src = {first}}
@@ -115,20 +108,21 @@ local function story_leave(base, id)
 end
 `
 
-// storyCandidatesScript returns {id, story id, signature, ...} of the
-// newest ARGV[2] articles (KEYS[1] recent) that still hold a signature.
-// ARGV[1] is the guild's key base.
+// storyCandidatesScript returns {id, story id, lead slug, signature, ...}
+// of the newest ARGV[2] articles (KEYS[1] recent) that still hold a
+// signature. ARGV[1] is the guild's key base.
 var storyCandidatesScript = newScript(`
 local base = ARGV[1]
 local ids = redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
 local out = {}
 for _, id in ipairs(ids) do
-  local v = redis.call('GET', base .. 'sig:' .. id)
-  local nl = v and string.find(v, '\n', 1, true)
-  if nl then
+  local sig = redis.call('GET', base .. 'sig:' .. id)
+  if sig then
+    local lead = redis.call('HGET', base .. 'storyof', id) or id
     out[#out + 1] = id
-    out[#out + 1] = redis.call('HGET', base .. 'storyof', id) or id
-    out[#out + 1] = string.sub(v, nl + 1)
+    out[#out + 1] = lead
+    out[#out + 1] = redis.call('HGET', base .. 'article:' .. lead, 'slug') or ''
+    out[#out + 1] = sig
   end
 end
 return out
@@ -157,9 +151,9 @@ func (db *DB) StoryCandidates(ctx context.Context, guildID string, limit int) ([
 	if err != nil {
 		return nil, db.fail("story candidates", err)
 	}
-	out := make([]briefs.StoryCandidate, 0, len(res)/3)
-	for i := 0; i+2 < len(res); i += 3 {
-		out = append(out, briefs.StoryCandidate{ArticleID: res[i], StoryID: res[i+1], Signature: []byte(res[i+2])})
+	out := make([]briefs.StoryCandidate, 0, len(res)/4)
+	for i := 0; i+3 < len(res); i += 4 {
+		out = append(out, briefs.StoryCandidate{ArticleID: res[i], StoryID: res[i+1], LeadSlug: res[i+2], Signature: []byte(res[i+3])})
 	}
 	return out, nil
 }

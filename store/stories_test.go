@@ -12,8 +12,8 @@ import (
 )
 
 // storyReq is addReq for article n of a story test, carrying a signature
-// (the store keeps it opaque) and joining story join ("" = none).
-func storyReq(guild string, n, length int, join string) briefs.AddRequest {
+// (the store keeps it opaque) and joining the story of lead (nil = none).
+func storyReq(guild string, n, length int, lead *briefs.AddRequest) briefs.AddRequest {
 	req := addReq(guild, fmt.Sprintf("s%d", n), fmt.Sprintf("Report %d", n), fmt.Sprintf("Text of report %d.", n))
 	req.Article.AddedAt = req.Article.AddedAt.Add(time.Duration(n) * time.Minute)
 	req.Story = &briefs.StoryLink{
@@ -21,7 +21,9 @@ func storyReq(guild string, n, length int, join string) briefs.AddRequest {
 		SignatureTTL: time.Hour,
 		Source: briefs.Source{Site: fmt.Sprintf("outlet%d.example", n), URL: fmt.Sprintf("https://outlet%d.example/a", n),
 			At: req.Article.AddedAt, Length: length},
-		Join: join,
+	}
+	if lead != nil {
+		req.Story.Join, req.Story.LeadSource = lead.Article.ID, lead.Story.Source
 	}
 	return req
 }
@@ -41,18 +43,19 @@ func TestStories(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.DB) {
 		ctx := context.Background()
 		db := open(t)
-		lead := mustAdd(t, db, storyReq("g", 1, 1000, ""))
+		leadReq := storyReq("g", 1, 1000, nil)
+		lead := mustAdd(t, db, leadReq)
 		if _, ok, err := db.StoryOf(ctx, "g", lead.ID); err != nil || ok {
 			t.Fatalf("a lone article's story: %v, %v", ok, err)
 		}
 		cands, err := db.StoryCandidates(ctx, "g", 10)
-		if err != nil || len(cands) != 1 || cands[0].ArticleID != lead.ID || cands[0].StoryID != lead.ID || string(cands[0].Signature) != string([]byte{1, 1, 0, 0xff}) {
+		if err != nil || len(cands) != 1 || cands[0].ArticleID != lead.ID || cands[0].StoryID != lead.ID || cands[0].LeadSlug != "s1" || string(cands[0].Signature) != string([]byte{1, 1, 0, 0xff}) {
 			t.Fatalf("candidates: %+v, %v", cands, err)
 		}
-		a2 := mustAdd(t, db, storyReq("g", 2, 1050, lead.ID)) // not 10% longer
-		a3 := mustAdd(t, db, storyReq("g", 3, 2000, lead.ID)) // the best
-		other := mustAdd(t, db, storyReq("g", 4, 500, ""))
-		mustAdd(t, db, storyReq("h", 1, 1000, "")) // the same lead id in another guild
+		a2 := mustAdd(t, db, storyReq("g", 2, 1050, &leadReq)) // not 10% longer
+		a3 := mustAdd(t, db, storyReq("g", 3, 2000, &leadReq)) // the best
+		other := mustAdd(t, db, storyReq("g", 4, 500, nil))
+		mustAdd(t, db, storyReq("h", 1, 1000, nil)) // the same lead id in another guild
 
 		st, ok, err := db.StoryOf(ctx, "g", a2.ID)
 		if err != nil || !ok || st.ID != lead.ID || st.Best != a3.ID || !slices.Equal(sourceIDs(st), []string{lead.ID, a2.ID, a3.ID}) {
@@ -65,7 +68,7 @@ func TestStories(t *testing.T) {
 			t.Errorf("the member's slug: %+v", st.Sources[2])
 		}
 		cands, _ = db.StoryCandidates(ctx, "g", 10)
-		if len(cands) != 4 || cands[0].ArticleID != other.ID || cands[1].StoryID != lead.ID || cands[3].StoryID != lead.ID {
+		if len(cands) != 4 || cands[0].ArticleID != other.ID || cands[1].StoryID != lead.ID || cands[1].LeadSlug != "s1" || cands[3].StoryID != lead.ID {
 			t.Errorf("candidates newest first with their stories: %+v", cands)
 		}
 		if cands, _ := db.StoryCandidates(ctx, "h", 10); len(cands) != 1 {
@@ -117,7 +120,7 @@ func TestStories(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Joining a lead that is gone starts a story of its own.
-		a5 := mustAdd(t, db, storyReq("g", 5, 100, lead.ID))
+		a5 := mustAdd(t, db, storyReq("g", 5, 100, &leadReq))
 		if _, ok, _ := db.StoryOf(ctx, "g", a5.ID); ok {
 			t.Error("joined a removed lead")
 		}
@@ -129,9 +132,10 @@ func TestStories(t *testing.T) {
 func TestStorySourcesBounded(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)
-	lead := mustAdd(t, db, storyReq("g", 0, 100, ""))
+	leadReq := storyReq("g", 0, 100, nil)
+	lead := mustAdd(t, db, leadReq)
 	for n := 1; n <= briefs.MaxStorySources+5; n++ {
-		mustAdd(t, db, storyReq("g", n, 100, lead.ID))
+		mustAdd(t, db, storyReq("g", n, 100, &leadReq))
 	}
 	st, ok, err := db.StoryOf(ctx, "g", lead.ID)
 	if err != nil || !ok || len(st.Sources) != briefs.MaxStorySources {
