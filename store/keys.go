@@ -1,6 +1,8 @@
 package store
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -82,6 +84,19 @@ func cleanTerms(terms []string) []string {
 		out = append(out, t)
 	}
 	return out
+}
+
+// indexKey is the field of a source URL (sourceURLKey) or a content hash in
+// the guild's URL and hash indexes: 24 hex digits of its sha256 (96 bits:
+// no two of a guild's URLs or texts meet by chance), a third of what the
+// URL or hash itself took in the index and again in the article's record.
+// Records written before keep the URL or hash itself, and lookups try both.
+func indexKey(s string) string {
+	if s == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:12])
 }
 
 // sourceURLKey is the dedup key of a source URL: briefs.CanonicalURL (tracking

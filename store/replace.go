@@ -14,7 +14,8 @@ import (
 // cached briefs. The id, slug and place in the recency index stay. KEYS as
 // addScript. ARGV: 1 base, 2 slug, 3 id, 4 url key, 5 content hash,
 // 6 article JSON, 7 listing JSON, 8 terms JSON, 9 brief version, 10 brief
-// JSON, 11 brief TTL ms (0 = none), 12... terms.
+// JSON, 11 brief TTL ms (0 = none), 12 and 13 the URL and content hash as
+// records written before shortened index keys hold them, 14... terms.
 //
 // Returns {"gone"} when the slug no longer names that id, {"dup", id} when
 // the new URL or content belongs to another article, {"ok"} after writing.
@@ -22,12 +23,10 @@ var replaceScript = newScript(luaArticle + `
 local base, slug, id = ARGV[1], ARGV[2], ARGV[3]
 local url, hash = ARGV[4], ARGV[5]
 if redis.call('HGET', KEYS[1], slug) ~= id then return {'gone'} end
-if url ~= '' then
-  local other = redis.call('HGET', KEYS[2], url)
+do
+  local other = owner(KEYS[2], url, ARGV[12])
   if other and other ~= id then return {'dup', other} end
-end
-if hash ~= '' then
-  local other = redis.call('HGET', KEYS[3], hash)
+  other = owner(KEYS[3], hash, ARGV[13])
   if other and other ~= id then return {'dup', other} end
 end
 local akey = base .. 'article:' .. id
@@ -39,7 +38,7 @@ redis.call('HSET', akey, 'article', ARGV[6], 'slug', slug, 'url', url, 'hash', h
 if url ~= '' then redis.call('HSET', KEYS[2], url, id) end
 if hash ~= '' then redis.call('HSET', KEYS[3], hash, id) end
 redis.call('HSET', KEYS[6], id, ARGV[7])
-index_terms(base, id, redis.call('ZSCORE', KEYS[4], id) or '0', 12)
+index_terms(base, id, redis.call('ZSCORE', KEYS[4], id) or '0', 14)
 cache_brief(base, akey, slug, ARGV[9], ARGV[10], ARGV[11])
 return {'ok'}
 `)
@@ -89,8 +88,8 @@ func (db *DB) ReplaceArticle(ctx context.Context, req briefs.AddRequest) (briefs
 	}
 	k := db.guild(a.GuildID)
 	args := make([]any, 0, 11+len(terms))
-	args = append(args, k.base, a.Slug, a.ID, sourceURLKey(a.SourceURL), a.ContentHash, compactValue(aj), lj, termsJSON,
-		b.CacheVersion(), compactValue(bj), ttlMillis(req.BriefTTL))
+	args = append(args, k.base, a.Slug, a.ID, indexKey(sourceURLKey(a.SourceURL)), indexKey(a.ContentHash), compactValue(aj), lj, termsJSON,
+		b.CacheVersion(), compactValue(bj), ttlMillis(req.BriefTTL), sourceURLKey(a.SourceURL), a.ContentHash)
 	for _, t := range terms {
 		args = append(args, t)
 	}

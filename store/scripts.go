@@ -20,7 +20,8 @@ import "github.com/redis/go-redis/v9"
 // 16 story to join ("" = none), 17 signature ("" = none), 18 signature TTL
 // ms (0 = not kept), 19 source JSON, 20 the lead's source JSON, 21 most
 // sources a story lists, 22 how much longer a source must be to build the
-// story's brief, 23... terms.
+// story's brief, 23 and 24 the URL and content hash as records written
+// before shortened index keys hold them, 25... terms.
 //
 // Returns {"exists", article JSON} when the URL, content hash or id is known;
 // {"conflict"} when exact and the slug is taken; {"slug", free slug} when the
@@ -52,12 +53,10 @@ local function existing(eid)
   if a then return {'exists', a} end
   return nil
 end
-if url ~= '' then
-  local eid = redis.call('HGET', KEYS[2], url)
+do
+  local eid = owner(KEYS[2], url, ARGV[23])
   if eid then local r = existing(eid); if r then return r end end
-end
-if hash ~= '' then
-  local eid = redis.call('HGET', KEYS[3], hash)
+  eid = owner(KEYS[3], hash, ARGV[24])
   if eid then local r = existing(eid); if r then return r end end
 end
 do local r = existing(id); if r then return r end end
@@ -96,7 +95,7 @@ if not story_join(base, id, cand, ARGV[16], ARGV[17], ARGV[18], ARGV[19], ARGV[2
 end
 redis.call('ZADD', KEYS[5], 0, cand .. '\0' .. id)
 redis.call('HSET', KEYS[6], id, ARGV[9])
-index_terms(base, id, ARGV[10], 23)
+index_terms(base, id, ARGV[10], 25)
 cache_brief(base, akey, cand, ARGV[12], ARGV[13], ARGV[14])
 return {'created', tostring(dropped)}
 `)
@@ -221,6 +220,12 @@ return out
 // ttl ms (0: no expiry) and notes the version in the record; an empty
 // version stores nothing.
 const luaArticle = luaStory + `
+local function owner(h, key, legacy)
+  if key == '' then return nil end
+  local id = redis.call('HGET', h, key)
+  if not id and legacy ~= '' and legacy ~= key then id = redis.call('HGET', h, legacy) end
+  return id or nil
+end
 local function index_terms(base, id, score, first)
   for i = first, #ARGV do
     redis.call('ZADD', base .. 'term:' .. ARGV[i], score, id)

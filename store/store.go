@@ -9,16 +9,18 @@
 // so that a Redis Cluster keeps a guild's keys in one slot):
 //
 //	g:{G}:article:{id}            hash: article (Article JSON, zstd-compressed: see
-//	                              compact.go), slug, url, hash, terms (JSON array),
+//	                              compact.go), slug, url and hash (their index keys),
+//	                              terms (JSON array),
 //	                              v:{version} per cached brief
 //	g:{G}:brief:{slug}:{version}  string: Brief JSON (zstd-compressed), with the cache TTL
 //	g:{G}:slugs                   hash: slug -> id
-//	g:{G}:urls                    hash: normalised source URL -> id
-//	g:{G}:hashes                  hash: content hash -> id
+//	g:{G}:urls                    hash: indexKey(normalised source URL) -> id
+//	g:{G}:hashes                  hash: indexKey(content hash) -> id
+//	                              (records of earlier versions: the URL or hash itself)
 //	g:{G}:recent                  sorted set: id scored by added-at (Unix ms)
 //	g:{G}:fresh                   sorted set: id scored by when Redis stored it (Unix ms
 //	                              of the server's clock, strictly increasing): what
-//	                              digest cursors compare on
+//	                              digest cursors compare on (of a story, its lead only)
 //	g:{G}:addclock                string: the latest score given in fresh
 //	g:{G}:slugidx                 sorted set: "slug\x00id" scored 0 (ZRANGEBYLEX)
 //	g:{G}:listings                hash: id -> Listing JSON
@@ -26,6 +28,7 @@
 //	                              scored like recent
 //	g:{G}:termidx                 sorted set: every indexed term, scored 0 (ZRANGEBYLEX)
 //	g:{G}:feeds, g:{G}:feedseen   feed subscriptions and the item keys taken from them (feeds.go)
+//	g:{G}:sig:{id}, storyof, stories  story signatures and links (stories.go)
 //	schema                        string: the layout version of the data (upgrade.go)
 //
 // Every multi-key write is one Lua script, so it is atomic; every read is one
