@@ -227,15 +227,15 @@ type timedStore struct {
 	candCount, candBytes int
 }
 
-func (s *timedStore) StoryCandidates(ctx context.Context, guildID string, limit int) ([]briefs.StoryCandidate, error) {
+func (s *timedStore) StoryCandidates(ctx context.Context, guildID string, limit int) (briefs.StoryPool, error) {
 	t0 := time.Now()
-	c, err := s.DB.StoryCandidates(ctx, guildID, limit)
+	pool, err := s.DB.StoryCandidates(ctx, guildID, limit)
 	s.cands = append(s.cands, time.Since(t0))
-	s.candCount += len(c)
-	for _, x := range c {
+	s.candCount += len(pool.Candidates)
+	for _, x := range pool.Candidates {
 		s.candBytes += len(x.Signature)
 	}
-	return c, err
+	return pool, err
 }
 
 func (s *timedStore) AddArticle(ctx context.Context, req briefs.AddRequest) (briefs.Article, bool, error) {

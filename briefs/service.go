@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -118,6 +119,10 @@ func (s *Service) now() time.Time {
 	return time.Now()
 }
 
+// maxStoryTries bounds the story checks of one add: each is run again
+// when another article came into the guild meanwhile (ErrStoryMoved).
+const maxStoryTries = 4
+
 // Add summarizes the article and stores it with its brief. Text that is an
 // HTML document goes through ExtractPage first, like a fetched page. Errors:
 // EINVALID (empty, binary, nothing to summarize, too little article text in
@@ -145,21 +150,31 @@ func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 	}
 	a := s.newArticle(in, sum, slug)
 	b := s.briefOf(a, sum)
-	story, err := s.storyLink(ctx, a, b)
-	if err != nil {
-		return AddResult{}, fmt.Errorf("add article: %w", err)
+	var story *StoryLink
+	var stored Article
+	var created bool
+	for try := 1; ; try++ {
+		if story, err = s.storyLink(ctx, a, b); err != nil {
+			return AddResult{}, fmt.Errorf("add article: %w", err)
+		}
+		if story != nil && try == maxStoryTries {
+			story.Seen = "" // a guild this busy gets the last check as it stands
+		}
+		stored, created, err = s.Store.AddArticle(ctx, AddRequest{
+			Article:     a,
+			Brief:       b,
+			ExactSlug:   exact,
+			SlugTopic:   topic,
+			Terms:       IndexTerms(a.Slug, a.Title, b.Entities),
+			BriefTTL:    s.BriefTTL,
+			DeferBrief:  true, // most articles are only ever read in a digest
+			MaxArticles: s.MaxArticlesPerGuild,
+			Story:       story,
+		})
+		if !errors.Is(err, ErrStoryMoved) {
+			break
+		}
 	}
-	stored, created, err := s.Store.AddArticle(ctx, AddRequest{
-		Article:     a,
-		Brief:       b,
-		ExactSlug:   exact,
-		SlugTopic:   topic,
-		Terms:       IndexTerms(a.Slug, a.Title, b.Entities),
-		BriefTTL:    s.BriefTTL,
-		DeferBrief:  true, // most articles are only ever read in a digest
-		MaxArticles: s.MaxArticlesPerGuild,
-		Story:       story,
-	})
 	if err != nil {
 		return AddResult{}, fmt.Errorf("add article: %w", err)
 	}

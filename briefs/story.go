@@ -2,6 +2,7 @@ package briefs
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"strings"
 	"time"
@@ -74,6 +75,22 @@ type StoryCandidate struct {
 	Signature []byte
 }
 
+// StoryPool is what the story check compares a new article with: the
+// candidates, and a mark of the guild's newest add when they were read.
+type StoryPool struct {
+	Candidates []StoryCandidate
+	// Seen marks the guild's last add at the time of the read: an add
+	// whose StoryLink carries it is refused (ErrStoryMoved) when another
+	// article was added since, so that two reports of one event added at
+	// once by two instances still meet.
+	Seen string
+}
+
+// ErrStoryMoved refuses an add whose story check is out of date: another
+// article came into the guild after the candidates were read. The check
+// is run again.
+var ErrStoryMoved = errors.New("another article was added during the story check")
+
 // StoryLink is what AddRequest carries for the story check: the new
 // article's signature, kept while later articles may still match it, its
 // source entry, and the story it joins.
@@ -87,6 +104,8 @@ type StoryLink struct {
 	// LeadSource is the lead's entry, for when the article is the
 	// story's second: the story is then written down.
 	LeadSource Source
+	// Seen is StoryPool.Seen of the check; "" adds without that guard.
+	Seen string
 	// Join is the story (lead article id) the article joins; "" starts a
 	// story of its own. When the lead is gone by the time of the add, the
 	// article starts its own.
@@ -97,7 +116,7 @@ type StoryLink struct {
 type StoryStorage interface {
 	// StoryCandidates returns the guild's newest articles that still hold
 	// a signature, newest first, at most limit, in one round trip.
-	StoryCandidates(ctx context.Context, guildID string, limit int) ([]StoryCandidate, error)
+	StoryCandidates(ctx context.Context, guildID string, limit int) (StoryPool, error)
 
 	// StoryOf returns the story the article belongs to; ok is false when
 	// it stands alone.

@@ -43,11 +43,12 @@ func (s *Service) storyLink(ctx context.Context, a Article, b Brief) (*StoryLink
 	if n == 0 {
 		n = DefaultStoryCandidates
 	}
-	cands, err := s.Store.StoryCandidates(ctx, a.GuildID, n)
+	pool, err := s.Store.StoryCandidates(ctx, a.GuildID, n)
 	if err != nil {
 		return nil, fmt.Errorf("story check: %w", err)
 	}
-	c, ok := s.Stories.Match(link.Signature, cands)
+	link.Seen = pool.Seen
+	c, ok := s.Stories.Match(link.Signature, pool.Candidates)
 	if !ok {
 		return link, nil
 	}

@@ -2,6 +2,7 @@ package briefs_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -34,12 +35,12 @@ func TestStoryCheckWindow(t *testing.T) {
 		return res
 	}
 	add("https://old.example/quake", now.Add(-80*time.Hour), quakeText)
-	if cands, err := db.StoryCandidates(ctx, "g", 10); err != nil || len(cands) != 0 {
-		t.Fatalf("an article older than the window keeps a signature: %d, %v", len(cands), err)
+	if pool, err := db.StoryCandidates(ctx, "g", 10); err != nil || len(pool.Candidates) != 0 {
+		t.Fatalf("an article older than the window keeps a signature: %d, %v", len(pool.Candidates), err)
 	}
 	first := add("https://one.example/quake", now.Add(-time.Hour), quakeText+" Aftershocks continued into the afternoon.")
-	if cands, _ := db.StoryCandidates(ctx, "g", 10); len(cands) != 1 {
-		t.Fatalf("%d candidates after a fresh article", len(cands))
+	if pool, _ := db.StoryCandidates(ctx, "g", 10); len(pool.Candidates) != 1 {
+		t.Fatalf("%d candidates after a fresh article", len(pool.Candidates))
 	}
 	second := add("https://two.example/quake", now, "Albania earthquake injures 12 near Elbasan\n\n"+
 		"At least 12 people were injured when a magnitude 6.1 earthquake hit central Albania on Monday, damaging houses in villages around Elbasan. "+
@@ -53,5 +54,44 @@ func TestStoryCheckWindow(t *testing.T) {
 	}
 	if src := lk.Story.Sources[0]; src.ArticleID != first.Brief.ArticleID || src.URL != "https://one.example/quake" || src.Length == 0 || !src.At.Equal(now.Add(-time.Hour)) {
 		t.Errorf("the lead's entry: %+v", src)
+	}
+}
+
+// Reports of one event added at the same moment (feeds polled together,
+// several instances) still make one story: an add whose story check went
+// stale meanwhile checks again.
+func TestStoryCheckConcurrentAdds(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	db := storetest.Open(t)
+	svc := &briefs.Service{Store: db, Summarizer: extractive.New(), Stories: stories.NewMatcher(), Now: func() time.Time { return now }}
+	const reports = 8
+	start := make(chan struct{})
+	errs := make(chan error, reports)
+	for i := range reports {
+		go func() {
+			<-start
+			_, err := svc.Add(ctx, briefs.AddInput{GuildID: "g", SourceURL: fmt.Sprintf("https://outlet%d.example/quake", i),
+				Text: fmt.Sprintf("Report %d from our correspondent. ", i) + quakeText})
+			errs <- err
+		}()
+	}
+	close(start)
+	for range reports {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	ls, total, err := db.Recent(ctx, "g", 0, reports)
+	if err != nil || total != reports {
+		t.Fatalf("%d articles, %v", total, err)
+	}
+	st, ok, err := db.StoryOf(ctx, "g", ls[0].ArticleID)
+	if err != nil || !ok || len(st.Sources) != reports {
+		t.Fatalf("%d reports at once make a story of %d sources (%v, %v)", reports, len(st.Sources), ok, err)
+	}
+	c, err := db.ClaimDigest(ctx, briefs.DigestSlot{GuildID: "g", ChannelID: "c", Key: "now-1", Size: 10}, time.Minute)
+	if err != nil || c.Digest.Total != 1 {
+		t.Errorf("the digest counts %d, want one story (%v)", c.Digest.Total, err)
 	}
 }

@@ -149,7 +149,7 @@ func (db *DB) runAddScript(ctx context.Context, add *articleAdd) ([]string, erro
 			return nil, fmt.Errorf("add article: %w", err)
 		}
 	}
-	join, sig, sigTTL, src, leadSrc := "", "", int64(0), "{}", "{}"
+	join, sig, sigTTL, src, leadSrc, seen := "", "", int64(0), "{}", "{}", ""
 	if st := add.req.Story; st != nil {
 		// The script fills in the new entry's id and slug (the slug is
 		// final only there).
@@ -163,14 +163,14 @@ func (db *DB) runAddScript(ctx context.Context, add *articleAdd) ([]string, erro
 		if err != nil {
 			return nil, fmt.Errorf("add article: %w", err)
 		}
-		join, sig, sigTTL, src, leadSrc = st.Join, string(st.Signature), ttlMillis(st.SignatureTTL), string(js), string(ljs)
+		join, sig, sigTTL, src, leadSrc, seen = st.Join, string(st.Signature), ttlMillis(st.SignatureTTL), string(js), string(ljs), st.Seen
 	}
 	k := db.guild(a.GuildID)
 	args := make([]any, 0, 21+len(add.terms))
 	args = append(args, k.base, a.ID, add.wanted, a.Slug, flag(add.req.ExactSlug), indexKey(sourceURLKey(a.SourceURL)), indexKey(a.ContentHash),
 		compactValue(aj), lj, a.AddedAt.UnixMilli(), add.termsJSON, add.version, compactValue(bj), ttlMillis(add.req.BriefTTL),
 		max(add.req.MaxArticles, 0), join, sig, sigTTL, src, leadSrc, briefs.MaxStorySources, briefs.BetterSource,
-		add.urlKey, a.ContentHash)
+		add.urlKey, a.ContentHash, seen)
 	for _, t := range add.terms {
 		args = append(args, t)
 	}
@@ -204,6 +204,8 @@ func (add *articleAdd) outcome(res []string) (stored briefs.Article, created, re
 			return briefs.Article{}, false, false, fmt.Errorf("add article: decode existing article: %w", err)
 		}
 		return e, false, false, nil
+	case "moved":
+		return briefs.Article{}, false, false, fmt.Errorf("add article: %w", briefs.ErrStoryMoved)
 	case "conflict":
 		return briefs.Article{}, false, false, fmt.Errorf("add article: %w",
 			briefs.Errorf(briefs.ECONFLICT, "slug %q is taken by another article", add.a.Slug))

@@ -21,12 +21,15 @@ import "github.com/redis/go-redis/v9"
 // ms (0 = not kept), 19 source JSON, 20 the lead's source JSON, 21 most
 // sources a story lists, 22 how much longer a source must be to build the
 // story's brief, 23 and 24 the URL and content hash as records written
-// before shortened index keys hold them, 25... terms.
+// before shortened index keys hold them, 25 the story check's mark of the
+// guild's last add ("" = unchecked), 26... terms.
 //
 // Returns {"exists", article JSON} when the URL, content hash or id is known;
 // {"conflict"} when exact and the slug is taken; {"slug", free slug} when the
 // candidate is taken (the caller re-encodes with that slug and calls again);
-// {"created", n} after writing, n the number of articles it dropped.
+// {"moved"} when the story check's mark is not the guild's add clock any
+// more (an article came in since: the check is stale), before anything is
+// written; {"created", n} after writing, n the number of articles it dropped.
 //
 // A guild holds at most ARGV[15] articles (counted in its recency set): a
 // new article in a guild that holds that many already first drops the
@@ -66,6 +69,7 @@ if redis.call('HEXISTS', KEYS[1], cand) == 1 then
   while redis.call('HEXISTS', KEYS[1], wanted .. '-' .. n) == 1 do n = n + 1 end
   return {'slug', wanted .. '-' .. n}
 end
+if ARGV[25] ~= '' and (redis.call('GET', KEYS[8]) or '0') ~= ARGV[25] then return {'moved'} end
 -- the digest clock is read before any article is dropped: dropping the
 -- guild's last one deletes addclock, and the new score must still pass it
 local t = redis.call('TIME')
@@ -95,7 +99,7 @@ if not story_join(base, id, cand, ARGV[16], ARGV[17], ARGV[18], ARGV[19], ARGV[2
 end
 redis.call('ZADD', KEYS[5], 0, cand .. '\0' .. id)
 redis.call('HSET', KEYS[6], id, ARGV[9])
-index_terms(base, id, ARGV[10], 25)
+index_terms(base, id, ARGV[10], 26)
 cache_brief(base, akey, cand, ARGV[12], ARGV[13], ARGV[14])
 return {'created', tostring(dropped)}
 `)

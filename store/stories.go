@@ -108,13 +108,14 @@ local function story_leave(base, id)
 end
 `
 
-// storyCandidatesScript returns {id, story id, lead slug, signature, ...}
-// of the newest ARGV[2] articles (KEYS[1] recent) that still hold a
-// signature. ARGV[1] is the guild's key base.
+// storyCandidatesScript returns {add clock, id, story id, lead slug,
+// signature, ...} of the newest ARGV[2] articles (KEYS[1] recent) that
+// still hold a signature; the add clock (KEYS[2]) marks the guild's last
+// add ('0': none). ARGV[1] is the guild's key base.
 var storyCandidatesScript = newScript(`
 local base = ARGV[1]
 local ids = redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
-local out = {}
+local out = {redis.call('GET', KEYS[2]) or '0'}
 for _, id in ipairs(ids) do
   local sig = redis.call('GET', base .. 'sig:' .. id)
   if sig then
@@ -137,25 +138,25 @@ return redis.call('HGET', base .. 'stories', lead)
 `)
 
 // StoryCandidates returns the guild's newest articles that still hold a
-// signature, newest first, at most limit, in one round trip. Errors:
-// EINVALID, EUNAVAILABLE.
-func (db *DB) StoryCandidates(ctx context.Context, guildID string, limit int) ([]briefs.StoryCandidate, error) {
+// signature, newest first, at most limit, and the mark of its last add, in
+// one round trip. Errors: EINVALID, EUNAVAILABLE.
+func (db *DB) StoryCandidates(ctx context.Context, guildID string, limit int) (briefs.StoryPool, error) {
 	if err := checkGuild(guildID); err != nil {
-		return nil, fmt.Errorf("story candidates: %w", err)
-	}
-	if limit <= 0 {
-		return nil, nil
+		return briefs.StoryPool{}, fmt.Errorf("story candidates: %w", err)
 	}
 	k := db.guild(guildID)
-	res, err := storyCandidatesScript.Run(ctx, db.client, []string{k.recent()}, k.base, limit).StringSlice()
+	res, err := storyCandidatesScript.Run(ctx, db.client, []string{k.recent(), k.addClock()}, k.base, max(limit, 0)).StringSlice()
 	if err != nil {
-		return nil, db.fail("story candidates", err)
+		return briefs.StoryPool{}, db.fail("story candidates", err)
 	}
-	out := make([]briefs.StoryCandidate, 0, len(res)/4)
-	for i := 0; i+3 < len(res); i += 4 {
-		out = append(out, briefs.StoryCandidate{ArticleID: res[i], StoryID: res[i+1], LeadSlug: res[i+2], Signature: []byte(res[i+3])})
+	if len(res) == 0 {
+		return briefs.StoryPool{}, fmt.Errorf("story candidates: empty script reply")
 	}
-	return out, nil
+	pool := briefs.StoryPool{Seen: res[0], Candidates: make([]briefs.StoryCandidate, 0, len(res)/4)}
+	for i := 1; i+3 < len(res); i += 4 {
+		pool.Candidates = append(pool.Candidates, briefs.StoryCandidate{ArticleID: res[i], StoryID: res[i+1], LeadSlug: res[i+2], Signature: []byte(res[i+3])})
+	}
+	return pool, nil
 }
 
 // StoryOf returns the story the article belongs to; ok is false when it

@@ -48,7 +48,8 @@ func TestStories(t *testing.T) {
 		if _, ok, err := db.StoryOf(ctx, "g", lead.ID); err != nil || ok {
 			t.Fatalf("a lone article's story: %v, %v", ok, err)
 		}
-		cands, err := db.StoryCandidates(ctx, "g", 10)
+		pool, err := db.StoryCandidates(ctx, "g", 10)
+		cands := pool.Candidates
 		if err != nil || len(cands) != 1 || cands[0].ArticleID != lead.ID || cands[0].StoryID != lead.ID || cands[0].LeadSlug != "s1" || string(cands[0].Signature) != string([]byte{1, 1, 0, 0xff}) {
 			t.Fatalf("candidates: %+v, %v", cands, err)
 		}
@@ -67,11 +68,12 @@ func TestStories(t *testing.T) {
 		if st.Sources[2].Slug != "s3" {
 			t.Errorf("the member's slug: %+v", st.Sources[2])
 		}
-		cands, _ = db.StoryCandidates(ctx, "g", 10)
+		pool, _ = db.StoryCandidates(ctx, "g", 10)
+		cands = pool.Candidates
 		if len(cands) != 4 || cands[0].ArticleID != other.ID || cands[1].StoryID != lead.ID || cands[1].LeadSlug != "s1" || cands[3].StoryID != lead.ID {
 			t.Errorf("candidates newest first with their stories: %+v", cands)
 		}
-		if cands, _ := db.StoryCandidates(ctx, "h", 10); len(cands) != 1 {
+		if pool, _ := db.StoryCandidates(ctx, "h", 10); len(pool.Candidates) != 1 {
 			t.Errorf("guild h sees %d candidates", len(cands))
 		}
 		if _, ok, _ := db.StoryOf(ctx, "h", lead.ID); ok {
