@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"briefbot/briefs"
+	"briefbot/briefs/stories"
 	"briefbot/store/storetest"
 )
 
@@ -129,5 +130,29 @@ func TestFeedPostEachOnce(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("post %d is %q; want %q", i, got[i], want[i])
 		}
+	}
+}
+
+// Two outlets' feeds posting to one channel: the second outlet's report
+// of an event the channel got live already joins its story and is not
+// posted again.
+func TestFeedPostEachOncePerStory(t *testing.T) {
+	outletA, outletB := newNewsSite(t), newNewsSite(t)
+	outletA.story("a1", "ferry-fire", "Fire on Baltic ferry forces 300 passengers into lifeboats", 4)
+	outletB.story("b1", "gotland-fire", "Gotland ferry fire: all 300 rescued from burning Nordlys", 4)
+	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	fd := newFeedsOn(t, storetest.Open(t), &now)
+	fd.Service.Stories = stories.NewMatcher()
+	log := &channelLog{posts: map[string][]string{}}
+	fd.Deliver = log.deliver
+	ctx := context.Background()
+	for _, site := range []*newsSite{outletA, outletB} {
+		res, err := fd.Subscribe(ctx, briefs.FeedInput{GuildID: "g", URL: site.srv.URL + "/feed.xml", ChannelID: "c1", PostEach: true, Backfill: 1})
+		if err != nil || len(res.Added) != 1 {
+			t.Fatalf("subscribe: added %v, %v", titlesOf(res.Added), err)
+		}
+	}
+	if got := log.titles("c1"); len(got) != 1 {
+		t.Errorf("c1 got %q; want the event once", got)
 	}
 }

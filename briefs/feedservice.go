@@ -1,6 +1,7 @@
 package briefs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -349,7 +350,7 @@ func (f *Feeds) ingest(ctx context.Context, res *PollResult, items []FeedItem) e
 			// Before the item is marked seen: a post that fails for now
 			// (or a crash) leaves the item for the next poll, which finds
 			// its story stored and posts it then.
-			if err := f.deliverOnce(ctx, res, r.Brief); err != nil {
+			if err := f.deliverOnce(ctx, res, r); err != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
@@ -369,11 +370,13 @@ func (f *Feeds) ingest(ctx context.Context, res *PollResult, items []FeedItem) e
 	return nil
 }
 
-// deliverOnce posts b to the feed's channel unless it was posted there
-// before (by this feed or another posting to the same channel), and then
+// deliverOnce posts the added brief to the feed's channel unless its story
+// was posted there before (by this feed or another posting to the same
+// channel: another outlet's report of the event counts), and then
 // remembers that it was, with the feed's seen items.
-func (f *Feeds) deliverOnce(ctx context.Context, res *PollResult, b Brief) error {
-	posted := []string{"post:" + res.Feed.ChannelID + ":" + b.ArticleID}
+func (f *Feeds) deliverOnce(ctx context.Context, res *PollResult, added AddResult) error {
+	b := added.Brief
+	posted := []string{"post:" + res.Feed.ChannelID + ":" + cmp.Or(added.StoryID, b.ArticleID)}
 	unseen, err := f.Store.Unseen(ctx, res.Feed.GuildID, [][]string{posted})
 	if err != nil {
 		return err

@@ -96,6 +96,9 @@ type AddResult struct {
 	// StoryNote says that the article joined a story other outlets
 	// reported (and is shown with them), empty otherwise.
 	StoryNote string
+	// StoryID is the story the article belongs to (its lead's id; the
+	// article's own when it stands alone), for posting a story once.
+	StoryID string
 }
 
 // Lookup is the answer to a query: a brief, or several candidates when the
@@ -179,8 +182,8 @@ func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 		return AddResult{}, fmt.Errorf("add article: %w", err)
 	}
 	res, err := s.addResult(ctx, a, b, stored, created, slugNote)
-	if err == nil && created && story != nil && story.Join != "" {
-		res.StoryNote = s.storyNote(ctx, stored)
+	if err == nil && s.Stories != nil {
+		res.StoryID, res.StoryNote = s.storyOf(ctx, stored, created)
 	}
 	if err == nil {
 		s.refineLater(res.Brief)

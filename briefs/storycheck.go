@@ -94,13 +94,17 @@ func (s *Service) storyBrief(ctx context.Context, b Brief) (Brief, *Story, error
 	return b, &st, nil
 }
 
-// storyNote tells the admin which story a new article joined; "" when it
-// did not (its lead was removed meanwhile) or the store cannot say.
-func (s *Service) storyNote(ctx context.Context, a Article) string {
+// storyOf is the story a stored article belongs to (its own id when it
+// stands alone, or when the store cannot say) and, for an article just
+// added to another's story, a note that tells the admin which.
+func (s *Service) storyOf(ctx context.Context, a Article, created bool) (id, note string) {
 	st, ok, err := s.Store.StoryOf(ctx, a.GuildID, a.ID)
-	if err != nil || !ok || len(st.Sources) == 0 || st.Sources[0].ArticleID == a.ID {
-		return ""
+	if err != nil || !ok || len(st.Sources) == 0 {
+		return a.ID, ""
 	}
-	return fmt.Sprintf("It reports the same event as `%s` (%d sources): digests and /brief show them as one story.",
-		st.Sources[0].Slug, len(st.Sources))
+	if created && st.Sources[0].ArticleID != a.ID {
+		note = fmt.Sprintf("It reports the same event as `%s` (%d sources): digests and /brief show them as one story.",
+			st.Sources[0].Slug, len(st.Sources))
+	}
+	return st.ID, note
 }
