@@ -149,3 +149,27 @@ func TestStorySourcesBounded(t *testing.T) {
 		t.Errorf("digest total %d of %d articles, %v", c.Digest.Total, total, err)
 	}
 }
+
+// The retention sweep takes expired articles out of their stories like a
+// removal: an expired lead hands the story on.
+func TestRetentionLeavesStories(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.DB) {
+		ctx := context.Background()
+		db := open(t)
+		leadReq := storyReq("g", 1, 1000, nil)
+		leadReq.Article.AddedAt = leadReq.Article.AddedAt.Add(-48 * time.Hour)
+		lead := mustAdd(t, db, leadReq)
+		a2 := mustAdd(t, db, storyReq("g", 2, 1000, &leadReq))
+		a3 := mustAdd(t, db, storyReq("g", 3, 1000, &leadReq))
+		if n, err := db.RemoveOlderThan(ctx, leadReq.Article.AddedAt.Add(time.Hour)); err != nil || n != 1 {
+			t.Fatalf("sweep removed %d, %v", n, err)
+		}
+		st, ok, err := db.StoryOf(ctx, "g", a3.ID)
+		if err != nil || !ok || st.ID != a2.ID || !slices.Equal(sourceIDs(st), []string{a2.ID, a3.ID}) {
+			t.Errorf("story after its lead expired: %+v, %v, %v", st, ok, err)
+		}
+		if _, ok, _ := db.StoryOf(ctx, "g", lead.ID); ok {
+			t.Error("the expired lead still has a story")
+		}
+	})
+}
