@@ -188,6 +188,12 @@ func listingLine(l briefs.Listing) string {
 	if l.Site != "" {
 		line += " (" + l.Site + ")"
 	}
+	switch {
+	case l.StoryOf != "":
+		line += fmt.Sprintf(" · in the story `%s`", l.StoryOf)
+	case l.StorySources > 1:
+		line += fmt.Sprintf(" · %d outlets", l.StorySources)
+	}
 	return line
 }
 

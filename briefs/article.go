@@ -68,6 +68,11 @@ type Listing struct {
 	Site      string    `json:"site,omitempty"`
 	Entities  []string  `json:"entities,omitempty"`
 	AddedAt   time.Time `json:"added_at"`
+	// StoryOf is the slug of the story's lead when the article joined
+	// another's story; StorySources, on a lead, how many outlets its
+	// story lists. The store marks listings with them as it reads them.
+	StoryOf      string `json:"story_of,omitempty"`
+	StorySources int    `json:"story_sources,omitempty"`
 }
 
 // Limits that the Brief format promises to its readers (and that Discord's

@@ -391,7 +391,7 @@ func (db *DB) Recent(ctx context.Context, guildID string, offset, limit int) ([]
 	offset = max(offset, 0)
 	limit = max(limit, 0)
 	k := db.guild(guildID)
-	res, err := recentScript.Run(ctx, db.client, []string{k.recent(), k.listings()}, offset, limit).Slice()
+	res, err := recentScript.Run(ctx, db.client, []string{k.recent(), k.listings()}, offset, limit, k.base).Slice()
 	if err != nil {
 		return nil, 0, db.fail("recent", err)
 	}

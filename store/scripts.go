@@ -145,7 +145,8 @@ return 1
 `)
 
 // recentScript returns {total, listing JSON...} of the articles newest first
-// from offset ARGV[1], at most ARGV[2]. KEYS[1] recent, KEYS[2] listings.
+// from offset ARGV[1], at most ARGV[2], marked with their stories. KEYS[1]
+// recent, KEYS[2] listings; ARGV[3] the guild's key base.
 var recentScript = newScript(luaHMGet + `
 local total = redis.call('ZCARD', KEYS[1])
 local out = {total}
@@ -154,6 +155,7 @@ if lim <= 0 then return out end
 local ids = redis.call('ZREVRANGE', KEYS[1], off, off + lim - 1)
 if #ids == 0 then return out end
 local ls = hmget(KEYS[2], ids)
+story_listings(ARGV[3], ids, ls)
 for i = 1, #ids do out[#out + 1] = ls[i] or '' end
 return out
 `)
@@ -169,6 +171,7 @@ local ids = search(base, KEYS[1], full, '', lim, {}, nil, findBudget)
 local out = {}
 if #ids == 0 then return out end
 local ls = hmget(KEYS[2], ids)
+story_listings(base, ids, ls)
 for i = 1, #ids do out[i] = ls[i] or '' end
 return out
 `)
@@ -198,6 +201,7 @@ end
 local out = {}
 if #ids == 0 then return out end
 local ls = hmget(KEYS[3], ids)
+story_listings(base, ids, ls)
 for i = 1, #ids do out[i] = ls[i] or '' end
 return out
 `)
@@ -490,6 +494,33 @@ local function hmget(key, fields)
     for j = 1, #chunk do out[#out + 1] = got[j] end
   end
   return out
+end
+` + luaStoryListings
+
+// luaStoryListings defines story_listings(base, ids, ls), which marks the
+// listings ls of articles ids with their stories:
+// "story_of" (the lead's slug) on an article that joined another's story,
+// "story_sources" (how many) on a story's lead. It adds the field inside
+// the listing's JSON object, so the replies keep their shape.
+const luaStoryListings = `
+local function story_listings(base, ids, ls)
+  if #ids == 0 then return end
+  local of = hmget(base .. 'storyof', ids)
+  local st = hmget(base .. 'stories', ids)
+  for i = 1, #ids do
+    local l = ls[i]
+    if l and l ~= '' and string.sub(l, -1) == '}' then
+      if of[i] then
+        local slug = redis.call('HGET', base .. 'article:' .. of[i], 'slug')
+        if slug then ls[i] = string.sub(l, 1, -2) .. ',"story_of":' .. cjson.encode(slug) .. '}' end
+      elseif st[i] then
+        local ok, d = pcall(cjson.decode, st[i])
+        if ok and type(d) == 'table' and type(d.src) == 'table' then
+          ls[i] = string.sub(l, 1, -2) .. ',"story_sources":' .. #d.src .. '}'
+        end
+      end
+    end
+  end
 end
 `
 

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -72,6 +73,21 @@ func TestStories(t *testing.T) {
 		cands = pool.Candidates
 		if len(cands) != 4 || cands[0].ArticleID != other.ID || cands[1].StoryID != lead.ID || cands[1].LeadSlug != "s1" || cands[3].StoryID != lead.ID {
 			t.Errorf("candidates newest first with their stories: %+v", cands)
+		}
+		// Lists and searches mark each article with its story.
+		ls, _, err := db.Recent(ctx, "g", 0, 10)
+		if err != nil || len(ls) != 4 {
+			t.Fatalf("recent: %v, %v", ls, err)
+		}
+		found, _ := db.FindByTerms(ctx, "g", []string{"report"}, 10)
+		for _, list := range [][]briefs.Listing{ls, found} {
+			marks := map[string]string{}
+			for _, l := range list {
+				marks[l.Slug] = fmt.Sprintf("%s/%d", l.StoryOf, l.StorySources)
+			}
+			if want := map[string]string{"s1": "/3", "s2": "s1/0", "s3": "s1/0", "s4": "/0"}; !maps.Equal(marks, want) {
+				t.Errorf("story marks %v; want %v", marks, want)
+			}
 		}
 		if pool, _ := db.StoryCandidates(ctx, "h", 10); len(pool.Candidates) != 1 {
 			t.Errorf("guild h sees %d candidates", len(cands))
