@@ -280,10 +280,11 @@ func fill(b *testing.B, db *store.DB, guild string, n, workers int) {
 	}
 }
 
-// redisTime runs calls and returns, sorted, how long Redis itself spent on
-// each command they sent (from SLOWLOG with every command logged): the
-// time the server was busy, which is what delays every other guild.
-func redisTime(b *testing.B, raw *redis.Client, calls func()) []time.Duration {
+// slowLogged runs fn with the Redis slow log logging every command slower
+// than slowerThan µs (room for 10,000), and returns what it logged; the
+// slow log's settings are put back afterwards.
+func slowLogged(b *testing.B, raw *redis.Client, slowerThan string, fn func()) []redis.SlowLog {
+	b.Helper()
 	ctx := context.Background()
 	old, err := raw.ConfigGet(ctx, "slowlog-*").Result()
 	if err != nil {
@@ -297,14 +298,22 @@ func redisTime(b *testing.B, raw *redis.Client, calls func()) []time.Duration {
 	if err := raw.ConfigSet(ctx, "slowlog-max-len", "10000").Err(); err != nil {
 		b.Fatal(err)
 	}
-	raw.ConfigSet(ctx, "slowlog-log-slower-than", "0")
+	raw.ConfigSet(ctx, "slowlog-log-slower-than", slowerThan)
 	raw.SlowLogReset(ctx)
-	calls()
+	fn()
 	raw.ConfigSet(ctx, "slowlog-log-slower-than", "-1")
 	logs, err := raw.SlowLogGet(ctx, 10000).Result()
 	if err != nil {
 		b.Fatal(err)
 	}
+	return logs
+}
+
+// redisTime runs calls and returns, sorted, how long Redis itself spent on
+// each command they sent (from SLOWLOG with every command logged): the
+// time the server was busy, which is what delays every other guild.
+func redisTime(b *testing.B, raw *redis.Client, calls func()) []time.Duration {
+	logs := slowLogged(b, raw, "0", calls)
 	// Redis logs the commands a script runs as well as the script: count
 	// the scripts when there are any, else the plain commands.
 	var scripts, plain []time.Duration

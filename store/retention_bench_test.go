@@ -127,28 +127,12 @@ func (s *scriptStats) add(o scriptStats) {
 // push the scripts out of it. Nothing else should use the Redis meanwhile.
 func measureScripts(b *testing.B, raw *redis.Client, fn func()) scriptStats {
 	b.Helper()
-	ctx := context.Background()
-	old, err := raw.ConfigGet(ctx, "slowlog-*").Result()
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() {
-		for k, v := range old {
-			raw.ConfigSet(ctx, k, v)
-		}
-	}()
-	if err := raw.ConfigSet(ctx, "slowlog-max-len", "10000").Err(); err != nil {
-		b.Fatal(err)
-	}
-	raw.ConfigSet(ctx, "slowlog-log-slower-than", "100")
-	raw.SlowLogReset(ctx)
-	calls0, usec0 := scriptCommandStats(b, raw)
-	fn()
-	calls1, usec1 := scriptCommandStats(b, raw)
-	logs, err := raw.SlowLogGet(ctx, 10000).Result()
-	if err != nil {
-		b.Fatal(err)
-	}
+	var calls0, usec0, calls1, usec1 int64
+	logs := slowLogged(b, raw, "100", func() {
+		calls0, usec0 = scriptCommandStats(b, raw)
+		fn()
+		calls1, usec1 = scriptCommandStats(b, raw)
+	})
 	st := scriptStats{calls: calls1 - calls0, total: time.Duration(usec1-usec0) * time.Microsecond}
 	for _, l := range logs {
 		if len(l.Args) > 0 && (strings.EqualFold(l.Args[0], "evalsha") || strings.EqualFold(l.Args[0], "eval")) {
