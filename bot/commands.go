@@ -89,6 +89,18 @@ func (r *Router) commandTable() []command {
 					},
 					{
 						Type:        discordgo.ApplicationCommandOptionSubCommand,
+						Name:        "separate",
+						Description: "Take an article out of the story it was merged into: it becomes news of its own",
+						Options: []*discordgo.ApplicationCommandOption{{
+							Type:         discordgo.ApplicationCommandOptionString,
+							Name:         "slug",
+							Description:  "The article's slug",
+							Required:     true,
+							Autocomplete: true,
+						}},
+					},
+					{
+						Type:        discordgo.ApplicationCommandOptionSubCommand,
 						Name:        "remove",
 						Description: "Remove an article and its brief",
 						Options: []*discordgo.ApplicationCommandOption{{
@@ -101,8 +113,9 @@ func (r *Router) commandTable() []command {
 					},
 				},
 			},
-			admin:        true,
-			handle:       map[string]Handler{"add": r.handleArticleAdd, "refresh": r.handleArticleRefresh, "remove": r.handleArticleRemove},
+			admin: true,
+			handle: map[string]Handler{"add": r.handleArticleAdd, "refresh": r.handleArticleRefresh, "remove": r.handleArticleRemove,
+				"separate": r.handleArticleSeparate},
 			autocomplete: r.suggestBriefs,
 		},
 		{

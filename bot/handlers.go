@@ -216,6 +216,15 @@ func (r *Router) handleArticleRefresh(ctx context.Context, in *Interaction) (*di
 	}), nil
 }
 
+// handleArticleSeparate answers /article separate slug.
+func (r *Router) handleArticleSeparate(ctx context.Context, in *Interaction) (*discordgo.InteractionResponse, error) {
+	a, err := r.briefs.Separate(ctx, in.GuildID, in.String("slug"))
+	if err != nil {
+		return nil, err
+	}
+	return ephemeral(fmt.Sprintf("`%s` (%s) is a story of its own now, with its own brief; the next digests post it.", a.Slug, a.Title)), nil
+}
+
 // handleArticleRemove answers /article remove slug.
 func (r *Router) handleArticleRemove(ctx context.Context, in *Interaction) (*discordgo.InteractionResponse, error) {
 	a, err := r.briefs.Remove(ctx, in.GuildID, in.String("slug"))

@@ -21,6 +21,7 @@ type Briefs interface {
 	Search(ctx context.Context, guildID, query string, offset, limit int) ([]briefs.Listing, int, error)
 	Suggest(ctx context.Context, guildID, partial string) ([]briefs.Listing, error)
 	Remove(ctx context.Context, guildID, slug string) (briefs.Article, error)
+	Separate(ctx context.Context, guildID, slug string) (briefs.Article, error)
 }
 
 // Handler answers one interaction with the response to send, or with the

@@ -216,6 +216,8 @@ func TestEveryResponseForbidsMentions(t *testing.T) {
 		command("brief", "", 0, map[string]string{"topic": "nothing"}),
 		command("briefs", "", 0, nil),
 		command("article", "add", 0, map[string]string{"text": "x"}),
+		command("article", "separate", admin, map[string]string{"slug": "bridge"}),
+		command("article", "separate", 0, map[string]string{"slug": "bridge"}),
 		command("article", "remove", admin, map[string]string{"slug": "bridge"}),
 		command("nope", "", 0, nil),
 		{ID: "9", Type: discordgo.InteractionMessageComponent, GuildID: guild, Data: discordgo.MessageComponentInteractionData{CustomID: "stale:1"}},

@@ -155,3 +155,40 @@ func TestFiveOutletsOneDigestEntry(t *testing.T) {
 		}
 	}
 }
+
+// /article separate takes a wrongly merged report out of its story (admins
+// only), and says so; an article in no story is told apart clearly.
+func TestArticleSeparate(t *testing.T) {
+	r := newDigestRig(t, 1)
+	ctx := context.Background()
+	svc := &briefs.Service{Store: r.dbs[0], Summarizer: extractive.New(), Stories: stories.NewMatcher(), Now: r.clock.Now}
+	router := bot.NewRouter(svc, nil)
+	var slugs []string
+	for _, a := range fiveOutlets[:2] {
+		res, err := svc.Add(ctx, briefs.AddInput{GuildID: dgGuild, Title: a.title, Text: a.text, SourceURL: a.url, Site: a.site})
+		if err != nil {
+			t.Fatal(err)
+		}
+		slugs = append(slugs, res.Brief.Slug)
+	}
+	separate := func(perms int64, slug string) string {
+		t.Helper()
+		i := command("article", "separate", perms, map[string]string{"slug": slug})
+		i.GuildID = dgGuild
+		resp := router.Handle(ctx, i)
+		wantEphemeralNoPing(t, resp)
+		return resp.Data.Content
+	}
+	if got := separate(0, slugs[1]); !strings.Contains(got, "Manage Server") {
+		t.Errorf("a member separating: %q", got)
+	}
+	if got := separate(admin, slugs[1]); !strings.Contains(got, "is a story of its own now") {
+		t.Errorf("separate: %q", got)
+	}
+	if got := separate(admin, slugs[1]); !strings.Contains(got, "not part of a story") {
+		t.Errorf("separate again: %q", got)
+	}
+	if lk, err := svc.Brief(ctx, dgGuild, slugs[0]); err != nil || lk.Story != nil {
+		t.Errorf("the first report is still in a story: %+v, %v", lk.Story, err)
+	}
+}

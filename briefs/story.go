@@ -121,4 +121,9 @@ type StoryStorage interface {
 	// StoryOf returns the story the article belongs to; ok is false when
 	// it stands alone.
 	StoryOf(ctx context.Context, guildID, articleID string) (st Story, ok bool, err error)
+
+	// SeparateArticle takes the article with that slug out of its story,
+	// as a story of its own that the next digests post. Errors: ENOTFOUND,
+	// EINVALID (in no story).
+	SeparateArticle(ctx context.Context, guildID, slug string) (Article, error)
 }

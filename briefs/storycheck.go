@@ -65,6 +65,18 @@ func (s *Service) storyLink(ctx context.Context, a Article, b Brief) (*StoryLink
 	return link, nil
 }
 
+// Separate takes an article that the story check merged into another's
+// story by mistake out of it: it becomes a story of its own, posted by the
+// next digests, and the rest of the story stays together. Errors: EINVALID
+// (bad slug, or the article is in no story), ENOTFOUND.
+func (s *Service) Separate(ctx context.Context, guildID, slug string) (Article, error) {
+	norm, err := NormalizeSlug(slug)
+	if err != nil {
+		return Article{}, err
+	}
+	return s.Store.SeparateArticle(ctx, guildID, norm)
+}
+
 // sourceOf is the article's entry in a story.
 func sourceOf(a Article) Source {
 	return Source{ArticleID: a.ID, Slug: a.Slug, Site: a.Site, URL: a.SourceURL,

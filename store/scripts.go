@@ -262,7 +262,7 @@ local function unindex_content(base, akey, id, slug, f)
   end
 end
 local function remove_article(base, id, slug)
-  story_leave(base, id)
+  story_leave(base, id, false)
   local akey = base .. 'article:' .. id
   local rec = redis.call('HGETALL', akey)
   local f = {}

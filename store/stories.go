@@ -36,10 +36,13 @@ import (
 // its text is better times longer than the best's. Returns true when the
 // article joined a story.
 //
-// story_leave(base, id) takes a removed article out of its story: a lead
-// hands the story to the next source (with its place in fresh), a story
-// left with one article is no story any more, and a removed best source is
-// replaced by the longest left.
+// story_leave(base, id, keepsig) takes an article out of its story (a
+// removed one, or one an admin separates: keepsig keeps its signature, so
+// that later reports can still join it): a lead hands the story to the
+// next source (with its place in fresh), a story left with one article is
+// no story any more, and a best source that left is replaced by the
+// longest left. Returns the story's lead before, or nil when the article
+// was in no story.
 const luaStory = `
 local function story_join(base, id, slug, lead, sig, sigttl, src, leadsrc, most, better)
   if sig ~= '' and tonumber(sigttl) > 0 then redis.call('SET', base .. 'sig:' .. id, sig, 'PX', sigttl) end
@@ -74,21 +77,23 @@ local function story_join(base, id, slug, lead, sig, sigttl, src, leadsrc, most,
   redis.call('HSET', sk, lead, cjson.encode(st))
   return true
 end
-local function story_leave(base, id)
-  redis.call('DEL', base .. 'sig:' .. id)
+local function story_leave(base, id, keepsig)
+  if not keepsig then redis.call('DEL', base .. 'sig:' .. id) end
   local of, sk = base .. 'storyof', base .. 'stories'
   local lead = redis.call('HGET', of, id)
+  local before = lead
   if lead then redis.call('HDEL', of, id) else lead = id end
   local rec = redis.call('HGET', sk, lead)
-  if not rec then return end
+  if not rec then return before end
+  before = lead
   redis.call('HDEL', sk, lead)
   local ok, st = pcall(cjson.decode, rec)
-  if not ok or type(st) ~= 'table' or type(st.src) ~= 'table' then return end
+  if not ok or type(st) ~= 'table' or type(st.src) ~= 'table' then return before end
   local keep = {}
   for _, s in ipairs(st.src) do
     if type(s) == 'table' and s.id ~= id then keep[#keep + 1] = s end
   end
-  if #keep == 0 then return end
+  if #keep == 0 then return before end
   if lead == id then
     lead = keep[1].id
     redis.call('HDEL', of, lead)
@@ -96,7 +101,7 @@ local function story_leave(base, id)
     if score then redis.call('ZADD', base .. 'fresh', score, lead) end
     for i = 2, #keep do redis.call('HSET', of, keep[i].id, lead) end
   end
-  if #keep == 1 then return end
+  if #keep == 1 then return before end
   st.id, st.src = lead, keep
   if st.best == id then
     local bestn = -1
@@ -105,6 +110,7 @@ local function story_leave(base, id)
     end
   end
   redis.call('HSET', sk, lead, cjson.encode(st))
+  return before
 end
 `
 
@@ -128,6 +134,67 @@ for _, id in ipairs(ids) do
 end
 return out
 `)
+
+// separateScript takes the article with slug ARGV[2] out of its story, as
+// a story of its own: one that had joined another's enters fresh (with the
+// guild's add clock), so that the next digests post it. ARGV[1] is the
+// guild's key base; KEYS as addScript. Returns {'gone'}, {'alone'} (in no
+// story), or {'separated', article JSON}.
+var separateScript = newScript(luaArticle + `
+local base = ARGV[1]
+local id = redis.call('HGET', KEYS[1], ARGV[2])
+if not id then return {'gone'} end
+local member = redis.call('HEXISTS', base .. 'storyof', id) == 1
+local lead = story_leave(base, id, true)
+if not lead then return {'alone'} end
+if member then
+  local t = redis.call('TIME')
+  local score = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  local last = tonumber(redis.call('GET', KEYS[8]) or '0') or 0
+  if score <= last then score = last + 1 end
+  redis.call('SET', KEYS[8], string.format('%.0f', score))
+  redis.call('ZADD', KEYS[7], string.format('%.0f', score), id)
+end
+return {'separated', redis.call('HGET', base .. 'article:' .. id, 'article') or ''}
+`)
+
+// SeparateArticle takes the article with that slug out of the story it
+// was merged into: it stands alone and, when it had joined another's
+// story, the next digests post it. Returns the article. Errors: ENOTFOUND
+// (no such slug), EINVALID (the article is in no story), EUNAVAILABLE.
+func (db *DB) SeparateArticle(ctx context.Context, guildID, slug string) (briefs.Article, error) {
+	if err := checkGuild(guildID); err != nil {
+		return briefs.Article{}, fmt.Errorf("separate article: %w", err)
+	}
+	k := db.guild(guildID)
+	var res []string
+	err := db.write(func() (bool, error) {
+		var err error
+		res, err = separateScript.Run(ctx, db.client, k.indexKeys(), k.base, slug).StringSlice()
+		if err != nil {
+			return false, db.fail("separate article", err)
+		}
+		return len(res) > 0 && res[0] == "separated", nil
+	})
+	if err != nil {
+		return briefs.Article{}, err
+	}
+	switch {
+	case len(res) == 0:
+		return briefs.Article{}, fmt.Errorf("separate article: empty script reply")
+	case res[0] == "gone":
+		return briefs.Article{}, fmt.Errorf("separate article: %w", briefs.Errorf(briefs.ENOTFOUND, "No article has the slug %q.", slug))
+	case res[0] == "alone":
+		return briefs.Article{}, fmt.Errorf("separate article: %w", briefs.Errorf(briefs.EINVALID, "`%s` is not part of a story with other outlets; there is nothing to separate.", slug))
+	case len(res) < 2:
+		return briefs.Article{}, fmt.Errorf("separate article: short script reply %q", res)
+	}
+	var a briefs.Article
+	if err := decodeStored([]byte(res[1]), &a); err != nil {
+		return briefs.Article{}, fmt.Errorf("separate article: decode: %w", err)
+	}
+	return a, nil
+}
 
 // storyOfScript returns the story record of article ARGV[2], or nil when it
 // stands alone. ARGV[1] is the guild's key base.

@@ -10,6 +10,7 @@ import (
 
 	"briefbot/briefs"
 	"briefbot/store"
+	"briefbot/store/storetest"
 )
 
 // storyReq is addReq for article n of a story test, carrying a signature
@@ -186,6 +187,65 @@ func TestRetentionLeavesStories(t *testing.T) {
 		}
 		if _, ok, _ := db.StoryOf(ctx, "g", lead.ID); ok {
 			t.Error("the expired lead still has a story")
+		}
+	})
+}
+
+// An admin separates an article merged into a story by mistake: it stands
+// alone, keeps its signature, and enters the digests; the rest stay one
+// story.
+func TestSeparateArticle(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.DB) {
+		ctx := context.Background()
+		db := open(t)
+		leadReq := storyReq("g", 1, 1000, nil)
+		lead := mustAdd(t, db, leadReq)
+		a2 := mustAdd(t, db, storyReq("g", 2, 1000, &leadReq))
+		a3 := mustAdd(t, db, storyReq("g", 3, 5000, &leadReq))
+		digestTotal := func() int {
+			t.Helper()
+			c, err := db.ClaimDigest(ctx, briefs.DigestSlot{GuildID: "g", ChannelID: "c", Key: "now-" + storetest.RandomPrefix(), Size: 10}, time.Minute)
+			if err != nil {
+				t.Fatal(err)
+			}
+			db.ReleaseDigest(ctx, c)
+			return c.Digest.Total
+		}
+		if n := digestTotal(); n != 1 {
+			t.Fatalf("digest total %d before", n)
+		}
+		a, err := db.SeparateArticle(ctx, "g", "s3")
+		if err != nil || a.ID != a3.ID {
+			t.Fatalf("separate: %v, %v", a.ID, err)
+		}
+		if _, ok, _ := db.StoryOf(ctx, "g", a3.ID); ok {
+			t.Error("the separated article is still in a story")
+		}
+		st, ok, _ := db.StoryOf(ctx, "g", lead.ID)
+		if !ok || st.Best != lead.ID || !slices.Equal(sourceIDs(st), []string{lead.ID, a2.ID}) {
+			t.Errorf("the rest of the story: %+v", st)
+		}
+		if n := digestTotal(); n != 2 {
+			t.Errorf("digest total %d; want the separated article as news of its own", n)
+		}
+		pool, _ := db.StoryCandidates(ctx, "g", 10)
+		if len(pool.Candidates) != 3 {
+			t.Errorf("%d candidates; the separated article keeps its signature", len(pool.Candidates))
+		}
+		_, err = db.SeparateArticle(ctx, "g", "s3")
+		wantCode(t, err, briefs.EINVALID)
+		_, err = db.SeparateArticle(ctx, "g", "nope")
+		wantCode(t, err, briefs.ENOTFOUND)
+		// Separating a lead leaves the other article standing alone, in the
+		// digests under the lead's place.
+		if _, err := db.SeparateArticle(ctx, "g", "s1"); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, _ := db.StoryOf(ctx, "g", a2.ID); ok {
+			t.Error("a story of one is left")
+		}
+		if n := digestTotal(); n != 3 {
+			t.Errorf("digest total %d after separating the lead; want 3", n)
 		}
 	})
 }
