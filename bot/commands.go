@@ -79,37 +79,19 @@ func (r *Router) commandTable() []command {
 						Type:        discordgo.ApplicationCommandOptionSubCommand,
 						Name:        "refresh",
 						Description: "Fetch an article's link again and rebuild its brief",
-						Options: []*discordgo.ApplicationCommandOption{{
-							Type:         discordgo.ApplicationCommandOptionString,
-							Name:         "slug",
-							Description:  "The article's slug",
-							Required:     true,
-							Autocomplete: true,
-						}},
+						Options:     []*discordgo.ApplicationCommandOption{articleSlugOption()},
 					},
 					{
 						Type:        discordgo.ApplicationCommandOptionSubCommand,
 						Name:        "separate",
 						Description: "Take an article out of the story it was merged into: it becomes news of its own",
-						Options: []*discordgo.ApplicationCommandOption{{
-							Type:         discordgo.ApplicationCommandOptionString,
-							Name:         "slug",
-							Description:  "The article's slug",
-							Required:     true,
-							Autocomplete: true,
-						}},
+						Options:     []*discordgo.ApplicationCommandOption{articleSlugOption()},
 					},
 					{
 						Type:        discordgo.ApplicationCommandOptionSubCommand,
 						Name:        "remove",
 						Description: "Remove an article and its brief",
-						Options: []*discordgo.ApplicationCommandOption{{
-							Type:         discordgo.ApplicationCommandOptionString,
-							Name:         "slug",
-							Description:  "The article's slug",
-							Required:     true,
-							Autocomplete: true,
-						}},
+						Options:     []*discordgo.ApplicationCommandOption{articleSlugOption()},
 					},
 				},
 			},
@@ -149,5 +131,17 @@ func (r *Router) commandTable() []command {
 				"now": r.handleDigestNow, "list": r.handleDigestList},
 		},
 		r.feedCommand(&adminPerms, &noDM),
+	}
+}
+
+// articleSlugOption is the slug option of the /article subcommands that act
+// on a stored article: required, autocompleted from slugs and headlines.
+func articleSlugOption() *discordgo.ApplicationCommandOption {
+	return &discordgo.ApplicationCommandOption{
+		Type:         discordgo.ApplicationCommandOptionString,
+		Name:         "slug",
+		Description:  "The article's slug",
+		Required:     true,
+		Autocomplete: true,
 	}
 }

@@ -251,33 +251,9 @@ func slugOf(i int) string {
 }
 
 // fill adds n articles to guild with the store's AddArticle from workers
-// goroutines.
+// goroutines, one a minute from the start of 2025.
 func fill(b *testing.B, db *store.DB, guild string, n, workers int) {
-	ctx := context.Background()
-	next := atomic.Int64{}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				req := addReq(guild, slugOf(i), titleOf(i), fmt.Sprintf("Article %d of %s. %s", i, guild, benchText[:300]))
-				req.Article.AddedAt = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute)
-				if _, created, err := db.AddArticle(ctx, req); err != nil || !created {
-					b.Errorf("add %d: created %v, %v", i, created, err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if b.Failed() {
-		b.FailNow()
-	}
+	fillSpread(b, db, guild, n, workers, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Minute)
 }
 
 // slowLogged runs fn with the Redis slow log logging every command slower
