@@ -53,7 +53,8 @@ func sourceLines(srcs []briefs.Source, limit int) string {
 }
 
 // alsoReportedBy is the one-line form for digests: "Also reported by
-// outlet, outlet and 2 more", outlets linked, within limit characters.
+// outlet, outlet and 2 more", outlets linked while the links fit in limit
+// characters, then named, then counted.
 func alsoReportedBy(srcs []briefs.Source, limit int) string {
 	if len(srcs) == 0 {
 		return ""
@@ -62,14 +63,20 @@ func alsoReportedBy(srcs []briefs.Source, limit int) string {
 	var names []string
 	n := utf8.RuneCountInString(head)
 	for i, s := range srcs {
-		name := sourceLink(s)
 		tail := ""
 		if rest := len(srcs) - i - 1; rest > 0 {
 			tail = fmt.Sprintf(" and %d more", rest)
 		}
-		if n+utf8.RuneCountInString(name)+2+utf8.RuneCountInString(tail) > limit {
+		fits := func(name string) bool {
+			return n+utf8.RuneCountInString(name)+2+utf8.RuneCountInString(tail) <= limit
+		}
+		name := sourceLink(s)
+		if !fits(name) {
+			name = outletName(s)
+		}
+		if !fits(name) {
 			if len(names) == 0 {
-				return ""
+				return fmt.Sprintf("Also reported by %d other %s", len(srcs), plural(len(srcs), "outlet", "outlets"))
 			}
 			return head + strings.Join(names, ", ") + fmt.Sprintf(" and %d more", len(srcs)-i)
 		}
@@ -81,9 +88,14 @@ func alsoReportedBy(srcs []briefs.Source, limit int) string {
 
 // sourceLink names a source by its outlet, linked when it has a web link.
 func sourceLink(s briefs.Source) string {
-	name := escapeMarkdown(briefs.Truncate(strings.Join(strings.Fields(s.Outlet()), " "), 60))
+	name := outletName(s)
 	if isWebURL(s.URL) && len(s.URL) <= maxURLLength {
 		return "[" + name + "](" + linkTarget(s.URL) + ")"
 	}
 	return name
+}
+
+// outletName is the source's outlet as markdown text, at most 60 characters.
+func outletName(s briefs.Source) string {
+	return escapeMarkdown(briefs.Truncate(strings.Join(strings.Fields(s.Outlet()), " "), 60))
 }

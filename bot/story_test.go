@@ -2,9 +2,11 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"briefbot/bot"
 	"briefbot/briefs"
@@ -190,5 +192,53 @@ func TestArticleSeparate(t *testing.T) {
 	}
 	if lk, err := svc.Brief(ctx, dgGuild, slugs[0]); err != nil || lk.Story != nil {
 		t.Errorf("the first report is still in a story: %+v, %v", lk.Story, err)
+	}
+}
+
+// Stories of many outlets with long links and names stay within Discord's
+// limits, in a digest of five (an embed each), of ten (one compact embed)
+// and in /brief's field; the other outlets are counted when they do not fit.
+func TestStoryRenderWithinLimits(t *testing.T) {
+	story := func(lead string) *briefs.Story {
+		st := &briefs.Story{ID: lead, Best: lead}
+		for i := range briefs.MaxStorySources {
+			id := fmt.Sprintf("%s-%02d", lead, i)
+			if i == 0 {
+				id = lead
+			}
+			st.Sources = append(st.Sources, briefs.Source{ArticleID: id, Slug: id,
+				Site: strings.Repeat("very-long-outlet-name-", 4) + fmt.Sprint(i),
+				URL:  "https://news.example/" + strings.Repeat("path/", 90) + fmt.Sprint(i), At: time.Unix(1_700_000_000, 0)})
+		}
+		return st
+	}
+	for _, n := range []int{5, 10} {
+		d := briefs.Digest{Total: n}
+		for i := range n {
+			it := digestItem(fmt.Sprintf("story-%d", i), strings.Repeat("A long gist sentence. ", 13), "https://news.example/a")
+			it.Listing.ArticleID = it.Listing.Slug
+			it.Story = story(it.Listing.Slug)
+			d.Items = append(d.Items, it)
+		}
+		m := bot.DigestMessage(d, time.Time{}, time.UTC)
+		total := 0
+		for _, e := range m.Embeds {
+			if utf8.RuneCountInString(e.Description) > 4096 {
+				t.Errorf("%d stories: a description of %d characters", n, utf8.RuneCountInString(e.Description))
+			}
+			total += embedChars(e)
+		}
+		if total > 6000 {
+			t.Errorf("%d stories: %d characters in the embeds", n, total)
+		}
+		if !strings.Contains(m.Embeds[0].Description, "Also reported by") || !strings.Contains(m.Embeds[0].Description, "more") {
+			t.Errorf("%d stories: the first entry does not list and count the other outlets: %q", n, m.Embeds[0].Description)
+		}
+	}
+	b := briefs.Brief{ArticleID: "lead", Title: "T", Gist: "G.", Bullets: []string{"a", "b", "c"}}
+	e := bot.StoryEmbed(b, story("lead"))
+	f := e.Fields[len(e.Fields)-1]
+	if f.Name != "Also reported by" || utf8.RuneCountInString(f.Value) > 1024 || !strings.Contains(f.Value, "… and ") {
+		t.Errorf("/brief field: %d characters: %q", utf8.RuneCountInString(f.Value), f.Value)
 	}
 }
