@@ -121,7 +121,8 @@ func storageBench(b *testing.B, backend string, texts func(int) []string, n int)
 	start := time.Now()
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range 8 {
+	// STORAGE_BENCH_WRITERS sets how many goroutines add (default 8).
+	for range testkit.EnvCount(b, "STORAGE_BENCH_WRITERS", 8) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
