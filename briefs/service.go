@@ -19,7 +19,8 @@ import (
 type Service struct {
 	Store      Storage
 	Summarizer Summarizer
-	// BriefTTL is how long a built brief stays cached (BRIEF_CACHE_TTL).
+	// BriefTTL is how long a brief stays cached once built at its first
+	// read (BRIEF_CACHE_TTL).
 	BriefTTL time.Duration
 	// MaxArticleBytes bounds the text of one article (MAX_ARTICLE_BYTES).
 	MaxArticleBytes int

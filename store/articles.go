@@ -25,8 +25,10 @@ const maxSlugAttempts = 10
 // ExactSlug a taken slug gets the SlugTopic word appended ("putin-kim-deal"),
 // and when that is taken too (or there is no topic) -2, -3, ... An empty ID is derived
 // from the content hash; a zero AddedAt is now; empty Terms are computed
-// like briefs.IndexTerms. The brief is cached when it names its Summarizer,
-// for BriefTTL (<= 0: until the article is removed). A new article in a
+// like briefs.IndexTerms. The brief is cached when it names its Summarizer
+// and DeferBrief is not set, for BriefTTL (<= 0: until the article is
+// removed). With Story set, the article's story signature is kept and it
+// joins the story chosen (see stories.go). A new article in a
 // guild that holds MaxArticles (> 0) already makes room by dropping the
 // guild's oldest articles (by AddedAt) with their briefs and index entries,
 // in the same script, so concurrent adds cannot overshoot; one add drops at
