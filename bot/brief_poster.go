@@ -49,7 +49,12 @@ func (s *Scheduler) PostBrief(ctx context.Context, channelID, feedTitle string, 
 		msg.Content = "New from **" + escapeMarkdown(briefs.Truncate(feedTitle, 100)) + "**"
 	}
 	nonce := digestNonce(b.GuildID, channelID, "brief:"+b.ArticleID)
-	_, err := s.post(ctx, fixedWindow{ctx: ctx, until: time.Now().Add(briefPostWindow)}, channelID, nonce, msg)
+	// A request already sent finishes even when the poll stops (as a
+	// digest's does): cut, its outcome would be unknown and a later poll
+	// could post the brief again after Discord forgot the nonce. The waits
+	// between tries still end with ctx.
+	window := fixedWindow{ctx: context.WithoutCancel(ctx), until: time.Now().Add(briefPostWindow)}
+	_, err := s.post(ctx, window, channelID, nonce, msg)
 	if err == nil {
 		return nil
 	}

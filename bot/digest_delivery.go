@@ -158,7 +158,7 @@ func (s *Scheduler) post(ctx context.Context, ls postWindow, channelID, nonce st
 		if pctx.Err() != nil {
 			cancel()
 			if err == nil {
-				err = fmt.Errorf("digest lease ended before the post: %w", pctx.Err())
+				err = fmt.Errorf("the post window ended before the post: %w", pctx.Err())
 			}
 			break
 		}
@@ -184,9 +184,9 @@ func (s *Scheduler) post(ctx context.Context, ls postWindow, channelID, nonce st
 		}
 	}
 	if retryable(err) && !errors.Is(err, context.Canceled) {
-		return nil, fmt.Errorf("post digest: %w (%w)", err, errOutcomeUnknown)
+		return nil, fmt.Errorf("post: %w (%w)", err, errOutcomeUnknown)
 	}
-	return nil, fmt.Errorf("post digest: %w", err)
+	return nil, fmt.Errorf("post: %w", err)
 }
 
 // postWindow bounds the tries of one post: a digest's lease, or the

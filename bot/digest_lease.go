@@ -22,7 +22,7 @@ type lease struct {
 }
 
 // leaseMargin is how long before the lock could expire a lease ends.
-func leaseMargin(ttl time.Duration) time.Duration { return min(ttl/5, 5*time.Second) }
+func leaseMargin(ttl time.Duration) time.Duration { return briefs.LeaseMargin(ttl) }
 
 // hold starts the lease of claim c, taken at claimed (real time, read
 // before the claim was sent).

@@ -17,11 +17,18 @@ type renewSignal struct {
 	briefs.FeedStore
 	renewed chan bool
 	lost    *atomic.Bool
+	down    *atomic.Bool // renewals fail, as when Redis does not answer
 }
 
 func (s renewSignal) RenewFeed(ctx context.Context, guildID, url, token string, ttl time.Duration) (bool, error) {
+	if s.down != nil && s.down.Load() {
+		return false, briefs.Errorf(briefs.EUNAVAILABLE, "store unavailable")
+	}
 	if s.lost.Load() {
-		s.renewed <- false
+		select {
+		case s.renewed <- false:
+		default:
+		}
 		return false, nil
 	}
 	held, err := s.FeedStore.RenewFeed(ctx, guildID, url, token, ttl)
@@ -112,5 +119,54 @@ func TestFeedLeaseRenewedWhilePolling(t *testing.T) {
 	unseen, err := db.Unseen(ctx, "g", [][]string{{"guid:g3"}})
 	if err != nil || !unseen[0] {
 		t.Errorf("the item read when the lease was lost is marked seen (%v, %v); it would be lost", unseen, err)
+	}
+}
+
+// A poll whose renewals keep failing (Redis does not answer) stops before
+// its lease could run out, when another instance could take the feed, and
+// leaves the item it was reading for the next poll.
+func TestFeedLeaseEndsWhenRenewalsFail(t *testing.T) {
+	site := newNewsSite(t)
+	site.story("g1", "ferry", "New ferry line for the harbour", 1)
+	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	db := storetest.Open(t)
+	fd := newFeedsOn(t, db, &now)
+	signal := renewSignal{FeedStore: db, renewed: make(chan bool, 1), lost: new(atomic.Bool), down: new(atomic.Bool)}
+	fd.Store, fd.Lease = signal, time.Second
+	ctx := context.Background()
+	feedURL := site.srv.URL + "/feed.xml"
+	if _, err := fd.Subscribe(ctx, briefs.FeedInput{GuildID: "g", URL: feedURL, Backfill: 0}); err != nil {
+		t.Fatal(err)
+	}
+	site.story("g2", "market", "Market hall reopens to traders", 2)
+	release := make(chan struct{})
+	defer close(release)
+	site.set(func(s *newsSite) {
+		s.held = map[string]chan struct{}{"/news/market": release}
+		s.arrived = make(chan string, 1)
+	})
+	now = now.Add(20 * time.Minute)
+	signal.down.Store(true)
+	leased := time.Now()
+	done := make(chan briefs.PollResult, 1)
+	go func() {
+		res, _, _ := fd.PollFeed(ctx, briefs.FeedRef{GuildID: "g", URL: feedURL}, false)
+		done <- res
+	}()
+	<-site.arrived
+	var res briefs.PollResult
+	select {
+	case res = <-done:
+	case <-time.After(10 * fd.Lease):
+		t.Fatal("a poll whose lease could not be renewed goes on")
+	}
+	if took := time.Since(leased); took >= fd.Lease {
+		t.Errorf("the poll went on %s with a lease of %s it could not renew", took, fd.Lease)
+	}
+	if len(res.Added) != 0 {
+		t.Errorf("a poll that lost its lease added %v", titlesOf(res.Added))
+	}
+	if unseen, err := db.Unseen(ctx, "g", [][]string{{"guid:g2"}}); err != nil || !unseen[0] {
+		t.Errorf("the item read when the lease ended is marked seen (%v, %v)", unseen, err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	neturl "net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -346,11 +347,15 @@ func (f *Feeds) ingest(ctx context.Context, res *PollResult, items []FeedItem) e
 			res.Pending++
 			continue
 		}
+		seen := it.Keys
 		if err == nil && res.Feed.PostEach {
 			// Before the item is marked seen: a post that fails for now
 			// (or a crash) leaves the item for the next poll, which finds
-			// its story stored and posts it then.
-			if err := f.deliverOnce(ctx, res, r); err != nil {
+			// its story stored and posts it then. The post's own mark is
+			// written with the item's.
+			posted, err := f.deliverOnce(ctx, res, r)
+			seen = append(slices.Clip(seen), posted...)
+			if err != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
@@ -363,7 +368,7 @@ func (f *Feeds) ingest(ctx context.Context, res *PollResult, items []FeedItem) e
 				res.Skipped = append(res.Skipped, fmt.Sprintf("%s: not posted: %s", itemName(it), ErrorMessage(err)))
 			}
 		}
-		if err := f.Store.MarkSeen(ctx, res.Feed.GuildID, f.Service.now(), it.Keys...); err != nil {
+		if err := f.Store.MarkSeen(ctx, res.Feed.GuildID, f.Service.now(), seen...); err != nil {
 			return err
 		}
 	}
@@ -372,23 +377,24 @@ func (f *Feeds) ingest(ctx context.Context, res *PollResult, items []FeedItem) e
 
 // deliverOnce posts the added brief to the feed's channel unless its story
 // was posted there before (by this feed or another posting to the same
-// channel: another outlet's report of the event counts), and then
-// remembers that it was, with the feed's seen items.
-func (f *Feeds) deliverOnce(ctx context.Context, res *PollResult, added AddResult) error {
+// channel: another outlet's report of the event counts). It returns the
+// mark that remembers the post, for the caller to keep with the feed's
+// seen items; nil when nothing was posted.
+func (f *Feeds) deliverOnce(ctx context.Context, res *PollResult, added AddResult) ([]string, error) {
 	b := added.Brief
 	posted := []string{"post:" + res.Feed.ChannelID + ":" + cmp.Or(added.StoryID, b.ArticleID)}
 	unseen, err := f.Store.Unseen(ctx, res.Feed.GuildID, [][]string{posted})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !unseen[0] {
-		return nil
+		return nil, nil
 	}
 	if err := f.Deliver(ctx, res.Feed, b); err != nil {
-		return err
+		return nil, err
 	}
 	res.Posted++
-	return f.Store.MarkSeen(ctx, res.Feed.GuildID, f.Service.now(), posted...)
+	return posted, nil
 }
 
 // ingestItem makes one item's brief: from its page when it links one that
@@ -547,19 +553,40 @@ func (f *Feeds) holdLease(ctx context.Context, ref FeedRef, token string) *feedH
 	return h
 }
 
+// LeaseMargin is how long before a lease could expire its holder stops:
+// a lease whose renewals fail (Redis unreachable) ends on the holder's
+// clock before another instance can take it.
+func LeaseMargin(ttl time.Duration) time.Duration { return min(ttl/5, 5*time.Second) }
+
+// renew renews the lease every third of its time, and ends the poll when
+// a renewal finds it gone, or when renewals have failed until the lease
+// could have run out.
 func (h *feedHold) renew() {
 	defer close(h.exited)
-	t := time.NewTicker(h.f.lease() / 3)
+	ttl := h.f.lease()
+	every := ttl / 3
+	t := time.NewTicker(every)
 	defer t.Stop()
+	expire := time.NewTimer(ttl - LeaseMargin(ttl))
+	defer expire.Stop()
 	for {
 		select {
 		case <-h.done:
 			return
+		case <-expire.C:
+			h.cancel()
+			return
 		case <-t.C:
-			held, err := h.f.Store.RenewFeed(h.ctx, h.ref.GuildID, h.ref.URL, h.token, h.f.lease())
+			start := time.Now()
+			rctx, rcancel := context.WithTimeout(h.ctx, every)
+			held, err := h.f.Store.RenewFeed(rctx, h.ref.GuildID, h.ref.URL, h.token, ttl)
+			rcancel()
 			if err == nil && !held {
 				h.cancel()
 				return
+			}
+			if err == nil {
+				expire.Reset(ttl - LeaseMargin(ttl) - time.Since(start))
 			}
 			h.mu.Lock()
 			if h.hostHeld {
