@@ -154,11 +154,12 @@ func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 	}
 	a := s.newArticle(in, sum, slug)
 	b := s.briefOf(a, sum)
-	var story *StoryLink
+	story := s.newStoryLink(a, b)
+	terms := IndexTerms(a.Slug, a.Title, b.Entities)
 	var stored Article
 	var created bool
 	for try := 1; ; try++ {
-		if story, err = s.storyLink(ctx, a, b); err != nil {
+		if err = s.checkStory(ctx, a.GuildID, story); err != nil {
 			return AddResult{}, fmt.Errorf("add article: %w", err)
 		}
 		if story != nil && try == maxStoryTries {
@@ -169,7 +170,7 @@ func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 			Brief:       b,
 			ExactSlug:   exact,
 			SlugTopic:   topic,
-			Terms:       IndexTerms(a.Slug, a.Title, b.Entities),
+			Terms:       terms,
 			BriefTTL:    s.BriefTTL,
 			DeferBrief:  true, // most articles are only ever read in a digest
 			MaxArticles: s.MaxArticlesPerGuild,
@@ -269,7 +270,10 @@ func (s *Service) addResult(ctx context.Context, a Article, b Brief, stored Arti
 	if created {
 		res.SlugNote = slugNote
 	}
-	if created && stored.Slug == a.Slug {
+	if created {
+		// The store may have given it another slug (a topic word, -2);
+		// the brief is the one just made, not one to read back.
+		b.Slug = stored.Slug
 		res.Brief = b
 		return res, nil
 	}

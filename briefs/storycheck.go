@@ -27,42 +27,50 @@ type StoryMatcher interface {
 // guild, and covers a busy guild's last few days of news.
 const DefaultStoryCandidates = 300
 
-// storyLink runs the story check for a new article: which story it joins
-// among the guild's newest articles, and what to keep so that later ones
-// can join it. Nil when the service has no story check.
-func (s *Service) storyLink(ctx context.Context, a Article, b Brief) (*StoryLink, error) {
+// newStoryLink is what a new article keeps so that later ones can join
+// its story: its signature and source entry. Nil when the service has no
+// story check.
+func (s *Service) newStoryLink(a Article, b Brief) *StoryLink {
 	if s.Stories == nil {
-		return nil, nil
+		return nil
 	}
 	link := &StoryLink{Signature: s.Stories.Sign(a, b.Entities), Source: sourceOf(a)}
 	// Kept while a later article could match it: until the window has
 	// passed since the article came out (an old story added now is never
 	// matched by today's news).
 	link.SignatureTTL = min(s.Stories.Window()-s.now().Sub(link.Source.At), s.Stories.Window())
+	return link
+}
+
+// checkStory runs the story check for the article of link (nil: none):
+// which story it joins among the guild's newest articles. It is run again
+// when the add finds the check stale (ErrStoryMoved).
+func (s *Service) checkStory(ctx context.Context, guildID string, link *StoryLink) error {
+	if link == nil {
+		return nil
+	}
+	link.Join, link.LeadSource = "", Source{}
 	n := s.StoryCandidates
 	if n == 0 {
 		n = DefaultStoryCandidates
 	}
-	pool, err := s.Store.StoryCandidates(ctx, a.GuildID, n)
+	pool, err := s.Store.StoryCandidates(ctx, guildID, n)
 	if err != nil {
-		return nil, fmt.Errorf("story check: %w", err)
+		return fmt.Errorf("story check: %w", err)
 	}
 	link.Seen = pool.Seen
 	c, ok := s.Stories.Match(link.Signature, pool.Candidates)
-	if !ok {
-		return link, nil
+	if !ok || c.LeadSlug == "" { // no match, or its lead is gone: a story of its own
+		return nil
 	}
-	if c.LeadSlug == "" {
-		return link, nil // the lead is gone: a story of its own
-	}
-	lead, err := s.Store.ArticleBySlug(ctx, a.GuildID, c.LeadSlug)
+	lead, err := s.Store.ArticleBySlug(ctx, guildID, c.LeadSlug)
 	if ErrorCode(err) == ENOTFOUND {
-		return link, nil
+		return nil
 	} else if err != nil {
-		return nil, fmt.Errorf("story check: %w", err)
+		return fmt.Errorf("story check: %w", err)
 	}
 	link.Join, link.LeadSource = lead.ID, sourceOf(lead)
-	return link, nil
+	return nil
 }
 
 // Separate takes an article that the story check merged into another's

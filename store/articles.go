@@ -169,7 +169,7 @@ func (db *DB) runAddScript(ctx context.Context, add *articleAdd) ([]string, erro
 	}
 	k := db.guild(a.GuildID)
 	args := make([]any, 0, 21+len(add.terms))
-	args = append(args, k.base, a.ID, add.wanted, a.Slug, flag(add.req.ExactSlug), indexKey(sourceURLKey(a.SourceURL)), indexKey(a.ContentHash),
+	args = append(args, k.base, a.ID, add.wanted, a.Slug, flag(add.req.ExactSlug), indexKey(add.urlKey), indexKey(a.ContentHash),
 		compactValue(aj), lj, a.AddedAt.UnixMilli(), add.termsJSON, add.version, compactValue(bj), ttlMillis(add.req.BriefTTL),
 		max(add.req.MaxArticles, 0), join, sig, sigTTL, src, leadSrc, briefs.MaxStorySources, briefs.BetterSource,
 		add.urlKey, a.ContentHash, seen)

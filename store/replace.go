@@ -88,8 +88,9 @@ func (db *DB) ReplaceArticle(ctx context.Context, req briefs.AddRequest) (briefs
 	}
 	k := db.guild(a.GuildID)
 	args := make([]any, 0, 11+len(terms))
-	args = append(args, k.base, a.Slug, a.ID, indexKey(sourceURLKey(a.SourceURL)), indexKey(a.ContentHash), compactValue(aj), lj, termsJSON,
-		b.CacheVersion(), compactValue(bj), ttlMillis(req.BriefTTL), sourceURLKey(a.SourceURL), a.ContentHash)
+	url := sourceURLKey(a.SourceURL)
+	args = append(args, k.base, a.Slug, a.ID, indexKey(url), indexKey(a.ContentHash), compactValue(aj), lj, termsJSON,
+		b.CacheVersion(), compactValue(bj), ttlMillis(req.BriefTTL), url, a.ContentHash)
 	for _, t := range terms {
 		args = append(args, t)
 	}

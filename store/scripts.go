@@ -72,10 +72,7 @@ end
 if ARGV[25] ~= '' and (redis.call('GET', KEYS[8]) or '0') ~= ARGV[25] then return {'moved'} end
 -- the digest clock is read before any article is dropped: dropping the
 -- guild's last one deletes addclock, and the new score must still pass it
-local t = redis.call('TIME')
-local score = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local last = tonumber(redis.call('GET', KEYS[8]) or '0') or 0
-if score <= last then score = last + 1 end
+local score = next_add_score()
 local most, dropped = tonumber(ARGV[15]), 0
 if most > 0 then
   local over = redis.call('ZCARD', KEYS[4]) - most + 1
@@ -93,9 +90,9 @@ redis.call('HSET', KEYS[1], cand, id)
 if url ~= '' then redis.call('HSET', KEYS[2], url, id) end
 if hash ~= '' then redis.call('HSET', KEYS[3], hash, id) end
 redis.call('ZADD', KEYS[4], ARGV[10], id)
-redis.call('SET', KEYS[8], string.format('%.0f', score))
+redis.call('SET', KEYS[8], score)
 if not story_join(base, id, cand, ARGV[16], ARGV[17], ARGV[18], ARGV[19], ARGV[20], tonumber(ARGV[21]), tonumber(ARGV[22])) then
-  redis.call('ZADD', KEYS[7], string.format('%.0f', score), id)
+  redis.call('ZADD', KEYS[7], score, id)
 end
 redis.call('ZADD', KEYS[5], 0, cand .. '\0' .. id)
 redis.call('HSET', KEYS[6], id, ARGV[9])
@@ -228,6 +225,13 @@ return out
 // ttl ms (0: no expiry) and notes the version in the record; an empty
 // version stores nothing.
 const luaArticle = luaStory + `
+local function next_add_score()
+  local t = redis.call('TIME')
+  local score = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  local last = tonumber(redis.call('GET', KEYS[8]) or '0') or 0
+  if score <= last then score = last + 1 end
+  return string.format('%.0f', score)
+end
 local function owner(h, key, legacy)
   if key == '' then return nil end
   local id = redis.call('HGET', h, key)

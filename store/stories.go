@@ -41,8 +41,8 @@ import (
 // that later reports can still join it): a lead hands the story to the
 // next source (with its place in fresh), a story left with one article is
 // no story any more, and a best source that left is replaced by the
-// longest left. Returns the story's lead before, or nil when the article
-// was in no story.
+// longest left. Returns the story's lead before (nil when the article was
+// in no story) and whether the article had joined another's story.
 const luaStory = `
 local function story_join(base, id, slug, lead, sig, sigttl, src, leadsrc, most, better)
   if sig ~= '' and tonumber(sigttl) > 0 then redis.call('SET', base .. 'sig:' .. id, sig, 'PX', sigttl) end
@@ -81,19 +81,19 @@ local function story_leave(base, id, keepsig)
   if not keepsig then redis.call('DEL', base .. 'sig:' .. id) end
   local of, sk = base .. 'storyof', base .. 'stories'
   local lead = redis.call('HGET', of, id)
-  local before = lead
+  local before, member = lead, lead and true or false
   if lead then redis.call('HDEL', of, id) else lead = id end
   local rec = redis.call('HGET', sk, lead)
-  if not rec then return before end
+  if not rec then return before, member end
   before = lead
   redis.call('HDEL', sk, lead)
   local ok, st = pcall(cjson.decode, rec)
-  if not ok or type(st) ~= 'table' or type(st.src) ~= 'table' then return before end
+  if not ok or type(st) ~= 'table' or type(st.src) ~= 'table' then return before, member end
   local keep = {}
   for _, s in ipairs(st.src) do
     if type(s) == 'table' and s.id ~= id then keep[#keep + 1] = s end
   end
-  if #keep == 0 then return before end
+  if #keep == 0 then return before, member end
   if lead == id then
     lead = keep[1].id
     redis.call('HDEL', of, lead)
@@ -101,7 +101,7 @@ local function story_leave(base, id, keepsig)
     if score then redis.call('ZADD', base .. 'fresh', score, lead) end
     for i = 2, #keep do redis.call('HSET', of, keep[i].id, lead) end
   end
-  if #keep == 1 then return before end
+  if #keep == 1 then return before, member end
   st.id, st.src = lead, keep
   if st.best == id then
     local bestn = -1
@@ -110,7 +110,7 @@ local function story_leave(base, id, keepsig)
     end
   end
   redis.call('HSET', sk, lead, cjson.encode(st))
-  return before
+  return before, member
 end
 `
 
@@ -144,16 +144,12 @@ var separateScript = newScript(luaArticle + `
 local base = ARGV[1]
 local id = redis.call('HGET', KEYS[1], ARGV[2])
 if not id then return {'gone'} end
-local member = redis.call('HEXISTS', base .. 'storyof', id) == 1
-local lead = story_leave(base, id, true)
+local lead, member = story_leave(base, id, true)
 if not lead then return {'alone'} end
 if member then
-  local t = redis.call('TIME')
-  local score = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  local last = tonumber(redis.call('GET', KEYS[8]) or '0') or 0
-  if score <= last then score = last + 1 end
-  redis.call('SET', KEYS[8], string.format('%.0f', score))
-  redis.call('ZADD', KEYS[7], string.format('%.0f', score), id)
+  local score = next_add_score()
+  redis.call('SET', KEYS[8], score)
+  redis.call('ZADD', KEYS[7], score, id)
 end
 return {'separated', redis.call('HGET', base .. 'article:' .. id, 'article') or ''}
 `)

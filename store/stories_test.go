@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -91,7 +92,7 @@ func TestStories(t *testing.T) {
 			}
 		}
 		if pool, _ := db.StoryCandidates(ctx, "h", 10); len(pool.Candidates) != 1 {
-			t.Errorf("guild h sees %d candidates", len(cands))
+			t.Errorf("guild h sees %d candidates", len(pool.Candidates))
 		}
 		if _, ok, _ := db.StoryOf(ctx, "h", lead.ID); ok {
 			t.Error("guild h sees guild g's story")
@@ -247,5 +248,35 @@ func TestSeparateArticle(t *testing.T) {
 		if n := digestTotal(); n != 3 {
 			t.Errorf("digest total %d after separating the lead; want 3", n)
 		}
+	})
+}
+
+// An add whose story check went stale (another article came into the
+// guild after the candidates were read) is refused before anything is
+// written, so the check can run again; a fresh check goes through.
+func TestAddRefusesStaleStoryCheck(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.DB) {
+		ctx := context.Background()
+		db := open(t)
+		mustAdd(t, db, storyReq("g", 1, 1000, nil))
+		pool, err := db.StoryCandidates(ctx, "g", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustAdd(t, db, storyReq("g", 2, 1000, nil)) // came in meanwhile
+		stale := storyReq("g", 3, 1000, nil)
+		stale.Story.Seen = pool.Seen
+		if _, _, err := db.AddArticle(ctx, stale); !errors.Is(err, briefs.ErrStoryMoved) {
+			t.Fatalf("add with a stale check: %v; want ErrStoryMoved", err)
+		}
+		if _, total, _ := db.Recent(ctx, "g", 0, 10); total != 2 {
+			t.Errorf("the refused add wrote an article: %d", total)
+		}
+		if pool, _ := db.StoryCandidates(ctx, "g", 10); len(pool.Candidates) != 2 {
+			t.Errorf("the refused add kept a signature: %d candidates", len(pool.Candidates))
+		}
+		again, _ := db.StoryCandidates(ctx, "g", 10)
+		stale.Story.Seen = again.Seen
+		mustAdd(t, db, stale)
 	})
 }
