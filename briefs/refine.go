@@ -1,6 +1,7 @@
 package briefs
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -212,7 +213,7 @@ func (r *Refiner) write(ctx context.Context, guildID string, doc Document) (Writ
 		r.pause(err)
 		return Written{}, WrittenFailed, err
 	}
-	if err := r.Store.KeepWrittenBrief(ctx, key, w, cmpDuration(r.KeepFor, DefaultKeepWritten)); err != nil {
+	if err := r.Store.KeepWrittenBrief(ctx, key, w, cmp.Or(r.KeepFor, DefaultKeepWritten)); err != nil {
 		r.log().Warn("language-model answer not kept; the next lookup asks again", "err", err)
 	}
 	return w, outcomeOf(w), nil
@@ -255,11 +256,4 @@ func (r *Refiner) paused() time.Duration {
 func writtenKey(doc Document, version string) string {
 	h := sha256.Sum256([]byte(version + "\x00" + doc.Title + "\x00" + doc.Text))
 	return hex.EncodeToString(h[:16])
-}
-
-func cmpDuration(d, def time.Duration) time.Duration {
-	if d > 0 {
-		return d
-	}
-	return def
 }

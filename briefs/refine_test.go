@@ -75,7 +75,11 @@ func TestRefinerReplacesOnlyCheckedBriefs(t *testing.T) {
 		OnOutcome: func(o string) { outcomes <- o }}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go svc.Refiner.Run(ctx)
+	ran := make(chan struct{})
+	go func() {
+		svc.Refiner.Run(ctx)
+		close(ran)
+	}()
 
 	res, err := svc.Add(ctx, briefs.AddInput{GuildID: "g", UserID: "u", Text: harbourText, Slug: "ferry"})
 	if err != nil {
@@ -155,5 +159,11 @@ func TestRefinerReplacesOnlyCheckedBriefs(t *testing.T) {
 	}
 	if writer.count() != 3 {
 		t.Errorf("%d calls; want one more while the provider asked to wait", writer.count())
+	}
+	// Nothing was queued for the workers: none refined it, none waits.
+	cancel()
+	<-ran
+	if len(outcomes) != 0 || briefs.QueuedRefines(svc.Refiner) != 0 {
+		t.Errorf("a brief added while the provider asked to wait was queued (%d outcomes more, %d waiting)", len(outcomes), briefs.QueuedRefines(svc.Refiner))
 	}
 }

@@ -169,7 +169,7 @@ func (sc *scratch) bigrams(s string, p, i int, wide *int) int {
 		*wide++
 		cur := s[p : p+size]
 		p += size
-		if r >= 0x3040 && r <= 0x309F || hanStop(r) {
+		if r >= 0x3040 && r <= 0x309F || HanStop(r) {
 			if alone {
 				sc.addTerm(hashBytes(fnvOffset, prev[:np]), i)
 			}
@@ -190,10 +190,10 @@ func (sc *scratch) bigrams(s string, p, i int, wide *int) int {
 	return p
 }
 
-// hanStop reports whether r is a Chinese function character, which breaks
-// a run of bigrams like a space: particles, the copula, common prepositions
+// HanStop reports whether r is a Chinese function character, which breaks
+// a run of bigrams (or character pairs) like a space: particles, the copula, common prepositions
 // and conjunctions.
-func hanStop(r rune) bool {
+func HanStop(r rune) bool {
 	switch r {
 	case '的', '了', '是', '在', '和', '与', '及', '或', '等', '也', '都', '就', '被', '把', '将', '对', '于', '而', '之', '其', '着', '这', '那', '个':
 		return true

@@ -265,6 +265,7 @@ func points(s briefs.Summary) (texts, wheres []string) {
 	return
 }
 
+// withPoint returns s with point k replaced: 0 the gist, k >= 1 bullet k.
 func withPoint(s briefs.Summary, k int, text string) briefs.Summary {
 	if k == 0 {
 		s.Gist = text
@@ -564,6 +565,44 @@ func newTally() *tally {
 	return &tally{byKind: map[Kind]int{}, applied: map[string]int{}, caught: map[string]int{}, kindRight: map[string]int{}}
 }
 
+// merged adds up the tallies of disjoint splits, set by set.
+func merged(parts ...map[string]*tally) map[string]*tally {
+	out := map[string]*tally{}
+	for _, part := range parts {
+		for set, o := range part {
+			t := out[set]
+			if t == nil {
+				t = newTally()
+				out[set] = t
+			}
+			t.briefs += o.briefs
+			t.rejected += o.rejected
+			t.grounded += o.grounded
+			t.groundedRejected += o.groundedRejected
+			for k, v := range o.byKind {
+				t.byKind[k] += v
+			}
+			for _, m := range [][2]map[string]int{{t.applied, o.applied}, {t.caught, o.caught}, {t.kindRight, o.kindRight}} {
+				for k, v := range m[1] {
+					m[0][k] += v
+				}
+			}
+		}
+	}
+	return out
+}
+
+// countKinds counts each kind of problem v has once in counts.
+func countKinds(counts map[Kind]int, v Verdict) {
+	seen := map[Kind]bool{}
+	for _, p := range v.Problems {
+		if !seen[p.Kind] {
+			seen[p.Kind] = true
+			counts[p.Kind]++
+		}
+	}
+}
+
 var expectKind = map[string]Kind{"number": KindNumber, "name": KindName, "name-other": KindName, "negation": KindNegation,
 	"quote": KindQuote, "invented": KindContent, "invented-plain": KindContent}
 
@@ -586,13 +625,7 @@ func run(cases []benchCase, p params, keep func(idx int) bool, verbose func(c *b
 			tl.grounded++
 			if !orig.OK {
 				tl.groundedRejected++
-				seen := map[Kind]bool{}
-				for _, p := range orig.Problems {
-					if !seen[p.Kind] {
-						seen[p.Kind] = true
-						tl.byKind[p.Kind]++
-					}
-				}
+				countKinds(tl.byKind, orig)
 			}
 		}
 		if !orig.OK {
@@ -692,9 +725,9 @@ func TestCorruption(t *testing.T) {
 		}
 	}
 	p := withOverrides(t, defaults, os.Getenv("GROUNDING_PARAMS"))
-	all := run(cases, p, func(int) bool { return true }, verbose)
-	held := run(cases, p, heldOut, nil)
-	tune := run(cases, p, func(i int) bool { return !heldOut(i) }, nil)
+	held := run(cases, p, heldOut, verbose)
+	tune := run(cases, p, func(i int) bool { return !heldOut(i) }, verbose)
+	all := merged(held, tune)
 	logf := func(s string) { t.Log(s) }
 	table(logf, "tune", tune)
 	table(logf, "held-out", held)
@@ -760,13 +793,7 @@ func xsumNotes(t *testing.T, p params) {
 		v := p.check(r.Article, briefs.Summary{Gist: r.Reference, Lang: "en"})
 		if !v.OK {
 			refRejected++
-			seen := map[Kind]bool{}
-			for _, pr := range v.Problems {
-				if !seen[pr.Kind] {
-					seen[pr.Kind] = true
-					kinds[pr.Kind]++
-				}
-			}
+			countKinds(kinds, v)
 		}
 	}
 	t.Logf("XSum (%d BBC articles): extractive briefs rejected %.1f%% (%d); reference summaries rejected %.1f%% (%d; number %d, name %d, quote %d, content %d, negation %d)",

@@ -218,12 +218,6 @@ func isWide(r rune) bool {
 
 func isHiragana(r rune) bool { return unicode.Is(unicode.Hiragana, r) }
 
-// hanStop reports whether r is a Chinese function character, which breaks a
-// run of character pairs like a space does.
-func hanStop(r rune) bool {
-	return strings.ContainsRune("的了是在和与及或等也都就被把将对于而之其着这那个", r)
-}
-
 // stemmer turns a folded word into the key under which its other forms are
 // found: Porter's stemmer for English ("resigned", "resigns", "resigning"
 // are one word), the first five letters elsewhere, a crude but language-free
@@ -285,7 +279,7 @@ func appendPairs(dst []key, run string, pos, tok int) []key {
 	k := -1
 	for _, r := range run {
 		k++
-		if isHiragana(r) || hanStop(r) || wideNegation(r) {
+		if isHiragana(r) || extractive.HanStop(r) || wideNegation(r) {
 			if alone {
 				dst = append(dst, key{k: string(prev), pos: pos + k - 1, tok: tok})
 			}

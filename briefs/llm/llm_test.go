@@ -498,8 +498,10 @@ func TestConcurrencyWaitHonoursContext(t *testing.T) {
 	}()
 	<-arrived // the only slot is taken
 
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	// The second call is cancelled once it waits for the slot.
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	llm.OnWait(c, cancel)
 	_, err := c.Summarize(ctx, article)
 	if briefs.ErrorCode(err) != briefs.EUNAVAILABLE || !strings.Contains(briefs.ErrorMessage(err), "waiting") {
 		t.Errorf("err = %v, want EUNAVAILABLE while waiting for a slot", err)

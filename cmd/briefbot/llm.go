@@ -29,12 +29,10 @@ func newRefiner(env *environment, svc *briefs.Service, db *store.DB) *briefs.Ref
 		env.log.Error("language model not used", "err", err)
 		return nil
 	}
-	keep := env.cfg.ArticleRetention
-	if keep == 0 {
-		keep = briefs.DefaultKeepWritten
-	}
+	// A zero KeepFor (ARTICLE_RETENTION=0: articles are kept) keeps the
+	// model's answers briefs.DefaultKeepWritten.
 	return &briefs.Refiner{Service: svc, Writer: client, Check: groundingCheck, Store: db,
-		DailyCalls: env.cfg.LLM.DailyCalls, KeepFor: keep, Workers: env.cfg.LLM.Concurrency, Log: env.log}
+		DailyCalls: env.cfg.LLM.DailyCalls, KeepFor: env.cfg.ArticleRetention, Workers: env.cfg.LLM.Concurrency, Log: env.log}
 }
 
 // modelSummarizer is what a member sees once a brief is refined: the
