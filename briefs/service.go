@@ -184,7 +184,11 @@ func (s *Service) Add(ctx context.Context, in AddInput) (AddResult, error) {
 		return AddResult{}, fmt.Errorf("add article: %w", err)
 	}
 	res, err := s.addResult(ctx, a, b, stored, created, slugNote)
-	if err == nil && s.Stories != nil {
+	switch {
+	case err != nil || s.Stories == nil:
+	case created && story.Join == "":
+		res.StoryID = stored.ID // a story of its own: nothing to read back
+	default:
 		res.StoryID, res.StoryNote = s.storyOf(ctx, stored, created)
 	}
 	if err == nil {
@@ -307,9 +311,9 @@ func (s *Service) Brief(ctx context.Context, guildID, query string) (Lookup, err
 		return Lookup{}, Errorf(EINVALID, "Tell me what to look for: a slug such as putin-kim, or a few words of the headline.")
 	}
 	if slug, err := NormalizeSlug(query); err == nil {
-		b, err := s.briefFor(ctx, guildID, slug)
+		lk, err := s.lookupSlug(ctx, guildID, slug)
 		if err == nil {
-			return s.lookupOf(ctx, b)
+			return lk, nil
 		} else if ErrorCode(err) != ENOTFOUND {
 			return Lookup{}, err
 		}
@@ -322,24 +326,10 @@ func (s *Service) Brief(ctx context.Context, guildID, query string) (Lookup, err
 	case 0:
 		return Lookup{}, Errorf(ENOTFOUND, "No brief matches %q. List what there is with /briefs.", strings.TrimSpace(query))
 	case 1:
-		b, err := s.briefFor(ctx, guildID, found[0].Slug)
-		if err != nil {
-			return Lookup{}, err
-		}
-		return s.lookupOf(ctx, b)
+		return s.lookupSlug(ctx, guildID, found[0].Slug)
 	}
 	rankCandidates(found, terms)
 	return Lookup{Candidates: found}, nil
-}
-
-// lookupOf answers with the brief found, or with its story's when it
-// belongs to one.
-func (s *Service) lookupOf(ctx context.Context, b Brief) (Lookup, error) {
-	sb, st, err := s.storyBrief(ctx, b)
-	if err != nil {
-		return Lookup{}, fmt.Errorf("find story: %w", err)
-	}
-	return Lookup{Brief: &sb, Story: st}, nil
 }
 
 // rankCandidates orders matches so that the likeliest comes first: all terms

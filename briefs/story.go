@@ -122,6 +122,10 @@ type StoryStorage interface {
 	// it stands alone.
 	StoryOf(ctx context.Context, guildID, articleID string) (st Story, ok bool, err error)
 
+	// StoryOfSlug is StoryOf for the article with that slug; ok is false
+	// too when no article has it.
+	StoryOfSlug(ctx context.Context, guildID, slug string) (st Story, ok bool, err error)
+
 	// SeparateArticle takes the article with that slug out of its story,
 	// as a story of its own that the next digests post. Errors: ENOTFOUND,
 	// EINVALID (in no story).

@@ -91,27 +91,35 @@ func sourceOf(a Article) Source {
 		At: firstTime(a.PublishedAt, a.AddedAt), Length: utf8.RuneCountInString(a.Text)}
 }
 
-// storyBrief is the brief readers get for the article with that brief: the
-// brief of its story's best source when it belongs to a story, with the
-// story. Without a story (or when the store cannot say) it is b alone.
-func (s *Service) storyBrief(ctx context.Context, b Brief) (Brief, *Story, error) {
-	st, ok, err := s.Store.StoryOf(ctx, b.GuildID, b.ArticleID)
-	if err != nil || !ok {
-		return b, nil, err
+// lookupSlug answers with the brief of the article with that slug or,
+// when it belongs to a story, with the brief of the story's best source and
+// the story. The story is read first, so that a source's own brief is not
+// built only to be set aside. Errors: ENOTFOUND.
+func (s *Service) lookupSlug(ctx context.Context, guildID, slug string) (Lookup, error) {
+	st, ok, err := s.Store.StoryOfSlug(ctx, guildID, slug)
+	if err != nil {
+		return Lookup{}, fmt.Errorf("find story: %w", err)
 	}
-	if st.Best == "" || st.Best == b.ArticleID {
-		return b, &st, nil
+	if !ok {
+		b, err := s.briefFor(ctx, guildID, slug)
+		if err != nil {
+			return Lookup{}, err
+		}
+		return Lookup{Brief: &b}, nil
 	}
 	for _, src := range st.Sources {
-		if src.ArticleID == st.Best {
-			best, err := s.briefFor(ctx, b.GuildID, src.Slug)
-			if err != nil {
-				break // gone meanwhile: the asked brief stands
+		if src.ArticleID == st.Best && src.Slug != slug {
+			if b, err := s.briefFor(ctx, guildID, src.Slug); err == nil {
+				return Lookup{Brief: &b, Story: &st}, nil
 			}
-			return best, &st, nil
+			break // gone meanwhile: the asked brief stands
 		}
 	}
-	return b, &st, nil
+	b, err := s.briefFor(ctx, guildID, slug)
+	if err != nil {
+		return Lookup{}, err
+	}
+	return Lookup{Brief: &b, Story: &st}, nil
 }
 
 // storyOf is the story a stored article belongs to (its own id when it

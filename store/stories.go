@@ -192,11 +192,16 @@ func (db *DB) SeparateArticle(ctx context.Context, guildID, slug string) (briefs
 	return a, nil
 }
 
-// storyOfScript returns the story record of article ARGV[2], or nil when it
-// stands alone. ARGV[1] is the guild's key base.
+// storyOfScript returns the story record of article ARGV[2] (or, when that
+// is "", of the article with slug ARGV[3]), or nil when it stands alone or
+// there is no such slug. ARGV[1] is the guild's key base.
 var storyOfScript = newScript(`
-local base = ARGV[1]
-local lead = redis.call('HGET', base .. 'storyof', ARGV[2]) or ARGV[2]
+local base, id = ARGV[1], ARGV[2]
+if id == '' then
+  id = redis.call('HGET', base .. 'slugs', ARGV[3])
+  if not id then return false end
+end
+local lead = redis.call('HGET', base .. 'storyof', id) or id
 return redis.call('HGET', base .. 'stories', lead)
 `)
 
@@ -225,11 +230,24 @@ func (db *DB) StoryCandidates(ctx context.Context, guildID string, limit int) (b
 // StoryOf returns the story the article belongs to; ok is false when it
 // stands alone. One round trip. Errors: EINVALID, EUNAVAILABLE.
 func (db *DB) StoryOf(ctx context.Context, guildID, articleID string) (briefs.Story, bool, error) {
+	return db.storyOf(ctx, guildID, articleID, "")
+}
+
+// StoryOfSlug is StoryOf for the article with that slug; ok is false too
+// when no article has it.
+func (db *DB) StoryOfSlug(ctx context.Context, guildID, slug string) (briefs.Story, bool, error) {
+	return db.storyOf(ctx, guildID, "", slug)
+}
+
+func (db *DB) storyOf(ctx context.Context, guildID, articleID, slug string) (briefs.Story, bool, error) {
 	if err := checkGuild(guildID); err != nil {
 		return briefs.Story{}, false, fmt.Errorf("story: %w", err)
 	}
+	if articleID == "" && slug == "" {
+		return briefs.Story{}, false, nil
+	}
 	k := db.guild(guildID)
-	res, err := storyOfScript.Run(ctx, db.client, []string{k.base + "storyof"}, k.base, articleID).Text()
+	res, err := storyOfScript.Run(ctx, db.client, []string{k.base + "storyof"}, k.base, articleID, slug).Text()
 	if errors.Is(err, redis.Nil) {
 		return briefs.Story{}, false, nil
 	} else if err != nil {
