@@ -8,10 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"briefbot/briefs"
 	"briefbot/briefs/extractive"
@@ -182,26 +180,20 @@ func fillGuild(b *testing.B, db *store.DB, guild string, texts []string, distinc
 		}
 		if age < matcher.Window() { // older signatures have expired
 			req.Story = &briefs.StoryLink{Signature: matcher.Sign(a, sum.Entities), SignatureTTL: matcher.Window() - age,
-				Source: briefs.Source{ArticleID: a.ID, Slug: a.Slug, Site: site, URL: a.SourceURL, At: at, Length: utf8.RuneCountInString(text)}}
+				Source: briefs.SourceOf(a)}
 		}
 		return req
 	}
 	ctx := context.Background()
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < len(texts) && !b.Failed(); i = int(next.Add(1)) - 1 {
-				if _, created, err := db.AddArticle(ctx, request(i)); err != nil || !created {
-					b.Errorf("fill %d: created %v, %v", i, created, err)
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if b.Failed() {
-		b.FailNow()
-	}
+	testkit.Parallel(b, len(texts), 8, func(i int) error {
+		req := request(i)
+		if _, created, err := db.AddArticle(ctx, req); err != nil {
+			return err
+		} else if !created {
+			return fmt.Errorf("%q was not created", req.Article.Slug)
+		}
+		return nil
+	})
 }
 
 // numberedSlug is slug with -<i+1> appended, shortened to fit MaxSlugLen:

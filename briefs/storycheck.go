@@ -34,7 +34,7 @@ func (s *Service) newStoryLink(a Article, b Brief) *StoryLink {
 	if s.Stories == nil {
 		return nil
 	}
-	link := &StoryLink{Signature: s.Stories.Sign(a, b.Entities), Source: sourceOf(a)}
+	link := &StoryLink{Signature: s.Stories.Sign(a, b.Entities), Source: SourceOf(a)}
 	// Kept while a later article could match it: until the window has
 	// passed since the article came out (an old story added now is never
 	// matched by today's news).
@@ -69,7 +69,7 @@ func (s *Service) checkStory(ctx context.Context, guildID string, link *StoryLin
 	} else if err != nil {
 		return fmt.Errorf("story check: %w", err)
 	}
-	link.Join, link.LeadSource = lead.ID, sourceOf(lead)
+	link.Join, link.LeadSource = lead.ID, SourceOf(lead)
 	return nil
 }
 
@@ -85,8 +85,8 @@ func (s *Service) Separate(ctx context.Context, guildID, slug string) (Article, 
 	return s.Store.SeparateArticle(ctx, guildID, norm)
 }
 
-// sourceOf is the article's entry in a story.
-func sourceOf(a Article) Source {
+// SourceOf is the article's entry in a story.
+func SourceOf(a Article) Source {
 	return Source{ArticleID: a.ID, Slug: a.Slug, Site: a.Site, URL: a.SourceURL,
 		At: firstTime(a.PublishedAt, a.AddedAt), Length: utf8.RuneCountInString(a.Text)}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -82,6 +83,17 @@ func addReq(guild, slug, title, text string, entities ...string) briefs.AddReque
 		Terms:    briefs.IndexTerms(slug, title, entities),
 		BriefTTL: time.Hour,
 	}
+}
+
+// addCreated adds req and says why when it was not created: for fills
+// from several goroutines (testkit.Parallel).
+func addCreated(ctx context.Context, db *store.DB, req briefs.AddRequest) error {
+	if _, created, err := db.AddArticle(ctx, req); err != nil {
+		return err
+	} else if !created {
+		return fmt.Errorf("%q was not created", req.Article.Slug)
+	}
+	return nil
 }
 
 // mustAdd adds req and fails the test unless it was created.

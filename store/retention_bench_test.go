@@ -6,8 +6,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -175,26 +173,9 @@ func scriptCommandStats(b *testing.B, raw *redis.Client) (calls, usec int64) {
 func fillSpread(b *testing.B, db *store.DB, guild string, n, workers int, day0 time.Time, step time.Duration) {
 	b.Helper()
 	ctx := context.Background()
-	next := atomic.Int64{}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				req := addReq(guild, slugOf(i), titleOf(i), fmt.Sprintf("Article %d of %s. %s", i, guild, benchText[:300]))
-				req.Article.AddedAt = day0.Add(time.Duration(i) * step)
-				if _, created, err := db.AddArticle(ctx, req); err != nil || !created {
-					b.Errorf("add %d: created %v, %v", i, created, err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if b.Failed() {
-		b.FailNow()
-	}
+	testkit.Parallel(b, n, workers, func(i int) error {
+		req := addReq(guild, slugOf(i), titleOf(i), fmt.Sprintf("Article %d of %s. %s", i, guild, benchText[:300]))
+		req.Article.AddedAt = day0.Add(time.Duration(i) * step)
+		return addCreated(ctx, db, req)
+	})
 }

@@ -14,10 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/redis/go-redis/v9"
 
@@ -119,29 +117,10 @@ func storageBench(b *testing.B, backend string, texts func(int) []string, n int)
 		mem0 = testkit.UsedMemory(b, url)
 	}
 	start := time.Now()
-	var next atomic.Int64
-	var wg sync.WaitGroup
 	// STORAGE_BENCH_WRITERS sets how many goroutines add (default 8).
-	for range testkit.EnvCount(b, "STORAGE_BENCH_WRITERS", 8) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(reqs) {
-					return
-				}
-				if _, created, err := db.AddArticle(ctx, reqs[i]); err != nil || !created {
-					b.Errorf("add %d: created %v, %v", i, created, err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if b.Failed() {
-		b.FailNow()
-	}
+	testkit.Parallel(b, len(reqs), testkit.EnvCount(b, "STORAGE_BENCH_WRITERS", 8), func(i int) error {
+		return addCreated(ctx, db, reqs[i])
+	})
 	perArticle := func(v int64) float64 { return float64(v) / float64(n) }
 	raw := perArticle(rawText)
 	b.Logf("%s: added %d articles in %s; raw text %.0f B an article", b.Name(), n, time.Since(start).Round(time.Millisecond), raw)
@@ -374,8 +353,7 @@ func storageRequests(texts []string) []briefs.AddRequest {
 		reqs[i].Story = &briefs.StoryLink{
 			Signature:    storyMatcher.Sign(reqs[i].Article, entities),
 			SignatureTTL: max(storyMatcher.Window()-now.Sub(reqs[i].Article.PublishedAt), 0),
-			Source: briefs.Source{Site: site, URL: reqs[i].Article.SourceURL, At: reqs[i].Article.PublishedAt,
-				Length: utf8.RuneCountInString(text)},
+			Source:       briefs.SourceOf(reqs[i].Article),
 		}
 	}
 	return reqs

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -211,4 +212,28 @@ func UsedMemory(tb testing.TB, url string) int64 {
 	}
 	tb.Fatal("no used_memory in INFO memory")
 	return 0
+}
+
+// Parallel calls fn(i) for each i in [0, n) from workers goroutines, as
+// the benchmarks fill their stores; a worker stops at its first error,
+// which fails tb, and Parallel returns when all have stopped (FailNow on a
+// failure).
+func Parallel(tb testing.TB, n, workers int, fn func(i int) error) {
+	tb.Helper()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				if err := fn(i); err != nil {
+					tb.Errorf("item %d: %v", i, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if tb.Failed() {
+		tb.FailNow()
+	}
 }
