@@ -47,6 +47,16 @@ func compactStores(t *testing.T) map[string]*DB {
 	return dbs
 }
 
+// addCompact adds req and fails the test unless it was created.
+func addCompact(t *testing.T, db *DB, req briefs.AddRequest) briefs.Article {
+	t.Helper()
+	a, created, err := db.AddArticle(context.Background(), req)
+	if err != nil || !created {
+		t.Fatalf("add: %v %v", created, err)
+	}
+	return a
+}
+
 func compactRequest(guild string) briefs.AddRequest {
 	text := strings.Repeat("Officials met on Tuesday to discuss the agreement, which covers trade, energy and security. ", 30)
 	return briefs.AddRequest{
@@ -69,10 +79,7 @@ func TestCompressedValues(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			req := compactRequest("g1")
-			a, created, err := db.AddArticle(ctx, req)
-			if err != nil || !created {
-				t.Fatalf("add: %v %v", created, err)
-			}
+			a := addCompact(t, db, req)
 			k := db.guild("g1")
 			stored, err := db.client.HGet(ctx, k.article(a.ID), "article").Bytes()
 			if err != nil {

@@ -16,10 +16,7 @@ func TestIndexKeysReadLegacyEntries(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			req := compactRequest("g1")
-			a, created, err := db.AddArticle(ctx, req)
-			if err != nil || !created {
-				t.Fatalf("add: %v, %v", created, err)
-			}
+			a := addCompact(t, db, req)
 			k := db.guild("g1")
 			url := sourceURLKey(a.SourceURL)
 			if n, _ := db.client.HLen(ctx, k.urls()).Result(); n != 1 {
