@@ -3,7 +3,6 @@ package briefs
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	neturl "net/url"
 	"slices"
@@ -263,9 +262,8 @@ func (f *Feeds) failed(sub *FeedSub, now time.Time, err error) {
 	sub.Failures++
 	sub.LastError = ErrorMessage(err)
 	wait := sub.Interval << min(sub.Failures, 10)
-	var ra interface{ RetryAfter() time.Duration }
-	if errors.As(err, &ra) && ra.RetryAfter() > 0 {
-		wait = ra.RetryAfter()
+	if ra, ok := RetryAfter(err); ok && ra > 0 {
+		wait = ra
 	}
 	sub.NextPoll = now.Add(min(wait, maxFeedBackoff))
 	if sub.Failures >= feedPauseAfter {

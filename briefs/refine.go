@@ -231,10 +231,10 @@ func outcomeOf(w Written) string {
 // key.
 func (r *Refiner) pause(err error) {
 	wait := 30 * time.Second
-	var ra interface{ RetryAfter() time.Duration }
+	ra, asked := RetryAfter(err)
 	switch {
-	case errors.As(err, &ra) && ra.RetryAfter() > 0:
-		wait = min(ra.RetryAfter(), time.Hour)
+	case asked && ra > 0:
+		wait = min(ra, time.Hour)
 	case ErrorCode(err) == EFORBIDDEN || ErrorCode(err) == EINVALID:
 		// The key refused, or the set-up wrong (model, URL): not worth
 		// asking again soon.

@@ -2,10 +2,8 @@ package fetch
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -64,47 +62,15 @@ func feedType(mt string) error {
 	return nil
 }
 
-// retryAfterError is a refusal that says when to ask again.
-type retryAfterError struct {
-	user *briefs.Error
-	wait time.Duration
-}
-
-func (e *retryAfterError) Error() string { return e.user.Error() }
-func (e *retryAfterError) Unwrap() error { return e.user }
-
-// RetryAfter is the wait the site asked for (the domain's feed poller asks
-// errors for it by this method).
-func (e *retryAfterError) RetryAfter() time.Duration { return e.wait }
-
-// RetryAfter is how long the site asked to be left alone (its Retry-After
-// header on a 429 or 503), and whether it said.
-func RetryAfter(err error) (time.Duration, bool) {
-	var ra *retryAfterError
-	if errors.As(err, &ra) {
-		return ra.wait, true
-	}
-	return 0, false
-}
-
 // maxRetryAfter caps a site's Retry-After: a feed is polled again within a
 // day whatever the site says.
 const maxRetryAfter = 24 * time.Hour
 
 // withRetryAfter attaches resp's Retry-After (seconds, or an HTTP date) to
-// err, when it has one.
+// err, when it has one; briefs.RetryAfter reads it back.
 func withRetryAfter(resp *http.Response, err *briefs.Error) error {
-	v := strings.TrimSpace(resp.Header.Get("Retry-After"))
-	if v == "" {
-		return err
+	if wait, ok := briefs.ParseRetryAfter(resp.Header.Get("Retry-After")); ok {
+		return briefs.WithRetryAfter(err, wait, maxRetryAfter)
 	}
-	var wait time.Duration
-	if n, perr := strconv.Atoi(v); perr == nil && n >= 0 {
-		wait = time.Duration(n) * time.Second
-	} else if t, perr := http.ParseTime(v); perr == nil {
-		wait = time.Until(t)
-	} else {
-		return err
-	}
-	return &retryAfterError{user: err, wait: min(max(wait, 0), maxRetryAfter)}
+	return err
 }

@@ -72,7 +72,7 @@ func TestFetchFeedRetryAfter(t *testing.T) {
 		if briefs.ErrorCode(err) != briefs.EUNAVAILABLE {
 			t.Errorf("%d %q: %v, want EUNAVAILABLE", c.status, c.header, err)
 		}
-		if wait, ok := fetch.RetryAfter(err); ok != c.ok || wait != c.want {
+		if wait, ok := briefs.RetryAfter(err); ok != c.ok || wait != c.want {
 			t.Errorf("%d %q: RetryAfter = %s %v, want %s %v", c.status, c.header, wait, ok, c.want, c.ok)
 		}
 	}
@@ -81,7 +81,7 @@ func TestFetchFeedRetryAfter(t *testing.T) {
 		w.WriteHeader(http.StatusTooManyRequests)
 	})
 	_, err := fetch.New(local).FetchFeed(context.Background(), srv.URL, fetch.Conditional{})
-	if wait, ok := fetch.RetryAfter(err); !ok || wait < 58*time.Minute || wait > time.Hour {
+	if wait, ok := briefs.RetryAfter(err); !ok || wait < 58*time.Minute || wait > time.Hour {
 		t.Errorf("Retry-After as a date: %s %v, want about an hour", wait, ok)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -32,19 +31,6 @@ func (e *llmError) Unwrap() []error { return []error{e.user, e.cause} }
 func wrap(cause error, code, format string, args ...any) error {
 	return &llmError{user: briefs.Errorf(code, format, args...), cause: cause}
 }
-
-// retryAfterError is a refusal that says when to ask again.
-type retryAfterError struct {
-	err  error
-	wait time.Duration
-}
-
-func (e *retryAfterError) Error() string { return e.err.Error() }
-func (e *retryAfterError) Unwrap() error { return e.err }
-
-// RetryAfter is how long the server asked to be left alone; callers find it
-// with errors.As on an interface{ RetryAfter() time.Duration }.
-func (e *retryAfterError) RetryAfter() time.Duration { return e.wait }
 
 // describe turns a failed exchange (no answer, or an answer cut off) into an
 // error for the user. ctx is the request's context.
@@ -143,17 +129,12 @@ func withRetryAfter(resp *http.Response, err *briefs.Error) error {
 	if !ok {
 		return err
 	}
-	return &retryAfterError{err: err, wait: min(max(wait, 0), maxRetryAfter)}
+	return briefs.WithRetryAfter(err, wait, maxRetryAfter)
 }
 
 func retryAfter(h http.Header) (time.Duration, bool) {
-	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-			return time.Duration(n) * time.Second, true
-		}
-		if t, err := http.ParseTime(v); err == nil {
-			return time.Until(t), true
-		}
+	if wait, ok := briefs.ParseRetryAfter(h.Get("Retry-After")); ok {
+		return wait, true
 	}
 	var wait time.Duration
 	ok := false
