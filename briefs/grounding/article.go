@@ -38,7 +38,12 @@ type negation struct {
 
 // analyse tokenises and analyses a text.
 func analyse(text, lang string, st *stemmer, scope int) unit {
-	u := unit{toks: tokenize(text, lang)}
+	return analyseTokens(tokenize(text, lang), lang, st, scope)
+}
+
+// analyseTokens is analyse of text already tokenised.
+func analyseTokens(toks []token, lang string, st *stemmer, scope int) unit {
+	u := unit{toks: toks}
 	u.nums = numbersIn(u.toks, lang)
 	inNum := make([]bool, len(u.toks))
 	for _, n := range u.nums {

@@ -131,10 +131,13 @@ func (p params) check(articleText string, s briefs.Summary) (v Verdict) {
 	st := &stemmer{lang: lang}
 	a := newArticle(text, lang, st, &p)
 
-	type field struct{ where, text string }
-	fields := []field{{"title", s.Title}, {"gist", s.Gist}}
+	type field struct {
+		where, text string
+		toks        []token // of the normalised text
+	}
+	fields := []field{{where: "title", text: s.Title}, {where: "gist", text: s.Gist}}
 	for i, b := range s.Bullets {
-		fields = append(fields, field{"point " + strconv.Itoa(i+1), b})
+		fields = append(fields, field{where: "point " + strconv.Itoa(i+1), text: b})
 	}
 	// The capitalised words of the whole brief tell which of its sentence
 	// openers are names.
@@ -143,6 +146,7 @@ func (p params) check(articleText string, s briefs.Summary) (v Verdict) {
 	for i := range fields {
 		fields[i].text = normalise(fields[i].text)
 		toks := tokenize(fields[i].text, lang)
+		fields[i].toks = toks
 		title := isTitleCase(toks, lang) || shouting(toks)
 		for _, t := range toks {
 			switch {
@@ -171,7 +175,7 @@ func (p params) check(articleText string, s briefs.Summary) (v Verdict) {
 				add(KindQuote, q)
 			}
 		}
-		u := analyse(f.text, lang, st, p.negScope)
+		u := analyseTokens(f.toks, lang, st, p.negScope)
 		names := namesIn(u.toks, u.nums, cc)
 		al := a.align(u, &p, nil)
 		for _, n := range u.nums {
