@@ -155,7 +155,7 @@ func (r *Refiner) BudgetNote(ctx context.Context, guildID string) string {
 	if r.DailyCalls <= 0 {
 		return ""
 	}
-	n, err := r.Store.WriterCalls(ctx, guildID, r.Service.now())
+	n, err := r.Store.WriterCalls(ctx, guildID, r.now())
 	if err != nil || n < r.DailyCalls {
 		return ""
 	}
@@ -189,7 +189,7 @@ func (r *Refiner) write(ctx context.Context, guildID string, doc Document) (Writ
 		return Written{}, WrittenFailed, Errorf(EUNAVAILABLE, "the language model is not asked for %s after its provider failed", wait.Round(time.Second))
 	}
 	if r.DailyCalls > 0 {
-		ok, err := r.Store.SpendWriterCall(ctx, guildID, r.Service.now(), r.DailyCalls)
+		ok, err := r.Store.SpendWriterCall(ctx, guildID, r.now(), r.DailyCalls)
 		if err != nil {
 			return Written{}, WrittenFailed, err
 		}
@@ -241,14 +241,22 @@ func (r *Refiner) pause(err error) {
 		wait = 10 * time.Minute
 	}
 	r.mu.Lock()
-	r.resumeAt = time.Now().Add(wait)
+	r.resumeAt = r.now().Add(wait)
 	r.mu.Unlock()
 }
 
 func (r *Refiner) paused() time.Duration {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return time.Until(r.resumeAt)
+	return r.resumeAt.Sub(r.now())
+}
+
+// now is the service's clock (a refiner without a service: the wall's).
+func (r *Refiner) now() time.Time {
+	if r.Service != nil {
+		return r.Service.now()
+	}
+	return time.Now()
 }
 
 // writtenKey names a model's answer: the article's title and text and the
