@@ -5,7 +5,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	porterstemmer "github.com/blevesearch/go-porterstemmer"
 	"golang.org/x/text/unicode/norm"
 
 	"briefbot/briefs"
@@ -231,25 +230,14 @@ func (st *stemmer) stem(w string) string {
 	if s, ok := st.cache[w]; ok {
 		return s
 	}
-	var s string
+	s := w
 	switch {
 	case st.lang == "en" || st.lang == "":
-		s = w
 		if len(w) > 3 && isASCIIWord(w) {
-			s = string(porterstemmer.StemWithoutLowerCasing([]rune(w)))
+			s = extractive.Stem(w, "en", 0)
 		}
 	default:
-		s = w
-		if utf8.RuneCountInString(w) > 5 {
-			k := 0
-			for n := range w {
-				if k == 5 {
-					s = w[:n]
-					break
-				}
-				k++
-			}
-		}
+		s = extractive.Stem(w, st.lang, 5)
 	}
 	if st.cache == nil {
 		st.cache = map[string]string{}

@@ -12,8 +12,6 @@ import (
 
 	"briefbot/briefs"
 	"briefbot/briefs/extractive"
-
-	porterstemmer "github.com/blevesearch/go-porterstemmer"
 )
 
 // Doc is what the detector reads of an article.
@@ -81,15 +79,7 @@ func contentWords(s, lang string) []string {
 	return out
 }
 
-func stem(w, lang string) string {
-	if lang == "en" {
-		return porterstemmer.StemString(w)
-	}
-	if r := []rune(w); len(r) > 6 {
-		return string(r[:6])
-	}
-	return w
-}
+func stem(w, lang string) string { return extractive.Stem(w, lang, 6) }
 
 func isNumber(t string) bool {
 	for _, r := range t {
