@@ -68,13 +68,11 @@ type Config struct {
 // LLMConfig is the language model's settings (LLM_*), used when SUMMARIZER
 // is llm.
 type LLMConfig struct {
-	BaseURL     string        // LLM_BASE_URL: an OpenAI-compatible API, e.g. https://api.openai.com/v1
-	Model       string        // LLM_MODEL
-	APIKey      string        // LLM_API_KEY: never logged
-	Timeout     time.Duration // LLM_TIMEOUT
-	MaxTokens   int           // LLM_MAX_TOKENS
-	Concurrency int           // LLM_CONCURRENCY: requests in flight at once
-	DailyCalls  int           // LLM_DAILY_CALLS: model calls per server per day
+	// The client's settings: LLM_BASE_URL (an OpenAI-compatible API, e.g.
+	// https://api.openai.com/v1), LLM_MODEL, LLM_API_KEY (never logged),
+	// LLM_TIMEOUT, LLM_MAX_TOKENS, LLM_CONCURRENCY (requests in flight).
+	llm.Config
+	DailyCalls int // LLM_DAILY_CALLS: model calls per server per day
 }
 
 // String leaves the API key out, so that the settings can be printed.
@@ -120,18 +118,20 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.ArticleRetention = p.durationOrNever("ARTICLE_RETENTION", 720*time.Hour)
 	c.Summarizer = p.oneOf("SUMMARIZER", "extractive", "extractive", "llm")
 	c.LLM = LLMConfig{
-		Model:       p.str("LLM_MODEL", ""),
-		APIKey:      p.str("LLM_API_KEY", ""),
-		Timeout:     p.duration("LLM_TIMEOUT", 60*time.Second),
-		MaxTokens:   p.count("LLM_MAX_TOKENS", 600),
-		Concurrency: p.count("LLM_CONCURRENCY", 2),
-		DailyCalls:  p.count(briefs.SettingLLMDailyCalls, 200),
+		Config: llm.Config{
+			Model:       p.str("LLM_MODEL", ""),
+			APIKey:      p.str("LLM_API_KEY", ""),
+			Timeout:     p.duration("LLM_TIMEOUT", llm.DefaultTimeout),
+			MaxTokens:   p.count("LLM_MAX_TOKENS", llm.DefaultMaxTokens),
+			Concurrency: p.count("LLM_CONCURRENCY", llm.DefaultConcurrency),
+		},
+		DailyCalls: p.count(briefs.SettingLLMDailyCalls, 200),
 	}
 	if c.Summarizer == "llm" {
 		c.LLM.BaseURL = p.url("LLM_BASE_URL", "https://api.openai.com/v1")
 		if c.LLM.Model == "" {
 			p.fail("LLM_MODEL", "", "a model name such as gpt-4o-mini or llama3.1 when SUMMARIZER=llm")
-		} else if _, err := llm.New(llmClientConfig(c.LLM)); err != nil {
+		} else if _, err := llm.New(c.LLM.Config); err != nil {
 			p.err = firstErr(p.err, fmt.Errorf("invalid LLM_BASE_URL: %s", briefs.ErrorMessage(err)))
 		}
 	}

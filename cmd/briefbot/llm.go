@@ -12,11 +12,6 @@ import (
 	"briefbot/store"
 )
 
-// llmClientConfig is the language model client's configuration.
-func llmClientConfig(c LLMConfig) llm.Config {
-	return llm.Config{BaseURL: c.BaseURL, Model: c.Model, APIKey: c.APIKey, Timeout: c.Timeout, MaxTokens: c.MaxTokens, Concurrency: c.Concurrency}
-}
-
 // newRefiner is the refiner that has a language model rewrite briefs when
 // SUMMARIZER=llm, nil otherwise. The running bot works its queue (Run);
 // the command line refines at once (Refine).
@@ -24,7 +19,7 @@ func newRefiner(env *environment, svc *briefs.Service, db *store.DB) *briefs.Ref
 	if env.cfg.Summarizer != "llm" {
 		return nil
 	}
-	client, err := llm.New(llmClientConfig(env.cfg.LLM))
+	client, err := llm.New(env.cfg.LLM.Config)
 	if err != nil { // loadConfig checked the settings already
 		env.log.Error("language model not used", "err", err)
 		return nil
@@ -50,7 +45,7 @@ type modelSummarizer struct {
 // newModelSummarizer asks the model configured by the LLM_* settings, keeping
 // its answers in memory (one call per article text).
 func newModelSummarizer(ctx context.Context, env *environment) (*modelSummarizer, error) {
-	client, err := llm.New(llmClientConfig(env.cfg.LLM))
+	client, err := llm.New(env.cfg.LLM.Config)
 	if err != nil {
 		return nil, err
 	}
