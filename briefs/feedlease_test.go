@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"briefbot/briefs"
+	"briefbot/store"
 	"briefbot/store/storetest"
 )
 
@@ -21,7 +22,7 @@ type renewSignal struct {
 }
 
 func (s renewSignal) RenewFeed(ctx context.Context, guildID, url, token string, ttl time.Duration) (bool, error) {
-	if s.down != nil && s.down.Load() {
+	if s.down.Load() {
 		return false, briefs.Errorf(briefs.EUNAVAILABLE, "store unavailable")
 	}
 	if s.lost.Load() {
@@ -39,30 +40,42 @@ func (s renewSignal) RenewFeed(ctx context.Context, guildID, url, token string, 
 	return held, err
 }
 
+// newLeaseRig is a feed of one old and one new story, followed by a poller
+// with a one-second lease whose store tells its renewals (signal); the new
+// story's page is held until release is closed. The clock (now) stands 20
+// minutes after the subscription, so the feed is due.
+func newLeaseRig(t *testing.T) (site *newsSite, db *store.DB, fd *briefs.Feeds, signal renewSignal, feedURL string, release chan struct{}, now *time.Time) {
+	t.Helper()
+	site = newNewsSite(t)
+	site.story("g1", "ferry", "New ferry line for the harbour", 1)
+	clock := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	now = &clock
+	db = storetest.Open(t)
+	fd = newFeedsOn(t, db, now)
+	signal = renewSignal{FeedStore: db, renewed: make(chan bool, 1), lost: new(atomic.Bool), down: new(atomic.Bool)}
+	fd.Store, fd.Lease = signal, time.Second
+	feedURL = site.srv.URL + "/feed.xml"
+	if _, err := fd.Subscribe(context.Background(), briefs.FeedInput{GuildID: "g", URL: feedURL, Backfill: 0}); err != nil {
+		t.Fatal(err)
+	}
+	site.story("g2", "market", "Market hall reopens to traders", 2)
+	release = make(chan struct{})
+	site.set(func(s *newsSite) {
+		s.held = map[string]chan struct{}{"/news/market": release}
+		s.arrived = make(chan string, 1)
+	})
+	*now = clock.Add(20 * time.Minute)
+	return site, db, fd, signal, feedURL, release, now
+}
+
 // A poll that takes longer than its lease (a slow article page) keeps the
 // lease by renewing it, so no other instance polls the feed meanwhile; a
 // poll whose lease is lost stops, and leaves the item it was reading for
 // the next poll.
 func TestFeedLeaseRenewedWhilePolling(t *testing.T) {
-	site := newNewsSite(t)
-	site.story("g1", "ferry", "New ferry line for the harbour", 1)
-	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
-	db := storetest.Open(t)
-	fd, other := newFeedsOn(t, db, &now), newFeedsOn(t, db, &now)
-	signal := renewSignal{FeedStore: db, renewed: make(chan bool, 1), lost: new(atomic.Bool)}
-	fd.Store, fd.Lease = signal, time.Second
+	site, db, fd, signal, feedURL, release, now := newLeaseRig(t)
+	other := newFeedsOn(t, db, now)
 	ctx := context.Background()
-	feedURL := site.srv.URL + "/feed.xml"
-	if _, err := fd.Subscribe(ctx, briefs.FeedInput{GuildID: "g", URL: feedURL, Backfill: 0}); err != nil {
-		t.Fatal(err)
-	}
-	site.story("g2", "market", "Market hall reopens to traders", 2)
-	release := make(chan struct{})
-	site.set(func(s *newsSite) {
-		s.held = map[string]chan struct{}{"/news/market": release}
-		s.arrived = make(chan string, 1)
-	})
-	now = now.Add(20 * time.Minute)
 
 	type outcome struct {
 		res    briefs.PollResult
@@ -105,7 +118,7 @@ func TestFeedLeaseRenewedWhilePolling(t *testing.T) {
 	release = make(chan struct{})
 	defer close(release)
 	site.set(func(s *newsSite) { s.held = map[string]chan struct{}{"/news/bridge": release} })
-	now = now.Add(20 * time.Minute)
+	*now = now.Add(20 * time.Minute)
 	go func() {
 		res, polled, err := fd.PollFeed(ctx, briefs.FeedRef{GuildID: "g", URL: feedURL}, false)
 		done <- outcome{res, polled, err}
@@ -126,26 +139,9 @@ func TestFeedLeaseRenewedWhilePolling(t *testing.T) {
 // its lease could run out, when another instance could take the feed, and
 // leaves the item it was reading for the next poll.
 func TestFeedLeaseEndsWhenRenewalsFail(t *testing.T) {
-	site := newNewsSite(t)
-	site.story("g1", "ferry", "New ferry line for the harbour", 1)
-	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
-	db := storetest.Open(t)
-	fd := newFeedsOn(t, db, &now)
-	signal := renewSignal{FeedStore: db, renewed: make(chan bool, 1), lost: new(atomic.Bool), down: new(atomic.Bool)}
-	fd.Store, fd.Lease = signal, time.Second
-	ctx := context.Background()
-	feedURL := site.srv.URL + "/feed.xml"
-	if _, err := fd.Subscribe(ctx, briefs.FeedInput{GuildID: "g", URL: feedURL, Backfill: 0}); err != nil {
-		t.Fatal(err)
-	}
-	site.story("g2", "market", "Market hall reopens to traders", 2)
-	release := make(chan struct{})
+	site, db, fd, signal, feedURL, release, _ := newLeaseRig(t)
 	defer close(release)
-	site.set(func(s *newsSite) {
-		s.held = map[string]chan struct{}{"/news/market": release}
-		s.arrived = make(chan string, 1)
-	})
-	now = now.Add(20 * time.Minute)
+	ctx := context.Background()
 	signal.down.Store(true)
 	leased := time.Now()
 	done := make(chan briefs.PollResult, 1)
