@@ -105,7 +105,7 @@ func BenchmarkAddIntoLargeGuild(b *testing.B) {
 	metrics := map[string]float64{"roundtrips/add": trips}
 	b.Logf("%d adds into a guild of %d articles (%d joined a story), %.1f Redis round trips an add:", adds, n, ts.joined, trips)
 	if renamed > 0 && renamed < int64(adds) {
-		b.Logf("  %.1f round trips an add whose slug was free, %.1f for the %d whose slug was taken (the store offers another, the service reads the brief back)",
+		b.Logf("  %.1f round trips an add whose slug was free, %.1f for the %d whose slug was taken (the store offers another slug: one more script)",
 			float64(rt.n.Load()-rt0-renamedTrips)/float64(int64(adds)-renamed), float64(renamedTrips)/float64(renamed), renamed)
 	}
 	b.Logf("  the story check read %.0f candidates an add, %.0f KB of signatures (%.0f B each)", float64(ts.candCount)/float64(adds),
